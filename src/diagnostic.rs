@@ -1,0 +1,278 @@
+//! Diagnostics as values: every problem found while loading, indexing or
+//! rendering is collected as a [`Diagnostic`] and reported together at the end.
+//!
+//! A diagnostic names the file relative to the site root, a 1-based line and
+//! column where there is one, and carries the offending source line so the
+//! report can show it without reading the file again.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Mutex;
+
+/// How bad a problem is. Errors make `build` exit with 1 (content) and keep
+/// the previous site; warnings are printed and the build goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem, with enough context to print `path:line:col` and the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A short stable name for the kind of problem, e.g. `broken-link`.
+    pub code: &'static str,
+    pub message: String,
+    /// Path relative to the site root (`notes/os/process.md`), `/`-separated.
+    pub path: Option<String>,
+    /// 1-based line, 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column in characters, 0 when unknown.
+    pub col: usize,
+    /// The source line the problem is on, without its line break.
+    pub source_line: Option<String>,
+    /// Length in characters of the offending text on that line (for the marker).
+    pub span_len: usize,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            path: None,
+            line: 0,
+            col: 0,
+            source_line: None,
+            span_len: 0,
+            help: None,
+        }
+    }
+
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Points the diagnostic at `offset..offset+len` (bytes) inside `source`.
+    pub fn at_offset(mut self, source: &str, offset: usize, len: usize) -> Self {
+        let pos = SourcePos::of(source, offset);
+        self.line = pos.line;
+        self.col = pos.col;
+        let line_text = pos.line_text(source);
+        let end = (offset + len).min(pos.line_end(source));
+        self.span_len = source
+            .get(offset.min(end)..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            .max(1);
+        self.source_line = Some(line_text.to_string());
+        self
+    }
+
+    /// Points the diagnostic at a 1-based line of `source`.
+    pub fn at_line(mut self, source: &str, line: usize) -> Self {
+        let text = source.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        self.line = line;
+        self.col = 1;
+        self.span_len = text.chars().count().max(1);
+        self.source_line = Some(text.trim_end_matches('\r').to_string());
+        self
+    }
+
+    /// `path:line:col`, `path:line` or `path`, as far as it is known.
+    pub fn location(&self) -> Option<String> {
+        let path = self.path.as_ref()?;
+        Some(match (self.line, self.col) {
+            (0, _) => path.clone(),
+            (l, 0) => format!("{path}:{l}"),
+            (l, c) => format!("{path}:{l}:{c}"),
+        })
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The plain, one-block form used in logs, tests and the serve overlay.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{sev}[{}]: {}", self.code, self.message)?;
+        if let Some(loc) = self.location() {
+            write!(f, "\n  --> {loc}")?;
+        }
+        if let Some(line) = &self.source_line {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            write!(f, "\n {pad} |\n {num} | {line}")?;
+            if self.col > 0 {
+                let before: String = line.chars().take(self.col - 1).collect();
+                let indent = " ".repeat(crate::korean::display_width(&before));
+                let marked: String = line
+                    .chars()
+                    .skip(self.col - 1)
+                    .take(self.span_len)
+                    .collect();
+                let carets = "^".repeat(crate::korean::display_width(&marked).max(1));
+                write!(f, "\n {pad} | {indent}{carets}")?;
+            }
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = 도움말: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Line and column of a byte offset.
+#[derive(Debug, Clone, Copy)]
+pub struct SourcePos {
+    pub line: usize,
+    pub col: usize,
+    line_start: usize,
+}
+
+impl SourcePos {
+    pub fn of(source: &str, offset: usize) -> SourcePos {
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &source[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let col = source[line_start..offset].chars().count() + 1;
+        SourcePos {
+            line,
+            col,
+            line_start,
+        }
+    }
+
+    fn line_end(&self, source: &str) -> usize {
+        source[self.line_start..]
+            .find('\n')
+            .map(|i| self.line_start + i)
+            .unwrap_or(source.len())
+    }
+
+    fn line_text<'s>(&self, source: &'s str) -> &'s str {
+        source[self.line_start..self.line_end(source)].trim_end_matches('\r')
+    }
+}
+
+/// A thread-safe collector used by the parallel phases.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Mutex<Vec<Diagnostic>>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&self, d: Diagnostic) {
+        if let Ok(mut items) = self.items.lock() {
+            items.push(d);
+        }
+    }
+
+    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
+        if let Ok(mut items) = self.items.lock() {
+            items.extend(ds);
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items
+            .lock()
+            .map(|items| items.iter().any(Diagnostic::is_error))
+            .unwrap_or(false)
+    }
+
+    /// All diagnostics in a stable order: by path, line, column, message.
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        let mut items = self.items.into_inner().unwrap_or_default();
+        sort_diagnostics(&mut items);
+        items
+    }
+
+    pub fn snapshot(&self) -> Vec<Diagnostic> {
+        let mut items = self.items.lock().map(|i| i.clone()).unwrap_or_default();
+        sort_diagnostics(&mut items);
+        items
+    }
+}
+
+pub fn sort_diagnostics(items: &mut Vec<Diagnostic>) {
+    items.sort_by(|a, b| {
+        (&a.path, a.line, a.col, &a.message, a.code)
+            .cmp(&(&b.path, b.line, b.col, &b.message, b.code))
+    });
+    items.dedup();
+}
+
+/// Path of `path` relative to `root`, `/`-separated, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    crate::korean::nfc(&s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        let src = "첫 줄\n둘째 [링크](x.md) 줄\n";
+        let off = src.find("[링크]").unwrap();
+        let d = Diagnostic::warning("broken-link", "깨진 링크")
+            .with_path("notes/a.md")
+            .at_offset(src, off, "[링크](x.md)".len());
+        assert_eq!(d.line, 2);
+        assert_eq!(d.col, 4);
+        assert_eq!(d.location().unwrap(), "notes/a.md:2:4");
+        assert_eq!(d.source_line.as_deref(), Some("둘째 [링크](x.md) 줄"));
+        let text = d.to_string();
+        assert!(text.contains("notes/a.md:2:4"), "{text}");
+        // Hangul is two columns wide: the caret line starts under `[`.
+        assert!(
+            text.contains("|      ^^^^^^^^^^^^\n") || text.ends_with("|      ^^^^^^^^^^^^"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn sorted_and_deduplicated() {
+        let ds = Diagnostics::new();
+        let a = Diagnostic::warning("x", "b").with_path("b.md");
+        let b = Diagnostic::warning("x", "a").with_path("a.md");
+        ds.push(a.clone());
+        ds.push(b.clone());
+        ds.push(a.clone());
+        assert_eq!(ds.into_sorted(), vec![b, a]);
+    }
+}

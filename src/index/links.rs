@@ -1,0 +1,468 @@
+//! Resolving every link of every note against the whole site: relative
+//! markdown links, `[[wiki links]]`, folder links, links into the notes' own
+//! GitHub repository and to the site's old URLs. Broken links and anchors
+//! become warnings with `path:line:col` and a [`Target::Broken`] that the
+//! renderer marks visibly.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::korean::nfc;
+use crate::note::parse::{LinkKind, LinkRef};
+use crate::note::{Note, NoteId};
+use crate::urls::{decode, github_heading_id, has_scheme, join_normalized, slugify, split_url};
+
+/// Where a link goes, decided once for the whole site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Leaves the site; kept as written.
+    External,
+    /// A page of the site (site-relative URL) with an optional checked id.
+    Page {
+        url: String,
+        fragment: Option<String>,
+        /// The note behind the page, for backlinks.
+        note: Option<NoteId>,
+    },
+    /// A non-markdown file under the notes root (copied to the output).
+    Asset { rel: String, suffix: String },
+    /// Nothing there: rendered as a marked span, reported as a warning.
+    Broken { reason: String },
+}
+
+/// The name-to-note maps a wiki link or path resolves against.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    pub by_rel_path: HashMap<String, NoteId>,
+    pub by_url: HashMap<String, NoteId>,
+    /// Folder (notes-relative) → its README/index note.
+    pub folder_page: HashMap<String, NoteId>,
+    /// Folders that hold notes somewhere below, notes-relative.
+    pub folders: HashSet<String>,
+    /// Normalized title / file name / alias → notes, in path order.
+    pub by_name: HashMap<String, Vec<NoteId>>,
+    /// Heading ids of each note.
+    pub heading_ids: Vec<HashSet<String>>,
+}
+
+/// How names are compared: NFC, lower-case, and `-`, `_` and runs of white
+/// space treated as one space, so `[[컨텍스트-스위칭]]` finds
+/// "컨텍스트 스위칭".
+pub fn name_key(s: &str) -> String {
+    let s = nfc(s.trim()).to_lowercase();
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '-' || c == '_' || c.is_whitespace() {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim_end().to_string()
+}
+
+impl Lookup {
+    pub fn build(notes: &[Note]) -> Lookup {
+        let mut l = Lookup {
+            heading_ids: notes
+                .iter()
+                .map(|n| n.facts.headings.iter().map(|h| h.id.clone()).collect())
+                .collect(),
+            ..Default::default()
+        };
+        for (id, note) in notes.iter().enumerate() {
+            l.by_rel_path.insert(note.rel_path.clone(), id);
+            l.by_url.insert(note.url.clone(), id);
+            for old in &note.old_urls {
+                l.by_url.entry(old.clone()).or_insert(id);
+            }
+            if note.is_folder_index {
+                l.folder_page.entry(note.folder.clone()).or_insert(id);
+            }
+            let mut folder = note.folder.as_str();
+            loop {
+                l.folders.insert(folder.to_string());
+                match folder.rfind('/') {
+                    Some(i) => folder = &folder[..i],
+                    None if !folder.is_empty() => folder = "",
+                    None => break,
+                }
+            }
+            let without_ext = note
+                .rel_path
+                .rsplit_once('.')
+                .map(|(s, _)| s)
+                .unwrap_or(&note.rel_path);
+            let mut names: BTreeSet<String> = BTreeSet::new();
+            names.insert(name_key(&note.title));
+            names.insert(name_key(note.stem()));
+            names.insert(name_key(without_ext));
+            for a in &note.front.aliases {
+                names.insert(name_key(a));
+            }
+            for n in names {
+                if !n.is_empty() {
+                    l.by_name.entry(n).or_default().push(id);
+                }
+            }
+        }
+        l
+    }
+
+    /// The id in `note` a fragment refers to: an exact heading id, the id of
+    /// the text written (`#동기화 방법`), or a heading's own text.
+    pub fn find_anchor(&self, notes: &[Note], note: NoteId, fragment: &str) -> Option<String> {
+        let ids = self.heading_ids.get(note)?;
+        let frag = nfc(&decode(fragment));
+        if ids.contains(&frag) {
+            return Some(frag);
+        }
+        let lowered = frag.to_lowercase();
+        if ids.contains(&lowered) {
+            return Some(lowered);
+        }
+        let generated = github_heading_id(&frag);
+        if ids.contains(&generated) {
+            return Some(generated);
+        }
+        notes[note]
+            .facts
+            .headings
+            .iter()
+            .find(|h| h.text == frag || name_key(&h.text) == name_key(&frag))
+            .map(|h| h.id.clone())
+    }
+}
+
+/// What link resolution needs besides the notes.
+pub struct Resolver<'a> {
+    pub notes: &'a [Note],
+    pub lookup: &'a Lookup,
+    pub config: &'a Config,
+    /// Non-markdown files under the notes root (notes-relative, NFC).
+    pub assets: &'a HashSet<String>,
+    /// Category URL for a folder's slug path (folder links without README).
+    pub folder_category: &'a (dyn Fn(&[String]) -> Option<String> + Sync),
+    /// Glossary term page for a name (wiki links to terms).
+    pub term_page: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+impl Resolver<'_> {
+    /// Resolves one link of note `from`; warnings for broken links go to `diags`.
+    pub fn resolve(&self, from: NoteId, link: &LinkRef, diags: &mut Vec<Diagnostic>) -> Target {
+        let target = match link.kind {
+            LinkKind::Wiki => self.resolve_wiki(from, &link.dest, diags, link),
+            LinkKind::Markdown => self.resolve_markdown(from, &link.dest),
+        };
+        if let Target::Broken { reason } = &target {
+            let note = &self.notes[from];
+            let shown = if link.dest.is_empty() {
+                "(빈 주소)".to_string()
+            } else {
+                link.dest.clone()
+            };
+            let d = Diagnostic::warning("broken-link", format!("깨진 링크 `{shown}`: {reason}"));
+            diags.push(note.diagnostic_at(d, link.offset, link.len));
+        }
+        target
+    }
+
+    fn resolve_markdown(&self, from: NoteId, dest: &str) -> Target {
+        let dest = dest.trim();
+        if dest.is_empty() {
+            return broken("링크 주소가 비어 있습니다");
+        }
+        if let Some(frag) = dest.strip_prefix('#') {
+            return self.page_with_fragment(from, Some(frag), "");
+        }
+        if has_scheme(dest) {
+            return self.resolve_absolute(dest).unwrap_or(Target::External);
+        }
+        let (path, query, fragment) = split_url(dest);
+        if path.is_empty() {
+            return Target::External;
+        }
+        let path = nfc(&decode(path));
+        let note = &self.notes[from];
+        if path.starts_with('/') {
+            // Root-absolute: the notes root, then the site's own URLs.
+            if let Some(t) = self.resolve_site_path(path.trim_start_matches('/'), fragment, query) {
+                return t;
+            }
+        }
+        let Some(joined) = join_normalized(&note.folder, &path) else {
+            return broken("노트 폴더 밖을 가리킵니다");
+        };
+        let is_dir_link = path.ends_with('/') || path == "." || path == "..";
+        if !is_dir_link {
+            if let Some(&id) = self.lookup.by_rel_path.get(&joined) {
+                return self.page_with_fragment(id, fragment, query);
+            }
+            // `[글](thread)` without the extension, as wikis write.
+            for ext in ["md", "markdown"] {
+                if let Some(&id) = self.lookup.by_rel_path.get(&format!("{joined}.{ext}")) {
+                    return self.page_with_fragment(id, fragment, query);
+                }
+            }
+            if self.assets.contains(&joined) {
+                let mut suffix = query.to_string();
+                if let Some(f) = fragment {
+                    suffix.push('#');
+                    suffix.push_str(f);
+                }
+                return Target::Asset {
+                    rel: joined,
+                    suffix,
+                };
+            }
+        }
+        if let Some(t) = self.folder_target(&joined, fragment) {
+            return t;
+        }
+        // A link to an output page (`../os/a.html`): the site's own URL.
+        let joined_slug = slug_path(&joined);
+        for candidate in [joined.clone(), joined_slug] {
+            if let Some(&id) = self.lookup.by_url.get(&candidate) {
+                return self.page_with_fragment(id, fragment, query);
+            }
+        }
+        if path.to_ascii_lowercase().ends_with(".md")
+            || path.to_ascii_lowercase().ends_with(".markdown")
+        {
+            broken(format!("노트 `{joined}`가 없습니다"))
+        } else {
+            broken(format!("파일 `{joined}`가 없습니다"))
+        }
+    }
+
+    fn folder_target(&self, folder: &str, fragment: Option<&str>) -> Option<Target> {
+        let folder = folder.trim_end_matches('/');
+        if let Some(&id) = self.lookup.folder_page.get(folder) {
+            return Some(self.page_with_fragment(id, fragment, ""));
+        }
+        if self.lookup.folders.contains(folder) {
+            let slugs: Vec<String> = folder
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(slugify)
+                .collect();
+            if let Some(url) = (self.folder_category)(&slugs) {
+                return Some(Target::Page {
+                    url,
+                    fragment: None,
+                    note: None,
+                });
+            }
+        }
+        None
+    }
+
+    /// Links into the notes' GitHub repository or to the site's published
+    /// URL are internal when they name a page we build.
+    fn resolve_absolute(&self, dest: &str) -> Option<Target> {
+        let (path, query, fragment) = split_url(dest);
+        let repo = self.config.repo_url.trim_end_matches('/');
+        if !repo.is_empty() {
+            let repo_http = repo.replacen("http://", "https://", 1);
+            let normalized = path.replacen("http://", "https://", 1);
+            if let Some(rest) = normalized.strip_prefix(&repo_http) {
+                // /blob/BRANCH/path or /tree/BRANCH/path
+                let mut parts = rest.trim_start_matches('/').splitn(3, '/');
+                let kind = parts.next().unwrap_or("");
+                let _branch = parts.next();
+                let inner = parts.next().unwrap_or("");
+                if kind == "blob" || kind == "tree" {
+                    let inner = nfc(&decode(inner));
+                    // The repository root is the site root; notes/ may be in it.
+                    let candidates = [
+                        inner.strip_prefix("notes/").map(str::to_string),
+                        Some(inner.clone()),
+                    ];
+                    for c in candidates.into_iter().flatten() {
+                        if let Some(t) = self.resolve_site_path(&c, fragment, query) {
+                            return Some(t);
+                        }
+                    }
+                    return Some(broken(format!(
+                        "저장소 링크 `{inner}`에 해당하는 노트가 없습니다"
+                    )));
+                }
+            }
+        }
+        let base = self.config.base_url.trim_end_matches('/');
+        if !base.is_empty() {
+            let base_https = base.replacen("http://", "https://", 1);
+            let normalized = path.replacen("http://", "https://", 1);
+            if let Some(rest) = normalized.strip_prefix(&base_https) {
+                if rest.is_empty() || rest.starts_with('/') {
+                    let rest = nfc(&decode(rest.trim_start_matches('/')));
+                    return Some(
+                        self.resolve_site_path(&rest, fragment, query)
+                            .unwrap_or_else(|| {
+                                broken(format!("사이트에 `{rest}` 페이지가 없습니다"))
+                            }),
+                    );
+                }
+            }
+        }
+        None
+    }
+
+    /// A path from the site or notes root: a note file, a folder, a page URL,
+    /// a Jekyll-style URL without `.html`, or an asset.
+    fn resolve_site_path(&self, path: &str, fragment: Option<&str>, query: &str) -> Option<Target> {
+        let path = path.trim_start_matches('/');
+        if path.is_empty() {
+            return self
+                .lookup
+                .by_url
+                .get("index.html")
+                .map(|&id| self.page_with_fragment(id, fragment, query));
+        }
+        if let Some(&id) = self.lookup.by_rel_path.get(path) {
+            return Some(self.page_with_fragment(id, fragment, query));
+        }
+        let trimmed = path.trim_end_matches('/');
+        let candidates = [
+            path.to_string(),
+            format!("{trimmed}.html"),
+            format!("{trimmed}/index.html"),
+            slug_path(path),
+            format!("{}.html", slug_path(trimmed)),
+        ];
+        for c in candidates {
+            if let Some(&id) = self.lookup.by_url.get(&c) {
+                return Some(self.page_with_fragment(id, fragment, query));
+            }
+        }
+        if let Some(t) = self.folder_target(trimmed, fragment) {
+            return Some(t);
+        }
+        if self.assets.contains(path) {
+            return Some(Target::Asset {
+                rel: path.to_string(),
+                suffix: fragment
+                    .map(|f| format!("{query}#{f}"))
+                    .unwrap_or_else(|| query.to_string()),
+            });
+        }
+        None
+    }
+
+    fn page_with_fragment(&self, id: NoteId, fragment: Option<&str>, _query: &str) -> Target {
+        let url = self.notes[id].url.clone();
+        match fragment.filter(|f| !f.is_empty()) {
+            None => Target::Page {
+                url,
+                fragment: None,
+                note: Some(id),
+            },
+            Some(f) => match self.lookup.find_anchor(self.notes, id, f) {
+                Some(anchor) => Target::Page {
+                    url,
+                    fragment: Some(anchor),
+                    note: Some(id),
+                },
+                // Footnotes and raw HTML ids are not headings; leave those be.
+                None if f.starts_with("fn") || f.starts_with("user-content-") => Target::Page {
+                    url,
+                    fragment: Some(f.to_string()),
+                    note: Some(id),
+                },
+                None => broken(format!(
+                    "`{}`에 `#{}` 제목이 없습니다",
+                    self.notes[id].display_path,
+                    decode(f)
+                )),
+            },
+        }
+    }
+
+    fn resolve_wiki(
+        &self,
+        from: NoteId,
+        dest: &str,
+        diags: &mut Vec<Diagnostic>,
+        link: &LinkRef,
+    ) -> Target {
+        let (name, section) = match dest.split_once('#') {
+            Some((n, s)) => (n.trim(), Some(s.trim())),
+            None => (dest.trim(), None),
+        };
+        if name.is_empty() {
+            return self.page_with_fragment(from, section, "");
+        }
+        let key = name_key(name);
+        if let Some(ids) = self.lookup.by_name.get(&key) {
+            // A note's own title matching beats the same word elsewhere.
+            let id = ids.iter().copied().find(|&i| i != from).unwrap_or(ids[0]);
+            let distinct: Vec<NoteId> = ids.iter().copied().filter(|&i| i != from).collect();
+            if distinct.len() > 1 {
+                let others: Vec<&str> = distinct
+                    .iter()
+                    .map(|&i| self.notes[i].display_path.as_str())
+                    .collect();
+                let d = Diagnostic::warning(
+                    "ambiguous-link",
+                    format!(
+                        "`[[{name}]]`에 맞는 노트가 여럿입니다 ({}); 첫 번째로 연결합니다",
+                        others.join(", ")
+                    ),
+                );
+                diags.push(self.notes[from].diagnostic_at(d, link.offset, link.len));
+            }
+            return self.page_with_fragment(id, section, "");
+        }
+        if section.is_none() {
+            if let Some(url) = (self.term_page)(name) {
+                return Target::Page {
+                    url,
+                    fragment: None,
+                    note: None,
+                };
+            }
+        }
+        broken(format!("제목·파일 이름·별칭이 `{name}`인 노트가 없습니다"))
+    }
+}
+
+fn broken(reason: impl Into<String>) -> Target {
+    Target::Broken {
+        reason: reason.into(),
+    }
+}
+
+/// A notes-relative path with every folder and the file stem slugified,
+/// i.e. the output URL it would have.
+fn slug_path(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut out: Vec<String> = Vec::with_capacity(parts.len());
+    for (i, p) in parts.iter().enumerate() {
+        if i + 1 == parts.len() {
+            match p.rsplit_once('.') {
+                Some((stem, ext)) => {
+                    out.push(format!("{}.{}", slugify(stem), ext.to_ascii_lowercase()))
+                }
+                None => out.push(slugify(p)),
+            }
+        } else {
+            out.push(slugify(p));
+        }
+    }
+    out.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_keys() {
+        assert_eq!(name_key("컨텍스트-스위칭"), "컨텍스트 스위칭");
+        assert_eq!(name_key("  Context_Switching "), "context switching");
+        assert_eq!(slug_path("os/Process Notes.md"), "os/process-notes.md");
+    }
+}

@@ -1,0 +1,248 @@
+//! The site as a whole: every fact of every note merged into lookup maps, the
+//! link graph and backlinks, taxonomies, the glossary and comparisons.
+//! Built once after loading; rendering only reads it.
+
+pub mod compare;
+pub mod glossary;
+pub mod links;
+pub mod taxonomy;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::note::{Note, NoteId};
+use compare::Comparisons;
+use glossary::Glossary;
+use links::{Lookup, Resolver, Target};
+use taxonomy::Taxonomy;
+
+/// A note that links to another, with the sentence that links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlink {
+    pub from: NoteId,
+    pub context: String,
+}
+
+/// Output paths of generated pages; a note must not claim one.
+pub const RESERVED_PREFIXES: &[&str] = &[
+    "categories/",
+    "tags/",
+    "glossary/",
+    "compare/",
+    "assets/",
+    "search/",
+];
+pub const RESERVED_FILES: &[&str] = &[
+    "404.html",
+    "search.html",
+    "archive.html",
+    "atom.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "CNAME",
+    ".nojekyll",
+];
+
+/// Everything rendering needs to know about the site.
+#[derive(Debug)]
+pub struct SiteIndex {
+    pub config: Config,
+    pub notes: Vec<Note>,
+    pub lookup: Lookup,
+    /// Resolved target of each link of each note, in document order.
+    pub links: Vec<Vec<Target>>,
+    pub backlinks: Vec<Vec<Backlink>>,
+    pub related: Vec<Vec<NoteId>>,
+    pub taxonomy: Taxonomy,
+    pub glossary: Glossary,
+    pub comparisons: Comparisons,
+    /// Non-markdown files under the notes root (notes-relative).
+    pub assets: HashSet<String>,
+    /// Assets some page refers to: copied to the output.
+    pub assets_used: BTreeSet<String>,
+}
+
+impl SiteIndex {
+    /// Merges the notes into the site index. `notes` must be sorted by path
+    /// and hold only the notes to publish.
+    pub fn build(
+        notes: Vec<Note>,
+        config: Config,
+        assets: HashSet<String>,
+        notes_root: &Path,
+        display_prefix: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> SiteIndex {
+        check_output_paths(&notes, diags);
+        let lookup = Lookup::build(&notes);
+        let taxonomy = Taxonomy::build(&notes);
+        let mut glossary = Glossary::build(&notes, &lookup, notes_root, display_prefix, diags);
+        glossary.note_terms.resize(notes.len(), Vec::new());
+
+        let folder_category = |slugs: &[String]| {
+            taxonomy
+                .category_by_slugs(slugs)
+                .map(|c| taxonomy.categories[c].url.clone())
+        };
+        let term_page = |name: &str| glossary.find(name).map(|t| glossary.terms[t].url.clone());
+        let resolver = Resolver {
+            notes: &notes,
+            lookup: &lookup,
+            config: &config,
+            assets: &assets,
+            folder_category: &folder_category,
+            term_page: &term_page,
+        };
+        let resolved: Vec<(Vec<Target>, Vec<Diagnostic>)> = (0..notes.len())
+            .into_par_iter()
+            .map(|id| {
+                let mut d = Vec::new();
+                let targets = notes[id]
+                    .facts
+                    .links
+                    .iter()
+                    .map(|l| resolver.resolve(id, l, &mut d))
+                    .collect();
+                (targets, d)
+            })
+            .collect();
+        let mut links = Vec::with_capacity(notes.len());
+        for (targets, d) in resolved {
+            links.push(targets);
+            diags.extend(d);
+        }
+
+        let mut assets_used = BTreeSet::new();
+        let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); notes.len()];
+        for (from, targets) in links.iter().enumerate() {
+            let mut linked: HashSet<NoteId> = HashSet::new();
+            for (i, t) in targets.iter().enumerate() {
+                match t {
+                    Target::Page { note: Some(to), .. } if *to != from && linked.insert(*to) => {
+                        backlinks[*to].push(Backlink {
+                            from,
+                            context: notes[from].facts.links[i].context.clone(),
+                        });
+                    }
+                    Target::Asset { rel, .. } => {
+                        assets_used.insert(rel.clone());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for list in &mut backlinks {
+            list.sort_by(|a, b| taxonomy::by_date_desc(&notes, a.from, b.from));
+        }
+
+        let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
+        let related = related_notes(&notes, &taxonomy, &glossary);
+
+        SiteIndex {
+            config,
+            notes,
+            lookup,
+            links,
+            backlinks,
+            related,
+            taxonomy,
+            glossary,
+            comparisons,
+            assets,
+            assets_used,
+        }
+    }
+
+    pub fn note_by_url(&self, url: &str) -> Option<NoteId> {
+        self.lookup.by_url.get(url).copied()
+    }
+}
+
+/// Two notes, or a note and a generated page, claiming one output file is an
+/// error naming both.
+fn check_output_paths(notes: &[Note], diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &Note> = HashMap::new();
+    for note in notes {
+        if let Some(other) = seen.get(note.url.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-output",
+                    format!(
+                        "`{}`와 `{}`가 같은 출력 파일 `{}`을 만듭니다",
+                        other.display_path, note.display_path, note.url
+                    ),
+                )
+                .with_path(note.display_path.clone())
+                .with_help("둘 중 하나의 파일 이름을 바꾸거나 front matter에 `slug:`를 지정하세요"),
+            );
+        } else {
+            seen.insert(&note.url, note);
+        }
+        let reserved = RESERVED_FILES.contains(&note.url.as_str())
+            || RESERVED_PREFIXES.iter().any(|p| note.url.starts_with(p));
+        if reserved {
+            diags.push(
+                Diagnostic::error(
+                    "reserved-output",
+                    format!(
+                        "`{}`는 gongbu가 만드는 페이지 `{}`와 겹칩니다",
+                        note.display_path, note.url
+                    ),
+                )
+                .with_path(note.display_path.clone())
+                .with_help("파일이나 폴더 이름을 바꾸거나 front matter에 `slug:`를 지정하세요"),
+            );
+        }
+    }
+}
+
+/// Up to five notes sharing the most tags and glossary terms. Tags or terms
+/// that almost every note has say nothing and would make this quadratic, so
+/// those with more than `MAX_SHARED` notes are skipped.
+fn related_notes(notes: &[Note], taxonomy: &Taxonomy, glossary: &Glossary) -> Vec<Vec<NoteId>> {
+    const MAX_SHARED: usize = 200;
+    let mut term_notes: HashMap<usize, Vec<NoteId>> = HashMap::new();
+    for (id, terms) in glossary.note_terms.iter().enumerate() {
+        for &t in terms {
+            term_notes.entry(t).or_default().push(id);
+        }
+    }
+    (0..notes.len())
+        .into_par_iter()
+        .map(|id| {
+            if notes[id].is_folder_index {
+                return Vec::new();
+            }
+            let mut score: HashMap<NoteId, u32> = HashMap::new();
+            for &tag in &taxonomy.note_tags[id] {
+                let members = &taxonomy.tags[tag].notes;
+                if members.len() <= MAX_SHARED {
+                    for &other in members {
+                        *score.entry(other).or_default() += 2;
+                    }
+                }
+            }
+            for t in glossary.note_terms.get(id).into_iter().flatten() {
+                if let Some(members) = term_notes.get(t).filter(|m| m.len() <= MAX_SHARED) {
+                    for &other in members {
+                        *score.entry(other).or_default() += 1;
+                    }
+                }
+            }
+            score.remove(&id);
+            let mut ranked: Vec<(NoteId, u32)> = score
+                .into_iter()
+                .filter(|(other, _)| !notes[*other].is_folder_index)
+                .collect();
+            ranked.sort_by(|a, b| {
+                b.1.cmp(&a.1)
+                    .then_with(|| taxonomy::by_date_desc(notes, a.0, b.0))
+            });
+            ranked.into_iter().take(5).map(|(n, _)| n).collect()
+        })
+        .collect()
+}

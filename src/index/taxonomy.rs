@@ -1,0 +1,242 @@
+//! Categories (hierarchical), tags, the archive by year and month, and
+//! previous/next within a category.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::note::{Note, NoteId};
+use crate::urls::slugify;
+
+/// A category and its sub-categories. Index 0 of `Taxonomy::categories` is
+/// the root, which holds the top-level categories.
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub name: String,
+    /// Names from the top: `["TIL", "김희수", "2026"]`.
+    pub path: Vec<String>,
+    /// `categories/til/김희수/2026.html`, `categories/index.html` for the root.
+    pub url: String,
+    /// Notes filed directly here, newest first.
+    pub notes: Vec<NoteId>,
+    pub children: Vec<usize>,
+    /// Notes here and below.
+    pub total: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub url: String,
+    /// Newest first.
+    pub notes: Vec<NoteId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ArchiveMonth {
+    pub month: u32,
+    pub notes: Vec<NoteId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ArchiveYear {
+    pub year: i32,
+    pub months: Vec<ArchiveMonth>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomy {
+    pub categories: Vec<Category>,
+    /// Category of each note (index into `categories`), None for folder pages.
+    pub note_category: Vec<Option<usize>>,
+    pub tags: Vec<Tag>,
+    /// Tag indices of each note.
+    pub note_tags: Vec<Vec<usize>>,
+    /// Newest year first, newest month first.
+    pub archive: Vec<ArchiveYear>,
+    pub undated: Vec<NoteId>,
+    /// Previous (older) and next (newer) note in the same category.
+    pub neighbors: Vec<(Option<NoteId>, Option<NoteId>)>,
+    /// Notes that appear in lists (not folder pages), newest first.
+    pub listed: Vec<NoteId>,
+    by_slug_path: HashMap<Vec<String>, usize>,
+}
+
+pub const CATEGORY_ROOT_URL: &str = "categories/index.html";
+pub const TAG_INDEX_URL: &str = "tags/index.html";
+pub const ARCHIVE_URL: &str = "archive.html";
+
+/// Newest first; undated notes last, then by title.
+pub fn by_date_desc(notes: &[Note], a: NoteId, b: NoteId) -> std::cmp::Ordering {
+    let (na, nb) = (&notes[a], &notes[b]);
+    nb.date
+        .cmp(&na.date)
+        .then_with(|| na.title.cmp(&nb.title))
+        .then_with(|| na.rel_path.cmp(&nb.rel_path))
+}
+
+impl Taxonomy {
+    pub fn build(notes: &[Note]) -> Taxonomy {
+        let mut t = Taxonomy {
+            categories: vec![Category {
+                name: "분류".to_string(),
+                path: Vec::new(),
+                url: CATEGORY_ROOT_URL.to_string(),
+                notes: Vec::new(),
+                children: Vec::new(),
+                total: 0,
+            }],
+            note_category: vec![None; notes.len()],
+            note_tags: vec![Vec::new(); notes.len()],
+            ..Default::default()
+        };
+        t.by_slug_path.insert(Vec::new(), 0);
+
+        let mut listed: Vec<NoteId> = (0..notes.len())
+            .filter(|&i| !notes[i].is_folder_index)
+            .collect();
+        listed.sort_by(|&a, &b| by_date_desc(notes, a, b));
+
+        let mut tag_by_slug: HashMap<String, usize> = HashMap::new();
+        for &id in &listed {
+            let note = &notes[id];
+            let cat = t.category_for(&note.category);
+            t.categories[cat].notes.push(id);
+            t.note_category[id] = Some(cat);
+            for name in &note.tags {
+                let slug = slugify(name);
+                let tag = *tag_by_slug.entry(slug.clone()).or_insert_with(|| {
+                    t.tags.push(Tag {
+                        name: name.clone(),
+                        url: format!("tags/{slug}.html"),
+                        notes: Vec::new(),
+                    });
+                    t.tags.len() - 1
+                });
+                if !t.note_tags[id].contains(&tag) {
+                    t.note_tags[id].push(tag);
+                    t.tags[tag].notes.push(id);
+                }
+            }
+        }
+        t.count_totals(0);
+        t.sort_children(0);
+
+        // Tags in Korean dictionary order.
+        let mut order: Vec<usize> = (0..t.tags.len()).collect();
+        order.sort_by_key(|&i| crate::korean::collation_key(&t.tags[i].name));
+        let mut remap = vec![0; t.tags.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old] = new;
+        }
+        let mut tags: Vec<Option<Tag>> = t.tags.drain(..).map(Some).collect();
+        t.tags = order.iter().filter_map(|&old| tags[old].take()).collect();
+        for list in &mut t.note_tags {
+            for tag in list.iter_mut() {
+                *tag = remap[*tag];
+            }
+        }
+
+        // Archive.
+        let mut years: BTreeMap<i32, BTreeMap<u32, Vec<NoteId>>> = BTreeMap::new();
+        for &id in &listed {
+            match notes[id].date {
+                Some(d) => {
+                    use chrono::Datelike;
+                    years
+                        .entry(d.date.year())
+                        .or_default()
+                        .entry(d.date.month())
+                        .or_default()
+                        .push(id)
+                }
+                None => t.undated.push(id),
+            }
+        }
+        t.archive = years
+            .into_iter()
+            .rev()
+            .map(|(year, months)| ArchiveYear {
+                year,
+                months: months
+                    .into_iter()
+                    .rev()
+                    .map(|(month, notes)| ArchiveMonth { month, notes })
+                    .collect(),
+            })
+            .collect();
+
+        // Previous/next: within each category, oldest to newest.
+        t.neighbors = vec![(None, None); notes.len()];
+        for cat in &t.categories {
+            let chronological: Vec<NoteId> = cat.notes.iter().rev().copied().collect();
+            for (i, &id) in chronological.iter().enumerate() {
+                let prev = i.checked_sub(1).map(|j| chronological[j]);
+                let next = chronological.get(i + 1).copied();
+                t.neighbors[id] = (prev, next);
+            }
+        }
+        t.listed = listed;
+        t
+    }
+
+    fn category_for(&mut self, path: &[String]) -> usize {
+        let mut current = 0;
+        for depth in 1..=path.len() {
+            let slugs: Vec<String> = path[..depth].iter().map(|s| slugify(s)).collect();
+            current = match self.by_slug_path.get(&slugs) {
+                Some(&i) => i,
+                None => {
+                    let i = self.categories.len();
+                    self.categories.push(Category {
+                        name: path[depth - 1].clone(),
+                        path: path[..depth].to_vec(),
+                        url: format!("categories/{}.html", slugs.join("/")),
+                        notes: Vec::new(),
+                        children: Vec::new(),
+                        total: 0,
+                    });
+                    self.categories[current].children.push(i);
+                    self.by_slug_path.insert(slugs, i);
+                    i
+                }
+            };
+        }
+        current
+    }
+
+    fn count_totals(&mut self, i: usize) -> usize {
+        let children = self.categories[i].children.clone();
+        let mut total = self.categories[i].notes.len();
+        for c in children {
+            total += self.count_totals(c);
+        }
+        self.categories[i].total = total;
+        total
+    }
+
+    fn sort_children(&mut self, i: usize) {
+        let mut children = std::mem::take(&mut self.categories[i].children);
+        children.sort_by_key(|&c| crate::korean::collation_key(&self.categories[c].name));
+        for &c in &children {
+            self.sort_children(c);
+        }
+        self.categories[i].children = children;
+    }
+
+    /// The category whose folder-slug path is `slugs` (for folder links).
+    pub fn category_by_slugs(&self, slugs: &[String]) -> Option<usize> {
+        self.by_slug_path.get(slugs).copied()
+    }
+
+    /// The categories from the top down to `cat` (root excluded).
+    pub fn ancestry(&self, cat: usize) -> Vec<usize> {
+        let Some(c) = self.categories.get(cat) else {
+            return Vec::new();
+        };
+        (1..=c.path.len())
+            .filter_map(|d| {
+                let slugs: Vec<String> = c.path[..d].iter().map(|s| slugify(s)).collect();
+                self.category_by_slugs(&slugs)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,371 @@
+//! gongbu: Korean markdown study notes to a cross-linked static site.
+//!
+//! The pipeline, one module per room:
+//!
+//! ```text
+//! notes/ ─load─▶ Note ─index─▶ SiteIndex ─render─▶ pages ─output─▶ site/
+//!        note::load   note::parse   index::*         render::*       output
+//! ```
+//!
+//! [`build`] runs it all and returns a [`BuildReport`] holding every
+//! diagnostic; nothing here prints or exits.
+
+// Diagnostics are rich values returned on cold paths; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
+// No panics on paths user input reaches.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod config;
+pub mod diagnostic;
+pub mod index;
+pub mod korean;
+pub mod note;
+pub mod output;
+pub mod render;
+pub mod urls;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use config::Config;
+use diagnostic::{Diagnostic, Diagnostics, Severity};
+use index::SiteIndex;
+use note::Note;
+use output::{NullSink, Sink, Staging};
+use render::templates::Theme;
+use render::RenderEnv;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The folder holding `notes/` (and optionally `gongbu.yaml`,
+    /// `templates/`, `static/`).
+    pub root: PathBuf,
+    /// Output folder; `ROOT/site` when None.
+    pub out: Option<PathBuf>,
+    /// Overrides `base_url` of gongbu.yaml.
+    pub base_url: Option<String>,
+    /// Include notes with `draft: true`.
+    pub drafts: bool,
+    /// Warnings count as errors.
+    pub strict: bool,
+    /// Add the live-reload script (serve).
+    pub live_reload: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            out: None,
+            base_url: None,
+            drafts: false,
+            strict: false,
+            live_reload: false,
+        }
+    }
+
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.root.join("site"))
+    }
+
+    pub fn notes_dir(&self) -> PathBuf {
+        self.root.join("notes")
+    }
+}
+
+/// `build` writes the site; `check` runs every step and writes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Build,
+    Check,
+}
+
+/// The outcome of a build or check.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub diagnostics: Vec<Diagnostic>,
+    pub notes: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    /// Whether the output folder was replaced.
+    pub written: bool,
+    pub out: PathBuf,
+    /// How long each phase took.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Diagnostics that mean the command itself was wrong (exit code 2).
+const USAGE_CODES: &[&str] = &["config", "output-dir", "usage", "notes-dir"];
+
+impl BuildReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// 0 success (warnings allowed), 1 content errors, 2 usage/config errors.
+    pub fn exit_code(&self) -> i32 {
+        if self
+            .diagnostics
+            .iter()
+            .any(|d| d.is_error() && USAGE_CODES.contains(&d.code))
+        {
+            2
+        } else if self.errors() > 0 {
+            1
+        } else {
+            0
+        }
+    }
+
+    fn fail(mut self, d: Diagnostic, started: Instant) -> BuildReport {
+        self.diagnostics.push(d);
+        self.elapsed = started.elapsed();
+        self
+    }
+}
+
+/// A loaded and indexed site, ready to render.
+pub struct Site {
+    pub options: BuildOptions,
+    pub index: SiteIndex,
+    pub theme: Theme,
+}
+
+/// Loads the notes and builds the site index. Returns the site (None when a
+/// fatal problem stopped loading) and the diagnostics so far.
+pub fn load_site(
+    opts: &BuildOptions,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> (Option<Site>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let t = Instant::now();
+    let mut config = match Config::load(&opts.root) {
+        Ok(c) => c,
+        Err(d) => return (None, vec![d]),
+    };
+    if let Some(base) = &opts.base_url {
+        config.base_url = base.clone();
+        if !config.base_url.is_empty() && !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+    }
+    let theme = match Theme::load(&opts.root) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let notes_dir = opts.notes_dir();
+    if !notes_dir.is_dir() {
+        let d = Diagnostic::error(
+            "notes-dir",
+            format!("노트 폴더 `{}`가 없습니다", notes_dir.display()),
+        )
+        .with_help("--root로 notes/ 폴더를 담은 폴더를 지정하세요");
+        return (None, vec![d]);
+    }
+    timings.push(("설정·테마", t.elapsed()));
+
+    let t = Instant::now();
+    let found = note::load::discover(&notes_dir, &opts.root);
+    diags.extend(found.diagnostics);
+    type Loaded = (Result<Option<Note>, Diagnostic>, Vec<Diagnostic>);
+    let loaded: Vec<Loaded> = found
+        .notes
+        .par_iter()
+        .map(|file| {
+            let mut warnings = Vec::new();
+            let result = note::load_note(file, "notes", &mut warnings);
+            (result, warnings)
+        })
+        .collect();
+    let mut notes = Vec::with_capacity(loaded.len());
+    for (result, warnings) in loaded {
+        diags.extend(warnings);
+        match result {
+            Ok(Some(n)) if opts.drafts || !n.draft => notes.push(n),
+            Ok(_) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+    timings.push(("노트 읽기·분석", t.elapsed()));
+
+    let t = Instant::now();
+    let assets: HashSet<String> = found.assets.into_iter().map(|f| f.rel).collect();
+    let index = SiteIndex::build(notes, config, assets, &notes_dir, "notes", &mut diags);
+    let mut theme = theme;
+    // Values every page shares go into Tera's global context once.
+    *theme.tera.global_context() = render::pages::global_context(&index);
+    timings.push(("사이트 색인", t.elapsed()));
+    (
+        Some(Site {
+            options: opts.clone(),
+            index,
+            theme,
+        }),
+        diags,
+    )
+}
+
+/// Renders a loaded site into `sink`. Returns the number of pages.
+pub fn render_into(site: &Site, sink: &dyn Sink, diags: &Diagnostics) -> usize {
+    let notes_dir = site.options.notes_dir();
+    let env = RenderEnv {
+        index: &site.index,
+        theme: &site.theme,
+        notes_root: &notes_dir,
+        live_reload: site.options.live_reload,
+    };
+    render::render_site(&env, sink, diags)
+}
+
+/// Builds (or checks) the site described by `opts`.
+pub fn build(opts: &BuildOptions, mode: Mode) -> BuildReport {
+    let started = Instant::now();
+    let out = opts.out_dir();
+    let mut report = BuildReport {
+        out: out.clone(),
+        ..Default::default()
+    };
+    if mode == Mode::Build {
+        if let Err(d) = output::check_out_dir(&out, &opts.root, &opts.notes_dir()) {
+            return report.fail(d, started);
+        }
+    }
+    let (site, mut diags) = load_site(opts, &mut report.timings);
+    let Some(site) = site else {
+        report.diagnostics = diags;
+        report.elapsed = started.elapsed();
+        return report;
+    };
+    report.notes = site.index.notes.len();
+    if opts.strict {
+        promote_warnings(&mut diags);
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        report.diagnostics = finish(diags);
+        report.elapsed = started.elapsed();
+        return report;
+    }
+
+    let t = Instant::now();
+    let collected = Diagnostics::new();
+    let (pages, files, written) = match mode {
+        Mode::Check => {
+            let sink = NullSink::default();
+            let pages = render_into(&site, &sink, &collected);
+            (pages, sink.count(), false)
+        }
+        Mode::Build => {
+            let staging = match Staging::create(&out) {
+                Ok(s) => s,
+                Err(d) => {
+                    diags.push(d);
+                    report.diagnostics = finish(diags);
+                    return report;
+                }
+            };
+            let pages = render_into(&site, &staging, &collected);
+            let files = staging.count();
+            let mut render_diags = collected.snapshot();
+            if opts.strict {
+                promote_warnings(&mut render_diags);
+            }
+            if render_diags.iter().any(Diagnostic::is_error) {
+                drop(staging);
+                (pages, files, false)
+            } else {
+                match staging.commit() {
+                    Ok(()) => (pages, files, true),
+                    Err(d) => {
+                        collected.push(d);
+                        (pages, files, false)
+                    }
+                }
+            }
+        }
+    };
+    report.timings.push(("렌더링·쓰기", t.elapsed()));
+    diags.extend(collected.into_sorted());
+    if opts.strict {
+        promote_warnings(&mut diags);
+    }
+    report.pages = pages;
+    report.files = files;
+    report.written = written;
+    report.diagnostics = finish(diags);
+    report.elapsed = started.elapsed();
+    report
+}
+
+fn promote_warnings(diags: &mut [Diagnostic]) {
+    for d in diags {
+        d.severity = Severity::Error;
+    }
+}
+
+fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostic::sort_diagnostics(&mut diags);
+    diags
+}
+
+/// Writes a new note with its front matter filled in; returns its path.
+pub fn new_note(
+    root: &Path,
+    title: &str,
+    category: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<PathBuf, Diagnostic> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Diagnostic::error("usage", "제목이 비어 있습니다"));
+    }
+    let notes = root.join("notes");
+    let mut dir = notes.clone();
+    if let Some(cat) = category {
+        for seg in cat.split('/').filter(|s| !s.trim().is_empty()) {
+            if seg == ".." || seg == "." {
+                return Err(Diagnostic::error(
+                    "usage",
+                    "분류에 `..`나 `.`을 쓸 수 없습니다",
+                ));
+            }
+            dir.push(urls::slugify(seg));
+        }
+    }
+    let file = dir.join(format!("{}.md", urls::slugify(title)));
+    if file.exists() {
+        return Err(Diagnostic::error(
+            "usage",
+            format!("`{}`가 이미 있습니다; 덮어쓰지 않습니다", file.display()),
+        ));
+    }
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Diagnostic::error("usage", format!("폴더를 만들 수 없습니다: {e}")))?;
+    let yaml_title = serde_yaml::to_string(title).unwrap_or_else(|_| format!("\"{title}\"\n"));
+    let mut text = format!(
+        "---\ntitle: {}date: {}\n",
+        yaml_title,
+        today.format("%Y-%m-%d")
+    );
+    if let Some(cat) = category {
+        text.push_str(&format!(
+            "category: {}",
+            serde_yaml::to_string(cat).unwrap_or_default()
+        ));
+    }
+    text.push_str("tags: []\ndescription: \"\"\n---\n\n## 정리\n\n");
+    std::fs::write(&file, text)
+        .map_err(|e| Diagnostic::error("usage", format!("노트를 쓸 수 없습니다: {e}")))?;
+    Ok(file)
+}

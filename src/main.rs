@@ -1,0 +1,150 @@
+//! The `gongbu` command: parses arguments, calls the library, prints the
+//! diagnostics and the summary, exits with 0 (success), 1 (content errors)
+//! or 2 (usage or configuration errors).
+
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use gongbu::{BuildOptions, BuildReport, Mode};
+
+mod report;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gongbu",
+    version,
+    about = "한국어 공부 노트를 서로 연결된 정적 사이트로 만듭니다"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct SiteArgs {
+    /// notes/ 폴더를 담은 폴더 (gongbu.yaml, templates/, static/도 여기서 찾습니다)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// 초안(draft: true)도 포함합니다
+    #[arg(long)]
+    drafts: bool,
+    /// 경고도 오류로 취급합니다 (CI용)
+    #[arg(long)]
+    strict: bool,
+    /// base_url을 덮어씁니다 (예: https://user.github.io/repo/)
+    #[arg(long)]
+    base_url: Option<String>,
+    /// 단계별 소요 시간을 보여 줍니다
+    #[arg(long)]
+    timings: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// notes/를 정적 사이트로 빌드합니다 (기본 출력: ROOT/site)
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// 출력 폴더
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// 빌드의 모든 검사를 하되 아무것도 쓰지 않습니다 (CI용)
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// 앞머리(front matter)를 채운 새 노트를 만듭니다
+    New {
+        /// 노트 제목
+        title: String,
+        /// 분류 (폴더), 예: os/process
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn options(site: &SiteArgs, out: Option<PathBuf>) -> BuildOptions {
+    BuildOptions {
+        root: site.root.clone(),
+        out,
+        base_url: site.base_url.clone(),
+        drafts: site.drafts,
+        strict: site.strict,
+        live_reload: false,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal();
+    let code = match cli.command {
+        Command::Build { site, out } => {
+            let opts = options(&site, out);
+            let report = gongbu::build(&opts, Mode::Build);
+            print_report(&report, Mode::Build, site.timings, color);
+            report.exit_code()
+        }
+        Command::Check { site } => {
+            let opts = options(&site, None);
+            let report = gongbu::build(&opts, Mode::Check);
+            print_report(&report, Mode::Check, site.timings, color);
+            report.exit_code()
+        }
+        Command::New {
+            title,
+            category,
+            root,
+        } => {
+            let today = chrono::Local::now().date_naive();
+            match gongbu::new_note(&root, &title, category.as_deref(), today) {
+                Ok(path) => {
+                    println!("새 노트: {}", path.display());
+                    0
+                }
+                Err(d) => {
+                    eprintln!("{}", report::render(&d, color));
+                    2
+                }
+            }
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+fn print_report(report: &BuildReport, mode: Mode, timings: bool, color: bool) {
+    for d in &report.diagnostics {
+        eprintln!("{}", report::render(d, color));
+    }
+    if timings {
+        for (phase, t) in &report.timings {
+            eprintln!("  {phase:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+        }
+    }
+    let outcome = match (mode, report.written) {
+        (Mode::Check, _) => "검사만 했고 아무것도 쓰지 않았습니다".to_string(),
+        (Mode::Build, true) => format!("{}에 썼습니다", report.out.display()),
+        (Mode::Build, false) => {
+            "오류 때문에 쓰지 않았습니다 (이전 사이트는 그대로입니다)".to_string()
+        }
+    };
+    let summary = format!(
+        "노트 {}개 · 페이지 {}개 · 경고 {}개 · 오류 {}개 · {:.2}초 — {}",
+        report.notes,
+        report.pages,
+        report.warnings(),
+        report.errors(),
+        report.elapsed.as_secs_f64(),
+        outcome
+    );
+    eprintln!("{summary}");
+}

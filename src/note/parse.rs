@@ -1,0 +1,854 @@
+//! Reading a note's markdown once for the facts the whole site needs:
+//! headings and their GitHub ids, outgoing links with the sentence around
+//! them, images, tables, lists and section text. No HTML is produced here.
+//!
+//! The render phase parses the same text with the same options again, so the
+//! n-th link, image or heading seen here is the n-th one seen there.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::urls::{github_heading_id, HeadingIds};
+
+/// The markdown dialect: CommonMark + GFM tables, footnotes, strikethrough,
+/// task lists, heading attributes, `[[wiki links]]`, math kept as written.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_MATH
+        | Options::ENABLE_GFM
+}
+
+/// A heading of the note with its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+    /// Byte offset in the whole file.
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](dest)`, reference links, `<autolinks>`.
+    Markdown,
+    /// `[[target]]`, `[[target|label]]`, `[[target#section]]`.
+    Wiki,
+}
+
+/// An outgoing link, in document order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub kind: LinkKind,
+    pub dest: String,
+    /// The link's visible text.
+    pub text: String,
+    /// Byte range in the whole file.
+    pub offset: usize,
+    pub len: usize,
+    /// The paragraph, list item or cell the link stands in (plain text).
+    pub context: String,
+}
+
+/// An image reference, markdown or `<img>` in raw HTML, in document order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    pub src: String,
+    pub alt: String,
+    pub offset: usize,
+    pub len: usize,
+    /// True for `<img src>` inside raw HTML.
+    pub in_html: bool,
+}
+
+/// A table cell: its plain text and its markdown source.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cell {
+    pub text: String,
+    pub markdown: String,
+}
+
+/// A GFM table with the heading it stands under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableFact {
+    pub offset: usize,
+    pub header: Vec<Cell>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Index into `BodyFacts::headings` of the nearest heading above.
+    pub under_heading: Option<usize>,
+}
+
+/// A list item: its own text (without sub-lists) and its sub-items.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListItem {
+    pub text: String,
+    pub markdown: String,
+    pub children: Vec<ListItem>,
+}
+
+/// A top-level list (nested lists are children of its items).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListFact {
+    pub offset: usize,
+    pub ordered: bool,
+    pub items: Vec<ListItem>,
+    pub under_heading: Option<usize>,
+}
+
+/// The text under one heading (or before the first), for search and for
+/// finding the sentence a glossary term is used in.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Section {
+    /// Index into `headings`; None for the text before the first heading.
+    pub heading: Option<usize>,
+    pub text: String,
+}
+
+/// The first block when it names the page (`# 제목` or `<h1>제목</h1>`); it
+/// is left out of the body because the page template shows the title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TitleBlock {
+    pub text: String,
+    /// Index into `headings` when the block is a markdown heading.
+    pub heading: Option<usize>,
+}
+
+/// Everything the site needs to know about a note body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BodyFacts {
+    pub headings: Vec<Heading>,
+    pub links: Vec<LinkRef>,
+    pub images: Vec<ImageRef>,
+    pub tables: Vec<TableFact>,
+    pub lists: Vec<ListFact>,
+    pub sections: Vec<Section>,
+    /// The first `# ` heading or `<h1>` anywhere, for the title fallback.
+    pub first_h1: Option<String>,
+    /// Set when the very first block is a level-1 heading.
+    pub title_block: Option<TitleBlock>,
+    /// Letters and digits in prose, for the reading time.
+    pub char_count: usize,
+    /// Plain text of the first paragraph, for descriptions.
+    pub first_paragraph: String,
+    pub code_blocks: usize,
+}
+
+/// Reads `body` (which starts at byte `base` of the file).
+pub fn analyze(body: &str, base: usize) -> BodyFacts {
+    let mut st = State::new(body, base);
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        st.event(event, range);
+    }
+    st.finish()
+}
+
+struct OpenLink {
+    index: usize,
+    start_text_len: usize,
+    is_image: bool,
+}
+
+struct OpenTable {
+    fact: TableFact,
+    row: Vec<Cell>,
+    in_head: bool,
+}
+
+struct OpenList {
+    offset: usize,
+    ordered: bool,
+    items: Vec<ListItem>,
+}
+
+struct State<'s> {
+    body: &'s str,
+    base: usize,
+    facts: BodyFacts,
+    ids: HeadingIds,
+    depth: usize,
+    seen_block: bool,
+    /// Text of the innermost open text block (paragraph, heading, cell, item).
+    blocks: Vec<String>,
+    /// Links waiting for the end of their block to learn their context:
+    /// (link index, block depth).
+    pending_context: Vec<(usize, usize)>,
+    open_links: Vec<OpenLink>,
+    heading: Option<(u8, Option<String>, usize)>,
+    in_code_block: bool,
+    in_paragraph_first: bool,
+    table: Option<OpenTable>,
+    cell: Option<(Cell, usize)>,
+    lists: Vec<OpenList>,
+    item_stack: Vec<(ListItem, usize)>,
+    current_section: Section,
+    /// The text of the first block while it is an open HTML block.
+    first_html_block: Option<String>,
+}
+
+impl<'s> State<'s> {
+    fn new(body: &'s str, base: usize) -> Self {
+        State {
+            body,
+            base,
+            facts: BodyFacts::default(),
+            ids: HeadingIds::new(),
+            depth: 0,
+            seen_block: false,
+            blocks: Vec::new(),
+            pending_context: Vec::new(),
+            open_links: Vec::new(),
+            heading: None,
+            in_code_block: false,
+            in_paragraph_first: false,
+            table: None,
+            cell: None,
+            lists: Vec::new(),
+            item_stack: Vec::new(),
+            current_section: Section::default(),
+            first_html_block: None,
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if let Some(b) = self.blocks.last_mut() {
+            b.push_str(t);
+        }
+        if let Some((cell, _)) = self.cell.as_mut() {
+            cell.text.push_str(t);
+        }
+        if let Some((item, _)) = self.item_stack.last_mut() {
+            item.text.push_str(t);
+        }
+        if !self.in_code_block {
+            self.facts.char_count += t.chars().filter(|c| c.is_alphanumeric()).count();
+            if self.heading.is_none() {
+                self.current_section.text.push_str(t);
+            }
+        }
+    }
+
+    fn block_break(&mut self) {
+        if !self.current_section.text.ends_with(' ') && !self.current_section.text.is_empty() {
+            self.current_section.text.push(' ');
+        }
+    }
+
+    fn event(&mut self, event: Event<'s>, range: Range<usize>) {
+        match event {
+            Event::Start(tag) => {
+                if self.depth == 0 {
+                    self.top_level_block(&tag, &range);
+                }
+                self.depth += 1;
+                self.start(tag, range);
+            }
+            Event::End(end) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.end(end, range);
+            }
+            Event::Text(t) => self.text(&t),
+            Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
+            Event::SoftBreak | Event::HardBreak => self.text(" "),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if let Some(buf) = self.first_html_block.as_mut() {
+                    buf.push_str(&html);
+                }
+                if self.facts.first_h1.is_none() {
+                    if let Some(text) = html_h1_text(&html) {
+                        self.facts.first_h1 = Some(text);
+                    }
+                }
+                for (src, alt, start, len) in html_images(&html) {
+                    self.facts.images.push(ImageRef {
+                        src,
+                        alt,
+                        offset: self.base + range.start + start,
+                        len,
+                        in_html: true,
+                    });
+                }
+            }
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {}
+        }
+    }
+
+    fn top_level_block(&mut self, tag: &Tag<'s>, _range: &Range<usize>) {
+        if self.seen_block {
+            return;
+        }
+        self.seen_block = true;
+        if let Tag::HtmlBlock = tag {
+            self.first_html_block = Some(String::new());
+        }
+        if let Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        } = tag
+        {
+            // Filled in when the heading ends and its text is known.
+            self.facts.title_block = Some(TitleBlock {
+                text: String::new(),
+                heading: Some(self.facts.headings.len()),
+            });
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'s>, range: Range<usize>) {
+        match tag {
+            Tag::Paragraph => {
+                self.blocks.push(String::new());
+                self.in_paragraph_first =
+                    self.facts.first_paragraph.is_empty() && self.item_stack.is_empty();
+            }
+            Tag::Heading { level, id, .. } => {
+                self.blocks.push(String::new());
+                self.heading = Some((level as u8, id.map(|s| s.to_string()), range.start));
+            }
+            Tag::CodeBlock(kind) => {
+                self.in_code_block = true;
+                self.facts.code_blocks += 1;
+                let _ = matches!(kind, CodeBlockKind::Fenced(_));
+            }
+            Tag::Table(_) => {
+                self.table = Some(OpenTable {
+                    fact: TableFact {
+                        offset: self.base + range.start,
+                        header: Vec::new(),
+                        rows: Vec::new(),
+                        under_heading: self.facts.headings.len().checked_sub(1),
+                    },
+                    row: Vec::new(),
+                    in_head: false,
+                });
+            }
+            Tag::TableHead => {
+                if let Some(t) = self.table.as_mut() {
+                    t.in_head = true;
+                }
+            }
+            Tag::TableCell => {
+                let markdown = self
+                    .body
+                    .get(range.clone())
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                self.cell = Some((
+                    Cell {
+                        text: String::new(),
+                        markdown,
+                    },
+                    self.blocks.len(),
+                ));
+                self.blocks.push(String::new());
+            }
+            Tag::List(start) => {
+                if self.lists.is_empty() {
+                    self.facts_list_open(range.start, start.is_some());
+                } else {
+                    self.lists.push(OpenList {
+                        offset: self.base + range.start,
+                        ordered: start.is_some(),
+                        items: Vec::new(),
+                    });
+                }
+            }
+            Tag::Item => {
+                let markdown = self.body.get(range.clone()).unwrap_or("").to_string();
+                self.item_stack.push((
+                    ListItem {
+                        text: String::new(),
+                        markdown,
+                        children: Vec::new(),
+                    },
+                    self.lists.len(),
+                ));
+                self.blocks.push(String::new());
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                let index = self.facts.links.len();
+                let kind = match link_type {
+                    LinkType::WikiLink { .. } => LinkKind::Wiki,
+                    _ => LinkKind::Markdown,
+                };
+                self.facts.links.push(LinkRef {
+                    kind,
+                    dest: dest_url.to_string(),
+                    text: String::new(),
+                    offset: self.base + range.start,
+                    len: range.len(),
+                    context: String::new(),
+                });
+                self.open_links.push(OpenLink {
+                    index,
+                    start_text_len: self.blocks.last().map(String::len).unwrap_or(0),
+                    is_image: false,
+                });
+                self.pending_context.push((index, self.blocks.len()));
+            }
+            Tag::Image { dest_url, .. } => {
+                let index = self.facts.images.len();
+                self.facts.images.push(ImageRef {
+                    src: dest_url.to_string(),
+                    alt: String::new(),
+                    offset: self.base + range.start,
+                    len: range.len(),
+                    in_html: false,
+                });
+                self.open_links.push(OpenLink {
+                    index,
+                    start_text_len: self.blocks.last().map(String::len).unwrap_or(0),
+                    is_image: true,
+                });
+            }
+            Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) | Tag::HtmlBlock => {}
+            _ => {}
+        }
+    }
+
+    fn facts_list_open(&mut self, start: usize, ordered: bool) {
+        self.lists.push(OpenList {
+            offset: self.base + start,
+            ordered,
+            items: Vec::new(),
+        });
+    }
+
+    fn end(&mut self, end: TagEnd, _range: Range<usize>) {
+        match end {
+            TagEnd::Paragraph => {
+                let text = self.close_block();
+                if self.in_paragraph_first && !text.trim().is_empty() {
+                    self.facts.first_paragraph = text.trim().to_string();
+                }
+                self.in_paragraph_first = false;
+                self.block_break();
+            }
+            TagEnd::Heading(_) => {
+                let text = self.close_block();
+                let text = text.trim().to_string();
+                if let Some((level, custom, offset)) = self.heading.take() {
+                    let id = match custom {
+                        Some(id) => {
+                            self.ids.reserve(&id);
+                            id
+                        }
+                        None => self.ids.unique(&github_heading_id(&text)),
+                    };
+                    if level == 1 && self.facts.first_h1.is_none() {
+                        self.facts.first_h1 = Some(text.clone());
+                    }
+                    let index = self.facts.headings.len();
+                    if let Some(tb) = self.facts.title_block.as_mut() {
+                        if tb.heading == Some(index) {
+                            tb.text = text.clone();
+                        }
+                    }
+                    self.facts.headings.push(Heading {
+                        level,
+                        text,
+                        id,
+                        offset: self.base + offset,
+                    });
+                    let finished = std::mem::replace(
+                        &mut self.current_section,
+                        Section {
+                            heading: Some(index),
+                            text: String::new(),
+                        },
+                    );
+                    if finished.heading.is_some() || !finished.text.trim().is_empty() {
+                        self.facts.sections.push(finished);
+                    }
+                }
+            }
+            TagEnd::HtmlBlock => {
+                if let Some(html) = self.first_html_block.take() {
+                    if let Some(text) = html_only_h1_text(&html) {
+                        self.facts.title_block = Some(TitleBlock {
+                            text,
+                            heading: None,
+                        });
+                    }
+                }
+            }
+            TagEnd::CodeBlock => {
+                self.in_code_block = false;
+                self.block_break();
+            }
+            TagEnd::TableCell => {
+                self.close_block();
+                if let Some((mut cell, _)) = self.cell.take() {
+                    cell.text = cell.text.trim().to_string();
+                    if let Some(t) = self.table.as_mut() {
+                        t.row.push(cell);
+                    }
+                }
+                self.block_break();
+            }
+            TagEnd::TableHead => {
+                if let Some(t) = self.table.as_mut() {
+                    t.fact.header = std::mem::take(&mut t.row);
+                    t.in_head = false;
+                }
+            }
+            TagEnd::TableRow => {
+                if let Some(t) = self.table.as_mut() {
+                    let row = std::mem::take(&mut t.row);
+                    t.fact.rows.push(row);
+                }
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    self.facts.tables.push(t.fact);
+                }
+            }
+            TagEnd::Item => {
+                self.close_block();
+                if let Some((mut item, _)) = self.item_stack.pop() {
+                    item.text = item.text.trim().to_string();
+                    if let Some(list) = self.lists.last_mut() {
+                        list.items.push(item);
+                    }
+                }
+                self.block_break();
+            }
+            TagEnd::List(_) => {
+                if let Some(list) = self.lists.pop() {
+                    match self.item_stack.last_mut() {
+                        // A nested list belongs to the item it is in.
+                        Some((parent, _)) => parent.children.extend(list.items),
+                        None => self.facts.lists.push(ListFact {
+                            offset: list.offset,
+                            ordered: list.ordered,
+                            items: list.items,
+                            under_heading: self.facts.headings.len().checked_sub(1),
+                        }),
+                    }
+                }
+            }
+            TagEnd::Link | TagEnd::Image => {
+                if let Some(open) = self.open_links.pop() {
+                    let text = self
+                        .blocks
+                        .last()
+                        .and_then(|b| b.get(open.start_text_len..))
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
+                    if open.is_image {
+                        if let Some(img) = self.facts.images.get_mut(open.index) {
+                            img.alt = text;
+                        }
+                    } else if let Some(link) = self.facts.links.get_mut(open.index) {
+                        link.text = text;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Closes the innermost text block, handing its text to links in it.
+    fn close_block(&mut self) -> String {
+        let depth = self.blocks.len();
+        let text = self.blocks.pop().unwrap_or_default();
+        let mut i = 0;
+        while i < self.pending_context.len() {
+            let (link, d) = self.pending_context[i];
+            if d >= depth {
+                if let Some(l) = self.facts.links.get_mut(link) {
+                    l.context = shorten_around(&text, &l.text, 200);
+                }
+                self.pending_context.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        // The text also belongs to the enclosing block (a list item holding
+        // a paragraph), so an item's context includes its paragraph.
+        if let Some(outer) = self.blocks.last_mut() {
+            outer.push_str(&text);
+            outer.push(' ');
+        }
+        text
+    }
+
+    fn finish(mut self) -> BodyFacts {
+        let last = std::mem::take(&mut self.current_section);
+        if last.heading.is_some() || !last.text.trim().is_empty() {
+            self.facts.sections.push(last);
+        }
+        for s in &mut self.facts.sections {
+            let trimmed = s.text.trim().to_string();
+            s.text = trimmed;
+        }
+        self.facts
+    }
+}
+
+/// About `max` characters of `text` around the first place `needle` appears.
+pub fn shorten_around(text: &str, needle: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let count = text.chars().count();
+    if count <= max {
+        return text;
+    }
+    let at = text
+        .find(needle)
+        .map(|b| text[..b].chars().count())
+        .unwrap_or(0);
+    let start = at.saturating_sub(max / 3);
+    let end = (start + max).min(count);
+    let mut out: String = text.chars().skip(start).take(end - start).collect();
+    if start > 0 {
+        out.insert(0, '…');
+    }
+    if end < count {
+        out.push('…');
+    }
+    out
+}
+
+/// The text of `<h1>…</h1>` when a raw HTML block starts with one.
+pub fn html_h1_text(html: &str) -> Option<String> {
+    let trimmed = html.trim_start();
+    let lower_head: String = trimmed
+        .chars()
+        .take(3)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if lower_head != "<h1" {
+        return None;
+    }
+    let after_open = trimmed.find('>')? + 1;
+    let close = trimmed.to_ascii_lowercase().find("</h1")?;
+    let inner = trimmed.get(after_open..close)?;
+    let text = strip_tags(inner);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
+/// The text of the h1 when an HTML block is nothing but `<h1>…</h1>`.
+pub fn html_only_h1_text(html: &str) -> Option<String> {
+    let text = html_h1_text(html)?;
+    let lower = html.to_ascii_lowercase();
+    let close = lower.find("</h1")?;
+    let after = lower[close..].find('>')? + close + 1;
+    html[after..].trim().is_empty().then_some(text)
+}
+
+/// Text with `<…>` tags removed and the common entities decoded.
+pub fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// `<img>` tags in raw HTML: (src, alt, byte offset of the tag, tag length).
+pub fn html_images(html: &str) -> Vec<(String, String, usize, usize)> {
+    let mut out = Vec::new();
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(rel) = lower[from..].find("<img") {
+        let start = from + rel;
+        let after = lower.as_bytes().get(start + 4).copied();
+        if !matches!(after, Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>')) {
+            from = start + 4;
+            continue;
+        }
+        let end = match html[start..].find('>') {
+            Some(e) => start + e + 1,
+            None => html.len(),
+        };
+        let tag = &html[start..end];
+        if let Some(src) = html_attr(tag, "src") {
+            let alt = html_attr(tag, "alt").unwrap_or_default();
+            out.push((src, alt, start, end - start));
+        }
+        from = end;
+    }
+    out
+}
+
+/// The value of attribute `name` in one HTML start tag.
+pub fn html_attr(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut from = 0;
+    while let Some(rel) = lower[from..].find(name) {
+        let at = from + rel;
+        from = at + name.len();
+        let before_ok = at > 0 && matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r');
+        let mut i = at + name.len();
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if !before_ok || bytes.get(i) != Some(&b'=') {
+            continue;
+        }
+        i += 1;
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let value = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let rest = &tag[i + 1..];
+                let end = rest.find(q as char).unwrap_or(rest.len());
+                &rest[..end]
+            }
+            Some(_) => {
+                let rest = &tag[i..];
+                let end = rest
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .unwrap_or(rest.len());
+                rest[..end].trim_end_matches('/')
+            }
+            None => "",
+        };
+        return Some(strip_tags(value));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_github_ids_and_repeats_are_numbered() {
+        let f = analyze(
+            "# 👻 Process vs Thread\n\n## 🧵 쓰레드, Thread\n\n### 장점\n\n### 장점\n",
+            0,
+        );
+        let ids: Vec<_> = f.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec!["-process-vs-thread", "-쓰레드-thread", "장점", "장점-1"]
+        );
+        assert_eq!(f.first_h1.as_deref(), Some("👻 Process vs Thread"));
+        assert_eq!(f.title_block.unwrap().text, "👻 Process vs Thread");
+    }
+
+    #[test]
+    fn custom_heading_ids() {
+        let f = analyze("## 비용 {#cost}\n", 0);
+        assert_eq!(f.headings[0].id, "cost");
+        assert_eq!(f.headings[0].text, "비용");
+    }
+
+    #[test]
+    fn html_h1_is_a_title() {
+        let f = analyze(
+            "<h1> 프로세스 </h1>\n\n- 실행 중인 프로그램\n\n<h1> 스레드 </h1>\n",
+            0,
+        );
+        assert_eq!(f.first_h1.as_deref(), Some("프로세스"));
+        assert_eq!(
+            f.title_block.as_ref().map(|t| t.text.as_str()),
+            Some("프로세스")
+        );
+    }
+
+    #[test]
+    fn links_with_context_and_offsets() {
+        let src = "앞 문장.\n\n자세한 내용은 [동기화](thread.md#동기화)를 보라.\n\n- [[프로세스|프로세스 노트]] 참고\n";
+        let f = analyze(src, 10);
+        assert_eq!(f.links.len(), 2);
+        let a = &f.links[0];
+        assert_eq!(a.kind, LinkKind::Markdown);
+        assert_eq!(a.dest, "thread.md#동기화");
+        assert_eq!(a.text, "동기화");
+        assert_eq!(a.context, "자세한 내용은 동기화를 보라.");
+        assert_eq!(a.offset, 10 + src.find("[동기화]").unwrap());
+        let b = &f.links[1];
+        assert_eq!(b.kind, LinkKind::Wiki);
+        assert_eq!(b.dest, "프로세스");
+        assert_eq!(b.text, "프로세스 노트");
+        assert!(b.context.contains("참고"));
+    }
+
+    #[test]
+    fn images_markdown_and_html() {
+        let src = "![그림 설명](<images/그림 파일.png>)\n\n<p><img src=\"a.png\" alt='에이'></p>\n";
+        let f = analyze(src, 0);
+        assert_eq!(f.images.len(), 2);
+        assert_eq!(f.images[0].src, "images/그림 파일.png");
+        assert_eq!(f.images[0].alt, "그림 설명");
+        assert!(!f.images[0].in_html);
+        assert_eq!(f.images[1].src, "a.png");
+        assert_eq!(f.images[1].alt, "에이");
+        assert!(f.images[1].in_html);
+        assert_eq!(&src[f.images[1].offset..f.images[1].offset + 4], "<img");
+    }
+
+    #[test]
+    fn tables_and_lists() {
+        let src = "## 비교\n\n| 구분 | 프로세스 | 스레드 |\n|---|---|---|\n| **메모리** | 독립 | 공유 |\n\n1. **정의**\n    - **프로세스**: 실행 단위\n    - **스레드**: 흐름\n";
+        let f = analyze(src, 0);
+        let t = &f.tables[0];
+        assert_eq!(
+            t.header.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+            vec!["구분", "프로세스", "스레드"]
+        );
+        assert_eq!(t.rows[0][0].text, "메모리");
+        assert_eq!(t.rows[0][0].markdown, "**메모리**");
+        assert_eq!(t.under_heading, Some(0));
+        let l = &f.lists[0];
+        assert!(l.ordered);
+        assert_eq!(l.items[0].text, "정의");
+        assert_eq!(l.items[0].children.len(), 2);
+        assert_eq!(l.items[0].children[0].text, "프로세스: 실행 단위");
+    }
+
+    #[test]
+    fn sections_split_at_headings() {
+        let f = analyze(
+            "머리말\n\n## 하나\n\n본문 `code`\n\n```\n코드 블록\n```\n\n## 둘\n\n끝\n",
+            0,
+        );
+        assert_eq!(f.sections.len(), 3);
+        assert_eq!(f.sections[0].heading, None);
+        assert_eq!(f.sections[0].text, "머리말");
+        assert_eq!(f.sections[1].heading, Some(0));
+        assert_eq!(f.sections[1].text, "본문 code");
+        assert_eq!(f.sections[2].text, "끝");
+        assert_eq!(f.first_paragraph, "머리말");
+    }
+
+    #[test]
+    fn attributes() {
+        assert_eq!(
+            html_attr("<img alt=\"x\" src=a.png>", "src").as_deref(),
+            Some("a.png")
+        );
+        assert_eq!(
+            html_attr("<img data-src=\"b\" src='c'>", "src").as_deref(),
+            Some("c")
+        );
+        assert_eq!(html_attr("<img>", "src"), None);
+    }
+}

@@ -1,0 +1,172 @@
+//! Rendering: every page of the site from the [`SiteIndex`], in parallel,
+//! straight into a [`Sink`]. Markdown passes live in their own modules and
+//! each does one thing; `pages` turns results into template contexts.
+
+pub mod glossary;
+pub mod headings;
+pub mod highlight;
+pub mod images;
+pub mod links;
+pub mod markdown;
+pub mod pages;
+pub mod tables;
+pub mod templates;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::index::taxonomy::{ARCHIVE_URL, TAG_INDEX_URL};
+use crate::index::SiteIndex;
+use crate::output::Sink;
+use templates::Theme;
+
+/// What rendering reads.
+pub struct RenderEnv<'a> {
+    pub index: &'a SiteIndex,
+    pub theme: &'a Theme,
+    pub notes_root: &'a Path,
+    /// `gongbu serve` adds its live-reload script to pages.
+    pub live_reload: bool,
+}
+
+pub fn has_comparisons(_index: &SiteIndex) -> bool {
+    false
+}
+
+/// Writes one file, turning an I/O failure into a diagnostic.
+fn put(sink: &dyn Sink, diags: &Diagnostics, rel: &str, bytes: &[u8]) {
+    if let Err(e) = sink.write(rel, bytes) {
+        diags.push(Diagnostic::error(
+            "write",
+            format!("`{rel}`을 쓸 수 없습니다: {e}"),
+        ));
+    }
+}
+
+fn put_page(sink: &dyn Sink, diags: &Diagnostics, rel: &str, page: Result<String, Diagnostic>) {
+    match page {
+        Ok(html) => put(sink, diags, rel, html.as_bytes()),
+        Err(d) => diags.push(d),
+    }
+}
+
+/// Renders and writes every page, asset and static file. Returns the
+/// number of HTML pages.
+pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
+    let index = env.index;
+    highlight::warm_up();
+
+    // Notes (and folder pages), in parallel. The root README is the home
+    // page's introduction.
+    let home_note = index.note_by_url("index.html");
+    let intro: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    (0..index.notes.len()).into_par_iter().for_each(|id| {
+        let body = markdown::note_body_html(index, id);
+        if Some(id) == home_note {
+            if let Ok(mut slot) = intro.lock() {
+                *slot = Some(body);
+            }
+            return;
+        }
+        put_page(
+            sink,
+            diags,
+            &index.notes[id].url,
+            pages::note_page(env, id, &body),
+        );
+    });
+    let intro = intro.into_inner().ok().flatten();
+    put_page(
+        sink,
+        diags,
+        "index.html",
+        pages::home_page(env, intro.as_deref(), home_note),
+    );
+
+    let mut pages_written = index.notes.len() + usize::from(home_note.is_none());
+
+    // Taxonomies.
+    let categories: Vec<usize> = (0..index.taxonomy.categories.len()).collect();
+    categories.par_iter().for_each(|&c| {
+        put_page(
+            sink,
+            diags,
+            &index.taxonomy.categories[c].url,
+            pages::category_page(env, c),
+        );
+    });
+    pages_written += categories.len();
+    (0..index.taxonomy.tags.len())
+        .into_par_iter()
+        .for_each(|t| {
+            put_page(
+                sink,
+                diags,
+                &index.taxonomy.tags[t].url,
+                pages::tag_page(env, t),
+            );
+        });
+    pages_written += index.taxonomy.tags.len();
+    put_page(sink, diags, TAG_INDEX_URL, pages::tag_index_page(env));
+    put_page(sink, diags, ARCHIVE_URL, pages::archive_page(env));
+    put_page(sink, diags, "404.html", pages::not_found_page(env));
+    pages_written += 3;
+
+    // Feeds and files for hosts.
+    put_page(sink, diags, "atom.xml", pages::feed(env));
+    let mut sitemap_urls: Vec<(String, Option<String>)> = index
+        .notes
+        .iter()
+        .map(|n| (n.url.clone(), n.updated.or(n.date).map(|d| d.ymd())))
+        .collect();
+    if home_note.is_none() {
+        sitemap_urls.push(("index.html".to_string(), None));
+    }
+    sitemap_urls.extend(pages::category_urls(index).into_iter().map(|u| (u, None)));
+    sitemap_urls.extend(index.taxonomy.tags.iter().map(|t| (t.url.clone(), None)));
+    sitemap_urls.push((ARCHIVE_URL.to_string(), None));
+    sitemap_urls.sort();
+    put_page(
+        sink,
+        diags,
+        "sitemap.xml",
+        pages::sitemap(env, &sitemap_urls),
+    );
+    let mut robots = String::from("User-agent: *\nAllow: /\n");
+    if let Some(url) = index.config.absolute_url("sitemap.xml") {
+        robots.push_str(&format!("Sitemap: {url}\n"));
+    }
+    put(sink, diags, "robots.txt", robots.as_bytes());
+    put(sink, diags, ".nojekyll", b"");
+    if !index.config.cname.trim().is_empty() {
+        put(
+            sink,
+            diags,
+            "CNAME",
+            format!("{}\n", index.config.cname.trim()).as_bytes(),
+        );
+    }
+
+    // Theme files, highlighting stylesheet, referenced assets.
+    for (rel, bytes) in &env.theme.static_files {
+        put(sink, diags, rel, bytes);
+    }
+    put(
+        sink,
+        diags,
+        "assets/highlight.css",
+        highlight::stylesheet().as_bytes(),
+    );
+    index.assets_used.par_iter().for_each(|rel| {
+        let from = env.notes_root.join(rel);
+        if let Err(e) = sink.copy(&crate::urls::asset_url(rel), &from) {
+            diags.push(Diagnostic::error(
+                "write",
+                format!("`{rel}`을 복사할 수 없습니다: {e}"),
+            ));
+        }
+    });
+    pages_written
+}

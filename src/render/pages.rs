@@ -1,0 +1,546 @@
+//! One function per kind of page: each builds a small template context
+//! (this page plus precomputed lists, never the whole site) and renders it.
+//!
+//! Links in contexts are site-relative and percent-encoded (`href`); the
+//! templates put `root` (`../../`) in front, so every URL stays relative.
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::diagnostic::Diagnostic;
+use crate::index::taxonomy::{ARCHIVE_URL, CATEGORY_ROOT_URL, TAG_INDEX_URL};
+use crate::index::SiteIndex;
+use crate::note::{Note, NoteId};
+use crate::render::RenderEnv;
+use crate::urls::{encode_path, root_prefix};
+
+/// A note in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteItem {
+    pub title: String,
+    pub href: String,
+    pub date: Option<String>,
+    pub description: String,
+    pub category: Option<Crumb>,
+}
+
+/// A named link: breadcrumbs, tags, categories.
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    pub name: String,
+    pub href: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct TocEntry {
+    level: u8,
+    text: String,
+    /// The id percent-encoded for `href="#…"`.
+    anchor: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct BacklinkItem {
+    title: String,
+    href: String,
+    context: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct CategoryTree {
+    name: String,
+    href: String,
+    count: usize,
+    children: Vec<CategoryTree>,
+}
+
+pub fn note_item(index: &SiteIndex, id: NoteId) -> NoteItem {
+    let note = &index.notes[id];
+    NoteItem {
+        title: note.title.clone(),
+        href: encode_path(&note.url),
+        date: note.date.map(|d| d.ymd()),
+        description: note.description.clone(),
+        category: index.taxonomy.note_category[id]
+            .filter(|&c| c != 0)
+            .map(|c| category_crumb(index, c)),
+    }
+}
+
+fn category_crumb(index: &SiteIndex, cat: usize) -> Crumb {
+    let c = &index.taxonomy.categories[cat];
+    Crumb {
+        name: c.path.join(" / "),
+        href: encode_path(&c.url),
+        count: Some(c.total),
+    }
+}
+
+fn crumb(name: &str, url: &str, count: Option<usize>) -> Crumb {
+    Crumb {
+        name: name.to_string(),
+        href: encode_path(url),
+        count,
+    }
+}
+
+/// The context every page starts from.
+pub fn base_context(env: &RenderEnv<'_>, page_url: &str, title: &str, kind: &str) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("root", &root_prefix(page_url));
+    ctx.insert("page_kind", kind);
+    ctx.insert("page_title", title);
+    ctx.insert("page_href", &encode_path(page_url));
+    ctx.insert(
+        "canonical",
+        &env.index.config.absolute_url(&encode_path(page_url)),
+    );
+    ctx.insert("live_reload", &env.live_reload);
+    ctx.insert("description", &env.index.config.description);
+    ctx
+}
+
+/// The values every page shares, computed once: site settings and the
+/// navigation. Inserted into Tera's global context.
+pub fn global_context(index: &SiteIndex) -> Context {
+    let mut ctx = Context::new();
+    let c = &index.config;
+    #[derive(Serialize)]
+    struct SiteInfo<'a> {
+        title: &'a str,
+        description: &'a str,
+        author: &'a str,
+        language: &'a str,
+        base_url: &'a str,
+        generator: String,
+        note_count: usize,
+        has_glossary: bool,
+        has_comparisons: bool,
+        extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
+    }
+    ctx.insert(
+        "site",
+        &SiteInfo {
+            title: &c.title,
+            description: &c.description,
+            author: &c.author,
+            language: &c.language,
+            base_url: &c.base_url,
+            generator: format!("gongbu {}", env!("CARGO_PKG_VERSION")),
+            note_count: index.taxonomy.listed.len(),
+            has_glossary: !index.glossary.terms.is_empty(),
+            has_comparisons: super::has_comparisons(index),
+            extra: &c.extra,
+        },
+    );
+    let top: Vec<Crumb> = index.taxonomy.categories[0]
+        .children
+        .iter()
+        .map(|&i| category_crumb_short(index, i))
+        .collect();
+    ctx.insert("nav_categories", &top);
+    ctx
+}
+
+fn category_crumb_short(index: &SiteIndex, cat: usize) -> Crumb {
+    let c = &index.taxonomy.categories[cat];
+    crumb(&c.name, &c.url, Some(c.total))
+}
+
+/// A note's page (folder pages too: they also list their folder's notes).
+pub fn note_page(env: &RenderEnv<'_>, id: NoteId, body_html: &str) -> Result<String, Diagnostic> {
+    let index = env.index;
+    let note = &index.notes[id];
+    let mut ctx = base_context(
+        env,
+        &note.url,
+        &note.title,
+        if note.is_folder_index {
+            "folder"
+        } else {
+            "note"
+        },
+    );
+    ctx.insert("description", &note.description);
+    ctx.insert("body", body_html);
+
+    #[derive(Serialize)]
+    struct PageInfo<'a> {
+        title: &'a str,
+        date: Option<String>,
+        date_ko: Option<String>,
+        date_iso: Option<String>,
+        updated: Option<String>,
+        updated_ko: Option<String>,
+        author: Option<&'a str>,
+        reading_minutes: usize,
+        tags: Vec<Crumb>,
+        breadcrumbs: Vec<Crumb>,
+        source_path: &'a str,
+        extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+        title_id: Option<&'a str>,
+    }
+    let breadcrumbs = index.taxonomy.note_category[id]
+        .map(|c| {
+            index
+                .taxonomy
+                .ancestry(c)
+                .into_iter()
+                .map(|a| category_crumb_short(index, a))
+                .collect()
+        })
+        .unwrap_or_default();
+    let tags = index.taxonomy.note_tags[id]
+        .iter()
+        .map(|&t| {
+            let tag = &index.taxonomy.tags[t];
+            crumb(&tag.name, &tag.url, Some(tag.notes.len()))
+        })
+        .collect();
+    let author = note
+        .front
+        .author
+        .as_deref()
+        .or_else(|| (!index.config.author.is_empty()).then_some(index.config.author.as_str()));
+    let title_id = note
+        .facts
+        .title_block
+        .as_ref()
+        .and_then(|t| t.heading)
+        .and_then(|h| note.facts.headings.get(h))
+        .map(|h| h.id.as_str());
+    ctx.insert(
+        "page",
+        &PageInfo {
+            title: &note.title,
+            date: note.date.map(|d| d.ymd()),
+            date_ko: note.date.map(|d| d.korean()),
+            date_iso: note.date.map(|d| d.rfc3339()),
+            updated: note.updated.map(|d| d.ymd()),
+            updated_ko: note.updated.map(|d| d.korean()),
+            author,
+            reading_minutes: note.reading_minutes(index.config.reading_speed),
+            tags,
+            breadcrumbs,
+            source_path: &note.rel_path,
+            extra: &note.front.extra,
+            title_id,
+        },
+    );
+    ctx.insert("toc", &toc(note));
+
+    let backlinks: Vec<BacklinkItem> = index.backlinks[id]
+        .iter()
+        .map(|b| BacklinkItem {
+            title: index.notes[b.from].title.clone(),
+            href: encode_path(&index.notes[b.from].url),
+            context: b.context.clone(),
+        })
+        .collect();
+    ctx.insert("backlinks", &backlinks);
+    let (prev, next) = index.taxonomy.neighbors[id];
+    ctx.insert("prev", &prev.map(|p| note_item(index, p)));
+    ctx.insert("next", &next.map(|n| note_item(index, n)));
+    let related: Vec<NoteItem> = index.related[id]
+        .iter()
+        .map(|&r| note_item(index, r))
+        .collect();
+    ctx.insert("related", &related);
+
+    // A folder's page lists what is in the folder.
+    let folder_notes: Vec<NoteItem> = if note.is_folder_index {
+        folder_listing(index, note)
+    } else {
+        Vec::new()
+    };
+    ctx.insert("folder_notes", &folder_notes);
+    env.theme.render("note.html", &ctx)
+}
+
+/// Notes in a folder and below, newest first (for README pages).
+fn folder_listing(index: &SiteIndex, folder_note: &Note) -> Vec<NoteItem> {
+    let prefix = if folder_note.folder.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", folder_note.folder)
+    };
+    index
+        .taxonomy
+        .listed
+        .iter()
+        .copied()
+        .filter(|&i| index.notes[i].rel_path.starts_with(&prefix))
+        .map(|i| note_item(index, i))
+        .collect()
+}
+
+fn toc(note: &Note) -> Vec<TocEntry> {
+    let skip = note.facts.title_block.as_ref().and_then(|t| t.heading);
+    note.facts
+        .headings
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| Some(*i) != skip && h.level <= 4)
+        .map(|(_, h)| TocEntry {
+            level: h.level,
+            text: h.text.clone(),
+            anchor: crate::urls::encode_fragment(&h.id),
+        })
+        .collect()
+}
+
+/// The home page: the root README's text if there is one, recent notes,
+/// categories, tags and the entry points.
+pub fn home_page(
+    env: &RenderEnv<'_>,
+    intro_html: Option<&str>,
+    intro_note: Option<NoteId>,
+) -> Result<String, Diagnostic> {
+    let index = env.index;
+    let title = intro_note
+        .map(|i| index.notes[i].title.clone())
+        .unwrap_or_else(|| index.config.title.clone());
+    let mut ctx = base_context(env, "index.html", &title, "home");
+    ctx.insert("intro", &intro_html);
+    let recent: Vec<NoteItem> = index
+        .taxonomy
+        .listed
+        .iter()
+        .take(index.config.feed_limit.max(1))
+        .map(|&i| note_item(index, i))
+        .collect();
+    ctx.insert("recent", &recent);
+    ctx.insert("categories", &category_tree(index, 0).children);
+    let mut tags: Vec<Crumb> = index
+        .taxonomy
+        .tags
+        .iter()
+        .map(|t| crumb(&t.name, &t.url, Some(t.notes.len())))
+        .collect();
+    tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    tags.truncate(30);
+    ctx.insert("tags", &tags);
+    ctx.insert("note_count", &index.taxonomy.listed.len());
+    env.theme.render("index.html", &ctx)
+}
+
+fn category_tree(index: &SiteIndex, cat: usize) -> CategoryTree {
+    let c = &index.taxonomy.categories[cat];
+    CategoryTree {
+        name: c.name.clone(),
+        href: encode_path(&c.url),
+        count: c.total,
+        children: c
+            .children
+            .iter()
+            .map(|&k| category_tree(index, k))
+            .collect(),
+    }
+}
+
+/// A category page: its notes, its sub-categories, the way up.
+pub fn category_page(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnostic> {
+    let index = env.index;
+    let c = &index.taxonomy.categories[cat];
+    let title = if cat == 0 {
+        "분류".to_string()
+    } else {
+        c.path.join(" / ")
+    };
+    let mut ctx = base_context(env, &c.url, &title, "category");
+    let breadcrumbs: Vec<Crumb> = index
+        .taxonomy
+        .ancestry(cat)
+        .into_iter()
+        .map(|a| category_crumb_short(index, a))
+        .collect();
+    ctx.insert("breadcrumbs", &breadcrumbs);
+    ctx.insert("category_name", &c.name);
+    ctx.insert("is_root", &(cat == 0));
+    ctx.insert("children", &category_tree(index, cat).children);
+    let notes: Vec<NoteItem> = c.notes.iter().map(|&i| note_item(index, i)).collect();
+    ctx.insert("notes", &notes);
+    ctx.insert("total", &c.total);
+    env.theme.render("category.html", &ctx)
+}
+
+pub fn tag_page(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
+    let index = env.index;
+    let t = &index.taxonomy.tags[tag];
+    let mut ctx = base_context(env, &t.url, &format!("#{}", t.name), "tag");
+    ctx.insert("tag_name", &t.name);
+    let notes: Vec<NoteItem> = t.notes.iter().map(|&i| note_item(index, i)).collect();
+    ctx.insert("notes", &notes);
+    env.theme.render("tag.html", &ctx)
+}
+
+pub fn tag_index_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
+    let index = env.index;
+    let mut ctx = base_context(env, TAG_INDEX_URL, "태그", "tags");
+    let tags: Vec<Crumb> = index
+        .taxonomy
+        .tags
+        .iter()
+        .map(|t| crumb(&t.name, &t.url, Some(t.notes.len())))
+        .collect();
+    ctx.insert("tags", &tags);
+    env.theme.render("tags.html", &ctx)
+}
+
+pub fn archive_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
+    let index = env.index;
+    #[derive(Serialize)]
+    struct Month {
+        month: u32,
+        id: String,
+        notes: Vec<NoteItem>,
+    }
+    #[derive(Serialize)]
+    struct Year {
+        year: i32,
+        count: usize,
+        months: Vec<Month>,
+    }
+    let years: Vec<Year> = index
+        .taxonomy
+        .archive
+        .iter()
+        .map(|y| Year {
+            year: y.year,
+            count: y.months.iter().map(|m| m.notes.len()).sum(),
+            months: y
+                .months
+                .iter()
+                .map(|m| Month {
+                    month: m.month,
+                    id: format!("{}-{:02}", y.year, m.month),
+                    notes: m.notes.iter().map(|&i| note_item(index, i)).collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let undated: Vec<NoteItem> = index
+        .taxonomy
+        .undated
+        .iter()
+        .map(|&i| note_item(index, i))
+        .collect();
+    let mut ctx = base_context(env, ARCHIVE_URL, "날짜별 보관함", "archive");
+    ctx.insert("years", &years);
+    ctx.insert("undated", &undated);
+    env.theme.render("archive.html", &ctx)
+}
+
+pub fn not_found_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
+    // 404.html is served for any missing path, so its links cannot be
+    // relative to it: they use base_url when known, else the site root.
+    let mut ctx = base_context(env, "404.html", "페이지를 찾을 수 없습니다", "404");
+    if !env.index.config.base_url.is_empty() {
+        ctx.insert("root", &env.index.config.base_url);
+    }
+    env.theme.render("404.html", &ctx)
+}
+
+/// Atom feed of the newest notes.
+pub fn feed(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
+    let index = env.index;
+    #[derive(Serialize)]
+    struct Entry {
+        title: String,
+        href: String,
+        id: String,
+        updated: String,
+        published: String,
+        summary: String,
+        author: String,
+        categories: Vec<String>,
+    }
+    let base = &index.config.base_url;
+    let entries: Vec<Entry> = index
+        .taxonomy
+        .listed
+        .iter()
+        .filter(|&&i| index.notes[i].date.is_some())
+        .take(index.config.feed_limit.max(1))
+        .map(|&i| {
+            let n = &index.notes[i];
+            let href = format!("{base}{}", encode_path(&n.url));
+            let published = n.date.map(|d| d.rfc3339()).unwrap_or_default();
+            Entry {
+                title: xml_text(&n.title),
+                id: if base.is_empty() {
+                    format!("urn:gongbu:{}", encode_path(&n.url))
+                } else {
+                    href.clone()
+                },
+                href,
+                updated: n
+                    .updated
+                    .map(|d| d.rfc3339())
+                    .unwrap_or_else(|| published.clone()),
+                published,
+                summary: xml_text(&n.description),
+                author: xml_text(n.front.author.as_deref().unwrap_or(&index.config.author)),
+                categories: n.tags.iter().map(|t| xml_text(t)).collect(),
+            }
+        })
+        .collect();
+    let updated = entries
+        .iter()
+        .map(|e| e.updated.clone())
+        .max()
+        .unwrap_or_else(|| "1970-01-01T00:00:00+09:00".to_string());
+    let mut ctx = Context::new();
+    ctx.insert("site_title", &xml_text(&index.config.title));
+    ctx.insert("site_description", &xml_text(&index.config.description));
+    ctx.insert("base_url", base);
+    ctx.insert("updated", &updated);
+    ctx.insert("entries", &entries);
+    env.theme.render("atom.xml", &ctx)
+}
+
+/// sitemap.xml: every page, absolute when `base_url` is set.
+pub fn sitemap(
+    env: &RenderEnv<'_>,
+    urls: &[(String, Option<String>)],
+) -> Result<String, Diagnostic> {
+    #[derive(Serialize)]
+    struct Url {
+        loc: String,
+        lastmod: Option<String>,
+    }
+    let base = &env.index.config.base_url;
+    let list: Vec<Url> = urls
+        .iter()
+        .map(|(u, lastmod)| Url {
+            loc: format!("{base}{}", encode_path(u)),
+            lastmod: lastmod.clone(),
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("urls", &list);
+    env.theme.render("sitemap.xml", &ctx)
+}
+
+/// Text for XML: characters XML 1.0 forbids (most control characters) are
+/// dropped; escaping is the template's job.
+pub fn xml_text(s: &str) -> String {
+    s.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+        })
+        .collect()
+}
+
+pub fn category_urls(index: &SiteIndex) -> Vec<String> {
+    let mut urls: Vec<String> = index
+        .taxonomy
+        .categories
+        .iter()
+        .map(|c| c.url.clone())
+        .collect();
+    urls.retain(|u| u != CATEGORY_ROOT_URL || !index.taxonomy.categories[0].children.is_empty());
+    urls
+}
