@@ -1,7 +1,7 @@
 //! Comparison tables: which tables and lists compare subjects aspect by
 //! aspect, and the merged table of every compared pair.
 //!
-//! (Interface only so far: nothing is detected yet.)
+//! (Detection is not written yet: no comparisons are found.)
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -10,6 +10,15 @@ use crate::note::Note;
 
 #[derive(Debug, Clone, Default)]
 pub struct Comparisons {}
+
+/// A comparison page a glossary term takes part in, for the term's page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermComparison {
+    /// `프로세스 vs 스레드`
+    pub title: String,
+    /// Site-relative URL of the merged page.
+    pub url: String,
+}
 
 pub const COMPARE_INDEX_URL: &str = "compare/index.html";
 
@@ -21,5 +30,16 @@ impl Comparisons {
         _diags: &mut Vec<Diagnostic>,
     ) -> Comparisons {
         Comparisons {}
+    }
+
+    /// True when the site has at least one comparison (the nav links them).
+    pub fn is_empty(&self) -> bool {
+        true
+    }
+
+    /// The merged comparison pages whose subjects include the glossary term
+    /// `term` (its canonical name).
+    pub fn for_term(&self, _term: &str) -> Vec<TermComparison> {
+        Vec::new()
     }
 }

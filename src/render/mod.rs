@@ -31,8 +31,8 @@ pub struct RenderEnv<'a> {
     pub live_reload: bool,
 }
 
-pub fn has_comparisons(_index: &SiteIndex) -> bool {
-    false
+pub fn has_comparisons(index: &SiteIndex) -> bool {
+    !index.comparisons.is_empty()
 }
 
 /// Writes one file, turning an I/O failure into a diagnostic.
