@@ -696,6 +696,12 @@ pub fn html_images(html: &str) -> Vec<(String, String, usize, usize)> {
 
 /// The value of attribute `name` in one HTML start tag.
 pub fn html_attr(tag: &str, name: &str) -> Option<String> {
+    html_attr_range(tag, name).map(|r| strip_tags(&tag[r]))
+}
+
+/// Where the value of attribute `name` stands in one HTML start tag (quotes
+/// excluded), for rewriting it in place.
+pub fn html_attr_range(tag: &str, name: &str) -> Option<Range<usize>> {
     let lower = tag.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let mut from = 0;
@@ -714,22 +720,22 @@ pub fn html_attr(tag: &str, name: &str) -> Option<String> {
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
-        let value = match bytes.get(i) {
+        return Some(match bytes.get(i) {
             Some(&q @ (b'"' | b'\'')) => {
                 let rest = &tag[i + 1..];
                 let end = rest.find(q as char).unwrap_or(rest.len());
-                &rest[..end]
+                i + 1..i + 1 + end
             }
             Some(_) => {
                 let rest = &tag[i..];
                 let end = rest
                     .find(|c: char| c.is_ascii_whitespace() || c == '>')
                     .unwrap_or(rest.len());
-                rest[..end].trim_end_matches('/')
+                let value = rest[..end].trim_end_matches('/');
+                i..i + value.len()
             }
-            None => "",
-        };
-        return Some(strip_tags(value));
+            None => i..i,
+        });
     }
     None
 }
