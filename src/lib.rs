@@ -201,11 +201,8 @@ pub fn load_site(
     timings.push(("노트 읽기·분석", t.elapsed()));
 
     let t = Instant::now();
-    let assets: HashMap<String, PathBuf> = found
-        .assets
-        .into_iter()
-        .map(|f| (f.rel, f.path))
-        .collect();
+    let assets: HashMap<String, PathBuf> =
+        found.assets.into_iter().map(|f| (f.rel, f.path)).collect();
     let index = SiteIndex::build(notes, config, assets, &notes_dir, "notes", &mut diags);
     let mut theme = theme;
     // Values every page shares go into Tera's global context once.

@@ -12,16 +12,20 @@ use scraper::Html;
 
 /// PNG bytes of a `w`×`h` image.
 fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
     let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).expect("png");
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
     out.into_inner()
 }
 
 fn jpeg(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 100, 50]));
     let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Jpeg).expect("jpeg");
+    img.write_to(&mut out, image::ImageFormat::Jpeg)
+        .expect("jpeg");
     out.into_inner()
 }
 
@@ -86,7 +90,10 @@ fn local_image_is_copied_sized_lazy_and_captioned() {
     assert!(r.diagnostics.is_empty(), "{:#?}", diagnostics(&r));
     let doc = f.html("os/프로세스.html");
     // Standalone with alt text: a figure with its caption.
-    assert_eq!(texts(&doc, ".note-body figure > figcaption"), vec!["프로세스의 메모리 구조"]);
+    assert_eq!(
+        texts(&doc, ".note-body figure > figcaption"),
+        vec!["프로세스의 메모리 구조"]
+    );
     let a = img_attrs(&doc, ".note-body figure > img");
     assert_eq!(attr(&a, "src"), Some("images/mem.png"));
     assert_eq!(attr(&a, "alt"), Some("프로세스의 메모리 구조"));
@@ -95,7 +102,10 @@ fn local_image_is_copied_sized_lazy_and_captioned() {
     assert_eq!(attr(&a, "loading"), Some("lazy"));
     assert_eq!(attr(&a, "decoding"), Some("async"));
     // Inside a sentence, or without alt text: no figure.
-    assert_eq!(attrs(&doc, ".note-body p > img", "alt"), vec!["작은 그림", ""]);
+    assert_eq!(
+        attrs(&doc, ".note-body p > img", "alt"),
+        vec!["작은 그림", ""]
+    );
     assert_eq!(doc.select(&sel(".note-body figure")).count(), 1);
     // Copied once, beside the page; unreferenced files are not copied.
     assert!(f.out().join("os/images/mem.png").is_file());
@@ -106,7 +116,10 @@ fn local_image_is_copied_sized_lazy_and_captioned() {
 #[test]
 fn missing_image_is_a_warning_and_a_placeholder() {
     let f = Fixture::new();
-    f.note("a.md", "# 가\n\n본문\n\n![설명](없는-그림.png)\n\n문장 ![](images/없음.png) 끝\n");
+    f.note(
+        "a.md",
+        "# 가\n\n본문\n\n![설명](없는-그림.png)\n\n문장 ![](images/없음.png) 끝\n",
+    );
     let r = f.build();
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let w = warnings(&r, "image-missing");
@@ -204,9 +217,15 @@ fn a_symlink_leading_out_of_the_notes_root_is_not_followed() {
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let w = warnings(&r, "image-outside");
     assert_eq!(w.len(), 2, "{:#?}", diagnostics(&r));
-    assert!(w[0].starts_with("notes/a.md:3:1 ") && w[0].contains("심볼릭 링크"), "{w:#?}");
+    assert!(
+        w[0].starts_with("notes/a.md:3:1 ") && w[0].contains("심볼릭 링크"),
+        "{w:#?}"
+    );
     assert!(w[1].starts_with("notes/b.md:3:1 "), "{w:#?}");
-    assert_eq!(texts(&f.html("a.html"), ".image-missing"), vec!["그림 없음: photo.png"]);
+    assert_eq!(
+        texts(&f.html("a.html"), ".image-missing"),
+        vec!["그림 없음: photo.png"]
+    );
     assert!(!tree(&f.out()).iter().any(|(p, _)| p.contains("photo")));
     assert_no_dead(&f);
 }
@@ -358,7 +377,10 @@ fn raw_html_img_is_rewritten_and_checked() {
     assert_eq!(attr(&b, "src"), Some("images/a.png"));
     assert_eq!(attr(&b, "width"), Some("30"));
     assert_eq!(attr(&b, "height"), Some("20"));
-    assert_eq!(texts(&doc, "div .image-missing"), vec!["그림 없음: 없음.png"]);
+    assert_eq!(
+        texts(&doc, "div .image-missing"),
+        vec!["그림 없음: 없음.png"]
+    );
     assert_eq!(doc.select(&sel("img")).count(), 2);
     assert_no_dead(&f);
 }
@@ -367,12 +389,18 @@ fn raw_html_img_is_rewritten_and_checked() {
 fn root_absolute_paths_resolve_against_the_notes_root() {
     let f = Fixture::new();
     f.file("notes/images/a.png", &png(10, 10));
-    f.note("til/2026/a.md", "# 가\n\n![루트](/images/a.png)\n\n![없음](/images/b.png)\n");
+    f.note(
+        "til/2026/a.md",
+        "# 가\n\n![루트](/images/a.png)\n\n![없음](/images/b.png)\n",
+    );
     let r = f.build();
     let w = warnings(&r, "image-missing");
     assert_eq!(w.len(), 1, "{:#?}", diagnostics(&r));
     assert!(w[0].contains("images/b.png"), "{w:#?}");
-    assert_eq!(local_img_srcs(&f, "til/2026/a.html"), vec!["../../images/a.png"]);
+    assert_eq!(
+        local_img_srcs(&f, "til/2026/a.html"),
+        vec!["../../images/a.png"]
+    );
     assert_no_dead(&f);
 }
 
@@ -401,18 +429,27 @@ fn images_in_a_dropped_title_block_keep_the_count() {
     let r = f.build();
     assert!(r.diagnostics.is_empty(), "{:#?}", diagnostics(&r));
     assert_eq!(local_img_srcs(&f, "a.html"), vec!["b.png"]);
-    assert_eq!(attrs(&f.html("a.html"), ".note-body img", "width"), vec!["20"]);
+    assert_eq!(
+        attrs(&f.html("a.html"), ".note-body img", "width"),
+        vec!["20"]
+    );
 }
 
 #[test]
 fn images_in_skipped_folders_and_links() {
     let f = Fixture::new();
     f.file("notes/_images/a.png", &png(10, 10));
-    f.note("a.md", "# 가\n\n[![배지](_images/a.png)](https://example.com)\n");
+    f.note(
+        "a.md",
+        "# 가\n\n[![배지](_images/a.png)](https://example.com)\n",
+    );
     let r = f.build();
     assert!(r.diagnostics.is_empty(), "{:#?}", diagnostics(&r));
     let doc = f.html("a.html");
-    assert_eq!(attrs(&doc, "a[href=\"https://example.com\"] > img", "src"), vec!["_images/a.png"]);
+    assert_eq!(
+        attrs(&doc, "a[href=\"https://example.com\"] > img", "src"),
+        vec!["_images/a.png"]
+    );
     assert!(f.out().join("_images/a.png").is_file());
     assert_no_dead(&f);
 }
@@ -501,10 +538,18 @@ fn seeds_warn_for_their_missing_images_and_link_no_missing_file() {
         .iter()
         .all(|w| w.starts_with("notes/004_09b56fabdb23dc24.md:")));
     // Seed 001's remote image is kept.
-    let remote = attrs(&f.html("001_790d3016bd0bd629.html"), ".note-body img", "src");
-    assert!(remote.iter().any(|s| s.starts_with("https://user-images.githubusercontent.com/")));
-    assert!(texts(&f.html("000_2f1ff3e4956592af.html"), ".image-missing")
-        .contains(&"그림 없음: 프로세스_스레드.png".to_string()));
+    let remote = attrs(
+        &f.html("001_790d3016bd0bd629.html"),
+        ".note-body img",
+        "src",
+    );
+    assert!(remote
+        .iter()
+        .any(|s| s.starts_with("https://user-images.githubusercontent.com/")));
+    assert!(
+        texts(&f.html("000_2f1ff3e4956592af.html"), ".image-missing")
+            .contains(&"그림 없음: 프로세스_스레드.png".to_string())
+    );
     assert_no_dead(&f);
 }
 
@@ -526,11 +571,37 @@ fn sample_notes_show_their_diagrams() {
     let page = std::fs::read_to_string(site.join("os/process/프로세스.html")).unwrap();
     let doc = Html::parse_document(&page);
     let a = img_attrs(&doc, "figure img");
-    assert_eq!(decode(attr(&a, "src").unwrap()), "images/프로세스 메모리 구조.svg");
+    assert_eq!(
+        decode(attr(&a, "src").unwrap()),
+        "images/프로세스 메모리 구조.svg"
+    );
     assert_eq!(attr(&a, "width"), Some("640"));
     assert_eq!(attr(&a, "height"), Some("520"));
-    assert!(site.join("os/process/images/프로세스 메모리 구조.svg").is_file());
+    assert!(site
+        .join("os/process/images/프로세스 메모리 구조.svg")
+        .is_file());
     assert!(site.join("os/scheduling/images/rr-gantt.png").is_file());
     let dead = dead_links(&site);
     assert!(dead.is_empty(), "{dead:#?}");
+}
+
+#[test]
+fn raw_html_img_over_several_lines() {
+    let f = Fixture::new();
+    f.file("notes/My Images/a.png", &png(24, 12));
+    f.note(
+        "a.md",
+        "# 가\n\n> <p align=\"center\">\n>   <img\n>     src=\"My Images/a.png\"\n>     alt=\"여러 줄\">\n> </p>\n\n<img\n  src=\"없음.png\">\n",
+    );
+    let r = f.build();
+    let w = warnings(&r, "image-missing");
+    assert_eq!(w.len(), 1, "{:#?}", diagnostics(&r));
+    assert!(w[0].starts_with("notes/a.md:9:1 "), "{w:#?}");
+    let doc = f.html("a.html");
+    let a = img_attrs(&doc, "blockquote p[align=center] > img");
+    assert_eq!(attr(&a, "src"), Some("my-images/a.png"));
+    assert_eq!(attr(&a, "width"), Some("24"));
+    assert_eq!(attr(&a, "alt"), Some("여러 줄"));
+    assert_eq!(texts(&doc, ".image-missing"), vec!["그림 없음: 없음.png"]);
+    assert_no_dead(&f);
 }

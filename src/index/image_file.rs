@@ -273,7 +273,10 @@ mod tests {
             svg_size("<svg width=\"200px\" viewBox=\"0,0,400,100\">"),
             Some((200, 50))
         );
-        assert_eq!(svg_size("<svg width=\"1in\" height=\"72pt\">"), Some((96, 96)));
+        assert_eq!(
+            svg_size("<svg width=\"1in\" height=\"72pt\">"),
+            Some((96, 96))
+        );
         assert_eq!(
             svg_size("<svg width=\"100%\" height=\"100%\" viewBox=\"0 0 30 20\">"),
             Some((30, 20))

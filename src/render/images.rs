@@ -78,6 +78,24 @@ pub fn pass<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Ev
                 pass.link_depth = pass.link_depth.saturating_sub(1);
                 out.push(Event::End(TagEnd::Link));
             }
+            Event::Start(Tag::HtmlBlock) => {
+                // One event per line; joined so a tag over several lines is
+                // rewritten whole, as the analysis saw it.
+                let mut joined = String::new();
+                let mut after = None;
+                for e in it.by_ref() {
+                    match e {
+                        Event::Html(h) => joined.push_str(&h),
+                        other => {
+                            after = Some(other);
+                            break;
+                        }
+                    }
+                }
+                out.push(Event::Start(Tag::HtmlBlock));
+                out.push(Event::Html(pass.rewrite_html(CowStr::from(joined))));
+                out.extend(after);
+            }
             Event::Html(html) => out.push(Event::Html(pass.rewrite_html(html))),
             Event::InlineHtml(html) => out.push(Event::InlineHtml(pass.rewrite_html(html))),
             other => out.push(other),
@@ -148,12 +166,17 @@ impl ImagePass<'_> {
             ImageTarget::Remote => {
                 html.push_str("<img src=\"");
                 let _ = escape_href(&mut html, written);
+                html.push('"');
                 push_attr(&mut html, "alt", alt);
                 if !title.is_empty() {
                     push_attr(&mut html, "title", title);
                 }
                 html.push_str(" loading=\"lazy\" decoding=\"async\"");
-                if !written.trim_start().to_ascii_lowercase().starts_with("data:") {
+                if !written
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("data:")
+                {
                     html.push_str(" referrerpolicy=\"no-referrer\"");
                 }
                 html.push('>');
@@ -219,7 +242,7 @@ impl ImagePass<'_> {
     fn track_anchors(&mut self, html: &str) {
         let lower = html.to_ascii_lowercase();
         let opens = lower.matches("<a ").count() + lower.matches("<a>").count();
-        let closes = lower.matches("</a").count();
+        let closes = lower.matches("</a>").count();
         self.html_anchor_depth = (self.html_anchor_depth + opens).saturating_sub(closes);
     }
 
