@@ -22,7 +22,9 @@ fn png(w: u32, h: u32) -> Vec<u8> {
 }
 
 fn jpeg(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 100, 50]));
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, 100, (y % 256) as u8])
+    });
     let mut out = Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Jpeg)
         .expect("jpeg");

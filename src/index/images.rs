@@ -179,7 +179,8 @@ impl ImageResolver<'_> {
             return (info, None);
         }
         match image_file::downscale(path, probe.format, max) {
-            Ok(small) => {
+            Ok(None) => (info, None),
+            Ok(Some(small)) => {
                 info.scaled = Some(ScaledImage {
                     url: scaled_url(rel, max, probe.format),
                     width: small.width,
