@@ -120,12 +120,12 @@ fn missing_image_is_a_warning_and_a_placeholder() {
     let f = Fixture::new();
     f.note(
         "a.md",
-        "# 가\n\n본문\n\n![설명](없는-그림.png)\n\n문장 ![](images/없음.png) 끝\n",
+        "# 가\n\n본문\n\n![설명](없는-그림.png)\n\n문장 ![](images/없음.png) 끝\n\n![](<C# 노트.png>) ![](b.png?raw=true)\n",
     );
     let r = f.build();
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let w = warnings(&r, "image-missing");
-    assert_eq!(w.len(), 2, "{w:#?}");
+    assert_eq!(w.len(), 4, "{w:#?}");
     assert!(w[0].starts_with("notes/a.md:5:1 "), "{w:#?}");
     assert!(w[0].contains("없는-그림.png"), "{w:#?}");
     assert!(w[1].starts_with("notes/a.md:7:4 "), "{w:#?}");
@@ -133,7 +133,12 @@ fn missing_image_is_a_warning_and_a_placeholder() {
     assert!(doc.select(&sel(".note-body img")).next().is_none());
     assert_eq!(
         texts(&doc, ".note-body .image-missing"),
-        vec!["그림 없음: 없는-그림.png", "그림 없음: 없음.png"]
+        vec![
+            "그림 없음: 없는-그림.png",
+            "그림 없음: 없음.png",
+            "그림 없음: C# 노트.png",
+            "그림 없음: b.png"
+        ]
     );
     // The standalone one keeps its caption.
     assert_eq!(texts(&doc, ".note-body figure figcaption"), vec!["설명"]);

@@ -217,7 +217,7 @@ impl ImageResolver<'_> {
                     let img = &note.facts.images[i];
                     let d = Diagnostic::warning(
                         "image-format",
-                        format!("`{rel}`는 브라우저가 보여 줄 수 있는 그림 형식(PNG, JPEG, GIF, WebP, AVIF, SVG)이 아닙니다"),
+                        format!("브라우저가 보여 줄 수 있는 그림 형식(PNG, JPEG, GIF, WebP, AVIF, SVG)이 아닙니다: `{rel}`"),
                     );
                     diags.push(note.diagnostic_at(d, img.offset, img.len));
                 }
@@ -306,7 +306,7 @@ impl Context<'_> {
                 code: "image-attachment",
                 name: format!("{} (Notion 첨부)", decode(name)),
                 message: format!(
-                    "Notion 첨부 그림 `{src}`은 내보낸 노트에 들어 있지 않습니다"
+                    "Notion 첨부 그림이라 내보낸 노트에 파일이 없습니다: `{src}`"
                 ),
                 help: Some("Notion에서 그림을 내려받아 노트 옆에 두고 `![설명](그림.png)`처럼 경로를 고치세요"),
             });
@@ -351,10 +351,13 @@ impl Context<'_> {
                 return Ok(Some(found));
             }
         }
-        let shown = nfc(&decode(if path_only.is_empty() {
-            &written
-        } else {
+        // The message names a file: without the query or fragment when what
+        // is left still looks like a file name, else as written (`C#.png`).
+        let last = path_only.rsplit('/').next().unwrap_or(path_only);
+        let shown = nfc(&decode(if last.contains('.') {
             path_only
+        } else {
+            &written
         }));
         Err(self.problem(folder, &shown))
     }
@@ -426,7 +429,7 @@ impl Context<'_> {
             return Problem {
                 code: "image-missing",
                 name,
-                message: format!("그림 파일 `{rel}`가 노트 폴더에 없습니다 (`/`로 시작하는 경로는 노트 폴더를 기준으로 찾습니다)"),
+                message: format!("노트 폴더에 그림 파일이 없습니다: `{rel}` (`/`로 시작하는 경로는 노트 폴더를 기준으로 찾습니다)"),
                 help: None,
             };
         }
@@ -434,7 +437,7 @@ impl Context<'_> {
             return Problem {
                 code: "image-outside",
                 name,
-                message: format!("그림 경로 `{path}`가 노트 폴더 밖을 가리킵니다; 노트 폴더 밖의 파일은 사이트에 넣지 않습니다"),
+                message: format!("노트 폴더 밖을 가리키는 그림 경로입니다: `{path}` (노트 폴더 밖의 파일은 사이트에 넣지 않습니다)"),
                 help: Some("그림 파일을 노트 폴더 안으로 옮기고 경로를 고치세요"),
             };
         };
@@ -443,7 +446,7 @@ impl Context<'_> {
             return Problem {
                 code: "image-outside",
                 name,
-                message: format!("그림 `{rel}`은 노트 폴더 밖을 가리키는 심볼릭 링크입니다; 노트 폴더 밖의 파일은 사이트에 넣지 않습니다"),
+                message: format!("노트 폴더 밖을 가리키는 심볼릭 링크입니다: `{rel}` (노트 폴더 밖의 파일은 사이트에 넣지 않습니다)"),
                 help: Some("심볼릭 링크 대신 그림 파일을 노트 폴더 안에 두세요"),
             };
         }
@@ -451,14 +454,14 @@ impl Context<'_> {
             return Problem {
                 code: "image-missing",
                 name,
-                message: format!("그림 경로 `{rel}`는 파일이 아니라 폴더입니다"),
+                message: format!("그림 경로가 파일이 아니라 폴더입니다: `{rel}`"),
                 help: None,
             };
         }
         Problem {
             code: "image-missing",
             name,
-            message: format!("그림 파일 `{rel}`가 없습니다"),
+            message: format!("그림 파일이 없습니다: `{rel}`"),
             help: Some("파일 이름과 경로(노트가 있는 폴더 기준)를 확인하세요"),
         }
     }
@@ -474,7 +477,7 @@ fn outside_absolute(src: &str) -> Problem {
     Problem {
         code: "image-outside",
         name: decode(name),
-        message: format!("그림 경로 `{src}`는 이 컴퓨터의 절대 경로라 노트 폴더 밖에 있습니다; 노트 폴더 밖의 파일은 사이트에 넣지 않습니다"),
+        message: format!("이 컴퓨터의 절대 경로라 노트 폴더 밖에 있는 그림입니다: `{src}` (노트 폴더 밖의 파일은 사이트에 넣지 않습니다)"),
         help: Some("그림 파일을 노트 옆에 두고 노트 기준 상대 경로(`images/그림.png`)로 적으세요"),
     }
 }
