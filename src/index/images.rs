@@ -248,6 +248,10 @@ pub fn scaled_url(rel: &str, max_width: u32, format: ImageFormat) -> String {
     format!("{dir}{stem}.{max_width}w.{ext}")
 }
 
+/// A file found for an image: its notes-relative path, and its path on
+/// disk when the walk of the notes folder skipped it.
+type Found = (String, Option<PathBuf>);
+
 struct Context<'a> {
     resolver: &'a ImageResolver<'a>,
     canonical_root: Option<&'a Path>,
@@ -286,10 +290,8 @@ impl Context<'_> {
         }
     }
 
-    /// Ok(Some((rel, Some(path)))) for a file the walk skipped, Ok(None) for
-    /// a remote image.
-    #[allow(clippy::type_complexity)]
-    fn find(&self, folder: &str, src: &str) -> Result<Option<(String, Option<PathBuf>)>, Problem> {
+    /// The file an image address names; Ok(None) for a remote image.
+    fn find(&self, folder: &str, src: &str) -> Result<Option<Found>, Problem> {
         let src = src.trim();
         if src.is_empty() {
             return Err(Problem {
@@ -362,7 +364,7 @@ impl Context<'_> {
         Err(self.problem(folder, &shown))
     }
 
-    fn find_path(&self, folder: &str, path: &str) -> Option<(String, Option<PathBuf>)> {
+    fn find_path(&self, folder: &str, path: &str) -> Option<Found> {
         if path.starts_with('/') {
             if let Some(rel) = join_normalized("", path) {
                 if let Some(found) = self.lookup(&rel) {
@@ -377,7 +379,7 @@ impl Context<'_> {
 
     /// A notes-relative path: a file found by the walk (exactly, or with
     /// other letter case), else one on disk inside the notes root.
-    fn lookup(&self, rel: &str) -> Option<(String, Option<PathBuf>)> {
+    fn lookup(&self, rel: &str) -> Option<Found> {
         if rel.is_empty() {
             return None;
         }
@@ -398,7 +400,7 @@ impl Context<'_> {
     }
 
     /// An absolute file system path that leads into the notes root.
-    fn absolute_inside(&self, path: &str) -> Option<(String, Option<PathBuf>)> {
+    fn absolute_inside(&self, path: &str) -> Option<Found> {
         let root = self.canonical_root?;
         let real = Path::new(path).canonicalize().ok()?;
         let rel = real.strip_prefix(root).ok()?;
