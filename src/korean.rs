@@ -60,7 +60,7 @@ pub fn initial_consonant(c: char) -> Option<char> {
 
 /// True when the syllable has a final consonant (받침): 산 yes, 사 no.
 pub fn has_final_consonant(c: char) -> bool {
-    is_hangul_syllable(c) && (c as u32 - SYLLABLE_FIRST) % 28 != 0
+    is_hangul_syllable(c) && !(c as u32 - SYLLABLE_FIRST).is_multiple_of(28)
 }
 
 /// The 초성 string of a text: syllables become their initial consonant,

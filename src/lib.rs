@@ -27,7 +27,7 @@ pub mod output;
 pub mod render;
 pub mod urls;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -201,7 +201,8 @@ pub fn load_site(
     timings.push(("노트 읽기·분석", t.elapsed()));
 
     let t = Instant::now();
-    let assets: HashSet<String> = found.assets.into_iter().map(|f| f.rel).collect();
+    let assets: HashMap<String, PathBuf> =
+        found.assets.into_iter().map(|f| (f.rel, f.path)).collect();
     let index = SiteIndex::build(notes, config, assets, &notes_dir, "notes", &mut diags);
     let mut theme = theme;
     // Values every page shares go into Tera's global context once.

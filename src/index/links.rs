@@ -5,6 +5,7 @@
 //! renderer marks visibly.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -143,7 +144,7 @@ pub struct Resolver<'a> {
     pub lookup: &'a Lookup,
     pub config: &'a Config,
     /// Non-markdown files under the notes root (notes-relative, NFC).
-    pub assets: &'a HashSet<String>,
+    pub assets: &'a HashMap<String, PathBuf>,
     /// Category URL for a folder's slug path (folder links without README).
     pub folder_category: &'a (dyn Fn(&[String]) -> Option<String> + Sync),
     /// Glossary term page for a name (wiki links to terms).
@@ -207,7 +208,7 @@ impl Resolver<'_> {
                     return self.page_with_fragment(id, fragment, query);
                 }
             }
-            if self.assets.contains(&joined) {
+            if self.assets.contains_key(&joined) {
                 let mut suffix = query.to_string();
                 if let Some(f) = fragment {
                     suffix.push('#');
@@ -341,7 +342,7 @@ impl Resolver<'_> {
         if let Some(t) = self.folder_target(trimmed, fragment) {
             return Some(t);
         }
-        if self.assets.contains(path) {
+        if self.assets.contains_key(path) {
             return Some(Target::Asset {
                 rel: path.to_string(),
                 suffix: fragment

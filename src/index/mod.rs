@@ -4,11 +4,13 @@
 
 pub mod compare;
 pub mod glossary;
+pub mod image_file;
+pub mod images;
 pub mod links;
 pub mod taxonomy;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -17,6 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::note::{Note, NoteId};
 use compare::Comparisons;
 use glossary::Glossary;
+use images::{ImageInfo, ImageResolver, ImageTarget};
 use links::{Lookup, Resolver, Target};
 use taxonomy::Taxonomy;
 
@@ -60,10 +63,15 @@ pub struct SiteIndex {
     pub taxonomy: Taxonomy,
     pub glossary: Glossary,
     pub comparisons: Comparisons,
-    /// Non-markdown files under the notes root (notes-relative).
-    pub assets: HashSet<String>,
+    /// Non-markdown files under the notes root: notes-relative NFC path →
+    /// the file on disk (whose name may be NFD).
+    pub assets: HashMap<String, PathBuf>,
     /// Assets some page refers to: copied to the output.
     pub assets_used: BTreeSet<String>,
+    /// Resolved target of each image of each note, in document order.
+    pub images: Vec<Vec<ImageTarget>>,
+    /// Size (and downscaled copy) of each image file used.
+    pub image_info: BTreeMap<String, ImageInfo>,
 }
 
 impl SiteIndex {
@@ -72,7 +80,7 @@ impl SiteIndex {
     pub fn build(
         notes: Vec<Note>,
         config: Config,
-        assets: HashSet<String>,
+        mut assets: HashMap<String, PathBuf>,
         notes_root: &Path,
         display_prefix: &str,
         diags: &mut Vec<Diagnostic>,
@@ -139,6 +147,17 @@ impl SiteIndex {
             list.sort_by(|a, b| taxonomy::by_date_desc(&notes, a.from, b.from));
         }
 
+        let images = ImageResolver {
+            notes: &notes,
+            assets: &assets,
+            notes_root,
+            display_prefix,
+            max_width: config.images.max_width,
+        }
+        .resolve_all(diags);
+        assets.extend(images.extra_assets);
+        assets_used.extend(images.info.keys().cloned());
+
         let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
         let related = related_notes(&notes, &taxonomy, &glossary);
 
@@ -154,6 +173,8 @@ impl SiteIndex {
             comparisons,
             assets,
             assets_used,
+            images: images.targets,
+            image_info: images.info,
         }
     }
 

@@ -189,6 +189,10 @@ struct State<'s> {
     current_section: Section,
     /// The text of the first block while it is an open HTML block.
     first_html_block: Option<String>,
+    /// The open HTML block's lines joined, with where each line starts
+    /// (position in the joined text, byte offset in the body), so that an
+    /// `<img>` tag spread over several lines is still seen.
+    html_block: Option<(String, Vec<(usize, usize)>)>,
 }
 
 impl<'s> State<'s> {
@@ -212,6 +216,7 @@ impl<'s> State<'s> {
             item_stack: Vec::new(),
             current_section: Section::default(),
             first_html_block: None,
+            html_block: None,
         }
     }
 
@@ -264,14 +269,11 @@ impl<'s> State<'s> {
                         self.facts.first_h1 = Some(text);
                     }
                 }
-                for (src, alt, start, len) in html_images(&html) {
-                    self.facts.images.push(ImageRef {
-                        src,
-                        alt,
-                        offset: self.base + range.start + start,
-                        len,
-                        in_html: true,
-                    });
+                if let Some((text, lines)) = self.html_block.as_mut() {
+                    lines.push((text.len(), range.start));
+                    text.push_str(&html);
+                } else {
+                    self.html_images(&html, &[(0, range.start)]);
                 }
             }
             Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {}
@@ -411,8 +413,31 @@ impl<'s> State<'s> {
                     is_image: true,
                 });
             }
-            Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) | Tag::HtmlBlock => {}
+            Tag::HtmlBlock => self.html_block = Some((String::new(), Vec::new())),
+            Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) => {}
             _ => {}
+        }
+    }
+
+    /// Records the `<img>` tags of raw HTML; `lines` maps positions in
+    /// `html` to body offsets.
+    fn html_images(&mut self, html: &str, lines: &[(usize, usize)]) {
+        for (src, alt, start, len) in html_images(html) {
+            let line = lines
+                .iter()
+                .rev()
+                .find(|(pos, _)| *pos <= start)
+                .or(lines.first());
+            let offset = line
+                .map(|&(pos, at)| at + start - pos.min(start))
+                .unwrap_or(0);
+            self.facts.images.push(ImageRef {
+                src,
+                alt,
+                offset: self.base + offset,
+                len,
+                in_html: true,
+            });
         }
     }
 
@@ -473,6 +498,9 @@ impl<'s> State<'s> {
                 }
             }
             TagEnd::HtmlBlock => {
+                if let Some((text, lines)) = self.html_block.take() {
+                    self.html_images(&text, &lines);
+                }
                 if let Some(html) = self.first_html_block.take() {
                     if let Some(text) = html_only_h1_text(&html) {
                         self.facts.title_block = Some(TitleBlock {
@@ -696,6 +724,12 @@ pub fn html_images(html: &str) -> Vec<(String, String, usize, usize)> {
 
 /// The value of attribute `name` in one HTML start tag.
 pub fn html_attr(tag: &str, name: &str) -> Option<String> {
+    html_attr_range(tag, name).map(|r| strip_tags(&tag[r]))
+}
+
+/// Where the value of attribute `name` stands in one HTML start tag (quotes
+/// excluded), for rewriting it in place.
+pub fn html_attr_range(tag: &str, name: &str) -> Option<Range<usize>> {
     let lower = tag.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let mut from = 0;
@@ -714,22 +748,22 @@ pub fn html_attr(tag: &str, name: &str) -> Option<String> {
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
-        let value = match bytes.get(i) {
+        return Some(match bytes.get(i) {
             Some(&q @ (b'"' | b'\'')) => {
                 let rest = &tag[i + 1..];
                 let end = rest.find(q as char).unwrap_or(rest.len());
-                &rest[..end]
+                i + 1..i + 1 + end
             }
             Some(_) => {
                 let rest = &tag[i..];
                 let end = rest
                     .find(|c: char| c.is_ascii_whitespace() || c == '>')
                     .unwrap_or(rest.len());
-                rest[..end].trim_end_matches('/')
+                let value = rest[..end].trim_end_matches('/');
+                i..i + value.len()
             }
-            None => "",
-        };
-        return Some(strip_tags(value));
+            None => i..i,
+        });
     }
     None
 }
@@ -803,6 +837,12 @@ mod tests {
         assert_eq!(f.images[1].alt, "에이");
         assert!(f.images[1].in_html);
         assert_eq!(&src[f.images[1].offset..f.images[1].offset + 4], "<img");
+        // A tag spread over lines of an HTML block, inside a quote.
+        let src = "> <div>\n> <img\n>   src=\"b.png\">\n> </div>\n";
+        let f = analyze(src, 0);
+        assert_eq!(f.images.len(), 1);
+        assert_eq!(f.images[0].src, "b.png");
+        assert_eq!(&src[f.images[0].offset..f.images[0].offset + 4], "<img");
     }
 
     #[test]

@@ -1,12 +1,384 @@
-//! Images in note bodies.
+//! Images in note bodies: the n-th image (markdown `![]()` or `<img>` in raw
+//! HTML) gets the n-th resolved [`ImageTarget`]. Local files get a relative
+//! `src`, `width`/`height` from their header, `loading="lazy"` and
+//! `decoding="async"` (a downscaled copy links to the original); remote
+//! images are kept with `referrerpolicy="no-referrer"`; missing ones become
+//! a visible placeholder naming what is missing, never an `<img>` to nothing.
+//! A paragraph holding only an image with alt text becomes a `<figure>`.
 //!
-//! (Not handled yet: images render as pulldown-cmark writes them.)
+//! Runs before the headings pass so that images in the title block, which
+//! that pass drops, are still counted.
 
-use pulldown_cmark::Event;
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+use rayon::prelude::*;
 
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::index::images::{ImageInfo, ImageTarget};
 use crate::index::SiteIndex;
+use crate::note::parse::{html_attr, html_attr_range, html_images};
 use crate::note::NoteId;
+use crate::output::Sink;
+use crate::urls::{asset_url, relative_href};
 
-pub fn pass<'a>(events: Vec<Event<'a>>, _index: &SiteIndex, _id: NoteId) -> Vec<Event<'a>> {
-    events
+/// The pass over note `id`'s events.
+pub fn pass<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Event<'a>> {
+    let targets = index.images.get(id).map(Vec::as_slice).unwrap_or(&[]);
+    let mut pass = ImagePass {
+        index,
+        page_url: &index.notes[id].url,
+        targets,
+        next: 0,
+        link_depth: 0,
+        html_anchor_depth: 0,
+    };
+    let mut out = Vec::with_capacity(events.len());
+    let mut it = events.into_iter().peekable();
+    while let Some(event) = it.next() {
+        match event {
+            Event::Start(Tag::Paragraph)
+                if matches!(it.peek(), Some(Event::Start(Tag::Image { .. }))) =>
+            {
+                let Some(Event::Start(Tag::Image {
+                    dest_url, title, ..
+                })) = it.next()
+                else {
+                    continue;
+                };
+                let target = pass.take();
+                let alt = pass.alt_text(&mut it);
+                let alone = matches!(it.peek(), Some(Event::End(TagEnd::Paragraph)));
+                if alone && !alt.trim().is_empty() {
+                    it.next();
+                    let mut html = String::from("<figure>");
+                    html.push_str(&pass.image_html(&target, &dest_url, &alt, &title));
+                    html.push_str("<figcaption>");
+                    let _ = escape_html(&mut html, alt.trim());
+                    html.push_str("</figcaption></figure>\n");
+                    out.push(Event::Html(CowStr::from(html)));
+                } else {
+                    out.push(Event::Start(Tag::Paragraph));
+                    let html = pass.image_html(&target, &dest_url, &alt, &title);
+                    out.push(Event::InlineHtml(CowStr::from(html)));
+                }
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let target = pass.take();
+                let alt = pass.alt_text(&mut it);
+                let html = pass.image_html(&target, &dest_url, &alt, &title);
+                out.push(Event::InlineHtml(CowStr::from(html)));
+            }
+            Event::Start(tag @ Tag::Link { .. }) => {
+                pass.link_depth += 1;
+                out.push(Event::Start(tag));
+            }
+            Event::End(TagEnd::Link) => {
+                pass.link_depth = pass.link_depth.saturating_sub(1);
+                out.push(Event::End(TagEnd::Link));
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                // One event per line; joined so a tag over several lines is
+                // rewritten whole, as the analysis saw it.
+                let mut joined = String::new();
+                let mut after = None;
+                for e in it.by_ref() {
+                    match e {
+                        Event::Html(h) => joined.push_str(&h),
+                        other => {
+                            after = Some(other);
+                            break;
+                        }
+                    }
+                }
+                out.push(Event::Start(Tag::HtmlBlock));
+                out.push(Event::Html(pass.rewrite_html(CowStr::from(joined))));
+                out.extend(after);
+            }
+            Event::Html(html) => out.push(Event::Html(pass.rewrite_html(html))),
+            Event::InlineHtml(html) => out.push(Event::InlineHtml(pass.rewrite_html(html))),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+struct ImagePass<'i> {
+    index: &'i SiteIndex,
+    page_url: &'i str,
+    targets: &'i [ImageTarget],
+    /// Index of the next image in the note.
+    next: usize,
+    /// Markdown links open around the current event.
+    link_depth: usize,
+    /// `<a>` elements open in raw HTML.
+    html_anchor_depth: usize,
+}
+
+impl ImagePass<'_> {
+    fn take(&mut self) -> ImageTarget {
+        let t = self.targets.get(self.next).cloned();
+        self.next += 1;
+        // Counting can only fall out of step if parsing differed; show the
+        // image as written rather than guess.
+        t.unwrap_or(ImageTarget::Remote)
+    }
+
+    /// Consumes the events inside an image up to its end and returns their
+    /// text. Images nested in the alt text are counted, not shown, as the
+    /// HTML writer does.
+    fn alt_text<'a>(&mut self, it: &mut impl Iterator<Item = Event<'a>>) -> String {
+        let mut alt = String::new();
+        let mut depth = 1usize;
+        for event in it.by_ref() {
+            match event {
+                Event::Start(Tag::Image { .. }) => {
+                    self.next += 1;
+                    depth += 1;
+                }
+                Event::End(TagEnd::Image) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                    alt.push_str(&t)
+                }
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                Event::Html(h) | Event::InlineHtml(h) => self.next += html_images(&h).len(),
+                _ => {}
+            }
+        }
+        alt
+    }
+
+    fn inside_link(&self) -> bool {
+        self.link_depth > 0 || self.html_anchor_depth > 0
+    }
+
+    /// The markup for a markdown image.
+    fn image_html(&self, target: &ImageTarget, written: &str, alt: &str, title: &str) -> String {
+        let mut html = String::new();
+        match target {
+            ImageTarget::Missing { name, reason } => placeholder(&mut html, name, reason),
+            ImageTarget::Remote => {
+                html.push_str("<img src=\"");
+                let _ = escape_href(&mut html, written);
+                html.push('"');
+                push_attr(&mut html, "alt", alt);
+                if !title.is_empty() {
+                    push_attr(&mut html, "title", title);
+                }
+                html.push_str(" loading=\"lazy\" decoding=\"async\"");
+                if !written
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("data:")
+                {
+                    html.push_str(" referrerpolicy=\"no-referrer\"");
+                }
+                html.push('>');
+            }
+            ImageTarget::Local { rel } => {
+                let info = self.index.image_info.get(rel);
+                let original = relative_href(self.page_url, &asset_url(rel));
+                let scaled = info.and_then(|i| i.scaled.as_ref());
+                let wrap = scaled.is_some() && !self.inside_link();
+                if wrap {
+                    html.push_str("<a class=\"image-original\" href=\"");
+                    let _ = escape_href(&mut html, &original);
+                    html.push_str("\">");
+                }
+                html.push_str("<img src=\"");
+                let src = match scaled {
+                    Some(s) => relative_href(self.page_url, &s.url),
+                    None => original,
+                };
+                let _ = escape_href(&mut html, &src);
+                html.push('"');
+                push_attr(&mut html, "alt", alt);
+                if !title.is_empty() {
+                    push_attr(&mut html, "title", title);
+                }
+                if let Some((w, h)) = shown_size(info) {
+                    html.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+                }
+                html.push_str(" loading=\"lazy\" decoding=\"async\">");
+                if wrap {
+                    html.push_str("</a>");
+                }
+            }
+        }
+        html
+    }
+
+    /// Rewrites every `<img>` of one piece of raw HTML; other markup is kept
+    /// byte for byte.
+    fn rewrite_html<'a>(&mut self, html: CowStr<'a>) -> CowStr<'a> {
+        let found = html_images(&html);
+        if found.is_empty() {
+            self.track_anchors(&html);
+            return html;
+        }
+        let mut out = String::with_capacity(html.len() + 64);
+        let mut last = 0;
+        for (_, _, start, len) in found {
+            let before = &html[last..start];
+            self.track_anchors(before);
+            out.push_str(before);
+            let tag = &html[start..start + len];
+            let target = self.take();
+            out.push_str(&self.rewrite_img_tag(tag, &target));
+            last = start + len;
+        }
+        let rest = &html[last..];
+        self.track_anchors(rest);
+        out.push_str(rest);
+        CowStr::from(out)
+    }
+
+    fn track_anchors(&mut self, html: &str) {
+        let lower = html.to_ascii_lowercase();
+        let opens = lower.matches("<a ").count() + lower.matches("<a>").count();
+        let closes = lower.matches("</a>").count();
+        self.html_anchor_depth = (self.html_anchor_depth + opens).saturating_sub(closes);
+    }
+
+    /// One raw `<img …>` tag, its other attributes kept.
+    fn rewrite_img_tag(&self, tag: &str, target: &ImageTarget) -> String {
+        let has = |name: &str| html_attr(tag, name).is_some();
+        let mut extra = String::new();
+        let mut out = String::new();
+        match target {
+            ImageTarget::Missing { name, reason } => {
+                placeholder(&mut out, name, reason);
+                return out;
+            }
+            ImageTarget::Remote => {
+                let src = html_attr(tag, "src").unwrap_or_default();
+                if !has("referrerpolicy")
+                    && !src.trim_start().to_ascii_lowercase().starts_with("data:")
+                {
+                    extra.push_str(" referrerpolicy=\"no-referrer\"");
+                }
+                push_loading(&mut extra, &has);
+                out.push_str(&insert_after_name(tag, &extra));
+            }
+            ImageTarget::Local { rel } => {
+                let info = self.index.image_info.get(rel);
+                let original = relative_href(self.page_url, &asset_url(rel));
+                let scaled = info.and_then(|i| i.scaled.as_ref());
+                let src = match scaled {
+                    Some(s) => relative_href(self.page_url, &s.url),
+                    None => original.clone(),
+                };
+                let mut new_src = String::new();
+                let _ = escape_href(&mut new_src, &src);
+                let mut rewritten = tag.to_string();
+                if let Some(range) = html_attr_range(tag, "src") {
+                    rewritten.replace_range(range, &new_src);
+                }
+                if !has("width") && !has("height") {
+                    if let Some((w, h)) = shown_size(info) {
+                        extra.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+                    }
+                }
+                push_loading(&mut extra, &has);
+                let img = insert_after_name(&rewritten, &extra);
+                if scaled.is_some() && !self.inside_link() {
+                    out.push_str("<a class=\"image-original\" href=\"");
+                    let _ = escape_href(&mut out, &original);
+                    out.push_str("\">");
+                    out.push_str(&img);
+                    out.push_str("</a>");
+                } else {
+                    out.push_str(&img);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The size the page shows: the downscaled copy's when there is one.
+fn shown_size(info: Option<&ImageInfo>) -> Option<(u32, u32)> {
+    let info = info?;
+    match &info.scaled {
+        Some(s) => Some((s.width, s.height)),
+        None => info.size,
+    }
+}
+
+fn push_loading(extra: &mut String, has: &dyn Fn(&str) -> bool) {
+    if !has("loading") {
+        extra.push_str(" loading=\"lazy\"");
+    }
+    if !has("decoding") {
+        extra.push_str(" decoding=\"async\"");
+    }
+}
+
+/// `<img` + `extra` + the rest of the tag.
+fn insert_after_name(tag: &str, extra: &str) -> String {
+    let mut out = String::with_capacity(tag.len() + extra.len());
+    let split = tag.len().min(4);
+    out.push_str(&tag[..split]);
+    out.push_str(extra);
+    out.push_str(&tag[split..]);
+    out
+}
+
+fn push_attr(html: &mut String, name: &str, value: &str) {
+    html.push(' ');
+    html.push_str(name);
+    html.push_str("=\"");
+    let _ = escape_html(&mut *html, value);
+    html.push('"');
+}
+
+/// The box shown where an image cannot be: it names the file and says why.
+fn placeholder(html: &mut String, name: &str, reason: &str) {
+    html.push_str("<span class=\"image-missing\" role=\"img\" aria-label=\"그림 없음: ");
+    let _ = escape_html(&mut *html, name);
+    html.push_str("\" title=\"");
+    let _ = escape_html(&mut *html, reason);
+    html.push_str("\">그림 없음: ");
+    let _ = escape_html(&mut *html, name);
+    html.push_str("</span>");
+}
+
+/// Writes the downscaled copies beside their originals.
+pub fn write_scaled(index: &SiteIndex, sink: &dyn Sink, diags: &Diagnostics) {
+    index.image_info.par_iter().for_each(|(_, info)| {
+        if let Some(s) = &info.scaled {
+            if let Err(e) = sink.write(&s.url, &s.bytes) {
+                diags.push(Diagnostic::error(
+                    "write",
+                    format!("`{}`을 쓸 수 없습니다: {e}", s.url),
+                ));
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_go_after_the_tag_name() {
+        assert_eq!(
+            insert_after_name("<img src=\"a.png\">", " loading=\"lazy\""),
+            "<img loading=\"lazy\" src=\"a.png\">"
+        );
+    }
+
+    #[test]
+    fn placeholder_names_the_file() {
+        let mut s = String::new();
+        placeholder(&mut s, "그림 <1>.png", "없음");
+        assert!(s.contains("그림 없음: 그림 &lt;1&gt;.png</span>"), "{s}");
+    }
 }

@@ -160,7 +160,10 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
         highlight::stylesheet().as_bytes(),
     );
     index.assets_used.par_iter().for_each(|rel| {
-        let from = env.notes_root.join(rel);
+        let from = match index.assets.get(rel) {
+            Some(path) => path.clone(),
+            None => env.notes_root.join(rel),
+        };
         if let Err(e) = sink.copy(&crate::urls::asset_url(rel), &from) {
             diags.push(Diagnostic::error(
                 "write",
@@ -168,5 +171,6 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
             ));
         }
     });
+    images::write_scaled(index, sink, diags);
     pages_written
 }
