@@ -212,3 +212,17 @@ fn sample_notes_have_no_dead_internal_link() {
     let dead = dead_links(&out.path().join("site"));
     assert!(dead.is_empty(), "{dead:#?}");
 }
+
+#[test]
+fn a_link_in_the_title_heading_does_not_shift_later_links() {
+    let f = Fixture::new();
+    f.note("a.md", "# [제목 링크](b.md)\n\n[둘째](c.md)\n")
+        .note("b.md", "# B\n")
+        .note("c.md", "# C\n");
+    assert_eq!(f.build().exit_code(), 0);
+    let doc = f.html("a.html");
+    assert_eq!(
+        attrs(&doc, ".note-body a:not(.heading-anchor)", "href"),
+        vec!["c.html"]
+    );
+}

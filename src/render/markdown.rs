@@ -13,9 +13,11 @@ use crate::note::NoteId;
 pub fn note_body_html(index: &SiteIndex, id: NoteId) -> String {
     let note = &index.notes[id];
     let events: Vec<Event<'_>> = Parser::new_ext(note.body(), options()).collect();
+    // Images and links first: they count events by position, and the
+    // headings pass drops the title block (which may hold either).
     let events = super::images::pass(events, index, id);
-    let events = super::headings::pass(events, &note.facts);
     let events = super::links::pass(events, &index.links[id], &note.url);
+    let events = super::headings::pass(events, &note.facts);
     let events = super::glossary::pass(events, index, id);
     let events = super::tables::pass(events);
     let events = super::highlight::pass(events);
