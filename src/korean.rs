@@ -255,6 +255,21 @@ pub const PARTICLES: &[&str] = &[
     "에선",
     "에도",
     "서",
+    "로부터",
+    "으로부터",
+    "만큼",
+    "대로",
+    "끼리",
+    "뿐",
+    "이므로",
+    "므로",
+    "이지만",
+    "지만",
+    "인데",
+    "이라서",
+    "라서",
+    "이어서",
+    "여서",
 ];
 
 /// Length in bytes of the particles that follow a term, when `rest` (the
@@ -278,6 +293,24 @@ pub fn particle_len(rest: &str) -> Option<usize> {
     let tail = word.strip_prefix('들').unwrap_or(word);
     // Up to two particles in a row: 에서+는, 에+도, 으로+는, 와+의.
     is_particle_run(tail, 2).then_some(word_end)
+}
+
+/// Whether `text[start..end]` (a glossary term found in prose) stands as a
+/// word of its own: no letter or digit right before it, and after it only
+/// particles (조사) before a non-letter. Returns the byte length of those
+/// particles: `프로세스는` → `Some(len("는"))`; `멀티스레드` seen from `스레드`
+/// or `스레드풀` → `None`. A term that starts or ends with a symbol
+/// (`fork()`) has no boundary to keep on that side.
+pub fn standalone_word(text: &str, start: usize, end: usize) -> Option<usize> {
+    let word = text.get(start..end)?;
+    let (first, last) = (word.chars().next()?, word.chars().next_back()?);
+    if is_word_char(first) && text[..start].chars().next_back().is_some_and(is_word_char) {
+        return None;
+    }
+    if !is_word_char(last) {
+        return Some(0);
+    }
+    particle_len(&text[end..])
 }
 
 /// True when `s` splits into at most `max` particles (any decomposition).
@@ -383,6 +416,29 @@ mod tests {
         assert_eq!(particle_len("풀을"), None);
         assert_eq!(particle_len("화"), None);
         assert_eq!(particle_len("s"), None);
+    }
+
+    #[test]
+    fn standalone_words_with_particles() {
+        let fits = |text: &str, word: &str| {
+            let start = text.find(word).unwrap();
+            standalone_word(text, start, start + word.len())
+        };
+        assert_eq!(fits("프로세스는 실행 중", "프로세스"), Some("는".len()));
+        assert_eq!(fits("스레드가 많다", "스레드"), Some("가".len()));
+        assert_eq!(fits("컨텍스트 스위칭을 줄인다", "컨텍스트 스위칭"), Some("을".len()));
+        assert_eq!(fits("IPC를 쓴다", "IPC"), Some("를".len()));
+        assert_eq!(fits("OS로부터 받는다", "OS"), Some("로부터".len()));
+        assert_eq!(fits("(스레드)", "스레드"), Some(0));
+        assert_eq!(fits("**뮤텍스**와", "뮤텍스"), Some(0));
+        // Inside another word: letters before or non-particles after.
+        assert_eq!(fits("멀티스레드", "스레드"), None);
+        assert_eq!(fits("스레드풀을", "스레드"), None);
+        assert_eq!(fits("macOS", "OS"), None);
+        assert_eq!(fits("IPCs", "IPC"), None);
+        assert_eq!(fits("IPC통신", "IPC"), None);
+        // A term ending in a symbol keeps no boundary after it.
+        assert_eq!(fits("fork()를 부른다", "fork()"), Some(0));
     }
 
     #[test]

@@ -33,3 +33,59 @@
     if (box) { e.preventDefault(); box.focus(); box.select(); }
   });
 })();
+
+// 용어집 툴팁: 터치에서는 첫 탭에 정의를 보여 주고 두 번째 탭에 링크로 이동한다.
+// Esc로 닫고, 화면 오른쪽을 넘치면 왼쪽으로 편다. 스크립트 없이도 hover·focus로 보인다.
+(function () {
+  "use strict";
+  var lastPointer = "mouse";
+  var open = null;
+
+  function refOf(el) {
+    return el && el.closest ? el.closest(".term-ref") : null;
+  }
+
+  function place(ref) {
+    var tip = ref.querySelector(".term-tip");
+    if (!tip) return;
+    ref.classList.remove("tip-left");
+    var rect = tip.getBoundingClientRect();
+    if (rect.width && rect.right > document.documentElement.clientWidth - 8) ref.classList.add("tip-left");
+  }
+
+  function close() {
+    if (open) open.classList.remove("is-open");
+    open = null;
+  }
+
+  document.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType || "mouse"; }, true);
+
+  document.addEventListener("click", function (e) {
+    var ref = refOf(e.target);
+    var link = e.target.closest ? e.target.closest("a.term") : null;
+    if (ref && link && lastPointer === "touch" && open !== ref) {
+      e.preventDefault();
+      close();
+      ref.classList.remove("is-dismissed");
+      ref.classList.add("is-open");
+      open = ref;
+      place(ref);
+      return;
+    }
+    if (!ref) close();
+  });
+
+  ["mouseover", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      var ref = refOf(e.target);
+      if (ref) { ref.classList.remove("is-dismissed"); place(ref); }
+    });
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var refs = document.querySelectorAll(".term-ref:hover, .term-ref:focus-within, .term-ref.is-open");
+    for (var i = 0; i < refs.length; i++) refs[i].classList.add("is-dismissed");
+    close();
+  });
+})();
