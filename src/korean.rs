@@ -155,28 +155,32 @@ fn first_consonant_index(c: char) -> Option<usize> {
 /// A key that sorts strings in Korean dictionary order: Hangul first (the
 /// order of precomposed syllables is the dictionary order, ㄲ after ㄱ),
 /// then Latin letters case-insensitively, then digits, then the rest.
+/// Letter case only breaks ties between otherwise equal strings (`ipc`
+/// before `IPC`, both before `ipc 큐`).
 pub fn collation_key(s: &str) -> Vec<(u8, u32)> {
-    nfc(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
+    let s = nfc(s);
+    let chars = s.chars().filter(|c| !c.is_whitespace());
+    let mut key: Vec<(u8, u32)> = chars
+        .clone()
         .map(|c| {
             if is_hangul_syllable(c) {
-                (0, c as u32)
+                (1, c as u32)
             } else if let Some(i) = CHOSEONG.iter().position(|&j| j == c) {
                 // A bare consonant sorts before every syllable starting with it.
-                (0, SYLLABLE_FIRST + i as u32 * 588 - 1)
+                (1, SYLLABLE_FIRST + i as u32 * 588 - 1)
             } else if c.is_ascii_alphabetic() {
-                (
-                    1,
-                    c.to_ascii_lowercase() as u32 * 2 + u32::from(c.is_ascii_uppercase()),
-                )
+                (2, c.to_ascii_lowercase() as u32)
             } else if c.is_ascii_digit() {
-                (2, c as u32)
-            } else {
                 (3, c as u32)
+            } else {
+                (4, c as u32)
             }
         })
-        .collect()
+        .collect();
+    // The tie-breaker sorts below every character, so a prefix still
+    // comes first.
+    key.extend(chars.map(|c| (0, u32::from(c.is_ascii_uppercase()))));
+    key
 }
 
 /// Particles (조사) and copula endings that may follow a term inside the
@@ -387,6 +391,9 @@ mod tests {
                 "3-way"
             ]
         );
+        let mut latin = vec!["ipc 큐", "IPC", "Ipc", "ipc", "fork"];
+        latin.sort_by_key(|w| collation_key(w));
+        assert_eq!(latin, vec!["fork", "ipc", "Ipc", "IPC", "ipc 큐"]);
     }
 
     #[test]
@@ -426,7 +433,10 @@ mod tests {
         };
         assert_eq!(fits("프로세스는 실행 중", "프로세스"), Some("는".len()));
         assert_eq!(fits("스레드가 많다", "스레드"), Some("가".len()));
-        assert_eq!(fits("컨텍스트 스위칭을 줄인다", "컨텍스트 스위칭"), Some("을".len()));
+        assert_eq!(
+            fits("컨텍스트 스위칭을 줄인다", "컨텍스트 스위칭"),
+            Some("을".len())
+        );
         assert_eq!(fits("IPC를 쓴다", "IPC"), Some("를".len()));
         assert_eq!(fits("OS로부터 받는다", "OS"), Some("로부터".len()));
         assert_eq!(fits("(스레드)", "스레드"), Some(0));

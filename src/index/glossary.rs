@@ -107,6 +107,19 @@ impl Glossary {
             }
         }
         let Builder { terms, .. } = builder;
+        for d in terms.iter().filter(|d| d.term.definition.is_empty()) {
+            diags.push(sources.at(
+                d.origin,
+                d.line,
+                Diagnostic::warning(
+                    "glossary",
+                    format!(
+                        "용어 `{}`에 `definition:`(한 줄 정의)이 없어 툴팁 없이 연결합니다",
+                        d.term.term
+                    ),
+                ),
+            ));
+        }
         let body_places: Vec<BodyPlace> = terms.iter().map(|d| d.body_place.clone()).collect();
         let mut g = Glossary::from_terms(terms.into_iter().map(|d| d.term).collect());
         for (t, place) in body_places.iter().enumerate() {
@@ -176,28 +189,30 @@ impl Glossary {
             .map(|(id, note)| {
                 let mut seen = HashSet::new();
                 let mut found = Vec::new();
+                let title = note.facts.title_block.as_ref().and_then(|t| t.heading);
                 for section in &note.facts.sections {
-                    let anchor = section
-                        .heading
-                        .filter(|&h| {
-                            note.facts.title_block.as_ref().and_then(|t| t.heading) != Some(h)
-                        })
-                        .and_then(|h| note.facts.headings.get(h))
+                    let heading = section.heading.and_then(|h| note.facts.headings.get(h));
+                    let anchor = heading
+                        .filter(|_| section.heading != title)
                         .map(|h| h.id.clone());
-                    matcher.for_each(&section.text, |term, range| {
-                        if seen.insert(term) {
-                            let (sentence, hit) = sentence_around(&section.text, range);
-                            found.push((
-                                term,
-                                Mention {
-                                    note: id,
-                                    sentence,
-                                    hit,
-                                    anchor: anchor.clone(),
-                                },
-                            ));
-                        }
-                    });
+                    // A heading naming the term is a use of it too.
+                    let texts = heading.map(|h| h.text.as_str()).into_iter();
+                    for text in texts.chain(std::iter::once(section.text.as_str())) {
+                        matcher.for_each(text, |term, range| {
+                            if seen.insert(term) {
+                                let (sentence, hit) = sentence_around(text, range);
+                                found.push((
+                                    term,
+                                    Mention {
+                                        note: id,
+                                        sentence,
+                                        hit,
+                                        anchor: anchor.clone(),
+                                    },
+                                ));
+                            }
+                        });
+                    }
                 }
                 found
             })
@@ -333,7 +348,13 @@ impl TermMatcher {
             return;
         };
         let mut candidates: Vec<(usize, usize, TermId)> = matches
-            .map(|m| (m.start(), m.end(), self.pattern_term[m.pattern().as_usize()]))
+            .map(|m| {
+                (
+                    m.start(),
+                    m.end(),
+                    self.pattern_term[m.pattern().as_usize()],
+                )
+            })
             .collect();
         if candidates.is_empty() {
             return;
@@ -749,13 +770,9 @@ impl Builder {
         let p = korean::nfc(path.trim());
         let p = p.trim_start_matches("./").trim_start_matches('/');
         let p = p.strip_prefix("notes/").unwrap_or(p);
-        let found = [
-            p.to_string(),
-            format!("{p}.md"),
-            format!("{p}.markdown"),
-        ]
-        .into_iter()
-        .find_map(|c| lookup.by_rel_path.get(&c).copied());
+        let found = [p.to_string(), format!("{p}.md"), format!("{p}.markdown")]
+            .into_iter()
+            .find_map(|c| lookup.by_rel_path.get(&c).copied());
         if found.is_none() {
             diags.push(
                 sources
@@ -871,12 +888,7 @@ fn file_entries(file: &GlossaryFile, diags: &mut Vec<Diagnostic>) -> Vec<Entry> 
 }
 
 /// The entries of a note's `glossary:` front matter key.
-fn note_entries(
-    id: NoteId,
-    note: &Note,
-    value: &Value,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<Entry> {
+fn note_entries(id: NoteId, note: &Note, value: &Value, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
     let source = note.source.as_str();
     let (yaml, first_line) = match front_matter::split(source) {
         Some(s) => (
@@ -956,7 +968,9 @@ fn read_items(
             let from = item_lines[i];
             (from, item_lines.get(i + 1).copied().unwrap_or(lines.len()))
         });
-        let line = span.map(|(from, _)| first_line + from).unwrap_or(fallback_line);
+        let line = span
+            .map(|(from, _)| first_line + from)
+            .unwrap_or(fallback_line);
         // The line of `key:` inside this item.
         let key_line = |key: &str| -> usize {
             let Some((from, to)) = span else {
@@ -1098,18 +1112,6 @@ fn read_items(
             );
             continue;
         }
-        if entry.definition.is_empty() {
-            diags.push(at(
-                line,
-                Diagnostic::warning(
-                    "glossary",
-                    format!(
-                        "용어 `{}`에 `definition:`(한 줄 정의)이 없어 툴팁 없이 연결합니다",
-                        entry.term
-                    ),
-                ),
-            ));
-        }
         out.push(entry);
     }
     out
@@ -1230,8 +1232,7 @@ fn resolve_body_links(
                         Some((n, s)) => (n.trim(), Some(s.trim())),
                         None => (dest, None),
                     };
-                    if let Some(&id) = lookup.by_name.get(&name_key(name)).and_then(|v| v.first())
-                    {
+                    if let Some(&id) = lookup.by_name.get(&name_key(name)).and_then(|v| v.first()) {
                         page(id, section)
                     } else if let Some(u) = g.find(name).filter(|_| section.is_none()) {
                         Target::Page {
@@ -1241,7 +1242,9 @@ fn resolve_body_links(
                         }
                     } else {
                         Target::Broken {
-                            reason: format!("제목·파일 이름·별칭이 `{name}`인 노트나 용어가 없습니다"),
+                            reason: format!(
+                                "제목·파일 이름·별칭이 `{name}`인 노트나 용어가 없습니다"
+                            ),
                         }
                     }
                 } else if dest.is_empty() {

@@ -340,7 +340,10 @@ mod tests {
         assert!(h.contains(
             "<span class=\"term-ref\"><a class=\"term\" href=\"../glossary/%ED%94%84%EB%A1%9C%EC%84%B8%EC%8A%A4.html\" aria-describedby=\"term-tip-1\" data-term=\"프로세스\">프로세스</a><span class=\"term-tip\" id=\"term-tip-1\" role=\"tooltip\">프로세스의 &lt;정의&gt;</span></span>는"
         ), "{h}");
-        assert!(h.contains("<strong><span class=\"term-ref\"><a class=\"term\""), "{h}");
+        assert!(
+            h.contains("<strong><span class=\"term-ref\"><a class=\"term\""),
+            "{h}"
+        );
         assert!(h.contains("</span></span></strong>가"), "{h}");
     }
 
@@ -349,9 +352,15 @@ mod tests {
         let h = render(
             "# 스레드\n\n`프로세스` [IPC](x.html) <span>멀티스레드</span>\n\n```\n스레드\n```\n\n| 프로세스 | 스레드 |\n|---|---|\n| IPC | 쓰레드 |\n",
         );
-        let links: Vec<&str> = h.match_indices("data-term=\"").map(|(i, _)| &h[i + 11..i + 20]).collect();
+        let links: Vec<&str> = h
+            .match_indices("data-term=\"")
+            .map(|(i, _)| &h[i + 11..i + 20])
+            .collect();
         assert_eq!(h.matches("class=\"term\"").count(), 2, "{h}\n{links:?}");
-        assert!(h.contains("data-term=\"IPC\">IPC</a>"), "table body cell: {h}");
+        assert!(
+            h.contains("data-term=\"IPC\">IPC</a>"),
+            "table body cell: {h}"
+        );
         assert!(h.contains("data-term=\"스레드\">쓰레드</a>"), "alias: {h}");
         assert!(h.contains("<h1>스레드</h1>"), "{h}");
     }
