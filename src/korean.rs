@@ -318,15 +318,23 @@ pub fn standalone_word(text: &str, start: usize, end: usize) -> Option<usize> {
 }
 
 /// True when `s` splits into at most `max` particles (any decomposition).
+/// Called for every term found in prose, so particles are looked up by
+/// their first up to four syllables in a set rather than tried one by one.
 fn is_particle_run(s: &str, max: usize) -> bool {
+    static SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| PARTICLES.iter().copied().collect());
     if s.is_empty() {
         return true;
     }
-    max > 0
-        && PARTICLES.iter().any(|p| {
-            s.strip_prefix(*p)
-                .is_some_and(|rest| is_particle_run(rest, max - 1))
-        })
+    if max == 0 {
+        return false;
+    }
+    s.char_indices()
+        .skip(1)
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()))
+        .take(4)
+        .any(|end| SET.contains(&s[..end]) && is_particle_run(&s[end..], max - 1))
 }
 
 #[cfg(test)]

@@ -78,15 +78,14 @@ pub fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> Vec<
 /// Terms in dictionary order, grouped by initial consonant, letter, other.
 fn groups(index: &SiteIndex) -> Vec<(IndexGroup, Vec<TermId>)> {
     let g = &index.glossary;
-    let mut order: Vec<(IndexGroup, Vec<(u8, u32)>, TermId)> = g
-        .terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (index_group(&t.term), collation_key(&t.term), i))
-        .collect();
-    order.sort();
+    let mut order: Vec<TermId> = (0..g.terms.len()).collect();
+    order.sort_by_cached_key(|&t| {
+        let term = &g.terms[t].term;
+        (index_group(term), collation_key(term), t)
+    });
     let mut out: Vec<(IndexGroup, Vec<TermId>)> = Vec::new();
-    for (group, _, t) in order {
+    for t in order {
+        let group = index_group(&g.terms[t].term);
         match out.last_mut() {
             Some((last, list)) if *last == group => list.push(t),
             _ => out.push((group, vec![t])),
