@@ -35,7 +35,7 @@
 })();
 
 // 용어집 툴팁: 터치에서는 첫 탭에 정의를 보여 주고 두 번째 탭에 링크로 이동한다.
-// Esc로 닫고, 화면 오른쪽을 넘치면 왼쪽으로 편다. 스크립트 없이도 hover·focus로 보인다.
+// Esc로 닫고, 화면 오른쪽을 넘치면 왼쪽으로 옮긴다. 스크립트 없이도 hover·focus로 보인다.
 (function () {
   "use strict";
   var lastPointer = "mouse";
@@ -45,12 +45,15 @@
     return el && el.closest ? el.closest(".term-ref") : null;
   }
 
+  // 툴팁이 화면 오른쪽을 넘으면 넘는 만큼 왼쪽으로 옮긴다 (왼쪽 끝은 넘지 않게).
   function place(ref) {
     var tip = ref.querySelector(".term-tip");
     if (!tip) return;
-    ref.classList.remove("tip-left");
+    tip.style.left = "";
     var rect = tip.getBoundingClientRect();
-    if (rect.width && rect.right > document.documentElement.clientWidth - 8) ref.classList.add("tip-left");
+    if (!rect.width) return;
+    var over = rect.right - (document.documentElement.clientWidth - 8);
+    if (over > 0) tip.style.left = -Math.min(over, rect.left - 8) + "px";
   }
 
   function close() {
