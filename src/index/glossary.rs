@@ -39,8 +39,6 @@ pub struct Term {
     pub home: Option<NoteId>,
     /// `glossary/스레드.html`
     pub url: String,
-    /// Where the term is defined, for messages: `notes/glossary.yaml:31`.
-    pub defined_at: String,
     /// Where each link of `body` goes, in document order.
     pub body_links: Vec<Target>,
 }
@@ -655,7 +653,6 @@ impl Builder {
                         body: entry.body.clone(),
                         home,
                         url: String::new(),
-                        defined_at: sources.place(entry.origin, entry.line),
                         body_links: Vec::new(),
                     },
                     origin: entry.origin,

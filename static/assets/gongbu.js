@@ -46,13 +46,23 @@
   }
 
   // 툴팁이 화면 오른쪽을 넘으면 넘는 만큼 왼쪽으로 옮긴다 (왼쪽 끝은 넘지 않게).
+  // 스크롤되는 표 상자 안에서는 상자에 잘리지 않도록 화면 기준(fixed)으로 띄운다.
   function place(ref) {
     var tip = ref.querySelector(".term-tip");
     if (!tip) return;
-    tip.style.left = "";
+    var width = document.documentElement.clientWidth;
+    tip.style.position = tip.style.top = tip.style.left = tip.style.marginTop = "";
     var rect = tip.getBoundingClientRect();
     if (!rect.width) return;
-    var over = rect.right - (document.documentElement.clientWidth - 8);
+    if (ref.closest(".table-wrap")) {
+      var link = ref.getBoundingClientRect();
+      tip.style.position = "fixed";
+      tip.style.marginTop = "0";
+      tip.style.top = link.bottom + 6 + "px";
+      tip.style.left = Math.max(8, Math.min(link.left, width - rect.width - 8)) + "px";
+      return;
+    }
+    var over = rect.right - (width - 8);
     if (over > 0) tip.style.left = -Math.min(over, rect.left - 8) + "px";
   }
 

@@ -29,7 +29,12 @@ before(async () => {
     "- term: 스레드\n  aliases: [쓰레드]\n  definition: 프로세스 안에서 실행되는 흐름의 단위다.\n" +
       "- term: 프로세스\n  definition: 실행 중인 프로그램이다.\n",
   );
-  writeFileSync(join(root, "notes", "a.md"), "# 노트\n\n프로세스 안에서 쓰레드가 돈다.\n");
+  writeFileSync(
+    join(root, "notes", "a.md"),
+    "# 노트\n\n프로세스 안에서 쓰레드가 돈다.\n\n" +
+      "| 구분 | 설명 |\n|---|---|\n| 마지막 줄 | 여기서 처음 나오는 프로세스 |\n",
+  );
+  writeFileSync(join(root, "notes", "b.md"), "# 표\n\n| 구분 | 설명 |\n|---|---|\n| 끝 줄 | 스레드 |\n");
   execFileSync(bin, ["build", "--root", root], { stdio: "pipe" });
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium" });
 });
@@ -54,6 +59,25 @@ test("hover and keyboard focus show the definition; Esc hides it", async () => {
   assert.equal(await tip.isVisible(), true);
   await page.keyboard.press("Escape");
   assert.equal(await tip.isVisible(), false);
+  await page.close();
+});
+
+test("a tooltip in a scrolling table is not cut off by the table box", async () => {
+  const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+  await page.goto(pageUrl("b.html"));
+  const link = page.locator(".table-wrap a.term");
+  const tip = page.locator(`#${await link.getAttribute("aria-describedby")}`);
+  await link.hover();
+  assert.equal(await tip.isVisible(), true);
+  const box = await tip.boundingBox();
+  const wrap = await page.locator(".table-wrap").boundingBox();
+  // Lower than the table box yet what the reader sees at that point.
+  assert.ok(box.y + box.height > wrap.y + wrap.height, JSON.stringify({ box, wrap }));
+  const seen = await page.evaluate(
+    ([x, y]) => document.elementFromPoint(x, y)?.closest(".term-tip") !== null,
+    [box.x + box.width / 2, box.y + box.height - 4],
+  );
+  assert.ok(seen);
   await page.close();
 });
 
