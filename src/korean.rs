@@ -155,28 +155,32 @@ fn first_consonant_index(c: char) -> Option<usize> {
 /// A key that sorts strings in Korean dictionary order: Hangul first (the
 /// order of precomposed syllables is the dictionary order, ㄲ after ㄱ),
 /// then Latin letters case-insensitively, then digits, then the rest.
+/// Letter case only breaks ties between otherwise equal strings (`ipc`
+/// before `IPC`, both before `ipc 큐`).
 pub fn collation_key(s: &str) -> Vec<(u8, u32)> {
-    nfc(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
+    let s = nfc(s);
+    let chars = s.chars().filter(|c| !c.is_whitespace());
+    let mut key: Vec<(u8, u32)> = chars
+        .clone()
         .map(|c| {
             if is_hangul_syllable(c) {
-                (0, c as u32)
+                (1, c as u32)
             } else if let Some(i) = CHOSEONG.iter().position(|&j| j == c) {
                 // A bare consonant sorts before every syllable starting with it.
-                (0, SYLLABLE_FIRST + i as u32 * 588 - 1)
+                (1, SYLLABLE_FIRST + i as u32 * 588 - 1)
             } else if c.is_ascii_alphabetic() {
-                (
-                    1,
-                    c.to_ascii_lowercase() as u32 * 2 + u32::from(c.is_ascii_uppercase()),
-                )
+                (2, c.to_ascii_lowercase() as u32)
             } else if c.is_ascii_digit() {
-                (2, c as u32)
-            } else {
                 (3, c as u32)
+            } else {
+                (4, c as u32)
             }
         })
-        .collect()
+        .collect();
+    // The tie-breaker sorts below every character, so a prefix still
+    // comes first.
+    key.extend(chars.map(|c| (0, u32::from(c.is_ascii_uppercase()))));
+    key
 }
 
 /// Particles (조사) and copula endings that may follow a term inside the
@@ -255,6 +259,21 @@ pub const PARTICLES: &[&str] = &[
     "에선",
     "에도",
     "서",
+    "로부터",
+    "으로부터",
+    "만큼",
+    "대로",
+    "끼리",
+    "뿐",
+    "이므로",
+    "므로",
+    "이지만",
+    "지만",
+    "인데",
+    "이라서",
+    "라서",
+    "이어서",
+    "여서",
 ];
 
 /// Length in bytes of the particles that follow a term, when `rest` (the
@@ -280,16 +299,42 @@ pub fn particle_len(rest: &str) -> Option<usize> {
     is_particle_run(tail, 2).then_some(word_end)
 }
 
+/// Whether `text[start..end]` (a glossary term found in prose) stands as a
+/// word of its own: no letter or digit right before it, and after it only
+/// particles (조사) before a non-letter. Returns the byte length of those
+/// particles: `프로세스는` → `Some(len("는"))`; `멀티스레드` seen from `스레드`
+/// or `스레드풀` → `None`. A term that starts or ends with a symbol
+/// (`fork()`) has no boundary to keep on that side.
+pub fn standalone_word(text: &str, start: usize, end: usize) -> Option<usize> {
+    let word = text.get(start..end)?;
+    let (first, last) = (word.chars().next()?, word.chars().next_back()?);
+    if is_word_char(first) && text[..start].chars().next_back().is_some_and(is_word_char) {
+        return None;
+    }
+    if !is_word_char(last) {
+        return Some(0);
+    }
+    particle_len(&text[end..])
+}
+
 /// True when `s` splits into at most `max` particles (any decomposition).
+/// Called for every term found in prose, so particles are looked up by
+/// their first up to four syllables in a set rather than tried one by one.
 fn is_particle_run(s: &str, max: usize) -> bool {
+    static SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| PARTICLES.iter().copied().collect());
     if s.is_empty() {
         return true;
     }
-    max > 0
-        && PARTICLES.iter().any(|p| {
-            s.strip_prefix(*p)
-                .is_some_and(|rest| is_particle_run(rest, max - 1))
-        })
+    if max == 0 {
+        return false;
+    }
+    s.char_indices()
+        .skip(1)
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()))
+        .take(4)
+        .any(|end| SET.contains(&s[..end]) && is_particle_run(&s[end..], max - 1))
 }
 
 #[cfg(test)]
@@ -354,6 +399,9 @@ mod tests {
                 "3-way"
             ]
         );
+        let mut latin = vec!["ipc 큐", "IPC", "Ipc", "ipc", "fork"];
+        latin.sort_by_key(|w| collation_key(w));
+        assert_eq!(latin, vec!["fork", "ipc", "Ipc", "IPC", "ipc 큐"]);
     }
 
     #[test]
@@ -383,6 +431,32 @@ mod tests {
         assert_eq!(particle_len("풀을"), None);
         assert_eq!(particle_len("화"), None);
         assert_eq!(particle_len("s"), None);
+    }
+
+    #[test]
+    fn standalone_words_with_particles() {
+        let fits = |text: &str, word: &str| {
+            let start = text.find(word).unwrap();
+            standalone_word(text, start, start + word.len())
+        };
+        assert_eq!(fits("프로세스는 실행 중", "프로세스"), Some("는".len()));
+        assert_eq!(fits("스레드가 많다", "스레드"), Some("가".len()));
+        assert_eq!(
+            fits("컨텍스트 스위칭을 줄인다", "컨텍스트 스위칭"),
+            Some("을".len())
+        );
+        assert_eq!(fits("IPC를 쓴다", "IPC"), Some("를".len()));
+        assert_eq!(fits("OS로부터 받는다", "OS"), Some("로부터".len()));
+        assert_eq!(fits("(스레드)", "스레드"), Some(0));
+        assert_eq!(fits("**뮤텍스**와", "뮤텍스"), Some(0));
+        // Inside another word: letters before or non-particles after.
+        assert_eq!(fits("멀티스레드", "스레드"), None);
+        assert_eq!(fits("스레드풀을", "스레드"), None);
+        assert_eq!(fits("macOS", "OS"), None);
+        assert_eq!(fits("IPCs", "IPC"), None);
+        assert_eq!(fits("IPC통신", "IPC"), None);
+        // A term ending in a symbol keeps no boundary after it.
+        assert_eq!(fits("fork()를 부른다", "fork()"), Some(0));
     }
 
     #[test]

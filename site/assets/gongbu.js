@@ -33,3 +33,72 @@
     if (box) { e.preventDefault(); box.focus(); box.select(); }
   });
 })();
+
+// 용어집 툴팁: 터치에서는 첫 탭에 정의를 보여 주고 두 번째 탭에 링크로 이동한다.
+// Esc로 닫고, 화면 오른쪽을 넘치면 왼쪽으로 옮긴다. 스크립트 없이도 hover·focus로 보인다.
+(function () {
+  "use strict";
+  var lastPointer = "mouse";
+  var open = null;
+
+  function refOf(el) {
+    return el && el.closest ? el.closest(".term-ref") : null;
+  }
+
+  // 툴팁이 화면 오른쪽을 넘으면 넘는 만큼 왼쪽으로 옮긴다 (왼쪽 끝은 넘지 않게).
+  // 스크롤되는 표 상자 안에서는 상자에 잘리지 않도록 화면 기준(fixed)으로 띄운다.
+  function place(ref) {
+    var tip = ref.querySelector(".term-tip");
+    if (!tip) return;
+    var width = document.documentElement.clientWidth;
+    tip.style.position = tip.style.top = tip.style.left = tip.style.marginTop = "";
+    var rect = tip.getBoundingClientRect();
+    if (!rect.width) return;
+    if (ref.closest(".table-wrap")) {
+      var link = ref.getBoundingClientRect();
+      tip.style.position = "fixed";
+      tip.style.marginTop = "0";
+      tip.style.top = link.bottom + 6 + "px";
+      tip.style.left = Math.max(8, Math.min(link.left, width - rect.width - 8)) + "px";
+      return;
+    }
+    var over = rect.right - (width - 8);
+    if (over > 0) tip.style.left = -Math.min(over, rect.left - 8) + "px";
+  }
+
+  function close() {
+    if (open) open.classList.remove("is-open");
+    open = null;
+  }
+
+  document.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType || "mouse"; }, true);
+
+  document.addEventListener("click", function (e) {
+    var ref = refOf(e.target);
+    var link = e.target.closest ? e.target.closest("a.term") : null;
+    if (ref && link && lastPointer === "touch" && open !== ref) {
+      e.preventDefault();
+      close();
+      ref.classList.remove("is-dismissed");
+      ref.classList.add("is-open");
+      open = ref;
+      place(ref);
+      return;
+    }
+    if (!ref) close();
+  });
+
+  ["mouseover", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      var ref = refOf(e.target);
+      if (ref) { ref.classList.remove("is-dismissed"); place(ref); }
+    });
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var refs = document.querySelectorAll(".term-ref:hover, .term-ref:focus-within, .term-ref.is-open");
+    for (var i = 0; i < refs.length; i++) refs[i].classList.add("is-dismissed");
+    close();
+  });
+})();

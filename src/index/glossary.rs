@@ -1,15 +1,25 @@
 //! The glossary: terms from `notes/glossary.yaml` and from `glossary:` in
-//! notes' front matter, the notes that mention each term, and the matcher
-//! that links terms in prose.
+//! notes' front matter, merged by name; the matcher that finds terms in
+//! prose (one Aho–Corasick automaton over every term, alias and English
+//! name, built once per site); the notes that mention each term with the
+//! sentence they use it in; related terms.
 //!
-//! (Loading is not written yet: `build` finds no terms.)
+//! Loading the terms and their diagnostics live in [`load`].
 
-use std::collections::HashMap;
+mod load;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::Path;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rayon::prelude::*;
+
 use crate::diagnostic::Diagnostic;
-use crate::index::links::{name_key, Lookup};
+use crate::index::links::{name_key, Lookup, Target};
+use crate::korean;
 use crate::note::{Note, NoteId};
+use crate::urls::slugify;
 
 pub type TermId = usize;
 
@@ -26,40 +36,71 @@ pub struct Term {
     pub home: Option<NoteId>,
     /// `glossary/스레드.html`
     pub url: String,
+    /// Where each link of `body` goes, in document order.
+    pub body_links: Vec<Target>,
+}
+
+/// A note that uses a term: the first sentence it appears in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub note: NoteId,
+    pub sentence: String,
+    /// Byte range of the term inside `sentence`.
+    pub hit: Range<usize>,
+    /// Heading id of the section the sentence is in (None: the top of the
+    /// page).
+    pub anchor: Option<String>,
 }
 
 /// All terms of the site.
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
     pub terms: Vec<Term>,
-    /// Terms each note mentions (by note id).
+    /// Terms each note mentions (by note id), in term order.
     pub note_terms: Vec<Vec<TermId>>,
+    /// Notes that mention each term (by term id), newest first.
+    pub mentions: Vec<Vec<Mention>>,
+    /// Terms related to each term, most related first.
+    pub related: Vec<Vec<TermId>>,
     /// Normalized term, alias and English name → term.
     by_name: HashMap<String, TermId>,
+    matcher: Option<TermMatcher>,
 }
 
 pub const GLOSSARY_INDEX_URL: &str = "glossary/index.html";
+pub const GLOSSARY_FILE: &str = "glossary.yaml";
+
+/// How many related terms a term page shows.
+const MAX_RELATED: usize = 8;
 
 impl Glossary {
+    /// Loads `notes_root/glossary.yaml` and every note's `glossary:`, then
+    /// finds which notes mention which terms.
     pub fn build(
         notes: &[Note],
-        _lookup: &Lookup,
-        _notes_root: &Path,
-        _display_prefix: &str,
-        _diags: &mut Vec<Diagnostic>,
+        lookup: &Lookup,
+        notes_root: &Path,
+        display_prefix: &str,
+        diags: &mut Vec<Diagnostic>,
     ) -> Glossary {
-        let mut g = Glossary::from_terms(Vec::new());
-        g.note_terms = vec![Vec::new(); notes.len()];
+        let mut g = load::load(notes, lookup, notes_root, display_prefix, diags);
+        g.find_mentions(notes);
+        g.find_related();
         g
     }
 
-    /// A glossary of the given terms (their URLs filled in when empty).
+    /// A glossary of the given terms (their URLs filled in when empty, made
+    /// unique when two terms would share one).
     pub fn from_terms(mut terms: Vec<Term>) -> Glossary {
-        let mut by_name = HashMap::new();
-        for (id, t) in terms.iter_mut().enumerate() {
-            if t.url.is_empty() {
-                t.url = format!("glossary/{}.html", crate::urls::slugify(&t.term));
+        let mut taken: HashSet<String> = HashSet::from([GLOSSARY_INDEX_URL.to_string()]);
+        for t in terms.iter_mut() {
+            if t.url.is_empty() || taken.contains(&t.url) {
+                t.url = unique_url(&t.term, &taken);
             }
+            taken.insert(t.url.clone());
+        }
+        let mut by_name = HashMap::new();
+        for (id, t) in terms.iter().enumerate() {
             by_name.entry(name_key(&t.term)).or_insert(id);
         }
         for (id, t) in terms.iter().enumerate() {
@@ -70,10 +111,14 @@ impl Glossary {
                 }
             }
         }
+        let matcher = TermMatcher::new(&terms);
         Glossary {
-            terms,
             note_terms: Vec::new(),
+            mentions: vec![Vec::new(); terms.len()],
+            related: vec![Vec::new(); terms.len()],
+            terms,
             by_name,
+            matcher,
         }
     }
 
@@ -82,11 +127,381 @@ impl Glossary {
     pub fn find(&self, name: &str) -> Option<TermId> {
         self.by_name.get(&name_key(name)).copied()
     }
+
+    /// The automaton over every term, alias and English name; None for an
+    /// empty glossary.
+    pub fn matcher(&self) -> Option<&TermMatcher> {
+        self.matcher.as_ref()
+    }
+
+    /// Which terms each note mentions, and for each term the first sentence
+    /// of each note that mentions it. Linear in the size of the notes.
+    fn find_mentions(&mut self, notes: &[Note]) {
+        self.note_terms = vec![Vec::new(); notes.len()];
+        let Some(matcher) = &self.matcher else {
+            return;
+        };
+        let found: Vec<Vec<(TermId, Mention)>> = notes
+            .par_iter()
+            .enumerate()
+            .map(|(id, note)| {
+                let mut seen = HashSet::new();
+                let mut found = Vec::new();
+                let title = note.facts.title_block.as_ref().and_then(|t| t.heading);
+                for section in &note.facts.sections {
+                    let heading = section.heading.and_then(|h| note.facts.headings.get(h));
+                    let anchor = heading
+                        .filter(|_| section.heading != title)
+                        .map(|h| h.id.clone());
+                    // A heading naming the term is a use of it too.
+                    let texts = heading.map(|h| h.text.as_str()).into_iter();
+                    for text in texts.chain(std::iter::once(section.text.as_str())) {
+                        matcher.for_each(text, |term, range| {
+                            if seen.insert(term) {
+                                let (sentence, hit) = sentence_around(text, range);
+                                found.push((
+                                    term,
+                                    Mention {
+                                        note: id,
+                                        sentence,
+                                        hit,
+                                        anchor: anchor.clone(),
+                                    },
+                                ));
+                            }
+                        });
+                    }
+                }
+                found
+            })
+            .collect();
+        for (id, list) in found.into_iter().enumerate() {
+            let mut terms: Vec<TermId> = list.iter().map(|(t, _)| *t).collect();
+            terms.sort_unstable();
+            self.note_terms[id] = terms;
+            for (t, m) in list {
+                self.mentions[t].push(m);
+            }
+        }
+        for list in &mut self.mentions {
+            list.sort_by(|a, b| crate::index::taxonomy::by_date_desc(notes, a.note, b.note));
+        }
+    }
+
+    /// Related terms: those its definition and long text mention first,
+    /// then those used in the same notes (by Jaccard similarity of their
+    /// note sets). Terms in more than `MAX_SHARED` notes, or notes with more
+    /// than `MAX_TERMS` terms, say little and would make this quadratic.
+    fn find_related(&mut self) {
+        const MAX_SHARED: usize = 500;
+        const MAX_TERMS: usize = 100;
+        let Some(matcher) = &self.matcher else {
+            return;
+        };
+        let related: Vec<Vec<TermId>> = (0..self.terms.len())
+            .into_par_iter()
+            .map(|t| {
+                let term = &self.terms[t];
+                let mut out: Vec<TermId> = Vec::new();
+                for text in [&term.definition, &term.body] {
+                    matcher.for_each(text, |u, _| {
+                        if u != t && !out.contains(&u) {
+                            out.push(u);
+                        }
+                    });
+                }
+                let mine = &self.mentions[t];
+                let mut shared: HashMap<TermId, usize> = HashMap::new();
+                if mine.len() <= MAX_SHARED {
+                    for m in mine {
+                        let terms = &self.note_terms[m.note];
+                        if terms.len() <= MAX_TERMS {
+                            for &u in terms {
+                                *shared.entry(u).or_default() += 1;
+                            }
+                        }
+                    }
+                }
+                let mut ranked: Vec<(TermId, f64)> = shared
+                    .into_iter()
+                    .filter(|(u, _)| *u != t && !out.contains(u))
+                    .map(|(u, both)| {
+                        let union = mine.len() + self.mentions[u].len() - both;
+                        (u, both as f64 / union.max(1) as f64)
+                    })
+                    .collect();
+                ranked.sort_by(|a, b| {
+                    b.1.total_cmp(&a.1).then_with(|| {
+                        korean::collation_key(&self.terms[a.0].term)
+                            .cmp(&korean::collation_key(&self.terms[b.0].term))
+                    })
+                });
+                out.extend(ranked.into_iter().map(|(u, _)| u));
+                out.truncate(MAX_RELATED);
+                out
+            })
+            .collect();
+        self.related = related;
+    }
+}
+
+/// The URL of a term's page: its slug, numbered when taken.
+fn unique_url(term: &str, taken: &HashSet<String>) -> String {
+    let slug = slugify(term);
+    let first = format!("glossary/{slug}.html");
+    if !taken.contains(&first) {
+        return first;
+    }
+    (2..)
+        .map(|n| format!("glossary/{slug}-{n}.html"))
+        .find(|u| !taken.contains(u))
+        .unwrap_or(first)
+}
+
+/// Finds every term, alias and English name in a text at once.
+#[derive(Debug, Clone)]
+pub struct TermMatcher {
+    automaton: AhoCorasick,
+    /// The term of each pattern.
+    pattern_term: Vec<TermId>,
+}
+
+impl TermMatcher {
+    /// None when there is nothing to find.
+    pub fn new(terms: &[Term]) -> Option<TermMatcher> {
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_term = Vec::new();
+        for (id, t) in terms.iter().enumerate() {
+            for form in surface_forms(t) {
+                // Patterns match ASCII case-insensitively: the first term
+                // to claim a spelling keeps it.
+                if seen.insert(form.to_ascii_lowercase()) {
+                    patterns.push(form);
+                    pattern_term.push(id);
+                }
+            }
+        }
+        if patterns.is_empty() {
+            return None;
+        }
+        // Korean text starts almost every character with one of a few
+        // bytes, so prefilters don't help; a full DFA scans about three
+        // times faster than the NFA and stays small for glossaries of up to
+        // thousands of terms.
+        const DFA_MAX_PATTERNS: usize = 5000;
+        let mut builder = AhoCorasick::builder();
+        builder
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true);
+        if patterns.len() <= DFA_MAX_PATTERNS {
+            builder.kind(Some(AhoCorasickKind::DFA));
+        }
+        let automaton = builder
+            .build(&patterns)
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .build(&patterns)
+            })
+            .ok()?;
+        Some(TermMatcher {
+            automaton,
+            pattern_term,
+        })
+    }
+
+    /// Calls `found(term, byte range)` for each mention of a term in `text`,
+    /// in order. At each place the longest term that stands as a word of
+    /// its own wins (멀티스레드 before 스레드; 프로세스는 yes, 프로세스화 no,
+    /// see [`korean::standalone_word`]); mentions never overlap and never
+    /// lie inside a bare URL.
+    pub fn for_each(&self, text: &str, mut found: impl FnMut(TermId, Range<usize>)) {
+        let Ok(matches) = self.automaton.try_find_overlapping_iter(text) else {
+            return;
+        };
+        let mut candidates: Vec<(usize, usize, TermId)> = matches
+            .map(|m| {
+                (
+                    m.start(),
+                    m.end(),
+                    self.pattern_term[m.pattern().as_usize()],
+                )
+            })
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        candidates.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let urls = bare_urls(text);
+        let mut pos = 0;
+        for (start, end, term) in candidates {
+            if start < pos || korean::standalone_word(text, start, end).is_none() {
+                continue;
+            }
+            let i = urls.partition_point(|u| u.end <= start);
+            if urls.get(i).is_some_and(|u| u.start <= start) {
+                continue;
+            }
+            found(term, start..end);
+            pos = end;
+        }
+    }
+}
+
+/// The spellings a term is found by: term, aliases, English name, and the
+/// same without spaces for Korean names (컨텍스트 스위칭 → 컨텍스트스위칭).
+fn surface_forms(t: &Term) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in std::iter::once(&t.term)
+        .chain(t.aliases.iter())
+        .chain(std::iter::once(&t.english))
+    {
+        let name = name.trim();
+        if name.is_empty() {
+            continue;
+        }
+        out.push(name.to_string());
+        if name.contains(char::is_whitespace) && name.chars().any(korean::is_hangul) {
+            out.push(name.split_whitespace().collect());
+        }
+    }
+    out
+}
+
+/// Byte ranges of the whitespace-separated words that look like URLs
+/// (`https://…`, `www.…`), sorted.
+fn bare_urls(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut from = 0;
+    loop {
+        let rest = &text[from..];
+        let rel = match (rest.find("://"), rest.find("www.")) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => break,
+        };
+        let at = from + rel;
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map(|(i, c)| i + c.len_utf8())
+            .unwrap_or(0);
+        let end = text[at..]
+            .find(char::is_whitespace)
+            .map(|i| at + i)
+            .unwrap_or(text.len());
+        if out.last().is_none_or(|last| last.end <= start) {
+            out.push(start..end);
+        }
+        from = end.max(at + 1);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    out
+}
+
+/// The sentence of `text` that holds `hit`, and where the hit is in it.
+/// Sentences end at `.`, `!`, `?` before a space, and at line ends (the
+/// section text puts each block on its own line). Long sentences are cut
+/// around the hit.
+fn sentence_around(text: &str, hit: Range<usize>) -> (String, Range<usize>) {
+    const BEFORE: usize = 60;
+    const AFTER: usize = 100;
+    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '。' | '！' | '？');
+    let line_start = text[..hit.start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_end = text[hit.end..]
+        .find('\n')
+        .map(|i| hit.end + i)
+        .unwrap_or(text.len());
+    let mut start = line_start;
+    for (i, c) in text[line_start..hit.start].char_indices() {
+        let after = line_start + i + c.len_utf8();
+        if is_end(c) && text[after..].starts_with(char::is_whitespace) {
+            start = after;
+        }
+    }
+    let mut end = line_end;
+    for (i, c) in text[hit.end..line_end].char_indices() {
+        let after = hit.end + i + c.len_utf8();
+        if is_end(c) && (after == line_end || text[after..].starts_with(char::is_whitespace)) {
+            end = after;
+            break;
+        }
+    }
+    while let Some(c) = text[start..hit.start].chars().next() {
+        if !c.is_whitespace() {
+            break;
+        }
+        start += c.len_utf8();
+    }
+    // Cut long sentences to a window around the hit.
+    let mut prefix = "";
+    let mut suffix = "";
+    let before_chars = text[start..hit.start].chars().count();
+    if before_chars > BEFORE {
+        let skip = before_chars - BEFORE;
+        start += text[start..]
+            .char_indices()
+            .nth(skip)
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        prefix = "…";
+    }
+    let after_chars = text[hit.end..end].chars().count();
+    if after_chars > AFTER {
+        end = hit.end
+            + text[hit.end..]
+                .char_indices()
+                .nth(AFTER)
+                .map(|(i, _)| i)
+                .unwrap_or(end - hit.end);
+        suffix = "…";
+    }
+    let sentence = format!("{prefix}{}{suffix}", text[start..end].trim_end());
+    let at = prefix.len() + hit.start - start;
+    (sentence, at..at + hit.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn term(name: &str, aliases: &[&str], english: &str) -> Term {
+        Term {
+            term: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            english: english.into(),
+            definition: format!("{name}의 정의"),
+            ..Default::default()
+        }
+    }
+
+    fn sample() -> Glossary {
+        Glossary::from_terms(vec![
+            term("스레드", &["쓰레드"], "Thread"),
+            term("멀티스레드", &["멀티 스레드"], "Multithreading"),
+            term("프로세스", &[], "Process"),
+            term("컨텍스트 스위칭", &[], "Context Switching"),
+            term("IPC", &["프로세스 간 통신"], "Inter-Process Communication"),
+            term("fork", &["fork()"], ""),
+        ])
+    }
+
+    fn found(g: &Glossary, text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        g.matcher().unwrap().for_each(text, |t, r| {
+            out.push((g.terms[t].term.clone(), text[r].to_string()));
+        });
+        out
+    }
+
+    fn pair(a: &str, b: &str) -> (String, String) {
+        (a.to_string(), b.to_string())
+    }
 
     #[test]
     fn finds_terms_by_alias_and_english_name() {
@@ -101,5 +516,77 @@ mod tests {
         assert_eq!(g.find("thread"), Some(0));
         assert_eq!(g.find("프로세스"), None);
         assert_eq!(g.terms[0].url, "glossary/스레드.html");
+    }
+
+    #[test]
+    fn urls_are_unique() {
+        let g = Glossary::from_terms(vec![
+            term("C++", &[], ""),
+            term("C", &[], ""),
+            term("index", &[], ""),
+        ]);
+        assert_eq!(g.terms[0].url, "glossary/c.html");
+        assert_eq!(g.terms[1].url, "glossary/c-2.html");
+        assert_eq!(g.terms[2].url, "glossary/index-2.html");
+    }
+
+    #[test]
+    fn longest_standalone_term_wins() {
+        let g = sample();
+        assert_eq!(
+            found(&g, "멀티스레드는 스레드가 여럿이다"),
+            vec![pair("멀티스레드", "멀티스레드"), pair("스레드", "스레드")]
+        );
+        assert_eq!(
+            found(&g, "멀티 스레드와 쓰레드"),
+            vec![pair("멀티스레드", "멀티 스레드"), pair("스레드", "쓰레드")]
+        );
+        assert_eq!(
+            found(&g, "컨텍스트 스위칭을 줄인다. 컨텍스트스위칭"),
+            vec![
+                pair("컨텍스트 스위칭", "컨텍스트 스위칭"),
+                pair("컨텍스트 스위칭", "컨텍스트스위칭")
+            ]
+        );
+        assert_eq!(
+            found(&g, "ipc를 쓴다, thread와 Context switching"),
+            vec![
+                pair("IPC", "ipc"),
+                pair("스레드", "thread"),
+                pair("컨텍스트 스위칭", "Context switching")
+            ]
+        );
+        // Not a word of its own: no mention.
+        assert!(found(&g, "스레드풀 프로세스화 비스레드").is_empty());
+        // A longer term that does not fit gives way to a shorter one.
+        assert_eq!(
+            found(&g, "프로세스 간 통신망을 쓰는 프로세스"),
+            vec![pair("프로세스", "프로세스"), pair("프로세스", "프로세스")]
+        );
+        assert_eq!(found(&g, "fork()를 부른다"), vec![pair("fork", "fork()")]);
+    }
+
+    #[test]
+    fn no_mentions_inside_bare_urls() {
+        let g = sample();
+        assert_eq!(
+            found(&g, "https://example.com/IPC/thread 참고, IPC"),
+            vec![pair("IPC", "IPC")]
+        );
+    }
+
+    #[test]
+    fn sentences_around_a_hit() {
+        let text = "첫 문장이다. 스레드는 가볍다. 끝.\n다음 줄";
+        let at = text.find("스레드").unwrap();
+        let (s, hit) = sentence_around(text, at..at + "스레드".len());
+        assert_eq!(s, "스레드는 가볍다.");
+        assert_eq!(&s[hit], "스레드");
+        let long = format!("{}스레드{}", "가".repeat(100), "나".repeat(200));
+        let at = long.find("스레드").unwrap();
+        let (s, hit) = sentence_around(&long, at..at + "스레드".len());
+        assert!(s.starts_with('…') && s.ends_with('…'));
+        assert_eq!(&s[hit], "스레드");
+        assert_eq!(s.chars().count(), 60 + 3 + 100 + 2);
     }
 }

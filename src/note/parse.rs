@@ -238,9 +238,15 @@ impl<'s> State<'s> {
         }
     }
 
+    /// Blocks (paragraphs, items, cells) are separate lines of the section
+    /// text, so a sentence found in it never runs on into the next block.
     fn block_break(&mut self) {
-        if !self.current_section.text.ends_with(' ') && !self.current_section.text.is_empty() {
-            self.current_section.text.push(' ');
+        let text = &mut self.current_section.text;
+        if text.ends_with(' ') {
+            text.pop();
+        }
+        if !text.ends_with('\n') && !text.is_empty() {
+            text.push('\n');
         }
     }
 
@@ -302,6 +308,18 @@ impl<'s> State<'s> {
     }
 
     fn start(&mut self, tag: Tag<'s>, range: Range<usize>) {
+        if matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::Item
+                | Tag::List(_)
+                | Tag::TableCell
+                | Tag::BlockQuote(_)
+                | Tag::CodeBlock(_)
+                | Tag::FootnoteDefinition(_)
+        ) {
+            self.block_break();
+        }
         match tag {
             Tag::Paragraph => {
                 self.blocks.push(String::new());
@@ -877,6 +895,18 @@ mod tests {
         assert_eq!(f.sections[1].text, "본문 code");
         assert_eq!(f.sections[2].text, "끝");
         assert_eq!(f.first_paragraph, "머리말");
+    }
+
+    #[test]
+    fn section_blocks_are_lines() {
+        let f = analyze(
+            "1. **정의**\n    - **프로세스**: 실행 단위\n    - **스레드**: 흐름\n\n문단 하나,\n이어지는 줄.\n\n| 가 | 나 |\n|---|---|\n| 다 | 라 |\n",
+            0,
+        );
+        assert_eq!(
+            f.sections[0].text,
+            "정의\n프로세스: 실행 단위\n스레드: 흐름\n문단 하나, 이어지는 줄.\n가\n나\n다\n라"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! each does one thing; `pages` turns results into template contexts.
 
 pub mod glossary;
+pub mod glossary_pages;
 pub mod headings;
 pub mod highlight;
 pub mod images;
@@ -114,6 +115,9 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     put_page(sink, diags, "404.html", pages::not_found_page(env));
     pages_written += 3;
 
+    let glossary_urls = glossary_pages::render(env, sink, diags);
+    pages_written += glossary_urls.len();
+
     // Feeds and files for hosts.
     put_page(sink, diags, "atom.xml", pages::feed(env));
     let mut sitemap_urls: Vec<(String, Option<String>)> = index
@@ -127,6 +131,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     sitemap_urls.extend(pages::category_urls(index).into_iter().map(|u| (u, None)));
     sitemap_urls.extend(index.taxonomy.tags.iter().map(|t| (t.url.clone(), None)));
     sitemap_urls.push((ARCHIVE_URL.to_string(), None));
+    sitemap_urls.extend(glossary_urls.into_iter().map(|u| (u, None)));
     sitemap_urls.sort();
     put_page(
         sink,
