@@ -362,6 +362,36 @@ describe("Korean reading", () => {
     }
   });
 
+  test("the table of contents folds on a phone and marks where the reader is", async () => {
+    const phone = await open(browser, notesServer.url(LONG_NOTE), { width: 360 });
+    try {
+      const { page } = phone;
+      assert.equal(await page.locator(".toc details").getAttribute("open"), null, "folded on a phone");
+      await page.locator(".toc summary").click();
+      assert.notEqual(await page.locator(".toc details").getAttribute("open"), null, "opens on a tap");
+      assert.ok(await page.locator(".toc ol").isVisible());
+    } finally {
+      await phone.context.close();
+    }
+    const wide = await open(browser, notesServer.url(LONG_NOTE), { width: 1280 });
+    try {
+      const { page, problems } = wide;
+      assert.notEqual(await page.locator(".toc details").getAttribute("open"), null, "open beside the text");
+      const links = page.locator(".toc a");
+      const last = links.nth((await links.count()) - 1);
+      const id = decodeURIComponent((await last.getAttribute("href")).slice(1));
+      await page.evaluate((id) => document.getElementById(id).scrollIntoView(), id);
+      await page.waitForFunction((id) => {
+        const a = document.querySelector(".toc a.active");
+        return a && decodeURIComponent(a.getAttribute("href").slice(1)) === id;
+      }, id, { timeout: 5000 });
+      assert.equal(await page.locator(".toc a.active").count(), 1);
+      assert.deepEqual(problems, []);
+    } finally {
+      await wide.context.close();
+    }
+  });
+
   test("wide tables and code scroll inside their own boxes on a phone", async () => {
     const pages = [notesServer.url(LONG_NOTE), notesServer.url("os/process/pcb.html")];
     for (const [, rel] of seedPages()) pages.push(seedsServer.url(rel));
