@@ -3,13 +3,29 @@
 // `tests/browser/run.sh` builds the sites and passes their folders in the
 // environment; every `*.test.mjs` imports what it needs from here:
 //
-//   import { launch, sites, serve, fileUrl, open, screenshot, noOverflow } from "./lib.mjs";
+//   import { test, before, after } from "node:test";
+//   import assert from "node:assert/strict";
+//   import { launch, sites, serve, fileUrl, open, screenshot, sidewaysOverflow } from "./lib.mjs";
 //
-//   const browser = await launch();
-//   const server = await serve(sites().notes, "/gongbu/");   // sub-path, like GitHub Pages
-//   const { page, problems } = await open(browser, server.url("os/process/pcb.html"), { width: 360 });
-//   assert.deepEqual(problems, []);                         // no page error, console error, failed load
-//   await screenshot(page, "pcb-360-light");
+//   let browser, server;
+//   before(async () => {
+//     browser = await launch();
+//     server = await serve(sites().notes, "/gongbu/");   // a sub-path, like a GitHub project page
+//   });
+//   after(async () => { await browser.close(); await server.close(); });
+//
+//   test("…", async () => {
+//     const { page, context, problems } = await open(browser, server.url("os/process/pcb.html"), { width: 360, colorScheme: "dark" });
+//     try {
+//       assert.equal(await sidewaysOverflow(page), 0);
+//       await screenshot(page, "pcb-360-dark");
+//       assert.deepEqual(problems, []);                  // no page error, console error, failed load
+//     } finally {
+//       await context.close();
+//     }
+//   });
+//
+// fileUrl(sites().notes, "index.html") opens the same page from disk.
 //
 // Environment:
 //   GONGBU_SITE_NOTES   the build of notes/ (required)
@@ -137,19 +153,31 @@ export async function open(browser, url, opts = {}) {
     javaScriptEnabled: opts.javaScript ?? true,
     deviceScaleFactor: 1,
   });
-  await context.route(isRemote, (route) => route.fulfill({ status: 204, body: "" }));
-  const page = await context.newPage();
-  const problems = watch(page, opts);
-  await page.goto(url, { waitUntil: "load" });
+  await context.route(REMOTE, (route) => route.fulfill({ status: 204, body: "" }));
+  // Generous limits: CI machines are small and may be busy.
+  context.setDefaultTimeout(60_000);
+  // A page that has not loaded in a minute on a starved machine gets one more try
+  // in a fresh tab; anything else that goes wrong is reported as it is.
+  let page;
+  let problems;
+  for (let attempt = 1; ; attempt++) {
+    page = await context.newPage();
+    problems = watch(page, opts);
+    try {
+      await page.goto(url, { waitUntil: "load", timeout: 60_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 2 || e.name !== "TimeoutError") throw e;
+      console.log(`# ${url}: no load event in 60 s, trying once more`);
+      await page.close().catch(() => {});
+    }
+  }
   await page.evaluate(() => document.fonts && document.fonts.ready).catch(() => {});
   return { page, context, problems };
 }
 
-/** Whether a request leaves this machine (anything but file:, data: and 127.0.0.1). */
-export function isRemote(url) {
-  const u = typeof url === "string" ? new URL(url) : url;
-  return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "127.0.0.1" && u.hostname !== "localhost";
-}
+/** Requests that would leave this machine (anything but file:, data: and 127.0.0.1). */
+export const REMOTE = /^https?:\/\/(?!(127\.0\.0\.1|localhost)[:/])/;
 
 /**
  * Collects page errors, console errors and failed loads of `page`;
