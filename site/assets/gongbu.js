@@ -1,14 +1,17 @@
-// gongbu 기본 스크립트: 테마 전환, '/' 로 검색창 이동. 읽는 데는 필요 없습니다.
+// gongbu 기본 스크립트: 테마 전환(기억함), '/'로 검색창 이동, 목차 접기·현재 위치 표시.
+// 읽는 데는 필요 없습니다: 스크립트가 없어도 모든 내용과 링크가 그대로 보입니다.
 (function () {
   "use strict";
   var root = document.documentElement;
+  var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
 
   function currentTheme() {
     var set = root.getAttribute("data-theme");
     if (set === "dark" || set === "light") return set;
-    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+    return darkQuery && darkQuery.matches ? "dark" : "light";
   }
 
+  // 테마 전환: 고른 테마는 localStorage에 남아 다음 페이지와 다음 방문에도 쓰입니다.
   var toggle = document.querySelector(".theme-toggle");
   if (toggle) {
     var label = function () {
@@ -20,11 +23,13 @@
     toggle.addEventListener("click", function () {
       var next = currentTheme() === "dark" ? "light" : "dark";
       root.setAttribute("data-theme", next);
-      try { localStorage.setItem("gongbu-theme", next); } catch (e) { /* 저장 불가: 무시 */ }
+      try { localStorage.setItem("gongbu-theme", next); } catch (e) { /* 저장할 수 없으면 이 페이지에서만 */ }
       label();
     });
+    if (darkQuery && darkQuery.addEventListener) darkQuery.addEventListener("change", label);
   }
 
+  // '/' 를 누르면 검색창으로.
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;
@@ -32,6 +37,44 @@
     var box = document.querySelector(".site-search input");
     if (box) { e.preventDefault(); box.focus(); box.select(); }
   });
+
+  // 목차: 좁은 화면에서는 접어 두고, 넓은 화면에서는 읽는 곳을 표시합니다.
+  var toc = document.querySelector(".toc");
+  if (!toc) return;
+  var details = toc.querySelector("details");
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 68rem)") : null;
+  if (details && wide && !wide.matches) details.removeAttribute("open");
+  if (details && wide && wide.addEventListener) {
+    wide.addEventListener("change", function () { if (wide.matches) details.setAttribute("open", ""); });
+  }
+  var links = {};
+  var headings = [];
+  Array.prototype.forEach.call(toc.querySelectorAll("a[href^='#']"), function (a) {
+    var id;
+    try { id = decodeURIComponent(a.getAttribute("href").slice(1)); } catch (e) { return; }
+    var h = document.getElementById(id);
+    if (h) { links[id] = a; headings.push(h); }
+  });
+  if (!headings.length) return;
+  var active = null;
+  var pending = false;
+  function mark() {
+    pending = false;
+    // 화면 위쪽 3분의 1을 지난 마지막 제목이 지금 읽는 곳입니다.
+    var current = headings[0];
+    for (var i = 0; i < headings.length; i++) {
+      if (headings[i].getBoundingClientRect().top < window.innerHeight / 3) current = headings[i];
+      else break;
+    }
+    if (current === active) return;
+    if (active) links[active.id].classList.remove("active");
+    active = current;
+    links[active.id].classList.add("active");
+  }
+  window.addEventListener("scroll", function () {
+    if (!pending) { pending = true; window.requestAnimationFrame(mark); }
+  }, { passive: true });
+  mark();
 })();
 
 // 용어집 툴팁: 터치에서는 첫 탭에 정의를 보여 주고 두 번째 탭에 링크로 이동한다.

@@ -1,6 +1,13 @@
 //! Code highlighting at build time with syntect (plus two-face's extra
 //! syntaxes: TypeScript, TOML, Kotlin, Dockerfile, …), as CSS classes so one
-//! stylesheet serves the light and the dark theme.
+//! stylesheet serves the light and the dark theme, with every token colour
+//! made readable (WCAG AA) on the theme's code background.
+//!
+//! Plain-text blocks with Hangul or symbols in them (diagrams such as
+//! `┌──┐ │ 스택 │`, aligned notes) are laid out in columns: every character
+//! that is neither ASCII nor box drawing is wrapped in a span the theme
+//! sizes in `ch` (two for Hangul), so what lined up in the author's editor
+//! lines up in any font.
 
 use std::sync::OnceLock;
 
@@ -67,7 +74,7 @@ pub fn code_block_html(code: &str, lang: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '+' || *c == '_')
         .collect();
-    out.push_str("<pre class=\"code\"");
+    out.push_str(PRE_OPEN);
     if !class_lang.is_empty() {
         out.push_str(" data-lang=\"");
         out.push_str(&class_lang);
@@ -82,12 +89,86 @@ pub fn code_block_html(code: &str, lang: &str) -> String {
     out.push('>');
     match syntax.and_then(|s| highlight_lines(code, s)) {
         Some(html) => out.push_str(&html),
+        None if needs_columns(code) => {
+            out.replace_range(..PRE_OPEN.len(), PRE_DIAGRAM_OPEN);
+            push_diagram_text(&mut out, code);
+        }
         None => {
             let _ = escape_html_body_text(&mut out, code);
         }
     }
     out.push_str("</code></pre>\n");
     out
+}
+
+const PRE_OPEN: &str = "<pre class=\"code\"";
+const PRE_DIAGRAM_OPEN: &str = "<pre class=\"code aligned\"";
+
+/// Box drawing (U+2500–257F) and block elements (U+2580–259F).
+fn is_box_drawing(c: char) -> bool {
+    ('\u{2500}'..='\u{259F}').contains(&c)
+}
+
+/// Whether a plain block relies on columns: it draws boxes, uses symbols
+/// such as `→` or `·` (two columns wide in Korean coding fonts, one in the
+/// author's editor), or pads text after Hangul with spaces to line up what
+/// follows. Korean prose in a block needs none of that and keeps the
+/// natural look of the coding font.
+fn needs_columns(code: &str) -> bool {
+    use unicode_width::UnicodeWidthChar;
+    code.lines().any(|line| {
+        let mut seen_wide = false;
+        let mut spaces = 0;
+        for c in line.chars() {
+            if c.is_ascii() {
+                if c == ' ' {
+                    spaces += 1;
+                } else {
+                    if seen_wide && spaces >= 2 {
+                        return true;
+                    }
+                    spaces = 0;
+                }
+                continue;
+            }
+            if is_box_drawing(c) || c.width() == Some(1) || (seen_wide && spaces >= 2) {
+                return true;
+            }
+            seen_wide |= c.width() == Some(2);
+            spaces = 0;
+        }
+        false
+    })
+}
+
+/// Escaped text of a plain block, with every character that is neither
+/// ASCII nor box drawing in a span of its width in columns: `w2` for
+/// Hangul, CJK and other wide characters, `w1` for narrow ones (arrows,
+/// `·`, `※`). The theme gives the spans that many `ch`, so a diagram
+/// written in an editor where Hangul is two columns lines up in any font
+/// (Korean coding fonts draw `→` and `─` two columns wide).
+fn push_diagram_text(out: &mut String, code: &str) {
+    use unicode_width::UnicodeWidthChar;
+    let mut buf = [0u8; 4];
+    for c in code.chars() {
+        if c.is_ascii() || is_box_drawing(c) {
+            let _ = escape_html_body_text(&mut *out, c.encode_utf8(&mut buf));
+            continue;
+        }
+        let class = match c.width() {
+            Some(2) => "w2",
+            Some(1) => "w1",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str("<span class=\"");
+        out.push_str(class);
+        out.push_str("\">");
+        out.push(c);
+        out.push_str("</span>");
+    }
 }
 
 fn highlight_lines(code: &str, syntax: &SyntaxReference) -> Option<String> {
@@ -98,9 +179,18 @@ fn highlight_lines(code: &str, syntax: &SyntaxReference) -> Option<String> {
     Some(gen.finalize())
 }
 
-/// The stylesheet for highlighted code: a light theme by default, a dark
-/// one when the system asks for it (unless the reader chose light) or the
-/// reader chose dark.
+/// Background of code blocks in the light theme (`--bg-code` in
+/// `gongbu.css`): token colours are made readable against it.
+pub const CODE_BG_LIGHT: Rgb = Rgb(0xf6, 0xf8, 0xfa);
+/// Background of code blocks in the dark theme.
+pub const CODE_BG_DARK: Rgb = Rgb(0x16, 0x1b, 0x22);
+/// Contrast every token colour reaches (WCAG AA for normal text is 4.5).
+const MIN_CONTRAST: f64 = 4.6;
+
+/// The stylesheet for highlighted code: InspiredGitHub for the light theme,
+/// OneHalfDark for the dark one, each applying only while its theme is
+/// shown (the reader's choice in `data-theme`, else the system's), and the
+/// light one on paper. Token colours are adjusted to reach AA contrast.
 pub fn stylesheet() -> String {
     use two_face::theme::EmbeddedThemeName;
     let themes = two_face::theme::extra();
@@ -110,42 +200,182 @@ pub fn stylesheet() -> String {
     let dark =
         css_for_theme_with_class_style(themes.get(EmbeddedThemeName::OneHalfDark), CLASS_STYLE)
             .unwrap_or_default();
-    let mut css =
-        String::from("/* 코드 강조: 밝은 테마 InspiredGitHub, 어두운 테마 OneHalfDark */\n");
-    css.push_str(&scope_css(&light, ":root"));
-    css.push_str(&scope_css(&dark, ":root[data-theme=\"dark\"]"));
-    css.push_str("@media (prefers-color-scheme: dark) {\n");
-    css.push_str(&scope_css(&dark, ":root:not([data-theme=\"light\"])"));
+    let light = readable_rules(&light, CODE_BG_LIGHT);
+    let dark = readable_rules(&dark, CODE_BG_DARK);
+    let mut css = String::from(
+        "/* 코드 강조: 밝은 테마 InspiredGitHub, 어두운 테마 OneHalfDark (글자 대비 4.5:1 이상으로 보정) */\n",
+    );
+    css.push_str(&scoped(&light, ":root[data-theme=\"light\"]"));
+    css.push_str("@media not all and (prefers-color-scheme: dark) {\n");
+    css.push_str(&scoped(&light, ":root:not([data-theme=\"dark\"])"));
+    css.push_str("}\n@media print {\n");
+    css.push_str(&scoped(&light, ":root"));
+    css.push_str("}\n@media screen {\n");
+    css.push_str(&scoped(&dark, ":root[data-theme=\"dark\"]"));
+    css.push_str("}\n@media screen and (prefers-color-scheme: dark) {\n");
+    css.push_str(&scoped(&dark, ":root:not([data-theme=\"light\"])"));
     css.push_str("}\n");
     css
 }
 
-/// Prefixes every selector of a flat stylesheet with `scope`, and keeps the
-/// theme's background off `pre` (the site's own CSS styles the box).
-fn scope_css(css: &str, scope: &str) -> String {
-    let mut out = String::with_capacity(css.len() * 2);
+/// One rule of a flat stylesheet.
+struct Rule {
+    selectors: Vec<String>,
+    declarations: Vec<(String, String)>,
+}
+
+/// Parses a flat stylesheet (no at-rules, as syntect writes it), drops the
+/// theme's background for the whole block (the site styles the box) and
+/// italics, and makes every colour readable on the background it is drawn
+/// on.
+fn readable_rules(css: &str, code_bg: Rgb) -> Vec<Rule> {
+    let mut rules = Vec::new();
     let mut rest = css;
     while let Some(open) = rest.find('{') {
-        let selectors = &rest[..open];
         let Some(close) = rest[open..].find('}') else {
             break;
         };
-        let body = &rest[open..open + close + 1];
-        let selectors: Vec<String> = strip_comments(selectors)
+        let selectors: Vec<String> = strip_comments(&rest[..open])
             .split(',')
-            .map(str::trim)
+            .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
+            .collect();
+        let body = &rest[open + 1..open + close];
+        rest = &rest[open + close + 1..];
+        if selectors.is_empty() {
+            continue;
+        }
+        let whole_block = selectors.iter().all(|s| s == ".hl-code");
+        let declarations: Vec<(String, String)> = body
+            .split(';')
+            .filter_map(|d| {
+                let (k, v) = d.split_once(':')?;
+                Some((k.trim().to_string(), v.trim().to_string()))
+            })
+            .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+            .filter(|(k, _)| !(whole_block && k.starts_with("background")))
+            // Hangul has no italic: a slanted comment in Korean is hard to read.
+            .filter(|(k, v)| !(k == "font-style" && v == "italic"))
+            .collect();
+        let bg = declarations
+            .iter()
+            .find(|(k, _)| k == "background-color")
+            .and_then(|(_, v)| Rgb::parse(v, code_bg))
+            .unwrap_or(code_bg);
+        let declarations = declarations
+            .into_iter()
+            .map(|(k, v)| match (k.as_str(), Rgb::parse(&v, bg)) {
+                ("color", Some(fg)) => (k, fg.readable_on(bg, MIN_CONTRAST).hex()),
+                ("background-color", Some(c)) => (k, c.hex()),
+                _ => (k, v),
+            })
+            .collect();
+        rules.push(Rule {
+            selectors,
+            declarations,
+        });
+    }
+    rules
+}
+
+/// The rules with every selector inside `scope`.
+fn scoped(rules: &[Rule], scope: &str) -> String {
+    let mut out = String::new();
+    for rule in rules.iter().filter(|r| !r.declarations.is_empty()) {
+        let selectors: Vec<String> = rule
+            .selectors
+            .iter()
             .map(|s| format!("{scope} {s}"))
             .collect();
-        if !selectors.is_empty() {
-            out.push_str(&selectors.join(", "));
-            out.push(' ');
-            out.push_str(body);
-            out.push('\n');
+        out.push_str(&selectors.join(", "));
+        out.push_str(" {");
+        for (k, v) in &rule.declarations {
+            out.push_str(&format!(" {k}: {v};"));
         }
-        rest = &rest[open + close + 1..];
+        out.push_str(" }\n");
     }
     out
+}
+
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// `#rgb`, `#rrggbb` or `#rrggbbaa` (alpha blended over `under`).
+    pub fn parse(value: &str, under: Rgb) -> Option<Rgb> {
+        let hex = value.trim().strip_prefix('#')?;
+        let byte = |i: usize, len: usize| -> Option<u8> {
+            let v = u8::from_str_radix(hex.get(i..i + len)?, 16).ok()?;
+            Some(if len == 1 { v * 17 } else { v })
+        };
+        let (r, g, b, a) = match hex.len() {
+            3 => (byte(0, 1)?, byte(1, 1)?, byte(2, 1)?, 255),
+            6 => (byte(0, 2)?, byte(2, 2)?, byte(4, 2)?, 255),
+            8 => (byte(0, 2)?, byte(2, 2)?, byte(4, 2)?, byte(6, 2)?),
+            _ => return None,
+        };
+        let alpha = f64::from(a) / 255.0;
+        Some(Rgb(
+            channel(f64::from(r) * alpha + f64::from(under.0) * (1.0 - alpha)),
+            channel(f64::from(g) * alpha + f64::from(under.1) * (1.0 - alpha)),
+            channel(f64::from(b) * alpha + f64::from(under.2) * (1.0 - alpha)),
+        ))
+    }
+
+    pub fn hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+
+    /// Relative luminance (WCAG 2).
+    pub fn luminance(self) -> f64 {
+        let f = |c: u8| {
+            let v = f64::from(c) / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * f(self.0) + 0.7152 * f(self.1) + 0.0722 * f(self.2)
+    }
+
+    /// Contrast ratio (WCAG 2), from 1 to 21.
+    pub fn contrast(self, other: Rgb) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// This colour if it reaches `min` contrast on `bg`, else the nearest
+    /// mix of it towards black or white (whichever stands out more on
+    /// `bg`) that does.
+    pub fn readable_on(self, bg: Rgb, min: f64) -> Rgb {
+        if self.contrast(bg) >= min {
+            return self;
+        }
+        let black = Rgb(0, 0, 0);
+        let white = Rgb(255, 255, 255);
+        let target = if black.contrast(bg) >= white.contrast(bg) {
+            0.0
+        } else {
+            255.0
+        };
+        let mix = |c: u8, t: f64| channel(f64::from(c) + (target - f64::from(c)) * t);
+        let mut best = self;
+        for step in 1..=100 {
+            let t = f64::from(step) / 100.0;
+            best = Rgb(mix(self.0, t), mix(self.1, t), mix(self.2, t));
+            if best.contrast(bg) >= min {
+                break;
+            }
+        }
+        best
+    }
+}
+
+/// A colour channel from a float, rounded and clamped to 0–255.
+fn channel(v: f64) -> u8 {
+    v.round().clamp(0.0, 255.0) as u8
 }
 
 fn strip_comments(s: &str) -> String {
@@ -219,15 +449,106 @@ mod tests {
         let html = code_block_html("<T> & 한글\n", "nosuchlang");
         assert!(html.contains("&lt;T&gt; &amp; 한글"));
         assert!(!html.contains("hl-"));
-        let html = code_block_html("┌──┐\n", "");
-        assert_eq!(html, "<pre class=\"code\"><code>┌──┐\n</code></pre>\n");
+        let html = code_block_html("a < b\n", "");
+        assert_eq!(html, "<pre class=\"code\"><code>a &lt; b\n</code></pre>\n");
     }
 
     #[test]
-    fn stylesheet_has_both_themes() {
+    fn plain_blocks_size_non_ascii_characters_in_columns() {
+        let html = code_block_html("┌──┐\n│가→│ <x>\n└──┘\n", "");
+        assert_eq!(
+            html,
+            "<pre class=\"code aligned\"><code>┌──┐\n│<span class=\"w2\">가</span>\
+             <span class=\"w1\">→</span>│ &lt;x&gt;\n└──┘\n</code></pre>\n"
+        );
+        let html = code_block_html("fork() → clone()  한\n", "text");
+        assert!(html.starts_with("<pre class=\"code aligned\" data-lang=\"text\">"));
+        assert!(html.contains("<span class=\"w1\">→</span>"));
+        // Highlighted code is laid out by its font, even with Hangul in it.
+        let html = code_block_html("// ┌──┐ 한글\nfn main() {}\n", "rust");
+        assert!(!html.contains("aligned") && !html.contains("w2"), "{html}");
+        // Hangul padded with spaces to line up what follows.
+        let html = code_block_html("이름    값\nPID     1234\n", "");
+        assert!(html.starts_with("<pre class=\"code aligned\">"), "{html}");
+        // Korean prose keeps the coding font's natural look.
+        let html = code_block_html("프로세스 = 실행 중인 프로그램 + 자원\n", "");
+        assert_eq!(
+            html,
+            "<pre class=\"code\"><code>프로세스 = 실행 중인 프로그램 + 자원\n</code></pre>\n"
+        );
+        // Pure ASCII stays plain escaped text.
+        let html = code_block_html("+--+\n|  |\n", "");
+        assert_eq!(
+            html,
+            "<pre class=\"code\"><code>+--+\n|  |\n</code></pre>\n"
+        );
+        // Zero-width characters (combining marks) are kept without a span.
+        let html = code_block_html("e\u{301}\n", "");
+        assert!(
+            html.contains("e\u{301}") && !html.contains("span"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn stylesheet_has_both_themes_each_only_when_shown() {
         let css = stylesheet();
-        assert!(css.contains(":root .hl-"));
-        assert!(css.contains(":root[data-theme=\"dark\"] .hl-"));
-        assert!(css.contains("prefers-color-scheme: dark"));
+        assert!(css.contains(":root[data-theme=\"light\"] .hl-comment"));
+        assert!(css.contains(":root:not([data-theme=\"dark\"]) .hl-comment"));
+        assert!(css.contains(":root[data-theme=\"dark\"] .hl-comment"));
+        assert!(css.contains(":root:not([data-theme=\"light\"]) .hl-comment"));
+        assert!(css.contains("@media print"));
+        // No bare `:root .hl-…` outside print: it would leak into the other theme.
+        let before_print = &css[..css.find("@media print").unwrap_or(0)];
+        assert!(!before_print.contains(":root .hl-"));
+        assert!(!css.contains("font-style: italic"));
+        // The themes' own block background is dropped.
+        assert!(
+            !css.lines()
+                .any(|l| l.contains(".hl-code {") && l.contains("background")),
+            "{css}"
+        );
+    }
+
+    #[test]
+    fn every_token_colour_reaches_aa_on_the_code_background() {
+        let css = stylesheet();
+        let (light, dark) = css.split_at(css.find("@media screen {").unwrap_or(css.len()));
+        let mut checked = 0;
+        for (part, bg) in [(light, CODE_BG_LIGHT), (dark, CODE_BG_DARK)] {
+            for rule in part.split('}') {
+                if rule.contains("background") {
+                    continue;
+                }
+                for decl in rule.split(['{', ';']) {
+                    if let Some(v) = decl.trim().strip_prefix("color:") {
+                        let c = Rgb::parse(v, bg).expect(v);
+                        assert!(c.contrast(bg) >= 4.5, "{v} on {} in {rule}", bg.hex());
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 50, "{checked}");
+    }
+
+    #[test]
+    fn colours_are_adjusted_only_as_much_as_needed() {
+        let bg = CODE_BG_LIGHT;
+        let dark_enough = Rgb(0x18, 0x36, 0x91);
+        assert_eq!(dark_enough.readable_on(bg, 4.6), dark_enough);
+        let grey = Rgb(0x96, 0x98, 0x96);
+        let fixed = grey.readable_on(bg, 4.6);
+        assert!(fixed.contrast(bg) >= 4.6);
+        assert!(fixed.0 < grey.0 && fixed.contrast(bg) < 5.2, "{fixed:?}");
+        let dim = Rgb(0x5c, 0x63, 0x70);
+        let lifted = dim.readable_on(CODE_BG_DARK, 4.6);
+        assert!(lifted.0 > dim.0 && lifted.contrast(CODE_BG_DARK) >= 4.6);
+        assert_eq!(Rgb::parse("#fff", bg), Some(Rgb(255, 255, 255)));
+        assert_eq!(
+            Rgb::parse("#00000080", Rgb(255, 255, 255)),
+            Some(Rgb(127, 127, 127))
+        );
+        assert_eq!(Rgb::parse("red", bg), None);
     }
 }

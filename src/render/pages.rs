@@ -363,7 +363,35 @@ pub fn category_page(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnost
     let notes: Vec<NoteItem> = c.notes.iter().map(|&i| note_item(index, i)).collect();
     ctx.insert("notes", &notes);
     ctx.insert("total", &c.total);
+    let below: Vec<NoteItem> = if cat == 0 {
+        Vec::new()
+    } else {
+        notes_below(index, cat)
+            .into_iter()
+            .map(|i| note_item(index, i))
+            .collect()
+    };
+    ctx.insert("notes_below", &below);
     env.theme.render("category.html", &ctx)
+}
+
+/// Notes filed in the sub-categories of `cat` (not in `cat` itself),
+/// newest first.
+fn notes_below(index: &SiteIndex, cat: usize) -> Vec<NoteId> {
+    let cats = &index.taxonomy.categories;
+    let mut below = std::collections::HashSet::new();
+    let mut stack: Vec<usize> = cats[cat].children.clone();
+    while let Some(k) = stack.pop() {
+        below.extend(cats[k].notes.iter().copied());
+        stack.extend(cats[k].children.iter().copied());
+    }
+    index
+        .taxonomy
+        .listed
+        .iter()
+        .copied()
+        .filter(|i| below.contains(i))
+        .collect()
 }
 
 pub fn tag_page(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
