@@ -175,8 +175,17 @@ fn citations_link_to_existing_anchors_of_the_source_sections() {
     );
     // The same value from two notes is one value with two citations.
     let rows = merged_rows(&doc);
-    assert_eq!(rows, vec![("소유권".to_string(), vec!["있다 / 잠근 스레드만".to_string(), "없다".to_string()])]);
-    assert_eq!(texts(&doc, "#merged tbody td:nth-child(3) sup.cite"), vec!["1", "2"]);
+    assert_eq!(
+        rows,
+        vec![(
+            "소유권".to_string(),
+            vec!["있다 / 잠근 스레드만".to_string(), "없다".to_string()]
+        )]
+    );
+    assert_eq!(
+        texts(&doc, "#merged tbody td:nth-child(3) sup.cite"),
+        vec!["1", "2"]
+    );
     // Citation titles and the legend name the note and section.
     assert_eq!(
         attrs(&doc, "sup.cite a", "title")[1],
@@ -187,13 +196,25 @@ fn citations_link_to_existing_anchors_of_the_source_sections() {
         vec!["A 노트 › 표로 비교", "B › 뮤텍스와 세마포어의 차이"]
     );
     // The anchors exist on the note pages.
-    assert_eq!(attrs(&f.html("os/a.html"), ".table-wrap.compare", "id"), vec!["compare-1"]);
-    assert_eq!(attrs(&f.html("면접/b-노트.html"), ".compare-list", "id"), vec!["compare-1"]);
-    assert!(dead_links(&f.out()).is_empty(), "{:#?}", dead_links(&f.out()));
+    assert_eq!(
+        attrs(&f.html("os/a.html"), ".table-wrap.compare", "id"),
+        vec!["compare-1"]
+    );
+    assert_eq!(
+        attrs(&f.html("면접/b-노트.html"), ".compare-list", "id"),
+        vec!["compare-1"]
+    );
+    assert!(
+        dead_links(&f.out()).is_empty(),
+        "{:#?}",
+        dead_links(&f.out())
+    );
     // In the sitemap.
     let sitemap = f.read("sitemap.xml");
     assert!(sitemap.contains("compare/index.html"));
-    assert!(sitemap.contains("compare/%EB%AE%A4%ED%85%8D%EC%8A%A4-vs-%EC%84%B8%EB%A7%88%ED%8F%AC%EC%96%B4.html"));
+    assert!(sitemap.contains(
+        "compare/%EB%AE%A4%ED%85%8D%EC%8A%A4-vs-%EC%84%B8%EB%A7%88%ED%8F%AC%EC%96%B4.html"
+    ));
 }
 
 #[test]
@@ -222,11 +243,17 @@ fn pages_are_named_with_hangul_and_keep_the_usual_order() {
         ]
     );
     let doc = f.html("compare/사용자-수준-스레드-vs-커널-수준-스레드.html");
-    assert_eq!(text(&doc, "title"), "사용자 수준 스레드 vs 커널 수준 스레드 · 공부 노트");
+    assert_eq!(
+        text(&doc, "title"),
+        "사용자 수준 스레드 vs 커널 수준 스레드 · 공부 노트"
+    );
     // a.md's columns are the other way round; values still line up.
     assert_eq!(
         merged_rows(&doc),
-        vec![("비용".to_string(), vec!["1 / 2".to_string(), "2 / 1".to_string()])]
+        vec![(
+            "비용".to_string(),
+            vec!["1 / 2".to_string(), "2 / 1".to_string()]
+        )]
     );
     assert_eq!(text(&f.html("compare/c-vs-rust.html"), "h1"), "C++ vs Rust");
 }
@@ -260,8 +287,14 @@ fn aspect_aliases_from_gongbu_yaml_share_a_row() {
     assert_eq!(
         merged_rows(&doc),
         vec![
-            ("메모리".to_string(), vec!["독립 / 따로".to_string(), "공유 / 함께".to_string()]),
-            ("생성 비용".to_string(), vec!["큼".to_string(), "작음".to_string()]),
+            (
+                "메모리".to_string(),
+                vec!["독립 / 따로".to_string(), "공유 / 함께".to_string()]
+            ),
+            (
+                "생성 비용".to_string(),
+                vec!["큼".to_string(), "작음".to_string()]
+            ),
         ]
     );
     assert_eq!(texts(&doc, "#merged tbody .coverage"), vec!["3", "2"]);
@@ -290,7 +323,10 @@ fn bad_input_is_reported_and_nothing_is_lost() {
     let unnamed = find("compare-aspect");
     assert!(unnamed.contains("notes/a.md:10"), "{unnamed}");
     let alias = find("compare-alias");
-    assert!(alias.contains("gongbu.yaml") && alias.contains("주소 공간"), "{alias}");
+    assert!(
+        alias.contains("gongbu.yaml") && alias.contains("주소 공간"),
+        "{alias}"
+    );
     // The duplicate table is still on the page, as an ordinary table.
     let doc = f.html("a.html");
     assert_eq!(texts(&doc, ".table-wrap").len(), 2);
@@ -298,7 +334,13 @@ fn bad_input_is_reported_and_nothing_is_lost() {
     // The unnamed row's values are on the merged page.
     let page = f.html("compare/프로세스-vs-스레드.html");
     let rows = merged_rows(&page);
-    assert_eq!(rows[1], ("이름 없는 항목".to_string(), vec!["이름 없는 값".to_string(), "다른 값".to_string()]));
+    assert_eq!(
+        rows[1],
+        (
+            "이름 없는 항목".to_string(),
+            vec!["이름 없는 값".to_string(), "다른 값".to_string()]
+        )
+    );
     // --strict turns the warnings into errors.
     let strict = f.build_with(|o| o.strict = true);
     assert_eq!(strict.exit_code(), 1);
@@ -315,18 +357,34 @@ fn values_are_escaped_and_note_links_do_not_leak() {
     let r = f.build();
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let html = f.read("compare/a-vs-b.html");
-    assert!(!html.contains("<script>x()"), "raw script in the merged page");
+    assert!(
+        !html.contains("<script>x()"),
+        "raw script in the merged page"
+    );
     assert!(html.contains("&lt;script&gt;x()&lt;/script&gt; 끝"));
     let doc = f.html("compare/a-vs-b.html");
     assert_eq!(
         merged_rows(&doc),
         vec![
-            ("값".to_string(), vec!["<script>x()</script> 끝".to_string(), "링크 와 코드".to_string()]),
-            ("줄".to_string(), vec!["하나\n둘".to_string(), "- 목록 아님".to_string()]),
+            (
+                "값".to_string(),
+                vec![
+                    "<script>x()</script> 끝".to_string(),
+                    "링크 와 코드".to_string()
+                ]
+            ),
+            (
+                "줄".to_string(),
+                vec!["하나\n둘".to_string(), "- 목록 아님".to_string()]
+            ),
         ]
     );
     assert_eq!(texts(&doc, "#merged td br").len(), 1);
-    assert!(dead_links(&f.out()).is_empty(), "{:#?}", dead_links(&f.out()));
+    assert!(
+        dead_links(&f.out()).is_empty(),
+        "{:#?}",
+        dead_links(&f.out())
+    );
 }
 
 #[test]
@@ -335,14 +393,20 @@ fn crowded_pairs_cap_citations_per_cell() {
     for i in 0..40 {
         f.note(
             &format!("n{i:02}.md"),
-            &format!("| 구분 | 프로세스 | 스레드 |\n|---|---|---|\n| 메모리 | 값{} | 공유 |\n", i % 12),
+            &format!(
+                "| 구분 | 프로세스 | 스레드 |\n|---|---|---|\n| 메모리 | 값{} | 공유 |\n",
+                i % 12
+            ),
         );
     }
     let r = f.build();
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let doc = f.html("compare/프로세스-vs-스레드.html");
     // 12 different values: the 8 most cited shown, the others counted.
-    assert_eq!(texts(&doc, "#merged td:nth-child(2) .compare-values li").len(), 8);
+    assert_eq!(
+        texts(&doc, "#merged td:nth-child(2) .compare-values li").len(),
+        8
+    );
     assert_eq!(text(&doc, "#merged td:nth-child(2) .more"), "외 12개 노트");
     // 40 notes agree on one value: 5 citations and +35.
     assert_eq!(texts(&doc, "#merged td:nth-child(3) sup.cite").len(), 5);
@@ -381,5 +445,9 @@ fn glossary_yaml_aliases_merge_once_glossary_loading_lands() {
         attrs(&f.html("b.html"), ".table-wrap.compare thead a", "href"),
         vec!["glossary/%EC%8A%A4%EB%A0%88%EB%93%9C.html"]
     );
-    assert!(dead_links(&f.out()).is_empty(), "{:#?}", dead_links(&f.out()));
+    assert!(
+        dead_links(&f.out()).is_empty(),
+        "{:#?}",
+        dead_links(&f.out())
+    );
 }

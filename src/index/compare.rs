@@ -180,7 +180,11 @@ impl Comparisons {
             .iter()
             .map(|p| crate::korean::collation_key(&p.title))
             .collect();
-        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| pages[a].title.cmp(&pages[b].title)));
+        order.sort_by(|&a, &b| {
+            keys[a]
+                .cmp(&keys[b])
+                .then_with(|| pages[a].title.cmp(&pages[b].title))
+        });
         let mut new_index = vec![0; pages.len()];
         for (new, &old) in order.iter().enumerate() {
             new_index[old] = new;
@@ -189,10 +193,8 @@ impl Comparisons {
             c.page = new_index[c.page];
         }
         let mut slots: Vec<Option<ComparePage>> = pages.drain(..).map(Some).collect();
-        let mut pages: Vec<ComparePage> = order
-            .iter()
-            .filter_map(|&old| slots[old].take())
-            .collect();
+        let mut pages: Vec<ComparePage> =
+            order.iter().filter_map(|&old| slots[old].take()).collect();
 
         // URLs: distinct names may make the same slug (`C++`, `C`).
         let mut used: HashSet<String> = HashSet::new();
@@ -403,7 +405,7 @@ fn merge(group: &Group, found: &[Comparison], names: &Names<'_>) -> ComparePage 
         }
     }
     // Rows covered by more notes first; first seen first on a tie.
-    rows.sort_by(|a, b| b.notes.cmp(&a.notes));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.notes));
     let subjects: Vec<PageSubject> = (0..order.len())
         .map(|i| PageSubject {
             name: match terms[i] {
@@ -541,8 +543,14 @@ mod tests {
     #[test]
     fn without_the_glossary_spellings_stay_apart() {
         let notes = vec![
-            note("a.md", "| 구분 | 프로세스 | 스레드 |\n|---|---|---|\n| 메모리 | 독립 | 공유 |\n"),
-            note("b.md", "| 구분 | 프로세스 | 쓰레드 |\n|---|---|---|\n| 메모리 | 독립 | 공유 |\n"),
+            note(
+                "a.md",
+                "| 구분 | 프로세스 | 스레드 |\n|---|---|---|\n| 메모리 | 독립 | 공유 |\n",
+            ),
+            note(
+                "b.md",
+                "| 구분 | 프로세스 | 쓰레드 |\n|---|---|---|\n| 메모리 | 독립 | 공유 |\n",
+            ),
         ];
         let c = build(&notes, &Glossary::default(), &Config::default());
         let titles: Vec<&str> = c.pages.iter().map(|p| p.title.as_str()).collect();
@@ -552,16 +560,26 @@ mod tests {
     #[test]
     fn aspect_aliases_from_config_share_a_row() {
         let notes = vec![
-            note("a.md", "| 구분 | A | B |\n|---|---|---|\n| 메모리 | 1 | 2 |\n"),
-            note("b.md", "| 구분 | A | B |\n|---|---|---|\n| 메모리 구조 | 3 | 4 |\n"),
-            note("c.md", "| 구분 | A | B |\n|---|---|---|\n| 주소 공간 | 5 | 6 |\n| 메모리 구조 | 7 | 8 |\n"),
+            note(
+                "a.md",
+                "| 구분 | A | B |\n|---|---|---|\n| 메모리 | 1 | 2 |\n",
+            ),
+            note(
+                "b.md",
+                "| 구분 | A | B |\n|---|---|---|\n| 메모리 구조 | 3 | 4 |\n",
+            ),
+            note(
+                "c.md",
+                "| 구분 | A | B |\n|---|---|---|\n| 주소 공간 | 5 | 6 |\n| 메모리 구조 | 7 | 8 |\n",
+            ),
         ];
         let plain = build(&notes, &Glossary::default(), &Config::default());
         assert_eq!(plain.pages[0].rows.len(), 3);
         let mut config = Config::default();
-        config
-            .aspect_aliases
-            .insert("메모리".into(), vec!["메모리 구조".into(), "주소 공간".into()]);
+        config.aspect_aliases.insert(
+            "메모리".into(),
+            vec!["메모리 구조".into(), "주소 공간".into()],
+        );
         let c = build(&notes, &Glossary::default(), &config);
         let p = &c.pages[0];
         assert_eq!(p.rows.len(), 1);
@@ -584,7 +602,10 @@ mod tests {
         assert_eq!(c.pages[0].url, "compare/뮤텍스-vs-세마포어.html");
         // Values land in the right column whatever the note's order.
         let cell = &c.pages[0].rows[0].cells[0];
-        assert_eq!(cell.iter().map(|v| v.markdown.as_str()).collect::<Vec<_>>(), vec!["2", "1"]);
+        assert_eq!(
+            cell.iter().map(|v| v.markdown.as_str()).collect::<Vec<_>>(),
+            vec!["2", "1"]
+        );
     }
 
     #[test]
@@ -594,7 +615,10 @@ mod tests {
         let c = build(&notes, &Glossary::default(), &Config::default());
         let mut urls: Vec<&str> = c.pages.iter().map(|p| p.url.as_str()).collect();
         urls.sort();
-        assert_eq!(urls, vec!["compare/c-vs-java-2.html", "compare/c-vs-java.html"]);
+        assert_eq!(
+            urls,
+            vec!["compare/c-vs-java-2.html", "compare/c-vs-java.html"]
+        );
     }
 
     #[test]

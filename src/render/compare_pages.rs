@@ -90,11 +90,7 @@ fn source_item(index: &SiteIndex, c: &Comparison, n: usize) -> SourceItem {
         n,
         note_title: note.title.clone(),
         section,
-        href: format!(
-            "{}#{}",
-            encode_path(&note.url),
-            encode_fragment(&c.anchor)
-        ),
+        href: format!("{}#{}", encode_path(&note.url), encode_fragment(&c.anchor)),
         date: note.date.map(|d| d.ymd()),
         form: match c.found.form {
             crate::index::compare::Form::Table => "표",
@@ -235,7 +231,12 @@ fn pair_page(env: &RenderEnv<'_>, page: &ComparePage) -> Result<String, Diagnost
     env.theme.render("compare_pair.html", &ctx)
 }
 
-fn row_item(index: &SiteIndex, page: &ComparePage, row: &MergedRow, sources: &[SourceItem]) -> RowItem {
+fn row_item(
+    index: &SiteIndex,
+    page: &ComparePage,
+    row: &MergedRow,
+    sources: &[SourceItem],
+) -> RowItem {
     let comparisons = &index.comparisons;
     let note_of = |s: usize| comparisons.found[page.sources[s]].note;
     let cells = row
@@ -364,7 +365,10 @@ mod tests {
 
     #[test]
     fn values_render_inline_and_safely() {
-        assert_eq!(inline_html("**필수** (Race)"), "<strong>필수</strong> (Race)");
+        assert_eq!(
+            inline_html("**필수** (Race)"),
+            "<strong>필수</strong> (Race)"
+        );
         assert_eq!(inline_html("`IPC` 사용"), "<code>IPC</code> 사용");
         assert_eq!(inline_html("a<br>b"), "a<br />\nb");
         assert_eq!(

@@ -203,3 +203,129 @@ fn push_merged_link<'a>(out: &mut Vec<Event<'a>>, index: &SiteIndex, id: NoteId,
     ));
     out.push(Event::Html(CowStr::from(html)));
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    use crate::config::Config;
+    use crate::index::compare::Comparisons;
+    use crate::index::glossary::{Glossary, Term};
+    use crate::index::SiteIndex;
+    use crate::note::load::SourceFile;
+
+    /// A site of the given notes whose glossary knows 스레드 (alias 쓰레드).
+    fn site(notes: &[(&str, &str)]) -> SiteIndex {
+        let notes = notes
+            .iter()
+            .map(|(rel, text)| {
+                let file = SourceFile {
+                    rel: rel.to_string(),
+                    path: format!("notes/{rel}").into(),
+                };
+                crate::note::from_source(
+                    &file,
+                    format!("notes/{rel}"),
+                    text.to_string(),
+                    &mut Vec::new(),
+                )
+                .expect("note")
+            })
+            .collect();
+        let mut diags = Vec::new();
+        let mut index = SiteIndex::build(
+            notes,
+            Config::default(),
+            HashSet::new(),
+            Path::new("notes"),
+            "notes",
+            &mut diags,
+        );
+        let mut glossary = Glossary::from_terms(vec![Term {
+            term: "스레드".into(),
+            aliases: vec!["쓰레드".into()],
+            english: "Thread".into(),
+            definition: "실행 흐름의 \"단위\"".into(),
+            ..Default::default()
+        }]);
+        glossary.note_terms = vec![Vec::new(); index.notes.len()];
+        index.glossary = glossary;
+        index.comparisons =
+            Comparisons::build(&index.notes, &index.glossary, &index.config, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        index
+    }
+
+    #[test]
+    fn comparison_tables_get_a_class_an_anchor_and_term_links() {
+        let index = site(&[
+            (
+                "os/a.md",
+                "| 표 | 하나 |\n|---|---|\n| 1 | 2 |\n\n| 구분 | 프로세스 | **쓰레드** |\n|---|---|---|\n| 메모리 | 독립 | 공유 |\n",
+            ),
+            ("b.md", "| 구분 | 프로세스 | 스레드 |\n|---|---|---|\n| 메모리 | 독립 | 공유 |\n"),
+        ]);
+        let html = crate::render::markdown::note_body_html(&index, 0);
+        assert!(
+            html.contains(
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"표\">"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<div class=\"table-wrap compare\" id=\"compare-1\" tabindex=\"0\" role=\"region\" aria-label=\"비교표: 프로세스 vs 스레드\">"), "{html}");
+        assert!(
+            html.contains("<th><a class=\"compare-term\" href=\"../glossary/%EC%8A%A4%EB%A0%88%EB%93%9C.html\" title=\"실행 흐름의 &quot;단위&quot;\"><strong>쓰레드</strong></a></th>"),
+            "{html}"
+        );
+        assert!(html.contains("<th>프로세스</th>"), "not a term: {html}");
+        // The body cell saying 공유 is not a subject.
+        assert!(html.contains("<td>공유</td>"), "{html}");
+        assert!(
+            html.contains("<p class=\"compare-merged\"><a href=\"../compare/%ED%94%84%EB%A1%9C%EC%84%B8%EC%8A%A4-vs-%EC%8A%A4%EB%A0%88%EB%93%9C.html\">프로세스 vs 스레드 — 노트 2개의 비교 모아 보기</a></p>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_subject_cell_that_links_already_is_left_alone() {
+        let index = site(&[
+            (
+                "a.md",
+                "| 구분 | 프로세스 | [스레드](b.md) |\n|---|---|---|\n| 메모리 | 독립 | 공유 |\n",
+            ),
+            ("b.md", "# B\n"),
+        ]);
+        let html = crate::render::markdown::note_body_html(&index, 0);
+        assert!(!html.contains("compare-term"), "{html}");
+        assert!(!html.contains("compare-merged"), "one note only: {html}");
+    }
+
+    #[test]
+    fn sideways_tables_link_their_row_subjects() {
+        let index = site(&[(
+            "a.md",
+            "## 장단점 비교\n\n| 구분 | 장점 | 단점 |\n|---|---|---|\n| 프로세스 | 안정 | 무거움 |\n| 스레드 | 가벼움 | 위험 |\n",
+        )]);
+        let html = crate::render::markdown::note_body_html(&index, 0);
+        assert!(
+            html.contains(
+                "<td><a class=\"compare-term\" href=\"glossary/%EC%8A%A4%EB%A0%88%EB%93%9C.html\""
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<th>장점</th>"), "{html}");
+    }
+
+    #[test]
+    fn comparing_lists_stay_lists_in_an_anchored_box() {
+        let index = site(&[(
+            "a.md",
+            "- 그냥 목록\n\n## 프로세스 vs 스레드\n\n1. **메모리**\n   - **프로세스**: 독립\n   - **스레드**: 공유\n2. **비용**\n   - **프로세스**: 큼\n   - **스레드**: 작음\n\n- 다른 목록\n",
+        )]);
+        let html = crate::render::markdown::note_body_html(&index, 0);
+        assert!(html.contains("<div class=\"compare-list\" id=\"compare-1\" role=\"group\" aria-label=\"비교: 프로세스 vs 스레드\">\n<ol>"), "{html}");
+        assert_eq!(html.matches("compare-list").count(), 1, "{html}");
+        assert!(html.contains("</ol>\n</div>"), "{html}");
+    }
+}

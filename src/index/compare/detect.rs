@@ -409,25 +409,25 @@ fn list(l: &ListFact, k: usize, hi: &HeadingInfo, names: &Names<'_>) -> Option<F
     }
     // Subjects: labels used by at least half the comparing items, in the
     // order they first appear.
-    let mut order: Vec<(String, String, SubjectName, usize)> = Vec::new();
+    let mut order: Vec<(&Labeled, usize)> = Vec::new();
     for e in &entries {
         for x in &e.labeled {
-            match order.iter_mut().find(|o| o.2.key == x.name.key) {
-                Some(o) => o.3 += 1,
-                None => order.push((x.label.clone(), x.label.clone(), x.name.clone(), 1)),
+            match order.iter_mut().find(|o| o.0.name.key == x.name.key) {
+                Some(o) => o.1 += 1,
+                None => order.push((x, 1)),
             }
         }
     }
-    order.retain(|o| o.3 * 2 >= q);
+    order.retain(|o| o.1 * 2 >= q);
     if order.len() < 2 {
         return None;
     }
     let subjects: Vec<FoundSubject> = order
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(i, (written, _, name, _))| FoundSubject {
-            written: names::clean(&written),
-            name,
+        .map(|(i, (x, _))| FoundSubject {
+            written: x.label.clone(),
+            name: x.name.clone(),
             position: i,
         })
         .collect();
@@ -554,7 +554,8 @@ fn split_label(md: &str) -> Option<(String, String, bool)> {
             let inner = after_open[..close].trim();
             let after = &after_open[close + delim.len()..];
             if let Some(label) = inner.strip_suffix([':', '：']) {
-                return valid_label(label).then(|| (label.trim().to_string(), after.to_string(), true));
+                return valid_label(label)
+                    .then(|| (label.trim().to_string(), after.to_string(), true));
             }
             let after = after.trim_start();
             let rest = after.strip_prefix([':', '：'])?;
@@ -740,7 +741,11 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, "compare-subject");
         assert_eq!(d[0].line, 3);
-        assert!(d[0].message.contains("`스레드`와 `쓰레드`"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("`스레드`와 `쓰레드`"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]

@@ -113,7 +113,12 @@ impl<'g> Names<'g> {
             None => {
                 // `Process (프로세스)`: the Korean name is the one to show.
                 let name = match paren {
-                    Some(p) if !base.chars().any(is_hangul_syllable) && p.chars().any(is_hangul_syllable) => p,
+                    Some(p)
+                        if !base.chars().any(is_hangul_syllable)
+                            && p.chars().any(is_hangul_syllable) =>
+                    {
+                        p
+                    }
                     _ => base,
                 };
                 SubjectName {
@@ -166,9 +171,9 @@ pub fn clean(s: &str) -> String {
     let s = nfc(s);
     let collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
     let trimmed = collapsed
-        .trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '~'))
-        .trim_end_matches(|c: char| matches!(c, ':' | '：' | '.' | '。' | ',' | ';' | '?' | '!'))
-        .trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '~'))
+        .trim_matches(['*', '_', '`', '~'])
+        .trim_end_matches([':', '：', '.', '。', ',', ';', '?', '!'])
+        .trim_matches(['*', '_', '`', '~'])
         .trim();
     trimmed.to_string()
 }
@@ -198,7 +203,9 @@ pub fn split_parenthetical(s: &str) -> (&str, Option<&str>) {
 
 /// Leading list numbering: `1. 정의`, `①`, `(1)`, `Q1.`.
 fn strip_numbering(s: &str) -> &str {
-    let t = s.trim_start_matches(|c: char| ('①'..='⑳').contains(&c)).trim_start();
+    let t = s
+        .trim_start_matches(|c: char| ('①'..='⑳').contains(&c))
+        .trim_start();
     let digits_end = t
         .char_indices()
         .find(|&(_, c)| !c.is_ascii_digit())
@@ -226,7 +233,8 @@ pub fn compact(s: &str) -> String {
         }
         for c in word.chars() {
             // `+` and `#` tell C, C++ and C# apart.
-            if c.is_alphanumeric() || matches!(c, '+' | '#') || (!c.is_ascii() && !is_separator(c)) {
+            if c.is_alphanumeric() || matches!(c, '+' | '#') || (!c.is_ascii() && !is_separator(c))
+            {
                 out.push(c);
             }
         }
@@ -237,7 +245,20 @@ pub fn compact(s: &str) -> String {
 fn is_separator(c: char) -> bool {
     matches!(
         c,
-        '·' | '‧' | '・' | '／' | '，' | '、' | '：' | '（' | '）' | '「' | '」' | '“' | '”' | '‘' | '’'
+        '·' | '‧'
+            | '・'
+            | '／'
+            | '，'
+            | '、'
+            | '：'
+            | '（'
+            | '）'
+            | '「'
+            | '」'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
     ) || c.is_whitespace()
 }
 
@@ -617,7 +638,10 @@ mod tests {
         assert_eq!(n.subject("프로세스 (Process)").key, process.key);
         assert_eq!(n.subject("프로세스(Process)").display, "프로세스");
         assert_eq!(n.subject("Process (프로세스)").key, process.key);
-        assert_eq!(n.subject("멀티 프로세스").key, n.subject("멀티프로세스").key);
+        assert_eq!(
+            n.subject("멀티 프로세스").key,
+            n.subject("멀티프로세스").key
+        );
         assert_ne!(process.key, thread.key);
     }
 
@@ -625,9 +649,10 @@ mod tests {
     fn aspects_merge_obvious_variants_aliases_and_terms() {
         let g = glossary();
         let mut config = Config::default();
-        config
-            .aspect_aliases
-            .insert("메모리".into(), vec!["메모리 구조".into(), "주소 공간".into()]);
+        config.aspect_aliases.insert(
+            "메모리".into(),
+            vec!["메모리 구조".into(), "주소 공간".into()],
+        );
         let mut diags = Vec::new();
         let n = Names::new(&g, &config, &mut diags);
         assert!(diags.is_empty());
@@ -669,7 +694,11 @@ mod tests {
         let n = Names::new(&g, &config, &mut diags);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "compare-alias");
-        assert!(diags[0].message.contains("주소 공간"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("주소 공간"),
+            "{}",
+            diags[0].message
+        );
         assert_eq!(diags[0].path.as_deref(), Some("gongbu.yaml"));
         // The first name (in file order of the map) keeps it.
         assert_eq!(n.aspect("주소 공간").fixed.as_deref(), Some("구조"));
@@ -712,7 +741,16 @@ mod tests {
 
     #[test]
     fn aspect_headers() {
-        for yes in ["구분", "특성", "항목", "비교 항목", "", "-", "구분 \\ 대상", "Feature"] {
+        for yes in [
+            "구분",
+            "특성",
+            "항목",
+            "비교 항목",
+            "",
+            "-",
+            "구분 \\ 대상",
+            "Feature",
+        ] {
             assert!(is_aspect_header(yes), "{yes}");
         }
         for no in ["지표", "알고리즘", "상황", "프로세스", "참조열 `1 2 3`"] {
