@@ -353,11 +353,9 @@ fn merge(group: &Group, found: &[Comparison], names: &Names<'_>) -> ComparePage 
             terms[col] = s.name.term;
         }
         for (r, row) in c.found.rows.iter().enumerate() {
-            let (key, fixed, written, unnamed) = if row.aspect.trim().is_empty() {
-                (format!("\u{2}unnamed:{ci}:{r}"), None, String::new(), true)
-            } else {
-                let a = names.aspect(&row.aspect);
-                (a.key, a.fixed, a.written, false)
+            let (key, fixed, written, unnamed) = match &row.name {
+                Some(a) => (a.key.clone(), a.fixed.clone(), a.written.as_str(), false),
+                None => (format!("\u{2}unnamed:{ci}:{r}"), None, "", true),
             };
             let at = *row_of.entry(key).or_insert_with(|| {
                 rows.push(RowBuild {
@@ -376,7 +374,7 @@ fn merge(group: &Group, found: &[Comparison], names: &Names<'_>) -> ComparePage 
                 rb.last_note = Some(c.note);
             }
             if !written.is_empty() {
-                vote(&mut rb.votes, &written);
+                vote(&mut rb.votes, written);
             }
             for (v, &col) in row.values.iter().zip(&cols) {
                 let Some(v) = v else { continue };

@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::names::{self, HeadingInfo, Names, SubjectName};
+use super::names::{self, AspectName, HeadingInfo, Names, SubjectName};
 use crate::diagnostic::Diagnostic;
 use crate::note::parse::{ListFact, ListItem, TableFact};
 use crate::note::Note;
@@ -53,6 +53,8 @@ pub struct FoundSubject {
 pub struct FoundRow {
     /// The aspect as written (plain text); empty when the row names none.
     pub aspect: String,
+    /// The aspect as matched across notes; None when the row names none.
+    pub name: Option<AspectName>,
     /// One value per subject, in the order of `subjects`.
     pub values: Vec<Option<Value>>,
 }
@@ -98,6 +100,11 @@ pub fn note_comparisons(note: &Note, names: &Names<'_>) -> (Vec<Found>, Vec<Diag
         }
     }
     found.sort_by_key(|f| f.offset);
+    for row in found.iter_mut().flat_map(|f| f.rows.iter_mut()) {
+        if !row.aspect.trim().is_empty() {
+            row.name = Some(names.aspect(&row.aspect));
+        }
+    }
     (found, diags)
 }
 
@@ -248,6 +255,7 @@ fn table(
                 }
                 rows.push(FoundRow {
                     aspect: cell.text.clone(),
+                    name: None,
                     values,
                 });
             }
@@ -337,6 +345,7 @@ fn push_row(
     }
     rows.push(FoundRow {
         aspect: aspect.to_string(),
+        name: None,
         values,
     });
 }
@@ -435,6 +444,7 @@ fn list(l: &ListFact, k: usize, hi: &HeadingInfo, names: &Names<'_>) -> Option<F
         .into_iter()
         .map(|e| FoundRow {
             aspect: e.aspect,
+            name: None,
             values: subjects
                 .iter()
                 .map(|s| {
@@ -503,7 +513,11 @@ fn sideways_list(l: &ListFact, k: usize, entries: Vec<Entry>, names: &Names<'_>)
         subjects,
         rows: rows
             .into_iter()
-            .map(|(_, aspect, values)| FoundRow { aspect, values })
+            .map(|(_, aspect, values)| FoundRow {
+                aspect,
+                name: None,
+                values,
+            })
             .collect(),
     })
 }
@@ -525,6 +539,9 @@ fn labeled_child(
 ) -> Option<Labeled> {
     let md = first_paragraph(strip_marker(&child.markdown));
     let (label, rest, bold) = split_label(&md)?;
+    if !bold && heading_keys.is_empty() {
+        return None;
+    }
     let name = names.subject(&label);
     if !bold && !heading_keys.contains(&name.key) {
         return None;
