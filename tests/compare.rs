@@ -412,6 +412,13 @@ fn crowded_pairs_cap_citations_per_cell() {
     assert_eq!(texts(&doc, "#merged td:nth-child(3) sup.cite").len(), 5);
     assert_eq!(text(&doc, "#merged td:nth-child(3) sup.cite-more"), "+35");
     assert_eq!(texts(&doc, ".compare-sources li").len(), 40);
+    // The index lists the first 20 and points to the merged page.
+    let index = f.html("compare/index.html");
+    assert_eq!(texts(&index, ".compare-sources-list li").len(), 20);
+    assert_eq!(
+        text(&index, ".compare-group .more"),
+        "외 20개 — 합친 표에서 보기"
+    );
 }
 
 /// Needs glossary loading from `notes/glossary.yaml` (another feature): the

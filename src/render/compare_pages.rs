@@ -6,7 +6,8 @@
 //! A pair compared in thousands of notes still makes a page of readable
 //! size: a cell shows its [`MAX_VALUES_PER_CELL`] most cited values, each
 //! with up to [`MAX_CITES_PER_VALUE`] citation links, and says how many
-//! notes it leaves out; the list of sources stops at [`MAX_SOURCES_LISTED`].
+//! notes it leaves out; the list of sources stops at [`MAX_SOURCES_LISTED`]
+//! (and at [`MAX_INDEX_ITEMS`] per subject set on the index).
 
 use std::collections::HashSet;
 
@@ -27,8 +28,10 @@ use crate::urls::{encode_fragment, encode_path};
 pub const MAX_VALUES_PER_CELL: usize = 8;
 /// Citation links after one value.
 pub const MAX_CITES_PER_VALUE: usize = 5;
-/// Sources listed under a merged table and per group on the index.
+/// Sources listed under a merged table.
 pub const MAX_SOURCES_LISTED: usize = 100;
+/// Sources listed per subject set on the comparisons index.
+pub const MAX_INDEX_ITEMS: usize = 20;
 
 /// Site-relative URLs of the comparison pages, for the sitemap.
 pub fn urls(index: &SiteIndex) -> Vec<String> {
@@ -142,11 +145,11 @@ fn index_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
             items: p
                 .sources
                 .iter()
-                .take(MAX_SOURCES_LISTED)
+                .take(MAX_INDEX_ITEMS)
                 .enumerate()
                 .map(|(i, &c)| source_item(index, &comparisons.found[c], i + 1))
                 .collect(),
-            more: p.sources.len().saturating_sub(MAX_SOURCES_LISTED),
+            more: p.sources.len().saturating_sub(MAX_INDEX_ITEMS),
         })
         .collect();
     let notes: HashSet<usize> = comparisons.found.iter().map(|c| c.note).collect();
