@@ -86,10 +86,15 @@ impl SiteIndex {
         diags: &mut Vec<Diagnostic>,
     ) -> SiteIndex {
         check_output_paths(&notes, diags);
-        let lookup = Lookup::build(&notes);
+        let mut lookup = Lookup::build(&notes);
         let taxonomy = Taxonomy::build(&notes);
         let mut glossary = Glossary::build(&notes, &lookup, notes_root, display_prefix, diags);
         glossary.note_terms.resize(notes.len(), Vec::new());
+        let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
+        // A comparison's box has an id too (`#compare-1`): links may point at it.
+        for (id, ids) in lookup.heading_ids.iter_mut().enumerate() {
+            ids.extend(comparisons.in_note(id).map(|c| c.anchor.clone()));
+        }
 
         let folder_category = |slugs: &[String]| {
             taxonomy
@@ -158,7 +163,6 @@ impl SiteIndex {
         assets.extend(images.extra_assets);
         assets_used.extend(images.info.keys().cloned());
 
-        let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
         let related = related_notes(&notes, &taxonomy, &glossary);
 
         SiteIndex {

@@ -271,7 +271,7 @@ fn body_html(index: &SiteIndex, t: TermId) -> String {
         .collect();
     let events = super::links::pass(events, &term.body_links, &term.url);
     let events = super::glossary::link_terms(events, g, &term.url, &|u| u == t);
-    let events = super::tables::pass(events);
+    let events = super::tables::wrap_plain(events);
     let events = super::highlight::pass(events);
     let mut out = String::new();
     html::push_html(&mut out, events.into_iter());

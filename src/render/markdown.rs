@@ -19,7 +19,7 @@ pub fn note_body_html(index: &SiteIndex, id: NoteId) -> String {
     let events = super::links::pass(events, &index.links[id], &note.url);
     let events = super::headings::pass(events, &note.facts);
     let events = super::glossary::pass(events, index, id);
-    let events = super::tables::pass(events);
+    let events = super::tables::pass(events, index, id);
     let events = super::highlight::pass(events);
     let events = math_pass(events);
     let mut out = String::with_capacity(note.body().len() * 3 / 2);

@@ -2,6 +2,7 @@
 //! straight into a [`Sink`]. Markdown passes live in their own modules and
 //! each does one thing; `pages` turns results into template contexts.
 
+pub mod compare_pages;
 pub mod glossary;
 pub mod glossary_pages;
 pub mod headings;
@@ -114,6 +115,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     put_page(sink, diags, ARCHIVE_URL, pages::archive_page(env));
     put_page(sink, diags, "404.html", pages::not_found_page(env));
     pages_written += 3;
+    pages_written += compare_pages::render_all(env, sink, diags);
 
     let glossary_urls = glossary_pages::render(env, sink, diags);
     pages_written += glossary_urls.len();
@@ -132,6 +134,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     sitemap_urls.extend(index.taxonomy.tags.iter().map(|t| (t.url.clone(), None)));
     sitemap_urls.push((ARCHIVE_URL.to_string(), None));
     sitemap_urls.extend(glossary_urls.into_iter().map(|u| (u, None)));
+    sitemap_urls.extend(compare_pages::urls(index).into_iter().map(|u| (u, None)));
     sitemap_urls.sort();
     put_page(
         sink,
