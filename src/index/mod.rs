@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod glossary;
 pub mod links;
+pub mod search;
 pub mod taxonomy;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

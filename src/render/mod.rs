@@ -9,6 +9,7 @@ pub mod images;
 pub mod links;
 pub mod markdown;
 pub mod pages;
+pub mod search_pages;
 pub mod tables;
 pub mod templates;
 
@@ -113,6 +114,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     put_page(sink, diags, ARCHIVE_URL, pages::archive_page(env));
     put_page(sink, diags, "404.html", pages::not_found_page(env));
     pages_written += 3;
+    pages_written += search_pages::write_search(env, sink, diags);
 
     // Feeds and files for hosts.
     put_page(sink, diags, "atom.xml", pages::feed(env));

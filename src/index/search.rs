@@ -1,0 +1,1139 @@
+//! Search: what a reader can find (note sections and glossary terms), the
+//! tokenizer the browser client shares, and the index written as script
+//! files under `search/` so that search works with no server, even from
+//! `file://` where `fetch()` of JSON is blocked.
+//!
+//! # Tokens (the same rules live in `static/assets/search.js`)
+//!
+//! Text is NFC. It splits into segments: runs of Hangul and CJK letters
+//! ("CJK runs") and runs of other letters, digits and `_` ("words").
+//! Positions count UTF-16 code units from the start of the field, as
+//! JavaScript strings do.
+//!
+//! - A word becomes one lower-cased token (`Thread` → `thread`); queries
+//!   match it by prefix.
+//! - A CJK run of n letters becomes its n-1 character bigrams (`멀티스레드`
+//!   → 멀티 티스 스레 레드, each at its letter), its first letter as a
+//!   unigram (so one-syllable queries find words that start with it: 힙 finds
+//!   힙, 힙은 and 힙정렬) and, when n ≥ 3, the whole run. A query of two or
+//!   more syllables matches where its bigrams stand one after another, so
+//!   스레드 is found inside 멀티스레드 and 스레드가.
+//! - Particles right after a word (`CPU가`, `IPC를`) are not indexed.
+//! - Titles, tags, headings and glossary names also get 초성 tokens: `#`
+//!   and the bigrams of their initial consonants (`프로세스` → #ㅍㄹ #ㄹㅅ
+//!   #ㅅㅅ) plus `#` and the first consonant, in a position space of their
+//!   own.
+//! - Every mention of a glossary term under any of its names (스레드, 쓰레드,
+//!   Thread) becomes the token `@<term number>`, so a query for any name
+//!   finds all of them with one lookup.
+//!
+//! # Files
+//!
+//! - `search/meta.js`: sizes, the documents of each note, the fragment
+//!   boundaries, the glossary names and the particle list.
+//! - `search/shard-XX.js`: postings, sharded by a hash of the token's shard
+//!   key (the token; for words its first three letters, so prefix queries
+//!   find every completion in one shard).
+//! - `search/frag-XXX.js`: the documents' text (title, link, headings,
+//!   sections), loaded only for the results shown.
+//!
+//! Each file calls `gongbuSearch(kind, number, build, data)`; `build` is a
+//! hash of the whole index so the client never mixes files of two builds.
+//! Output is deterministic, and `<`, `>`, `&` are escaped in every string.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::index::glossary::Glossary;
+use crate::index::SiteIndex;
+use crate::korean::{initial_consonants, is_hangul, nfc, PARTICLES};
+use crate::note::Note;
+use crate::urls::{encode_fragment, encode_path};
+
+/// Version of the file format; the client refuses other versions.
+pub const FORMAT_VERSION: u32 = 1;
+/// Folder of the index in the output.
+pub const SEARCH_DIR: &str = "search";
+/// Longest word token kept (longer runs are hashes, base64, noise).
+pub const MAX_WORD_LEN: usize = 40;
+/// Latin words shard by this many leading letters: prefix queries of at
+/// least this length find every completion in one shard.
+pub const PREFIX_KEY_LEN: usize = 3;
+/// Aimed size of one postings shard, in bytes.
+const SHARD_TARGET_BYTES: usize = 32 * 1024;
+const MAX_SHARDS: usize = 4096;
+/// Aimed size of one text fragment, in bytes (whole notes per fragment).
+const FRAGMENT_TARGET_BYTES: usize = 8 * 1024;
+/// Notes tokenized per parallel work unit.
+const NOTES_PER_CHUNK: usize = 256;
+/// Most letters between two words of a multi-word glossary name
+/// (`컨텍스트 스위칭`, `Context-Switch`).
+const NAME_WORD_GAP: u32 = 2;
+
+/// The part of a document a token stands in. The number is what the client
+/// sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Field {
+    Title = 0,
+    Tags = 1,
+    Heading = 2,
+    Body = 3,
+    /// A glossary term's names (term, aliases, English name).
+    Term = 4,
+}
+
+impl Field {
+    const ALL: [Field; 5] = [
+        Field::Title,
+        Field::Tags,
+        Field::Heading,
+        Field::Body,
+        Field::Term,
+    ];
+
+    fn from_code(code: u32) -> Option<Field> {
+        Field::ALL.get(code as usize).copied()
+    }
+}
+
+// ───────────────────────────── tokenizer ─────────────────────────────
+
+/// Letters searched by character bigrams: Hangul (syllables and jamo) and
+/// CJK ideographs and kana.
+pub fn is_cjk_letter(c: char) -> bool {
+    is_hangul(c)
+        || ('\u{3040}'..='\u{30FF}').contains(&c)
+        || ('\u{3400}'..='\u{4DBF}').contains(&c)
+        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        || ('\u{F900}'..='\u{FAFF}').contains(&c)
+        || ('\u{20000}'..='\u{2FA1F}').contains(&c)
+}
+
+/// Letters, digits and `_` that make up words (`char::is_alphanumeric`;
+/// the client uses `\p{Alphabetic}` and `\p{N}`).
+fn is_word_letter(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentKind {
+    Cjk,
+    Word,
+}
+
+/// A run of letters of one kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment<'a> {
+    pub kind: SegmentKind,
+    pub text: &'a str,
+    /// UTF-16 offset in the field.
+    pub pos: u32,
+    /// Glued to the segment before it (no space between): `CPU가`.
+    pub attached: bool,
+}
+
+/// Splits `text` into CJK runs and words.
+pub fn segments(text: &str) -> Vec<Segment<'_>> {
+    // (kind, byte start, UTF-16 start, attached)
+    type Open = (SegmentKind, usize, u32, bool);
+    fn push<'a>(out: &mut Vec<Segment<'a>>, text: &'a str, cur: Open, end: usize) {
+        out.push(Segment {
+            kind: cur.0,
+            text: &text[cur.1..end],
+            pos: cur.2,
+            attached: cur.3,
+        });
+    }
+    let mut out: Vec<Segment<'_>> = Vec::new();
+    let mut pos16: u32 = 0;
+    let mut current: Option<Open> = None;
+    for (i, c) in text.char_indices() {
+        let kind = if is_cjk_letter(c) {
+            Some(SegmentKind::Cjk)
+        } else if is_word_letter(c) {
+            Some(SegmentKind::Word)
+        } else {
+            None
+        };
+        match (kind, current) {
+            (Some(k), Some((ck, ..))) if k == ck => {}
+            (Some(k), cur) => {
+                if let Some(cur) = cur {
+                    push(&mut out, text, cur, i);
+                }
+                current = Some((k, i, pos16, cur.is_some()));
+            }
+            (None, cur) => {
+                if let Some(cur) = cur {
+                    push(&mut out, text, cur, i);
+                }
+                current = None;
+            }
+        }
+        pos16 += c.len_utf16() as u32;
+    }
+    if let Some(cur) = current {
+        push(&mut out, text, cur, text.len());
+    }
+    out
+}
+
+/// True when `s` is nothing but particles (조사): at most two, optionally
+/// after the plural 들 (`를`, `에서는`, `들의`).
+pub fn is_particles(s: &str) -> bool {
+    !s.is_empty() && crate::korean::particle_len(s) == Some(s.len())
+}
+
+/// A token and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub pos: u32,
+}
+
+/// The tokens of one field's text, in order of position (see the module
+/// documentation for the rules).
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    for_each_token(text, |t, pos| {
+        out.push(Token {
+            text: t.to_string(),
+            pos,
+        })
+    });
+    out
+}
+
+/// Calls `emit(token, position)` for every token of `text` without
+/// allocating one string per token.
+pub fn for_each_token(text: &str, mut emit: impl FnMut(&str, u32)) {
+    let mut buf = String::new();
+    let mut prev_kind: Option<SegmentKind> = None;
+    for seg in segments(text) {
+        let after_word = seg.attached && prev_kind == Some(SegmentKind::Word);
+        prev_kind = Some(seg.kind);
+        match seg.kind {
+            SegmentKind::Word => {
+                if seg.text.chars().count() > MAX_WORD_LEN {
+                    continue;
+                }
+                buf.clear();
+                buf.extend(seg.text.chars().flat_map(char::to_lowercase));
+                emit(&buf, seg.pos);
+            }
+            SegmentKind::Cjk => {
+                if after_word && is_particles(seg.text) {
+                    continue;
+                }
+                let mut chars = seg.text.chars();
+                let Some(first) = chars.next() else { continue };
+                buf.clear();
+                buf.push(first);
+                emit(&buf, seg.pos);
+                let mut pos = seg.pos;
+                let mut prev = first;
+                let mut n = 1;
+                for c in chars {
+                    buf.clear();
+                    buf.push(prev);
+                    buf.push(c);
+                    emit(&buf, pos);
+                    pos += prev.len_utf16() as u32;
+                    prev = c;
+                    n += 1;
+                }
+                if n >= 3 && n <= MAX_WORD_LEN {
+                    emit(seg.text, seg.pos);
+                }
+            }
+        }
+    }
+}
+
+/// The 초성 tokens of one name (a title, heading, tag or glossary name)
+/// whose consonants start at `base` in the 초성 position space: `#` plus
+/// the first consonant, and `#` plus each consonant bigram.
+pub fn for_each_initial_token(name: &str, base: u32, mut emit: impl FnMut(&str, u32)) -> u32 {
+    let cho: Vec<char> = initial_consonants(name).chars().collect();
+    let mut buf = String::new();
+    if let Some(&first) = cho.first() {
+        buf.push('#');
+        buf.push(first);
+        emit(&buf, base);
+    }
+    for (i, w) in cho.windows(2).enumerate() {
+        buf.clear();
+        buf.push('#');
+        buf.push(w[0]);
+        buf.push(w[1]);
+        emit(&buf, base + i as u32);
+    }
+    cho.len() as u32
+}
+
+/// The part of a token that picks its shard: the whole token, except for
+/// words, which shard by their first [`PREFIX_KEY_LEN`] letters.
+pub fn shard_key(token: &str) -> &str {
+    let first = token.chars().next();
+    let is_word = first.is_some_and(|c| c != '#' && c != '@' && !is_cjk_letter(c));
+    if !is_word {
+        return token;
+    }
+    match token.char_indices().nth(PREFIX_KEY_LEN) {
+        Some((i, _)) => &token[..i],
+        None => token,
+    }
+}
+
+/// FNV-1a over UTF-16 code units (what the client hashes too).
+pub fn hash(key: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for u in key.encode_utf16() {
+        h ^= u32::from(u);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// The shard holding `token` when there are `shards` shards.
+pub fn shard_of(token: &str, shards: usize) -> usize {
+    (hash(shard_key(token)) as usize) % shards.max(1)
+}
+
+/// How glossary names are compared with what a reader types: NFC, lower
+/// case, without spaces, `-`, `_` and `·`.
+pub fn name_key(name: &str) -> String {
+    nfc(name)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '·'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+// ───────────────────────────── documents ─────────────────────────────
+
+/// What a document is: a part of a note, or a glossary term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocKind {
+    /// `heading` None: the note's head (title, tags, text before the first
+    /// heading); Some(i): the section under `facts.headings[i]`.
+    Note {
+        note: usize,
+        heading: Option<usize>,
+    },
+    Term(usize),
+}
+
+/// One searchable unit and its fields' text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    pub kind: DocKind,
+    pub fields: Vec<(Field, String)>,
+}
+
+impl Doc {
+    pub fn field(&self, f: Field) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(g, _)| *g == f)
+            .map(|(_, t)| t.as_str())
+    }
+}
+
+/// Separator between the items of a many-valued field (tags, names).
+const LIST_SEPARATOR: &str = " · ";
+
+/// The documents of one note: its head, then one per section with a
+/// heading. The section under the heading that is the page's title belongs
+/// to the head (the page shows no such heading).
+pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc> {
+    let facts = &note.facts;
+    let title_heading = facts.title_block.as_ref().and_then(|t| t.heading);
+    let mut head_body = String::new();
+    let mut sections = Vec::new();
+    for s in &facts.sections {
+        match s.heading {
+            Some(h) if Some(h) != title_heading => {
+                let heading = facts.headings.get(h).map(|h| nfc(&h.text));
+                sections.push(Doc {
+                    kind: DocKind::Note {
+                        note: note_id,
+                        heading: Some(h),
+                    },
+                    fields: vec![
+                        (Field::Heading, heading.unwrap_or_default()),
+                        (Field::Body, nfc(&s.text)),
+                    ],
+                });
+            }
+            _ => {
+                if !head_body.is_empty() && !s.text.is_empty() {
+                    head_body.push(' ');
+                }
+                head_body.push_str(&nfc(&s.text));
+            }
+        }
+    }
+    let mut docs = Vec::with_capacity(sections.len() + 1);
+    docs.push(Doc {
+        kind: DocKind::Note {
+            note: note_id,
+            heading: None,
+        },
+        fields: vec![
+            (Field::Title, nfc(&note.title)),
+            (Field::Tags, nfc(&note.tags.join(LIST_SEPARATOR))),
+            (Field::Body, head_body),
+        ],
+    });
+    docs.extend(sections);
+    docs
+}
+
+/// The names of a term: term, aliases, English name, without repeats.
+pub fn term_names(term: &crate::index::glossary::Term) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for n in std::iter::once(&term.term)
+        .chain(&term.aliases)
+        .chain(std::iter::once(&term.english))
+    {
+        let n = nfc(n.trim());
+        if !n.is_empty() && !names.iter().any(|m| name_key(m) == name_key(&n)) {
+            names.push(n);
+        }
+    }
+    names
+}
+
+fn term_doc(id: usize, term: &crate::index::glossary::Term) -> Doc {
+    Doc {
+        kind: DocKind::Term(id),
+        fields: vec![
+            (Field::Term, term_names(term).join(LIST_SEPARATOR)),
+            (Field::Body, nfc(&term.definition)),
+        ],
+    }
+}
+
+// ───────────────────────────── postings ─────────────────────────────
+
+/// The 64 characters of the postings encoding: a number is written in
+/// 5-bit groups, lowest first; a group from the second half means more
+/// groups follow. All are safe in JSON and JavaScript strings.
+const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 32 {
+        out.push(DIGITS[32 + (v & 31) as usize]);
+        v >>= 5;
+    }
+    out.push(DIGITS[v as usize]);
+}
+
+fn digit_value(b: u8) -> Option<u32> {
+    DIGITS.iter().position(|&d| d == b).map(|p| p as u32)
+}
+
+/// Reads one number; None at the end or on a byte outside the alphabet.
+fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
+    let mut v: u32 = 0;
+    let mut shift = 0u32;
+    loop {
+        let d = digit_value(*bytes.get(*at)?)?;
+        *at += 1;
+        if d < 32 {
+            return Some(v | d.checked_shl(shift)?);
+        }
+        v |= (d - 32).checked_shl(shift)?;
+        shift += 5;
+        if shift > 30 {
+            return None;
+        }
+    }
+}
+
+/// Where one token stands in one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posting {
+    pub doc: u32,
+    /// Fields in order, each with its positions in ascending order.
+    pub fields: Vec<(Field, Vec<u32>)>,
+}
+
+/// Whether a token's postings carry positions. CJK unigrams (one-syllable
+/// queries) and whole runs (a bonus for whole-word matches) only say which
+/// fields of which documents hold them; bigrams, words, 초성 and glossary
+/// tokens keep positions for matching runs, phrases and proximity.
+pub fn keeps_positions(token: &str) -> bool {
+    match token.chars().next() {
+        Some(c) if is_cjk_letter(c) => token.chars().nth(1).is_some() && token.chars().nth(2).is_none(),
+        _ => true,
+    }
+}
+
+/// Appends one document's entry. The stream is, per document: the gap to
+/// the previous document (document number minus previous minus one; the
+/// first counts from -1), then per field `count·16 + field·2 + more`
+/// (`more` = another field follows) and the positions, the first as is and
+/// the others as differences.
+fn encode_doc(out: &mut Vec<u8>, gap: Option<u32>, fields: &[(Field, Vec<u32>)]) {
+    if let Some(g) = gap {
+        put_varint(out, g);
+    }
+    for (i, (field, positions)) in fields.iter().enumerate() {
+        let more = u32::from(i + 1 < fields.len());
+        put_varint(
+            out,
+            (positions.len() as u32) * 16 + (*field as u32) * 2 + more,
+        );
+        let mut prev = 0;
+        for (j, &p) in positions.iter().enumerate() {
+            put_varint(out, if j == 0 { p } else { p - prev });
+            prev = p;
+        }
+    }
+}
+
+/// Reads a postings stream back (for building glossary tokens and tests).
+pub fn decode_postings(bytes: &[u8]) -> Vec<Posting> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut doc: i64 = -1;
+    while at < bytes.len() {
+        let Some(gap) = get_varint(bytes, &mut at) else {
+            break;
+        };
+        doc += i64::from(gap) + 1;
+        let mut fields = Vec::new();
+        loop {
+            let Some(head) = get_varint(bytes, &mut at) else {
+                return out;
+            };
+            let count = head / 16;
+            let Some(field) = Field::from_code((head / 2) % 8) else {
+                return out;
+            };
+            let mut positions = Vec::with_capacity(count as usize);
+            let mut p = 0u32;
+            for j in 0..count {
+                let Some(v) = get_varint(bytes, &mut at) else {
+                    return out;
+                };
+                p = if j == 0 { v } else { p + v };
+                positions.push(p);
+            }
+            fields.push((field, positions));
+            if head % 2 == 0 {
+                break;
+            }
+        }
+        out.push(Posting {
+            doc: doc as u32,
+            fields,
+        });
+    }
+    out
+}
+
+/// One token's postings while documents are added in order.
+#[derive(Debug, Default)]
+struct TokenList {
+    /// Encoded entries; the first document's gap is left out so chunks
+    /// built apart can be joined.
+    bytes: Vec<u8>,
+    first_doc: u32,
+    last_doc: Option<u32>,
+    /// The current document's (field, position) pairs.
+    pending: Vec<(Field, u32)>,
+    /// Whether positions are written (see [`keeps_positions`]).
+    positions: bool,
+}
+
+/// Postings of a run of documents.
+#[derive(Debug, Default)]
+struct ChunkPostings {
+    by_token: HashMap<String, usize>,
+    lists: Vec<(String, TokenList)>,
+    touched: Vec<usize>,
+}
+
+impl ChunkPostings {
+    fn add(&mut self, token: &str, field: Field, pos: u32) {
+        let i = match self.by_token.get(token) {
+            Some(&i) => i,
+            None => {
+                let i = self.lists.len();
+                self.by_token.insert(token.to_string(), i);
+                self.lists.push((
+                    token.to_string(),
+                    TokenList {
+                        positions: keeps_positions(token),
+                        ..TokenList::default()
+                    },
+                ));
+                i
+            }
+        };
+        let list = &mut self.lists[i].1;
+        if list.pending.is_empty() {
+            self.touched.push(i);
+        }
+        list.pending.push((field, pos));
+    }
+
+    /// Encodes what the current document added.
+    fn finish_doc(&mut self, doc: u32) {
+        for &i in &self.touched {
+            let list = &mut self.lists[i].1;
+            let mut pending = std::mem::take(&mut list.pending);
+            pending.sort_unstable();
+            pending.dedup();
+            let mut fields: Vec<(Field, Vec<u32>)> = Vec::new();
+            for (f, p) in pending.drain(..) {
+                match fields.last_mut() {
+                    Some((g, ps)) if *g == f => {
+                        if list.positions {
+                            ps.push(p)
+                        }
+                    }
+                    _ => fields.push((f, if list.positions { vec![p] } else { Vec::new() })),
+                }
+            }
+            let gap = match list.last_doc {
+                None => {
+                    list.first_doc = doc;
+                    None
+                }
+                Some(last) => Some(doc - last - 1),
+            };
+            encode_doc(&mut list.bytes, gap, &fields);
+            list.last_doc = Some(doc);
+            list.pending = pending;
+        }
+        self.touched.clear();
+    }
+}
+
+fn index_doc(chunk: &mut ChunkPostings, doc: &Doc) {
+    let mut fields: Vec<&(Field, String)> = doc.fields.iter().collect();
+    fields.sort_by_key(|(f, _)| *f);
+    for (field, text) in fields {
+        for_each_token(text, |t, pos| chunk.add(t, *field, pos));
+        match field {
+            Field::Title | Field::Heading => {
+                for_each_initial_token(text, 0, |t, pos| chunk.add(t, *field, pos));
+            }
+            Field::Tags | Field::Term => {
+                // Each item has its own consonants; a gap keeps bigrams from
+                // joining two items.
+                let mut base = 0;
+                for item in text.split(LIST_SEPARATOR) {
+                    base += for_each_initial_token(item, base, |t, pos| chunk.add(t, *field, pos))
+                        + 1;
+                }
+            }
+            Field::Body => {}
+        }
+    }
+}
+
+// ───────────────────────────── the index ─────────────────────────────
+
+/// The search index of a site: documents and every token's postings.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    pub docs: Vec<Doc>,
+    /// First document of each note, plus one past the last note's documents.
+    pub note_starts: Vec<u32>,
+    /// Token → encoded postings.
+    pub postings: BTreeMap<String, Vec<u8>>,
+    /// Glossary name key → term number.
+    pub names: BTreeMap<String, usize>,
+    /// The names of each term, for highlighting and display.
+    pub term_names: Vec<Vec<String>>,
+}
+
+impl SearchIndex {
+    /// Builds the index of every note and glossary term of the site.
+    pub fn build(index: &SiteIndex) -> SearchIndex {
+        Self::from_parts(&index.notes, &index.glossary)
+    }
+
+    pub fn from_parts(notes: &[Note], glossary: &Glossary) -> SearchIndex {
+        let per_note: Vec<Vec<Doc>> = notes
+            .par_iter()
+            .enumerate()
+            .map(|(i, n)| note_docs(i, n))
+            .collect();
+        let mut note_starts = Vec::with_capacity(notes.len() + 1);
+        let mut docs = Vec::new();
+        for d in per_note {
+            note_starts.push(docs.len() as u32);
+            docs.extend(d);
+        }
+        note_starts.push(docs.len() as u32);
+        for (i, t) in glossary.terms.iter().enumerate() {
+            docs.push(term_doc(i, t));
+        }
+
+        let chunks: Vec<ChunkPostings> = docs
+            .par_chunks(NOTES_PER_CHUNK * 4)
+            .enumerate()
+            .map(|(c, chunk_docs)| {
+                let mut chunk = ChunkPostings::default();
+                for (j, doc) in chunk_docs.iter().enumerate() {
+                    index_doc(&mut chunk, doc);
+                    chunk.finish_doc((c * NOTES_PER_CHUNK * 4 + j) as u32);
+                }
+                chunk
+            })
+            .collect();
+        let mut postings: HashMap<String, (Vec<u8>, u32)> = HashMap::new();
+        for chunk in chunks {
+            for (token, list) in chunk.lists {
+                let Some(last) = list.last_doc else { continue };
+                match postings.get_mut(&token) {
+                    Some((bytes, prev_last)) => {
+                        put_varint(bytes, list.first_doc - *prev_last - 1);
+                        bytes.extend_from_slice(&list.bytes);
+                        *prev_last = last;
+                    }
+                    None => {
+                        let mut bytes = Vec::with_capacity(list.bytes.len() + 4);
+                        put_varint(&mut bytes, list.first_doc);
+                        bytes.extend_from_slice(&list.bytes);
+                        postings.insert(token, (bytes, last));
+                    }
+                }
+            }
+        }
+        let mut postings: BTreeMap<String, Vec<u8>> =
+            postings.into_iter().map(|(t, (b, _))| (t, b)).collect();
+
+        let mut names = BTreeMap::new();
+        let mut all_names = Vec::with_capacity(glossary.terms.len());
+        for (i, t) in glossary.terms.iter().enumerate() {
+            let list = term_names(t);
+            for n in &list {
+                names.entry(name_key(n)).or_insert(i);
+            }
+            all_names.push(list);
+        }
+        let concept_postings: Vec<(String, Vec<u8>)> = all_names
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, list)| {
+                let found = mentions(&postings, list);
+                (!found.is_empty()).then(|| {
+                    let mut bytes = Vec::new();
+                    let mut prev: i64 = -1;
+                    for p in &found {
+                        encode_doc(&mut bytes, Some((i64::from(p.doc) - prev - 1) as u32), &p.fields);
+                        prev = i64::from(p.doc);
+                    }
+                    (format!("@{i}"), bytes)
+                })
+            })
+            .collect();
+        postings.extend(concept_postings);
+
+        SearchIndex {
+            docs,
+            note_starts,
+            postings,
+            names,
+            term_names: all_names,
+        }
+    }
+
+    /// Decoded postings of `token`.
+    pub fn postings_of(&self, token: &str) -> Vec<Posting> {
+        self.postings
+            .get(token)
+            .map(|b| decode_postings(b))
+            .unwrap_or_default()
+    }
+}
+
+/// Where any of `names` is mentioned: each name's tokens must stand one
+/// after another (words of a name may be apart by a space or hyphen).
+fn mentions(postings: &BTreeMap<String, Vec<u8>>, names: &[String]) -> Vec<Posting> {
+    // (doc, field) → positions
+    let mut found: BTreeMap<(u32, Field), Vec<u32>> = BTreeMap::new();
+    for name in names {
+        for (doc, field, pos) in phrase_matches(postings, name) {
+            found.entry((doc, field)).or_default().extend(pos);
+        }
+    }
+    let mut out: Vec<Posting> = Vec::new();
+    for ((doc, field), mut positions) in found {
+        positions.sort_unstable();
+        positions.dedup();
+        match out.last_mut() {
+            Some(p) if p.doc == doc => p.fields.push((field, positions)),
+            _ => out.push(Posting {
+                doc,
+                fields: vec![(field, positions)],
+            }),
+        }
+    }
+    out
+}
+
+/// Start and end (UTF-16) of each match of one segment of a name.
+type Spans = HashMap<(u32, Field), Vec<(u32, u32)>>;
+
+fn segment_matches(postings: &BTreeMap<String, Vec<u8>>, seg: &Segment<'_>) -> Spans {
+    let mut spans: Spans = HashMap::new();
+    match seg.kind {
+        SegmentKind::Word => {
+            let word: String = seg.text.chars().flat_map(char::to_lowercase).collect();
+            let prefix = word.chars().count() >= PREFIX_KEY_LEN;
+            let range: Vec<(&String, &Vec<u8>)> = if prefix {
+                postings
+                    .range(word.clone()..)
+                    .take_while(|(t, _)| t.starts_with(&word))
+                    .collect()
+            } else {
+                postings.get_key_value(&word).into_iter().collect()
+            };
+            for (token, bytes) in range {
+                let len = token.encode_utf16().count() as u32;
+                for p in decode_postings(bytes) {
+                    for (f, ps) in p.fields {
+                        let e = spans.entry((p.doc, f)).or_default();
+                        e.extend(ps.into_iter().map(|s| (s, s + len)));
+                    }
+                }
+            }
+        }
+        SegmentKind::Cjk => {
+            let chars: Vec<char> = seg.text.chars().collect();
+            let len = seg.text.encode_utf16().count() as u32;
+            let grams: Vec<String> = if chars.len() == 1 {
+                vec![chars[0].to_string()]
+            } else {
+                chars.windows(2).map(|w| w.iter().collect()).collect()
+            };
+            // offsets of each gram from the start
+            let mut offsets = Vec::with_capacity(grams.len());
+            let mut off = 0u32;
+            for c in &chars {
+                offsets.push(off);
+                off += c.len_utf16() as u32;
+            }
+            let mut lists: Vec<HashMap<(u32, Field), Vec<u32>>> = Vec::new();
+            for g in &grams {
+                let mut m: HashMap<(u32, Field), Vec<u32>> = HashMap::new();
+                for p in postings.get(g).map(|b| decode_postings(b)).unwrap_or_default() {
+                    for (f, ps) in p.fields {
+                        m.insert((p.doc, f), ps);
+                    }
+                }
+                lists.push(m);
+            }
+            let Some((first, rest)) = lists.split_first() else {
+                return spans;
+            };
+            for (key, starts) in first {
+                if rest.is_empty() {
+                    // A one-letter segment: unigrams keep no positions.
+                    spans.insert(*key, Vec::new());
+                    continue;
+                }
+                let ok: Vec<(u32, u32)> = starts
+                    .iter()
+                    .copied()
+                    .filter(|&s| {
+                        rest.iter().enumerate().all(|(k, m)| {
+                            m.get(key)
+                                .is_some_and(|ps| ps.binary_search(&(s + offsets[k + 1])).is_ok())
+                        })
+                    })
+                    .map(|s| (s, s + len))
+                    .collect();
+                if !ok.is_empty() {
+                    spans.insert(*key, ok);
+                }
+            }
+        }
+    }
+    spans
+}
+
+/// Every (document, field, start) where `name` occurs; no start when the
+/// name is matched by tokens without positions.
+fn phrase_matches(
+    postings: &BTreeMap<String, Vec<u8>>,
+    name: &str,
+) -> Vec<(u32, Field, Option<u32>)> {
+    let segs: Vec<Segment<'_>> = segments(name)
+        .into_iter()
+        .scan(None, |prev: &mut Option<SegmentKind>, s| {
+            let skip = s.attached && *prev == Some(SegmentKind::Word) && s.kind == SegmentKind::Cjk && is_particles(s.text);
+            *prev = Some(s.kind);
+            Some((s, skip))
+        })
+        .filter(|(_, skip)| !skip)
+        .map(|(s, _)| s)
+        .collect();
+    let Some((first, rest)) = segs.split_first() else {
+        return Vec::new();
+    };
+    let mut current = segment_matches(postings, first);
+    for seg in rest {
+        let next = segment_matches(postings, seg);
+        let mut joined: Spans = HashMap::new();
+        for (key, spans) in current {
+            let Some(follow) = next.get(&key) else { continue };
+            if spans.is_empty() || follow.is_empty() {
+                // Without positions on one side, being in the same field
+                // has to do.
+                joined.insert(key, Vec::new());
+                continue;
+            }
+            let kept: Vec<(u32, u32)> = spans
+                .iter()
+                .filter_map(|&(s, e)| {
+                    follow
+                        .iter()
+                        .find(|&&(fs, _)| fs >= e && fs - e <= NAME_WORD_GAP)
+                        .map(|&(_, fe)| (s, fe))
+                })
+                .collect();
+            if !kept.is_empty() {
+                joined.insert(key, kept);
+            }
+        }
+        current = joined;
+    }
+    let mut out: Vec<(u32, Field, Option<u32>)> = Vec::new();
+    for ((doc, f), spans) in current {
+        if spans.is_empty() {
+            out.push((doc, f, None));
+        }
+        out.extend(spans.into_iter().map(|(s, _)| (doc, f, Some(s))));
+    }
+    out.sort_unstable();
+    out
+}
+
+// ───────────────────────────── files ─────────────────────────────
+
+/// A file of the index: path under the output root and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// JSON that is safe inside a script file: `<`, `>`, `&` and the JavaScript
+/// line separators are written as escapes, so no text of a note can close
+/// or open a tag.
+pub fn script_json(value: &serde_json::Value) -> String {
+    let raw = value.to_string();
+    let mut out = String::with_capacity(raw.len() + 16);
+    for c in raw.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn varint_string(values: impl IntoIterator<Item = u32>) -> String {
+    let mut out = Vec::new();
+    for v in values {
+        put_varint(&mut out, v);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// FNV-1a, 64 bits: the build id of the index files.
+fn fnv64(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// How many postings shards for this many bytes: a power of two.
+fn shard_count(total: usize) -> usize {
+    total
+        .div_ceil(SHARD_TARGET_BYTES)
+        .next_power_of_two()
+        .clamp(1, MAX_SHARDS)
+}
+
+fn hex_width(count: usize) -> usize {
+    let mut width = 1;
+    while 16usize.pow(width as u32) < count {
+        width += 1;
+    }
+    width
+}
+
+/// Name of shard `i` of `count`: `shard-0a.js`.
+pub fn shard_file(i: usize, count: usize) -> String {
+    format!("shard-{:0w$x}.js", i, w = hex_width(count))
+}
+
+/// Name of fragment `i`: `frag-12.js`.
+pub fn fragment_file(i: usize) -> String {
+    format!("frag-{i}.js")
+}
+
+fn wrap(kind: &str, number: usize, build: &str, payload: &str) -> String {
+    format!("gongbuSearch(\"{kind}\",{number},\"{build}\",{payload});\n")
+}
+
+impl SearchIndex {
+    /// The index as script files (`search/meta.js`, shards, fragments).
+    /// `notes` and `glossary` are what the index was built from.
+    pub fn files(&self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
+        use serde_json::{json, Value};
+
+        // Postings, sharded.
+        let total: usize = self.postings.iter().map(|(t, b)| t.len() + b.len() + 6).sum();
+        let shards = shard_count(total);
+        let mut shard_maps: Vec<serde_json::Map<String, Value>> =
+            vec![serde_json::Map::new(); shards];
+        for (token, bytes) in &self.postings {
+            shard_maps[shard_of(token, shards)].insert(
+                token.clone(),
+                Value::String(String::from_utf8_lossy(bytes).into_owned()),
+            );
+        }
+        let shard_payloads: Vec<String> = shard_maps
+            .into_iter()
+            .map(|m| script_json(&Value::Object(m)))
+            .collect();
+
+        // Text fragments: whole notes, then terms.
+        let mut fragments: Vec<(u32, Vec<Value>, Vec<Value>)> = Vec::new();
+        let mut size = usize::MAX;
+        for (n, note) in notes.iter().enumerate() {
+            let (Some(&start), Some(&end)) = (self.note_starts.get(n), self.note_starts.get(n + 1))
+            else {
+                continue;
+            };
+            let docs: Vec<Value> = self.docs[start as usize..end as usize]
+                .iter()
+                .map(|d| {
+                    let anchor = match d.kind {
+                        DocKind::Note {
+                            heading: Some(h), ..
+                        } => note
+                            .facts
+                            .headings
+                            .get(h)
+                            .map(|h| encode_fragment(&h.id))
+                            .unwrap_or_default(),
+                        _ => String::new(),
+                    };
+                    json!([
+                        anchor,
+                        d.field(Field::Heading).unwrap_or(""),
+                        d.field(Field::Body).unwrap_or("")
+                    ])
+                })
+                .collect();
+            let entry = json!([
+                nfc(&note.title),
+                encode_path(&note.url),
+                note.tags.join(LIST_SEPARATOR),
+                docs
+            ]);
+            let entry_size = entry.to_string().len();
+            if size >= FRAGMENT_TARGET_BYTES {
+                fragments.push((start, Vec::new(), Vec::new()));
+                size = 0;
+            }
+            size += entry_size;
+            if let Some(f) = fragments.last_mut() {
+                f.1.push(entry);
+            }
+        }
+        let term_start = self.note_starts.last().copied().unwrap_or(0);
+        size = usize::MAX;
+        for (i, term) in glossary.terms.iter().enumerate() {
+            let entry = json!([
+                nfc(&term.term),
+                encode_path(&term.url),
+                self.term_names.get(i).cloned().unwrap_or_default(),
+                nfc(&term.definition)
+            ]);
+            let entry_size = entry.to_string().len();
+            if size >= FRAGMENT_TARGET_BYTES {
+                fragments.push((term_start + i as u32, Vec::new(), Vec::new()));
+                size = 0;
+            }
+            size += entry_size;
+            if let Some(f) = fragments.last_mut() {
+                f.2.push(entry);
+            }
+        }
+        let fragment_firsts: Vec<u32> = fragments.iter().map(|f| f.0).collect();
+        let fragment_payloads: Vec<String> = fragments
+            .into_iter()
+            .map(|(_, n, t)| script_json(&json!({"n": n, "t": t})))
+            .collect();
+
+        let docs_per_note = self.note_starts.windows(2).map(|w| w[1] - w[0]);
+        let mut prev = 0;
+        let fragment_gaps = fragment_firsts.iter().map(|&f| {
+            let g = f - prev;
+            prev = f;
+            g
+        });
+        let meta = json!({
+            "v": FORMAT_VERSION,
+            "shards": shards,
+            "notes": notes.len(),
+            "docs": varint_string(docs_per_note),
+            "terms": glossary.terms.len(),
+            "frags": varint_string(fragment_gaps),
+            "names": self.names,
+            "termNames": self.term_names,
+            "particles": PARTICLES,
+            "prefix": PREFIX_KEY_LEN,
+            "maxWord": MAX_WORD_LEN,
+        });
+        let meta_payload = script_json(&meta);
+
+        let mut parts: Vec<&str> = vec![&meta_payload];
+        parts.extend(shard_payloads.iter().map(String::as_str));
+        parts.extend(fragment_payloads.iter().map(String::as_str));
+        let build = fnv64(&parts);
+
+        let mut files = Vec::with_capacity(1 + shard_payloads.len() + fragment_payloads.len());
+        files.push(SearchFile {
+            path: format!("{SEARCH_DIR}/meta.js"),
+            text: wrap("meta", 0, &build, &meta_payload),
+        });
+        for (i, p) in shard_payloads.iter().enumerate() {
+            files.push(SearchFile {
+                path: format!("{SEARCH_DIR}/{}", shard_file(i, shards)),
+                text: wrap("shard", i, &build, p),
+            });
+        }
+        for (i, p) in fragment_payloads.iter().enumerate() {
+            files.push(SearchFile {
+                path: format!("{SEARCH_DIR}/{}", fragment_file(i)),
+                text: wrap("frag", i, &build, p),
+            });
+        }
+        files
+    }
+}
