@@ -244,7 +244,7 @@ pub fn for_each_token(text: &str, mut emit: impl FnMut(&str, u32)) {
                     prev = c;
                     n += 1;
                 }
-                if n >= 3 && n <= MAX_WORD_LEN {
+                if (3..=MAX_WORD_LEN).contains(&n) {
                     emit(seg.text, seg.pos);
                 }
             }
@@ -468,7 +468,9 @@ pub struct Posting {
 /// tokens keep positions for matching runs, phrases and proximity.
 pub fn keeps_positions(token: &str) -> bool {
     match token.chars().next() {
-        Some(c) if is_cjk_letter(c) => token.chars().nth(1).is_some() && token.chars().nth(2).is_none(),
+        Some(c) if is_cjk_letter(c) => {
+            token.chars().nth(1).is_some() && token.chars().nth(2).is_none()
+        }
         _ => true,
     }
 }
@@ -630,8 +632,8 @@ fn index_doc(chunk: &mut ChunkPostings, doc: &Doc) {
                 // joining two items.
                 let mut base = 0;
                 for item in text.split(LIST_SEPARATOR) {
-                    base += for_each_initial_token(item, base, |t, pos| chunk.add(t, *field, pos))
-                        + 1;
+                    base +=
+                        for_each_initial_token(item, base, |t, pos| chunk.add(t, *field, pos)) + 1;
                 }
             }
             Field::Body => {}
@@ -730,7 +732,11 @@ impl SearchIndex {
                     let mut bytes = Vec::new();
                     let mut prev: i64 = -1;
                     for p in &found {
-                        encode_doc(&mut bytes, Some((i64::from(p.doc) - prev - 1) as u32), &p.fields);
+                        encode_doc(
+                            &mut bytes,
+                            Some((i64::from(p.doc) - prev - 1) as u32),
+                            &p.fields,
+                        );
                         prev = i64::from(p.doc);
                     }
                     (format!("@{i}"), bytes)
@@ -827,7 +833,11 @@ fn segment_matches(postings: &BTreeMap<String, Vec<u8>>, seg: &Segment<'_>) -> S
             let mut lists: Vec<HashMap<(u32, Field), Vec<u32>>> = Vec::new();
             for g in &grams {
                 let mut m: HashMap<(u32, Field), Vec<u32>> = HashMap::new();
-                for p in postings.get(g).map(|b| decode_postings(b)).unwrap_or_default() {
+                for p in postings
+                    .get(g)
+                    .map(|b| decode_postings(b))
+                    .unwrap_or_default()
+                {
                     for (f, ps) in p.fields {
                         m.insert((p.doc, f), ps);
                     }
@@ -838,7 +848,7 @@ fn segment_matches(postings: &BTreeMap<String, Vec<u8>>, seg: &Segment<'_>) -> S
                 return spans;
             };
             for (key, starts) in first {
-                if rest.is_empty() {
+                if chars.len() == 1 {
                     // A one-letter segment: unigrams keep no positions.
                     spans.insert(*key, Vec::new());
                     continue;
@@ -872,7 +882,10 @@ fn phrase_matches(
     let segs: Vec<Segment<'_>> = segments(name)
         .into_iter()
         .scan(None, |prev: &mut Option<SegmentKind>, s| {
-            let skip = s.attached && *prev == Some(SegmentKind::Word) && s.kind == SegmentKind::Cjk && is_particles(s.text);
+            let skip = s.attached
+                && *prev == Some(SegmentKind::Word)
+                && s.kind == SegmentKind::Cjk
+                && is_particles(s.text);
             *prev = Some(s.kind);
             Some((s, skip))
         })
@@ -887,7 +900,9 @@ fn phrase_matches(
         let next = segment_matches(postings, seg);
         let mut joined: Spans = HashMap::new();
         for (key, spans) in current {
-            let Some(follow) = next.get(&key) else { continue };
+            let Some(follow) = next.get(&key) else {
+                continue;
+            };
             if spans.is_empty() || follow.is_empty() {
                 // Without positions on one side, being in the same field
                 // has to do.
@@ -1005,7 +1020,11 @@ impl SearchIndex {
         use serde_json::{json, Value};
 
         // Postings, sharded.
-        let total: usize = self.postings.iter().map(|(t, b)| t.len() + b.len() + 6).sum();
+        let total: usize = self
+            .postings
+            .iter()
+            .map(|(t, b)| t.len() + b.len() + 6)
+            .sum();
         let shards = shard_count(total);
         let mut shard_maps: Vec<serde_json::Map<String, Value>> =
             vec![serde_json::Map::new(); shards];
@@ -1135,5 +1154,339 @@ impl SearchIndex {
             });
         }
         files
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::glossary::Term;
+    use crate::note::{from_source, SourceFile};
+
+    fn token_texts(text: &str) -> Vec<(String, u32)> {
+        tokens(text).into_iter().map(|t| (t.text, t.pos)).collect()
+    }
+
+    fn pairs(list: &[(&str, u32)]) -> Vec<(String, u32)> {
+        list.iter().map(|(t, p)| (t.to_string(), *p)).collect()
+    }
+
+    fn note(rel: &str, text: &str) -> Note {
+        let file = SourceFile {
+            rel: rel.to_string(),
+            path: rel.into(),
+        };
+        from_source(
+            &file,
+            format!("notes/{rel}"),
+            text.to_string(),
+            &mut Vec::new(),
+        )
+        .unwrap()
+    }
+
+    fn thread_glossary() -> Glossary {
+        Glossary::from_terms(vec![
+            Term {
+                term: "스레드".into(),
+                aliases: vec!["쓰레드".into()],
+                english: "Thread".into(),
+                definition: "프로세스 안의 실행 흐름".into(),
+                ..Default::default()
+            },
+            Term {
+                term: "컨텍스트 스위칭".into(),
+                aliases: vec!["문맥 교환".into()],
+                english: "Context Switch".into(),
+                definition: "CPU가 작업을 바꾸는 일".into(),
+                ..Default::default()
+            },
+        ])
+    }
+
+    /// Documents (by note number and heading) holding `token`.
+    fn docs_with(index: &SearchIndex, token: &str) -> Vec<DocKind> {
+        index
+            .postings_of(token)
+            .into_iter()
+            .map(|p| index.docs[p.doc as usize].kind.clone())
+            .collect()
+    }
+
+    #[test]
+    fn segments_split_hangul_from_words_and_count_utf16() {
+        let segs = segments("👻 CPU가 멀티스레드를, thread_pool");
+        let got: Vec<(&str, SegmentKind, u32, bool)> = segs
+            .iter()
+            .map(|s| (s.text, s.kind, s.pos, s.attached))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("CPU", SegmentKind::Word, 3, false),
+                ("가", SegmentKind::Cjk, 6, true),
+                ("멀티스레드를", SegmentKind::Cjk, 8, false),
+                ("thread_pool", SegmentKind::Word, 16, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn hangul_runs_become_bigrams_first_letter_and_whole_run() {
+        assert_eq!(
+            token_texts("멀티스레드"),
+            pairs(&[
+                ("멀", 0),
+                ("멀티", 0),
+                ("티스", 1),
+                ("스레", 2),
+                ("레드", 3),
+                ("멀티스레드", 0)
+            ])
+        );
+        // Two letters: the bigram is the whole run.
+        assert_eq!(token_texts("힙은"), pairs(&[("힙", 0), ("힙은", 0)]));
+        assert_eq!(token_texts("큐"), pairs(&[("큐", 0)]));
+    }
+
+    #[test]
+    fn words_are_lower_cased_and_particles_after_them_dropped() {
+        assert_eq!(
+            token_texts("Thread와 IPC를 GIL"),
+            pairs(&[("thread", 0), ("ipc", 8), ("gil", 13)])
+        );
+        // Not a particle: 언어 after C stays.
+        assert_eq!(
+            token_texts("C언어"),
+            pairs(&[("c", 0), ("언", 1), ("언어", 1)])
+        );
+        let long = "a".repeat(MAX_WORD_LEN + 1);
+        assert!(tokens(&long).is_empty());
+    }
+
+    #[test]
+    fn nfd_text_is_searched_as_nfc() {
+        use unicode_normalization::UnicodeNormalization;
+        let nfd: String = "스레드".nfd().collect();
+        let doc_tokens = tokens(&nfc(&nfd));
+        assert_eq!(doc_tokens, tokens("스레드"));
+    }
+
+    #[test]
+    fn initial_consonant_tokens() {
+        let mut got = Vec::new();
+        let n = for_each_initial_token("프로세스 vs 스레드", 0, |t, p| {
+            got.push((t.to_string(), p))
+        });
+        assert_eq!(n, 7);
+        assert_eq!(
+            got,
+            pairs(&[
+                ("#ㅍ", 0),
+                ("#ㅍㄹ", 0),
+                ("#ㄹㅅ", 1),
+                ("#ㅅㅅ", 2),
+                ("#ㅅㅅ", 3),
+                ("#ㅅㄹ", 4),
+                ("#ㄹㄷ", 5)
+            ])
+        );
+    }
+
+    #[test]
+    fn shard_keys_and_hash() {
+        assert_eq!(shard_key("threading"), "thr");
+        assert_eq!(shard_key("os"), "os");
+        assert_eq!(shard_key("스레"), "스레");
+        assert_eq!(shard_key("#ㅍㄹ"), "#ㅍㄹ");
+        assert_eq!(shard_key("@3"), "@3");
+        // FNV-1a of "a": 0xe40c292c.
+        assert_eq!(hash("a"), 0xe40c_292c);
+        assert_eq!(shard_of("thread", 16), shard_of("threads", 16));
+    }
+
+    #[test]
+    fn name_keys_ignore_case_spaces_and_hyphens() {
+        assert_eq!(name_key("Context-Switch"), "contextswitch");
+        assert_eq!(name_key(" 컨텍스트 스위칭 "), "컨텍스트스위칭");
+    }
+
+    #[test]
+    fn varints_and_postings_round_trip() {
+        let mut bytes = Vec::new();
+        for v in [0, 31, 32, 1023, 1024, 1 << 20, u32::MAX >> 2] {
+            bytes.clear();
+            put_varint(&mut bytes, v);
+            let mut at = 0;
+            assert_eq!(get_varint(&bytes, &mut at), Some(v));
+            assert_eq!(at, bytes.len());
+        }
+        let postings = vec![
+            Posting {
+                doc: 0,
+                fields: vec![(Field::Title, vec![0, 7]), (Field::Body, vec![3])],
+            },
+            Posting {
+                doc: 40,
+                fields: vec![(Field::Body, vec![])],
+            },
+        ];
+        let mut out = Vec::new();
+        encode_doc(&mut out, Some(0), &postings[0].fields);
+        encode_doc(&mut out, Some(39), &postings[1].fields);
+        assert_eq!(decode_postings(&out), postings);
+        // Garbage ends decoding instead of panicking.
+        assert!(decode_postings(b"!!").is_empty());
+    }
+
+    #[test]
+    fn positions_are_kept_for_bigrams_words_and_initials_only() {
+        assert!(keeps_positions("스레"));
+        assert!(keeps_positions("thread"));
+        assert!(keeps_positions("#ㅍㄹ"));
+        assert!(keeps_positions("@0"));
+        assert!(!keeps_positions("스"));
+        assert!(!keeps_positions("스레드"));
+    }
+
+    #[test]
+    fn notes_become_head_and_section_documents() {
+        let n = note(
+            "a.md",
+            "---\ntags: [OS, 동기화]\n---\n# 스레드 정리\n\n머리말\n\n## 데드락\n\n본문\n\n```\n코드\n```\n",
+        );
+        let docs = note_docs(0, &n);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].field(Field::Title), Some("스레드 정리"));
+        assert_eq!(docs[0].field(Field::Tags), Some("OS · 동기화"));
+        assert_eq!(docs[0].field(Field::Body), Some("머리말"));
+        assert_eq!(
+            docs[1].kind,
+            DocKind::Note {
+                note: 0,
+                heading: Some(1)
+            }
+        );
+        assert_eq!(docs[1].field(Field::Heading), Some("데드락"));
+        assert_eq!(docs[1].field(Field::Body), Some("본문"));
+    }
+
+    #[test]
+    fn bigrams_find_words_inside_longer_words() {
+        let notes = vec![
+            note("a.md", "# 가\n\n멀티스레드 프로그램\n"),
+            note("b.md", "# 나\n\n스레드가 하나\n"),
+            note("c.md", "# 다\n\n스프레드시트\n"),
+        ];
+        let index = SearchIndex::from_parts(&notes, &Glossary::default());
+        // 스레 and 레드 stand one after the other in a and b only.
+        let with_both: Vec<DocKind> = docs_with(&index, "스레");
+        assert_eq!(with_both.len(), 2);
+        assert_eq!(docs_with(&index, "레드").len(), 3);
+        let matches = phrase_matches(&index.postings, "스레드");
+        let notes_found: Vec<u32> = matches.iter().map(|m| m.0).collect();
+        assert_eq!(notes_found, vec![0, 1]);
+        assert_eq!(matches[0].2, Some(2));
+    }
+
+    #[test]
+    fn glossary_names_become_one_concept_token_both_ways() {
+        let notes = vec![
+            note("a.md", "# 가\n\n쓰레드는 가볍다.\n"),
+            note("b.md", "# 나\n\nThreads share memory.\n"),
+            note("c.md", "# 다\n\n멀티스레드 서버\n"),
+            note("d.md", "# 라\n\n프로세스만 있다.\n"),
+            note(
+                "e.md",
+                "# 마\n\n## 문맥 교환\n\ncontext switching은 비싸다.\n",
+            ),
+        ];
+        let glossary = thread_glossary();
+        let index = SearchIndex::from_parts(&notes, &glossary);
+        assert_eq!(index.names.get("쓰레드"), Some(&0));
+        assert_eq!(index.names.get("thread"), Some(&0));
+        assert_eq!(index.names.get("스레드"), Some(&0));
+        assert_eq!(index.names.get("contextswitch"), Some(&1));
+        let found: Vec<DocKind> = docs_with(&index, "@0");
+        let note_ids: Vec<usize> = found
+            .iter()
+            .filter_map(|k| match k {
+                DocKind::Note { note, .. } => Some(*note),
+                DocKind::Term(_) => None,
+            })
+            .collect();
+        assert_eq!(note_ids, vec![0, 1, 2]);
+        // The term's own document holds its names.
+        assert!(found.contains(&DocKind::Term(0)));
+        // Multi-word names: heading 문맥 교환 and "context switching".
+        let switching = index.postings_of("@1");
+        let e_head = index.note_starts[4] as u32;
+        let fields: Vec<Field> = switching
+            .iter()
+            .filter(|p| p.doc >= e_head && p.doc < index.note_starts[5])
+            .flat_map(|p| p.fields.iter().map(|f| f.0))
+            .collect();
+        assert_eq!(fields, vec![Field::Heading, Field::Body]);
+    }
+
+    #[test]
+    fn files_are_deterministic_and_escape_markup() {
+        let notes = vec![
+            note(
+                "a.md",
+                "---\ntitle: \"<script>alert(1)</script>\"\ntags: [\"<b>태그</b>\"]\n---\n본문 </script> & 끝\n",
+            ),
+            note("b.md", "# 스레드\n\n## 동기화\n\n뮤텍스\n"),
+        ];
+        let glossary = thread_glossary();
+        let index = SearchIndex::from_parts(&notes, &glossary);
+        let files = index.files(&notes, &glossary);
+        let again = SearchIndex::from_parts(&notes, &glossary).files(&notes, &glossary);
+        assert_eq!(files, again);
+        assert_eq!(files[0].path, "search/meta.js");
+        for f in &files {
+            assert!(!f.text.contains('<') && !f.text.contains('>'), "{}", f.text);
+            assert!(f.text.starts_with("gongbuSearch(\""), "{}", f.path);
+        }
+        let all: String = files.iter().map(|f| f.text.as_str()).collect();
+        assert!(all.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));
+        // One build id in every file.
+        let build = files[0].text.split('"').nth(3).unwrap();
+        assert_eq!(build.len(), 16);
+        assert!(files
+            .iter()
+            .all(|f| f.text.contains(&format!("\"{build}\""))));
+    }
+
+    #[test]
+    fn fragments_hold_whole_notes() {
+        let body = "긴 문장입니다. ".repeat(400);
+        let notes: Vec<Note> = (0..6)
+            .map(|i| {
+                note(
+                    &format!("n{i}.md"),
+                    &format!("# 노트 {i}\n\n{body}\n\n## 둘\n\n끝\n"),
+                )
+            })
+            .collect();
+        let index = SearchIndex::from_parts(&notes, &Glossary::default());
+        let files = index.files(&notes, &Glossary::default());
+        let frags: Vec<&SearchFile> = files.iter().filter(|f| f.path.contains("frag-")).collect();
+        assert!(frags.len() >= 2, "{}", frags.len());
+        let meta = &files[0].text;
+        // Every note has two documents; fragments start at note boundaries.
+        let start = meta.find("\"frags\":\"").unwrap() + 9;
+        let gaps: Vec<u32> = {
+            let s = &meta[start..];
+            let s = &s[..s.find('"').unwrap()];
+            let mut at = 0;
+            let mut out = Vec::new();
+            while let Some(v) = get_varint(s.as_bytes(), &mut at) {
+                out.push(v);
+            }
+            out
+        };
+        assert_eq!(gaps.len(), frags.len());
+        assert!(gaps.iter().skip(1).all(|g| g % 2 == 0), "{gaps:?}");
     }
 }

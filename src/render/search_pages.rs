@@ -18,6 +18,11 @@ pub fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -
         put(sink, diags, &file.path, file.text.as_bytes());
     }
     let ctx = pages::base_context(env, SEARCH_URL, "검색", "search");
-    put_page(sink, diags, SEARCH_URL, env.theme.render("search.html", &ctx));
+    put_page(
+        sink,
+        diags,
+        SEARCH_URL,
+        env.theme.render("search.html", &ctx),
+    );
     1
 }

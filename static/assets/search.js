@@ -279,7 +279,7 @@
         chars.forEach(function (c) { offs.push(off); off += c.length; });
         if (chars.length === 1) grams.push(chars[0]);
         for (var i = 0; i + 1 < chars.length; i++) grams.push(chars[i] + chars[i + 1]);
-        return { kind: "cjk", text: s.text, grams: grams, offs: offs, len: s.text.length,
+        return { kind: "cjk", text: s.text, grams: grams, offs: offs, len: s.text.length, unigram: chars.length === 1,
           whole: chars.length >= 3 && chars.length <= meta.maxWord ? s.text : null };
       });
       if (!segs.length) return null;
@@ -354,7 +354,7 @@
           fields.forEach(function (starts, field) {
             // Unigrams and whole runs keep no positions (keeps_positions).
             var wf = whole && whole.get(doc), exact = !!(wf && wf.has(field));
-            if (lists.length === 1) { add(doc, field, [], exact); return; }
+            if (seg.unigram) { add(doc, field, [], exact); return; }
             var spans = [];
             starts.forEach(function (s) {
               for (var k = 1; k < lists.length; k++) {
@@ -530,9 +530,11 @@
         var note = frag.n[i], docs = note[3];
         if (hit.doc < at + docs.length) {
           var d = docs[hit.doc - at];
+          // A head with no text of its own: show the first section's text.
+          var text = d[2] || (!d[0] && docs[1] ? docs[1][2] : "");
           return {
             kind: "note", title: note[0], href: note[1] + (d[0] ? "#" + d[0] : ""), section: d[1], tags: note[2],
-            snippet: snippet(d[2], hit.body, needles), titleMarks: marks(note[0], needles, concepts),
+            snippet: snippet(text, d[2] ? hit.body : [], needles), titleMarks: marks(note[0], needles, concepts),
             sectionMarks: marks(d[1], needles, concepts)
           };
         }
