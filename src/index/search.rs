@@ -61,10 +61,10 @@ pub const MAX_WORD_LEN: usize = 40;
 /// least this length find every completion in one shard.
 pub const PREFIX_KEY_LEN: usize = 3;
 /// Aimed size of one postings shard, in bytes.
-const SHARD_TARGET_BYTES: usize = 32 * 1024;
-const MAX_SHARDS: usize = 4096;
+const SHARD_TARGET_BYTES: usize = 12 * 1024;
+const MAX_SHARDS: usize = 8192;
 /// Aimed size of one text fragment, in bytes (whole notes per fragment).
-const FRAGMENT_TARGET_BYTES: usize = 8 * 1024;
+const FRAGMENT_TARGET_BYTES: usize = 4 * 1024;
 /// Notes tokenized per parallel work unit.
 const NOTES_PER_CHUNK: usize = 256;
 /// Most letters between two words of a multi-word glossary name
@@ -818,18 +818,20 @@ fn segment_matches(postings: &BTreeMap<String, Vec<u8>>, seg: &Segment<'_>) -> S
         SegmentKind::Cjk => {
             let chars: Vec<char> = seg.text.chars().collect();
             let len = seg.text.encode_utf16().count() as u32;
-            let grams: Vec<String> = if chars.len() == 1 {
-                vec![chars[0].to_string()]
-            } else {
-                chars.windows(2).map(|w| w.iter().collect()).collect()
-            };
-            // offsets of each gram from the start
-            let mut offsets = Vec::with_capacity(grams.len());
+            let mut letter_offsets = Vec::with_capacity(chars.len());
             let mut off = 0u32;
             for c in &chars {
-                offsets.push(off);
+                letter_offsets.push(off);
                 off += c.len_utf16() as u32;
             }
+            let (grams, offsets): (Vec<String>, Vec<u32>) = if chars.len() == 1 {
+                (vec![chars[0].to_string()], vec![0])
+            } else {
+                covering_bigrams(chars.len())
+                    .into_iter()
+                    .map(|i| ([chars[i], chars[i + 1]].iter().collect(), letter_offsets[i]))
+                    .unzip()
+            };
             let mut lists: Vec<HashMap<(u32, Field), Vec<u32>>> = Vec::new();
             for g in &grams {
                 let mut m: HashMap<(u32, Field), Vec<u32>> = HashMap::new();
@@ -871,6 +873,17 @@ fn segment_matches(postings: &BTreeMap<String, Vec<u8>>, seg: &Segment<'_>) -> S
         }
     }
     spans
+}
+
+/// Starts of the bigrams that cover `n` letters: 0, 2, 4, … and n-2.
+/// Bigrams standing at those places spell the whole run, so the ones in
+/// between need not be looked up (the client does the same).
+pub fn covering_bigrams(n: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..n.saturating_sub(1)).step_by(2).collect();
+    if n >= 3 && n % 2 == 1 {
+        out.push(n - 2);
+    }
+    out
 }
 
 /// Every (document, field, start) where `name` occurs; no start when the
@@ -1291,6 +1304,15 @@ mod tests {
                 ("#ㄹㄷ", 5)
             ])
         );
+    }
+
+    #[test]
+    fn covering_bigrams_spell_the_whole_run() {
+        assert_eq!(covering_bigrams(1), Vec::<usize>::new());
+        assert_eq!(covering_bigrams(2), vec![0]);
+        assert_eq!(covering_bigrams(3), vec![0, 1]);
+        assert_eq!(covering_bigrams(4), vec![0, 2]);
+        assert_eq!(covering_bigrams(5), vec![0, 2, 3]);
     }
 
     #[test]

@@ -167,6 +167,15 @@
     return out;
   }
 
+  // Starts of the bigrams that cover n letters: 0, 2, 4, … and n-2. Bigrams
+  // at those places spell the whole run; the ones between add nothing.
+  function covering(n) {
+    var out = [];
+    for (var i = 0; i + 1 < n; i += 2) out.push(i);
+    if (n >= 3 && n % 2 === 1) out.push(n - 2);
+    return out;
+  }
+
   function hasPos(ps, x) {
     var lo = 0, hi = ps.length - 1;
     while (lo <= hi) {
@@ -275,10 +284,10 @@
           var w = s.text.toLowerCase();
           return { kind: "word", text: w, prefix: Array.from(w).length >= meta.prefix, tokens: [] };
         }
-        var chars = Array.from(s.text), grams = [], offs = [], off = 0;
-        chars.forEach(function (c) { offs.push(off); off += c.length; });
-        if (chars.length === 1) grams.push(chars[0]);
-        for (var i = 0; i + 1 < chars.length; i++) grams.push(chars[i] + chars[i + 1]);
+        var chars = Array.from(s.text), at = [], off = 0, grams = [], offs = [];
+        chars.forEach(function (c) { at.push(off); off += c.length; });
+        if (chars.length === 1) { grams.push(chars[0]); offs.push(0); }
+        covering(chars.length).forEach(function (i) { grams.push(chars[i] + chars[i + 1]); offs.push(at[i]); });
         return { kind: "cjk", text: s.text, grams: grams, offs: offs, len: s.text.length, unigram: chars.length === 1,
           whole: chars.length >= 3 && chars.length <= meta.maxWord ? s.text : null };
       });
@@ -292,10 +301,10 @@
       if (!q) return { mode: "empty", concepts: [] };
       var letters = q.replace(/\s+/g, "");
       if (Array.from(letters).every(isCompatConsonant)) {
-        var cho = Array.from(letters), tokens = [];
-        if (cho.length === 1) tokens.push("#" + cho[0]);
-        for (var i = 0; i + 1 < cho.length; i++) tokens.push("#" + cho[i] + cho[i + 1]);
-        return { mode: "initial", concepts: [{ kind: "initial", letters: letters, tokens: tokens, needles: [] }] };
+        var cho = Array.from(letters), tokens = [], offs = [];
+        if (cho.length === 1) { tokens.push("#" + cho[0]); offs.push(0); }
+        covering(cho.length).forEach(function (i) { tokens.push("#" + cho[i] + cho[i + 1]); offs.push(i); });
+        return { mode: "initial", concepts: [{ kind: "initial", letters: letters, tokens: tokens, offs: offs, needles: [] }] };
       }
       var words = q.split(/\s+/), concepts = [];
       for (var at = 0; at < words.length;) {
@@ -374,7 +383,7 @@
       if (concept.kind === "term" || concept.kind === "initial") {
         var out = new Map(), tokens = concept.kind === "term" ? [concept.token] : concept.tokens;
         if (concept.kind === "initial" && tokens.length > 1) {
-          var seg = { kind: "cjk", grams: tokens, offs: tokens.map(function (_, i) { return i; }), len: tokens.length + 1, whole: null };
+          var seg = { kind: "cjk", grams: tokens, offs: concept.offs, len: concept.letters.length, whole: null };
           return segmentMatches(data, seg);
         }
         postings(data, tokens[0]).forEach(function (fields, doc) {
