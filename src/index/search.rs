@@ -41,9 +41,10 @@
 //! hash of the whole index so the client never mixes files of two builds.
 //! Output is deterministic, and `<`, `>`, `&` are escaped in every string.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::index::glossary::Glossary;
 use crate::index::SiteIndex;
@@ -210,18 +211,63 @@ pub fn tokens(text: &str) -> Vec<Token> {
 /// allocating one string per token.
 pub fn for_each_token(text: &str, mut emit: impl FnMut(&str, u32)) {
     let mut buf = String::new();
+    for_each_token_part(text, |part, pos| emit(part.as_str(&mut buf), pos));
+}
+
+/// A token as [`for_each_token_part`] hands it out: letters, not yet a
+/// string, so the index can key one- and two-letter tokens by number.
+#[derive(Debug, Clone, Copy)]
+enum TokenPart<'a> {
+    Unigram(char),
+    Bigram(char, char),
+    Text(&'a str),
+}
+
+impl<'a> TokenPart<'a> {
+    fn as_str<'b>(&self, buf: &'b mut String) -> &'b str
+    where
+        'a: 'b,
+    {
+        match *self {
+            TokenPart::Text(t) => t,
+            TokenPart::Unigram(a) => {
+                buf.clear();
+                buf.push(a);
+                buf
+            }
+            TokenPart::Bigram(a, b) => {
+                buf.clear();
+                buf.push(a);
+                buf.push(b);
+                buf
+            }
+        }
+    }
+
+    /// A number standing for a one- or two-letter token.
+    fn key(&self) -> Option<u64> {
+        match *self {
+            TokenPart::Unigram(a) => Some(1 << 42 | u64::from(a)),
+            TokenPart::Bigram(a, b) => Some(2 << 42 | u64::from(a) << 21 | u64::from(b)),
+            TokenPart::Text(_) => None,
+        }
+    }
+}
+
+fn for_each_token_part(text: &str, mut emit: impl FnMut(TokenPart<'_>, u32)) {
+    let mut lower = String::new();
     let mut prev_kind: Option<SegmentKind> = None;
     for seg in segments(text) {
         let after_word = seg.attached && prev_kind == Some(SegmentKind::Word);
         prev_kind = Some(seg.kind);
         match seg.kind {
             SegmentKind::Word => {
-                if seg.text.chars().count() > MAX_WORD_LEN {
+                if seg.text.chars().nth(MAX_WORD_LEN).is_some() {
                     continue;
                 }
-                buf.clear();
-                buf.extend(seg.text.chars().flat_map(char::to_lowercase));
-                emit(&buf, seg.pos);
+                lower.clear();
+                lower.extend(seg.text.chars().flat_map(char::to_lowercase));
+                emit(TokenPart::Text(&lower), seg.pos);
             }
             SegmentKind::Cjk => {
                 if after_word && is_particles(seg.text) {
@@ -229,23 +275,18 @@ pub fn for_each_token(text: &str, mut emit: impl FnMut(&str, u32)) {
                 }
                 let mut chars = seg.text.chars();
                 let Some(first) = chars.next() else { continue };
-                buf.clear();
-                buf.push(first);
-                emit(&buf, seg.pos);
+                emit(TokenPart::Unigram(first), seg.pos);
                 let mut pos = seg.pos;
                 let mut prev = first;
                 let mut n = 1;
                 for c in chars {
-                    buf.clear();
-                    buf.push(prev);
-                    buf.push(c);
-                    emit(&buf, pos);
+                    emit(TokenPart::Bigram(prev, c), pos);
                     pos += prev.len_utf16() as u32;
                     prev = c;
                     n += 1;
                 }
                 if (3..=MAX_WORD_LEN).contains(&n) {
-                    emit(seg.text, seg.pos);
+                    emit(TokenPart::Text(seg.text), seg.pos);
                 }
             }
         }
@@ -346,7 +387,7 @@ impl Doc {
 const LIST_SEPARATOR: &str = " · ";
 
 /// The documents of one note: its head, then one per section with a
-/// heading. The section under the heading that is the page's title belongs
+/// heading. Note text is NFC already (see `note::load::clean_text`). The section under the heading that is the page's title belongs
 /// to the head (the page shows no such heading).
 pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc> {
     let facts = &note.facts;
@@ -356,7 +397,7 @@ pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc> {
     for s in &facts.sections {
         match s.heading {
             Some(h) if Some(h) != title_heading => {
-                let heading = facts.headings.get(h).map(|h| nfc(&h.text));
+                let heading = facts.headings.get(h).map(|h| h.text.clone());
                 sections.push(Doc {
                     kind: DocKind::Note {
                         note: note_id,
@@ -364,7 +405,7 @@ pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc> {
                     },
                     fields: vec![
                         (Field::Heading, heading.unwrap_or_default()),
-                        (Field::Body, nfc(&s.text)),
+                        (Field::Body, s.text.clone()),
                     ],
                 });
             }
@@ -372,7 +413,7 @@ pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc> {
                 if !head_body.is_empty() && !s.text.is_empty() {
                     head_body.push(' ');
                 }
-                head_body.push_str(&nfc(&s.text));
+                head_body.push_str(&s.text);
             }
         }
     }
@@ -383,8 +424,8 @@ pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc> {
             heading: None,
         },
         fields: vec![
-            (Field::Title, nfc(&note.title)),
-            (Field::Tags, nfc(&note.tags.join(LIST_SEPARATOR))),
+            (Field::Title, note.title.clone()),
+            (Field::Tags, note.tags.join(LIST_SEPARATOR)),
             (Field::Body, head_body),
         ],
     });
@@ -556,28 +597,60 @@ struct TokenList {
 /// Postings of a run of documents.
 #[derive(Debug, Default)]
 struct ChunkPostings {
-    by_token: HashMap<String, usize>,
+    by_token: FxHashMap<String, usize>,
+    /// One- and two-letter tokens by [`TokenPart::key`].
+    by_key: FxHashMap<u64, usize>,
+    buf: String,
     lists: Vec<(String, TokenList)>,
     touched: Vec<usize>,
 }
 
 impl ChunkPostings {
+    fn new_list(&mut self, token: &str) -> usize {
+        let i = self.lists.len();
+        self.lists.push((
+            token.to_string(),
+            TokenList {
+                positions: keeps_positions(token),
+                ..TokenList::default()
+            },
+        ));
+        i
+    }
+
     fn add(&mut self, token: &str, field: Field, pos: u32) {
         let i = match self.by_token.get(token) {
             Some(&i) => i,
             None => {
-                let i = self.lists.len();
+                let i = self.new_list(token);
                 self.by_token.insert(token.to_string(), i);
-                self.lists.push((
-                    token.to_string(),
-                    TokenList {
-                        positions: keeps_positions(token),
-                        ..TokenList::default()
-                    },
-                ));
                 i
             }
         };
+        self.push(i, field, pos);
+    }
+
+    fn add_part(&mut self, part: TokenPart<'_>, field: Field, pos: u32) {
+        let Some(key) = part.key() else {
+            let mut buf = std::mem::take(&mut self.buf);
+            self.add(part.as_str(&mut buf), field, pos);
+            self.buf = buf;
+            return;
+        };
+        let i = match self.by_key.get(&key) {
+            Some(&i) => i,
+            None => {
+                let mut buf = std::mem::take(&mut self.buf);
+                let i = self.new_list(part.as_str(&mut buf));
+                self.buf = buf;
+                self.by_key.insert(key, i);
+                i
+            }
+        };
+        self.push(i, field, pos);
+    }
+
+    fn push(&mut self, i: usize, field: Field, pos: u32) {
         let list = &mut self.lists[i].1;
         if list.pending.is_empty() {
             self.touched.push(i);
@@ -589,19 +662,11 @@ impl ChunkPostings {
     fn finish_doc(&mut self, doc: u32) {
         for &i in &self.touched {
             let list = &mut self.lists[i].1;
-            let mut pending = std::mem::take(&mut list.pending);
-            pending.sort_unstable();
-            pending.dedup();
-            let mut fields: Vec<(Field, Vec<u32>)> = Vec::new();
-            for (f, p) in pending.drain(..) {
-                match fields.last_mut() {
-                    Some((g, ps)) if *g == f => {
-                        if list.positions {
-                            ps.push(p)
-                        }
-                    }
-                    _ => fields.push((f, if list.positions { vec![p] } else { Vec::new() })),
-                }
+            // Tokens come in field order and position order; only repeats
+            // of one token at one place (none today) would need sorting.
+            if !list.pending.windows(2).all(|w| w[0] < w[1]) {
+                list.pending.sort_unstable();
+                list.pending.dedup();
             }
             let gap = match list.last_doc {
                 None => {
@@ -610,11 +675,37 @@ impl ChunkPostings {
                 }
                 Some(last) => Some(doc - last - 1),
             };
-            encode_doc(&mut list.bytes, gap, &fields);
+            encode_pending(&mut list.bytes, gap, &list.pending, list.positions);
+            list.pending.clear();
             list.last_doc = Some(doc);
-            list.pending = pending;
         }
         self.touched.clear();
+    }
+}
+
+/// [`encode_doc`] for (field, position) pairs sorted by field and position.
+fn encode_pending(out: &mut Vec<u8>, gap: Option<u32>, pending: &[(Field, u32)], positions: bool) {
+    if let Some(g) = gap {
+        put_varint(out, g);
+    }
+    let mut i = 0;
+    while i < pending.len() {
+        let field = pending[i].0;
+        let end = pending[i..]
+            .iter()
+            .position(|(f, _)| *f != field)
+            .map_or(pending.len(), |n| i + n);
+        let more = u32::from(end < pending.len());
+        let count = if positions { (end - i) as u32 } else { 0 };
+        put_varint(out, count * 16 + (field as u32) * 2 + more);
+        if positions {
+            let mut prev = 0;
+            for (k, &(_, p)) in pending[i..end].iter().enumerate() {
+                put_varint(out, if k == 0 { p } else { p - prev });
+                prev = p;
+            }
+        }
+        i = end;
     }
 }
 
@@ -622,7 +713,7 @@ fn index_doc(chunk: &mut ChunkPostings, doc: &Doc) {
     let mut fields: Vec<&(Field, String)> = doc.fields.iter().collect();
     fields.sort_by_key(|(f, _)| *f);
     for (field, text) in fields {
-        for_each_token(text, |t, pos| chunk.add(t, *field, pos));
+        for_each_token_part(text, |t, pos| chunk.add_part(t, *field, pos));
         match field {
             Field::Title | Field::Heading => {
                 for_each_initial_token(text, 0, |t, pos| chunk.add(t, *field, pos));
@@ -692,7 +783,7 @@ impl SearchIndex {
                 chunk
             })
             .collect();
-        let mut postings: HashMap<String, (Vec<u8>, u32)> = HashMap::new();
+        let mut postings: FxHashMap<String, (Vec<u8>, u32)> = FxHashMap::default();
         for chunk in chunks {
             for (token, list) in chunk.lists {
                 let Some(last) = list.last_doc else { continue };
@@ -723,11 +814,12 @@ impl SearchIndex {
             }
             all_names.push(list);
         }
+        let decoded = decode_for_names(&postings, &all_names);
         let concept_postings: Vec<(String, Vec<u8>)> = all_names
             .par_iter()
             .enumerate()
             .filter_map(|(i, list)| {
-                let found = mentions(&postings, list);
+                let found = mentions(&decoded, list);
                 (!found.is_empty()).then(|| {
                     let mut bytes = Vec::new();
                     let mut prev: i64 = -1;
@@ -763,13 +855,232 @@ impl SearchIndex {
     }
 }
 
+/// The tokens a name is looked up by: for each segment, the words (by
+/// prefix) or the covering bigrams (or the unigram).
+fn name_segments(name: &str) -> Vec<Segment<'_>> {
+    let mut prev: Option<SegmentKind> = None;
+    segments(name)
+        .into_iter()
+        .filter(|s| {
+            let skip = s.attached
+                && prev == Some(SegmentKind::Word)
+                && s.kind == SegmentKind::Cjk
+                && is_particles(s.text);
+            prev = Some(s.kind);
+            !skip
+        })
+        .collect()
+}
+
+/// Tokens of a CJK segment with their UTF-16 offsets from its start.
+fn segment_grams(text: &str) -> Vec<(String, u32)> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() == 1 {
+        return vec![(text.to_string(), 0)];
+    }
+    let mut offsets = Vec::with_capacity(chars.len());
+    let mut off = 0u32;
+    for c in &chars {
+        offsets.push(off);
+        off += c.len_utf16() as u32;
+    }
+    covering_bigrams(chars.len())
+        .into_iter()
+        .map(|i| ([chars[i], chars[i + 1]].iter().collect(), offsets[i]))
+        .collect()
+}
+
+/// Decoded postings of the tokens glossary names need, each decoded once.
+type Decoded = FxHashMap<String, Vec<Posting>>;
+
+fn decode_for_names(postings: &BTreeMap<String, Vec<u8>>, names: &[Vec<String>]) -> Decoded {
+    let mut wanted: Vec<&String> = Vec::new();
+    for name in names.iter().flatten() {
+        for seg in name_segments(name) {
+            match seg.kind {
+                SegmentKind::Word => {
+                    let word: String = seg.text.chars().flat_map(char::to_lowercase).collect();
+                    if word.chars().count() >= PREFIX_KEY_LEN {
+                        wanted.extend(
+                            postings
+                                .range(word.clone()..)
+                                .take_while(|(t, _)| t.starts_with(&word))
+                                .map(|(t, _)| t),
+                        );
+                    } else if let Some((t, _)) = postings.get_key_value(&word) {
+                        wanted.push(t);
+                    }
+                }
+                SegmentKind::Cjk => {
+                    for (g, _) in segment_grams(seg.text) {
+                        if let Some((t, _)) = postings.get_key_value(&g) {
+                            wanted.push(t);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    wanted
+        .par_iter()
+        .map(|t| {
+            let bytes = postings.get(*t).map(Vec::as_slice).unwrap_or(&[]);
+            ((*t).clone(), decode_postings(bytes))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Matches of one segment: (document, field) → (start, end) spans, sorted
+/// by document and field. An empty span list: matched by a token without
+/// positions.
+type Spans = Vec<((u32, Field), Vec<(u32, u32)>)>;
+
+fn segment_matches(decoded: &Decoded, seg: &Segment<'_>) -> Spans {
+    match seg.kind {
+        SegmentKind::Word => {
+            let word: String = seg.text.chars().flat_map(char::to_lowercase).collect();
+            let prefix = word.chars().count() >= PREFIX_KEY_LEN;
+            let mut found: BTreeMap<(u32, Field), Vec<(u32, u32)>> = BTreeMap::new();
+            for (token, list) in decoded {
+                if !(token == &word || (prefix && token.starts_with(&word))) {
+                    continue;
+                }
+                if token.starts_with('#') || token.starts_with('@') {
+                    continue;
+                }
+                let len = token.encode_utf16().count() as u32;
+                for p in list {
+                    for (f, ps) in &p.fields {
+                        found
+                            .entry((p.doc, *f))
+                            .or_default()
+                            .extend(ps.iter().map(|&s| (s, s + len)));
+                    }
+                }
+            }
+            found
+                .into_iter()
+                .map(|(k, mut v)| {
+                    v.sort_unstable();
+                    v.dedup();
+                    (k, v)
+                })
+                .collect()
+        }
+        SegmentKind::Cjk => {
+            let grams = segment_grams(seg.text);
+            let len = seg.text.encode_utf16().count() as u32;
+            let empty = Vec::new();
+            let lists: Vec<&Vec<Posting>> = grams
+                .iter()
+                .map(|(g, _)| decoded.get(g).unwrap_or(&empty))
+                .collect();
+            let Some((first, rest)) = lists.split_first() else {
+                return Vec::new();
+            };
+            let mut cursors = vec![0usize; rest.len()];
+            let mut out = Vec::new();
+            'docs: for p in first.iter() {
+                // The same document in every other list (all sorted by doc).
+                let mut others = Vec::with_capacity(rest.len());
+                for (k, list) in rest.iter().enumerate() {
+                    while cursors[k] < list.len() && list[cursors[k]].doc < p.doc {
+                        cursors[k] += 1;
+                    }
+                    match list.get(cursors[k]) {
+                        Some(q) if q.doc == p.doc => others.push(q),
+                        _ => continue 'docs,
+                    }
+                }
+                for (field, starts) in &p.fields {
+                    if rest.is_empty() {
+                        // A one-letter segment: unigrams keep no positions.
+                        out.push(((p.doc, *field), Vec::new()));
+                        continue;
+                    }
+                    let spans: Vec<(u32, u32)> = starts
+                        .iter()
+                        .copied()
+                        .filter(|&s| {
+                            others.iter().enumerate().all(|(k, q)| {
+                                q.fields.iter().any(|(g, ps)| {
+                                    g == field && ps.binary_search(&(s + grams[k + 1].1)).is_ok()
+                                })
+                            })
+                        })
+                        .map(|s| (s, s + len))
+                        .collect();
+                    if !spans.is_empty() {
+                        out.push(((p.doc, *field), spans));
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Every (document, field, start) where `name` occurs; no start when the
+/// name is matched by tokens without positions.
+fn phrase_matches(decoded: &Decoded, name: &str) -> Vec<(u32, Field, Option<u32>)> {
+    let segs = name_segments(name);
+    let Some((first, rest)) = segs.split_first() else {
+        return Vec::new();
+    };
+    let mut current = segment_matches(decoded, first);
+    for seg in rest {
+        let next = segment_matches(decoded, seg);
+        let mut joined: Spans = Vec::new();
+        let mut j = 0;
+        for (key, spans) in current {
+            while j < next.len() && next[j].0 < key {
+                j += 1;
+            }
+            let Some((_, follow)) = next.get(j).filter(|(k, _)| *k == key) else {
+                continue;
+            };
+            if spans.is_empty() || follow.is_empty() {
+                // Without positions on one side, being in the same field
+                // has to do.
+                joined.push((key, Vec::new()));
+                continue;
+            }
+            let kept: Vec<(u32, u32)> = spans
+                .iter()
+                .filter_map(|&(s, e)| {
+                    follow
+                        .iter()
+                        .find(|&&(fs, _)| fs >= e && fs - e <= NAME_WORD_GAP)
+                        .map(|&(_, fe)| (s, fe))
+                })
+                .collect();
+            if !kept.is_empty() {
+                joined.push((key, kept));
+            }
+        }
+        current = joined;
+    }
+    let mut out: Vec<(u32, Field, Option<u32>)> = Vec::new();
+    for ((doc, f), spans) in current {
+        if spans.is_empty() {
+            out.push((doc, f, None));
+        }
+        out.extend(spans.into_iter().map(|(s, _)| (doc, f, Some(s))));
+    }
+    out.sort_unstable();
+    out
+}
+
 /// Where any of `names` is mentioned: each name's tokens must stand one
 /// after another (words of a name may be apart by a space or hyphen).
-fn mentions(postings: &BTreeMap<String, Vec<u8>>, names: &[String]) -> Vec<Posting> {
-    // (doc, field) → positions
+fn mentions(decoded: &Decoded, names: &[String]) -> Vec<Posting> {
     let mut found: BTreeMap<(u32, Field), Vec<u32>> = BTreeMap::new();
     for name in names {
-        for (doc, field, pos) in phrase_matches(postings, name) {
+        for (doc, field, pos) in phrase_matches(decoded, name) {
             found.entry((doc, field)).or_default().extend(pos);
         }
     }
@@ -788,93 +1099,6 @@ fn mentions(postings: &BTreeMap<String, Vec<u8>>, names: &[String]) -> Vec<Posti
     out
 }
 
-/// Start and end (UTF-16) of each match of one segment of a name.
-type Spans = HashMap<(u32, Field), Vec<(u32, u32)>>;
-
-fn segment_matches(postings: &BTreeMap<String, Vec<u8>>, seg: &Segment<'_>) -> Spans {
-    let mut spans: Spans = HashMap::new();
-    match seg.kind {
-        SegmentKind::Word => {
-            let word: String = seg.text.chars().flat_map(char::to_lowercase).collect();
-            let prefix = word.chars().count() >= PREFIX_KEY_LEN;
-            let range: Vec<(&String, &Vec<u8>)> = if prefix {
-                postings
-                    .range(word.clone()..)
-                    .take_while(|(t, _)| t.starts_with(&word))
-                    .collect()
-            } else {
-                postings.get_key_value(&word).into_iter().collect()
-            };
-            for (token, bytes) in range {
-                let len = token.encode_utf16().count() as u32;
-                for p in decode_postings(bytes) {
-                    for (f, ps) in p.fields {
-                        let e = spans.entry((p.doc, f)).or_default();
-                        e.extend(ps.into_iter().map(|s| (s, s + len)));
-                    }
-                }
-            }
-        }
-        SegmentKind::Cjk => {
-            let chars: Vec<char> = seg.text.chars().collect();
-            let len = seg.text.encode_utf16().count() as u32;
-            let mut letter_offsets = Vec::with_capacity(chars.len());
-            let mut off = 0u32;
-            for c in &chars {
-                letter_offsets.push(off);
-                off += c.len_utf16() as u32;
-            }
-            let (grams, offsets): (Vec<String>, Vec<u32>) = if chars.len() == 1 {
-                (vec![chars[0].to_string()], vec![0])
-            } else {
-                covering_bigrams(chars.len())
-                    .into_iter()
-                    .map(|i| ([chars[i], chars[i + 1]].iter().collect(), letter_offsets[i]))
-                    .unzip()
-            };
-            let mut lists: Vec<HashMap<(u32, Field), Vec<u32>>> = Vec::new();
-            for g in &grams {
-                let mut m: HashMap<(u32, Field), Vec<u32>> = HashMap::new();
-                for p in postings
-                    .get(g)
-                    .map(|b| decode_postings(b))
-                    .unwrap_or_default()
-                {
-                    for (f, ps) in p.fields {
-                        m.insert((p.doc, f), ps);
-                    }
-                }
-                lists.push(m);
-            }
-            let Some((first, rest)) = lists.split_first() else {
-                return spans;
-            };
-            for (key, starts) in first {
-                if chars.len() == 1 {
-                    // A one-letter segment: unigrams keep no positions.
-                    spans.insert(*key, Vec::new());
-                    continue;
-                }
-                let ok: Vec<(u32, u32)> = starts
-                    .iter()
-                    .copied()
-                    .filter(|&s| {
-                        rest.iter().enumerate().all(|(k, m)| {
-                            m.get(key)
-                                .is_some_and(|ps| ps.binary_search(&(s + offsets[k + 1])).is_ok())
-                        })
-                    })
-                    .map(|s| (s, s + len))
-                    .collect();
-                if !ok.is_empty() {
-                    spans.insert(*key, ok);
-                }
-            }
-        }
-    }
-    spans
-}
-
 /// Starts of the bigrams that cover `n` letters: 0, 2, 4, … and n-2.
 /// Bigrams standing at those places spell the whole run, so the ones in
 /// between need not be looked up (the client does the same).
@@ -883,68 +1107,6 @@ pub fn covering_bigrams(n: usize) -> Vec<usize> {
     if n >= 3 && n % 2 == 1 {
         out.push(n - 2);
     }
-    out
-}
-
-/// Every (document, field, start) where `name` occurs; no start when the
-/// name is matched by tokens without positions.
-fn phrase_matches(
-    postings: &BTreeMap<String, Vec<u8>>,
-    name: &str,
-) -> Vec<(u32, Field, Option<u32>)> {
-    let segs: Vec<Segment<'_>> = segments(name)
-        .into_iter()
-        .scan(None, |prev: &mut Option<SegmentKind>, s| {
-            let skip = s.attached
-                && *prev == Some(SegmentKind::Word)
-                && s.kind == SegmentKind::Cjk
-                && is_particles(s.text);
-            *prev = Some(s.kind);
-            Some((s, skip))
-        })
-        .filter(|(_, skip)| !skip)
-        .map(|(s, _)| s)
-        .collect();
-    let Some((first, rest)) = segs.split_first() else {
-        return Vec::new();
-    };
-    let mut current = segment_matches(postings, first);
-    for seg in rest {
-        let next = segment_matches(postings, seg);
-        let mut joined: Spans = HashMap::new();
-        for (key, spans) in current {
-            let Some(follow) = next.get(&key) else {
-                continue;
-            };
-            if spans.is_empty() || follow.is_empty() {
-                // Without positions on one side, being in the same field
-                // has to do.
-                joined.insert(key, Vec::new());
-                continue;
-            }
-            let kept: Vec<(u32, u32)> = spans
-                .iter()
-                .filter_map(|&(s, e)| {
-                    follow
-                        .iter()
-                        .find(|&&(fs, _)| fs >= e && fs - e <= NAME_WORD_GAP)
-                        .map(|&(_, fe)| (s, fe))
-                })
-                .collect();
-            if !kept.is_empty() {
-                joined.insert(key, kept);
-            }
-        }
-        current = joined;
-    }
-    let mut out: Vec<(u32, Field, Option<u32>)> = Vec::new();
-    for ((doc, f), spans) in current {
-        if spans.is_empty() {
-            out.push((doc, f, None));
-        }
-        out.extend(spans.into_iter().map(|(s, _)| (doc, f, Some(s))));
-    }
-    out.sort_unstable();
     out
 }
 
@@ -957,13 +1119,16 @@ pub struct SearchFile {
     pub text: String,
 }
 
-/// JSON that is safe inside a script file: `<`, `>`, `&` and the JavaScript
-/// line separators are written as escapes, so no text of a note can close
-/// or open a tag.
-pub fn script_json(value: &serde_json::Value) -> String {
-    let raw = value.to_string();
-    let mut out = String::with_capacity(raw.len() + 16);
-    for c in raw.chars() {
+/// JSON made safe inside a script file: `<`, `>`, `&` and the JavaScript
+/// line separators become escapes, so no text of a note can close or open a
+/// tag.
+pub fn script_safe(json: String) -> String {
+    let special = |c: char| matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}');
+    if !json.contains(special) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 64);
+    for c in json.chars() {
         match c {
             '<' => out.push_str("\\u003c"),
             '>' => out.push_str("\\u003e"),
@@ -974,6 +1139,11 @@ pub fn script_json(value: &serde_json::Value) -> String {
         }
     }
     out
+}
+
+/// [`script_safe`] JSON of a value.
+fn to_script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    script_safe(serde_json::to_string(value).unwrap_or_else(|_| "null".to_string()))
 }
 
 fn varint_string(values: impl IntoIterator<Item = u32>) -> String {
@@ -1026,12 +1196,40 @@ fn wrap(kind: &str, number: usize, build: &str, payload: &str) -> String {
     format!("gongbuSearch(\"{kind}\",{number},\"{build}\",{payload});\n")
 }
 
+/// A note in a text fragment: title, link, tags, then its documents as
+/// (anchor, heading, text).
+#[derive(serde::Serialize)]
+struct FragmentNote<'a>(&'a str, String, String, Vec<(String, &'a str, &'a str)>);
+
+/// A glossary term in a text fragment: term, link, names, definition.
+#[derive(serde::Serialize)]
+struct FragmentTerm<'a>(&'a str, String, &'a [String], &'a str);
+
+#[derive(serde::Serialize)]
+struct Fragment<'a> {
+    n: Vec<FragmentNote<'a>>,
+    t: Vec<FragmentTerm<'a>>,
+}
+
+/// Consecutive items grouped so each group holds about `target` bytes:
+/// the index where each group starts.
+fn group_starts(sizes: impl Iterator<Item = usize>, target: usize) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut size = usize::MAX;
+    for (i, s) in sizes.enumerate() {
+        if size >= target {
+            starts.push(i);
+            size = 0;
+        }
+        size += s;
+    }
+    starts
+}
+
 impl SearchIndex {
     /// The index as script files (`search/meta.js`, shards, fragments).
     /// `notes` and `glossary` are what the index was built from.
     pub fn files(&self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
-        use serde_json::{json, Value};
-
         // Postings, sharded.
         let total: usize = self
             .postings
@@ -1039,97 +1237,136 @@ impl SearchIndex {
             .map(|(t, b)| t.len() + b.len() + 6)
             .sum();
         let shards = shard_count(total);
-        let mut shard_maps: Vec<serde_json::Map<String, Value>> =
-            vec![serde_json::Map::new(); shards];
+        let mut members: Vec<Vec<(&String, &Vec<u8>)>> = vec![Vec::new(); shards];
         for (token, bytes) in &self.postings {
-            shard_maps[shard_of(token, shards)].insert(
-                token.clone(),
-                Value::String(String::from_utf8_lossy(bytes).into_owned()),
-            );
+            members[shard_of(token, shards)].push((token, bytes));
         }
-        let shard_payloads: Vec<String> = shard_maps
-            .into_iter()
-            .map(|m| script_json(&Value::Object(m)))
+        let shard_payloads: Vec<String> = members
+            .par_iter()
+            .map(|list| {
+                let mut out = String::with_capacity(
+                    list.iter()
+                        .map(|(t, b)| t.len() + b.len() + 8)
+                        .sum::<usize>()
+                        + 2,
+                );
+                out.push('{');
+                for (i, (token, bytes)) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&to_script_json(token.as_str()));
+                    out.push_str(":\"");
+                    // The postings alphabet needs no escaping.
+                    out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
+                    out.push('"');
+                }
+                out.push('}');
+                out
+            })
             .collect();
 
         // Text fragments: whole notes, then terms.
-        let mut fragments: Vec<(u32, Vec<Value>, Vec<Value>)> = Vec::new();
-        let mut size = usize::MAX;
-        for (n, note) in notes.iter().enumerate() {
-            let (Some(&start), Some(&end)) = (self.note_starts.get(n), self.note_starts.get(n + 1))
-            else {
-                continue;
-            };
-            let docs: Vec<Value> = self.docs[start as usize..end as usize]
+        let doc_range = |n: usize| {
+            let start = self.note_starts.get(n).copied().unwrap_or(0) as usize;
+            let end = self.note_starts.get(n + 1).copied().unwrap_or(0) as usize;
+            self.docs.get(start..end).unwrap_or(&[])
+        };
+        let note_size = |n: usize| -> usize {
+            doc_range(n)
                 .iter()
-                .map(|d| {
-                    let anchor = match d.kind {
-                        DocKind::Note {
-                            heading: Some(h), ..
-                        } => note
-                            .facts
-                            .headings
-                            .get(h)
-                            .map(|h| encode_fragment(&h.id))
-                            .unwrap_or_default(),
-                        _ => String::new(),
-                    };
-                    json!([
-                        anchor,
-                        d.field(Field::Heading).unwrap_or(""),
-                        d.field(Field::Body).unwrap_or("")
-                    ])
-                })
-                .collect();
-            let entry = json!([
-                nfc(&note.title),
-                encode_path(&note.url),
-                note.tags.join(LIST_SEPARATOR),
-                docs
-            ]);
-            let entry_size = entry.to_string().len();
-            if size >= FRAGMENT_TARGET_BYTES {
-                fragments.push((start, Vec::new(), Vec::new()));
-                size = 0;
-            }
-            size += entry_size;
-            if let Some(f) = fragments.last_mut() {
-                f.1.push(entry);
-            }
-        }
+                .flat_map(|d| d.fields.iter().map(|(_, t)| t.len() + 16))
+                .sum::<usize>()
+                + notes[n].url.len() * 3
+        };
         let term_start = self.note_starts.last().copied().unwrap_or(0);
-        size = usize::MAX;
-        for (i, term) in glossary.terms.iter().enumerate() {
-            let entry = json!([
-                nfc(&term.term),
-                encode_path(&term.url),
-                self.term_names.get(i).cloned().unwrap_or_default(),
-                nfc(&term.definition)
-            ]);
-            let entry_size = entry.to_string().len();
-            if size >= FRAGMENT_TARGET_BYTES {
-                fragments.push((term_start + i as u32, Vec::new(), Vec::new()));
-                size = 0;
-            }
-            size += entry_size;
-            if let Some(f) = fragments.last_mut() {
-                f.2.push(entry);
-            }
+        let note_groups = group_starts((0..notes.len()).map(note_size), FRAGMENT_TARGET_BYTES);
+        let term_groups = group_starts(
+            glossary
+                .terms
+                .iter()
+                .map(|t| t.term.len() + t.definition.len() + t.url.len() * 3 + 64),
+            FRAGMENT_TARGET_BYTES,
+        );
+        let mut fragments: Vec<(u32, std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
+        for (g, &start) in note_groups.iter().enumerate() {
+            let end = note_groups.get(g + 1).copied().unwrap_or(notes.len());
+            let first = self.note_starts.get(start).copied().unwrap_or(0);
+            fragments.push((first, start..end, 0..0));
         }
-        let fragment_firsts: Vec<u32> = fragments.iter().map(|f| f.0).collect();
+        for (g, &start) in term_groups.iter().enumerate() {
+            let end = term_groups
+                .get(g + 1)
+                .copied()
+                .unwrap_or(glossary.terms.len());
+            fragments.push((term_start + start as u32, 0..0, start..end));
+        }
         let fragment_payloads: Vec<String> = fragments
-            .into_iter()
-            .map(|(_, n, t)| script_json(&json!({"n": n, "t": t})))
+            .par_iter()
+            .map(|(_, note_range, term_range)| {
+                let n = note_range
+                    .clone()
+                    .map(|i| {
+                        let note = &notes[i];
+                        let docs = doc_range(i)
+                            .iter()
+                            .map(|d| {
+                                let anchor = match d.kind {
+                                    DocKind::Note {
+                                        heading: Some(h), ..
+                                    } => note
+                                        .facts
+                                        .headings
+                                        .get(h)
+                                        .map(|h| encode_fragment(&h.id))
+                                        .unwrap_or_default(),
+                                    _ => String::new(),
+                                };
+                                (
+                                    anchor,
+                                    d.field(Field::Heading).unwrap_or(""),
+                                    d.field(Field::Body).unwrap_or(""),
+                                )
+                            })
+                            .collect();
+                        let title = doc_range(i)
+                            .first()
+                            .and_then(|d| d.field(Field::Title))
+                            .unwrap_or("");
+                        FragmentNote(
+                            title,
+                            encode_path(&note.url),
+                            note.tags.join(LIST_SEPARATOR),
+                            docs,
+                        )
+                    })
+                    .collect();
+                let t = term_range
+                    .clone()
+                    .filter_map(|i| {
+                        let term = glossary.terms.get(i)?;
+                        let doc = self.docs.get(term_start as usize + i)?;
+                        let names = self.term_names.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                        Some(FragmentTerm(
+                            names.first().map(String::as_str).unwrap_or(&term.term),
+                            encode_path(&term.url),
+                            names,
+                            doc.field(Field::Body).unwrap_or(""),
+                        ))
+                    })
+                    .collect();
+                to_script_json(&Fragment { n, t })
+            })
             .collect();
 
         let docs_per_note = self.note_starts.windows(2).map(|w| w[1] - w[0]);
         let mut prev = 0;
-        let fragment_gaps = fragment_firsts.iter().map(|&f| {
-            let g = f - prev;
-            prev = f;
+        let fragment_gaps = fragments.iter().map(|f| {
+            let g = f.0 - prev;
+            prev = f.0;
             g
         });
-        let meta = json!({
+        let meta = serde_json::json!({
             "v": FORMAT_VERSION,
             "shards": shards,
             "notes": notes.len(),
@@ -1142,7 +1379,7 @@ impl SearchIndex {
             "prefix": PREFIX_KEY_LEN,
             "maxWord": MAX_WORD_LEN,
         });
-        let meta_payload = script_json(&meta);
+        let meta_payload = to_script_json(&meta);
 
         let mut parts: Vec<&str> = vec![&meta_payload];
         parts.extend(shard_payloads.iter().map(String::as_str));
@@ -1405,7 +1642,8 @@ mod tests {
         let with_both: Vec<DocKind> = docs_with(&index, "스레");
         assert_eq!(with_both.len(), 2);
         assert_eq!(docs_with(&index, "레드").len(), 3);
-        let matches = phrase_matches(&index.postings, "스레드");
+        let decoded = decode_for_names(&index.postings, &[vec!["스레드".to_string()]]);
+        let matches = phrase_matches(&decoded, "스레드");
         let notes_found: Vec<u32> = matches.iter().map(|m| m.0).collect();
         assert_eq!(notes_found, vec![0, 1]);
         assert_eq!(matches[0].2, Some(2));

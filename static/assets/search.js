@@ -19,6 +19,7 @@
   var FIELD_WEIGHT = [1000, 500, 100, 10, 1000];
   var BODY_TF_CAP = 5;
   var NAME_WORD_GAP = 2;
+  var MAX_QUERY_WORDS = 12;
   var CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ";
 
   // ── tokenizer (search.rs: is_cjk_letter, segments, is_particles, shard_key, hash) ──
@@ -297,7 +298,8 @@
 
     // query → { mode, concepts }
     function analyze(query) {
-      var q = query.normalize("NFC").trim();
+      // A pasted paragraph is not a query: its first words are enough.
+      var q = query.normalize("NFC").trim().split(/\s+/).slice(0, MAX_QUERY_WORDS).join(" ");
       if (!q) return { mode: "empty", concepts: [] };
       var letters = q.replace(/\s+/g, "");
       if (Array.from(letters).every(isCompatConsonant)) {
