@@ -19,7 +19,11 @@ const require = createRequire(new URL("../tests/browser/package.json", import.me
 const { chromium } = require("playwright-core");
 
 const site = path.resolve(process.argv[2] || "/tmp/search-out");
-const QUERIES = (process.env.QUERIES || "스레드 프로세스 멀티스레드 데드락 교착 세마포어 페이지 mutex TLB ㅍㄹㅅㅅ").split(/\s+/).filter(Boolean);
+// Words of the generated corpus: whole words, parts of words (스위칭 in
+// 컨텍스트 스위칭), a word with a particle, two words, English, 초성.
+const QUERIES = process.env.QUERIES
+  ? process.env.QUERIES.split("|").map((q) => q.trim()).filter(Boolean)
+  : ["스레드", "프로세스", "세마포어", "스위칭", "스레드가", "교착 상태", "힙", "mutex", "TLB", "ㅍㄹㅅㅅ"];
 const WARMUP_QUERY = "커널";
 
 function walk(dir) {

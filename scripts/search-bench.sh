@@ -16,7 +16,7 @@
 #    several queries.
 #
 # Environment: GEN (gen_corpus.py path), CHROMIUM (default /usr/bin/chromium),
-# QUERIES (space-separated, overrides the default list), SKIP_BUILD=1 (reuse $OUT).
+# QUERIES (separated by |, overrides the default list), SKIP_BUILD=1 (reuse $OUT).
 # The machine may be shared: compare only numbers of the same run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -15,9 +15,12 @@
 //! - A CJK run of n letters becomes its n-1 character bigrams (`멀티스레드`
 //!   → 멀티 티스 스레 레드, each at its letter), its first letter as a
 //!   unigram (so one-syllable queries find words that start with it: 힙 finds
-//!   힙, 힙은 and 힙정렬) and, when n ≥ 3, the whole run. A query of two or
-//!   more syllables matches where its bigrams stand one after another, so
-//!   스레드 is found inside 멀티스레드 and 스레드가.
+//!   힙, 힙은 and 힙정렬) and, when n ≥ 3, the whole run (whole-word
+//!   matches rank higher). A query of two or more syllables matches where
+//!   its bigrams stand one after another, so 스레드 is found inside
+//!   멀티스레드 and 스레드가; the client looks up only the bigrams that
+//!   cover the query ([`covering_bigrams`]). Unigrams and whole runs say
+//!   only which fields hold them ([`keeps_positions`]).
 //! - Particles right after a word (`CPU가`, `IPC를`) are not indexed.
 //! - Titles, tags, headings and glossary names also get 초성 tokens: `#`
 //!   and the bigrams of their initial consonants (`프로세스` → #ㅍㄹ #ㄹㅅ
@@ -66,8 +69,8 @@ const SHARD_TARGET_BYTES: usize = 12 * 1024;
 const MAX_SHARDS: usize = 8192;
 /// Aimed size of one text fragment, in bytes (whole notes per fragment).
 const FRAGMENT_TARGET_BYTES: usize = 4 * 1024;
-/// Notes tokenized per parallel work unit.
-const NOTES_PER_CHUNK: usize = 256;
+/// Documents tokenized per parallel work unit.
+const DOCS_PER_CHUNK: usize = 1024;
 /// Most letters between two words of a multi-word glossary name
 /// (`컨텍스트 스위칭`, `Context-Switch`).
 const NAME_WORD_GAP: u32 = 2;
@@ -772,13 +775,13 @@ impl SearchIndex {
         }
 
         let chunks: Vec<ChunkPostings> = docs
-            .par_chunks(NOTES_PER_CHUNK * 4)
+            .par_chunks(DOCS_PER_CHUNK)
             .enumerate()
             .map(|(c, chunk_docs)| {
                 let mut chunk = ChunkPostings::default();
                 for (j, doc) in chunk_docs.iter().enumerate() {
                     index_doc(&mut chunk, doc);
-                    chunk.finish_doc((c * NOTES_PER_CHUNK * 4 + j) as u32);
+                    chunk.finish_doc((c * DOCS_PER_CHUNK + j) as u32);
                 }
                 chunk
             })

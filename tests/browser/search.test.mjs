@@ -113,7 +113,10 @@ async function openPage(url, opts = {}) {
   page.on("pageerror", (e) => problems.push(`${url}: ${e.message}`));
   page.on("console", (m) => { if (m.type() === "error" && !/Failed to load resource/.test(m.text())) problems.push(`${url}: console: ${m.text()}`); });
   page.on("response", (r) => { if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) problems.push(`${url}: ${r.status()} ${r.url()}`); });
-  page.on("requestfailed", (r) => problems.push(`${url}: failed ${r.url()}`));
+  // Leaving a page aborts what it was still loading: that is no failure.
+  page.on("requestfailed", (r) => {
+    if (!/ERR_ABORTED/.test(r.failure()?.errorText || "")) problems.push(`${url}: failed ${r.url()} ${r.failure()?.errorText}`);
+  });
   page.on("dialog", (d) => { problems.push(`${url}: dialog ${d.message()}`); d.dismiss(); });
   await page.goto(url);
   return page;
