@@ -5,7 +5,8 @@
 // 토큰 규칙은 src/index/search.rs 와 같습니다 (함수 이름을 나란히 적었습니다):
 //   segments        한글·한자 묶음(CJK)과 그 밖의 글자·숫자 낱말로 나눔, 위치는 UTF-16
 //   낱말            소문자 한 토큰; 검색어는 앞부분 일치 (3글자 이상일 때)
-//   CJK 묶음        글자 두 개씩(바이그램) + 첫 글자 + (3글자 이상이면) 묶음 전체
+//   CJK 묶음        글자 두 개씩(바이그램) + 첫 글자 + (3글자 이상이면) 묶음 전체;
+//                   검색어는 묶음을 덮는 바이그램만 찾음 (covering_bigrams)
 //   낱말 뒤 조사     CPU가, IPC를 의 조사는 토큰이 아님 (is_particles)
 //   초성            '#' + 초성 두 개씩, '#' + 첫 초성 (제목·태그·제목줄·용어만)
 //   용어            용어집 이름(용어·별칭·영어)이 나오는 곳마다 '@번호'
@@ -19,6 +20,7 @@
   var FIELD_WEIGHT = [1000, 500, 100, 10, 1000];
   var BODY_TF_CAP = 5;
   var NAME_WORD_GAP = 2;
+  var MAX_QUERY_WORDS = 12;
   var CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ";
 
   // ── tokenizer (search.rs: is_cjk_letter, segments, is_particles, shard_key, hash) ──
@@ -123,17 +125,17 @@
   // ── postings (search.rs: encode_doc / decode_postings) ──
 
   var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-  var DIGIT_VALUE = {};
-  for (var d = 0; d < DIGITS.length; d++) DIGIT_VALUE[DIGITS.charAt(d)] = d;
+  var DIGIT_CODE = new Int8Array(128).fill(-1);
+  for (var d = 0; d < DIGITS.length; d++) DIGIT_CODE[DIGITS.charCodeAt(d)] = d;
 
   function Reader(s) { this.s = s; this.i = 0; }
   Reader.prototype.more = function () { return this.i < this.s.length; };
   Reader.prototype.next = function () {
-    var v = 0, mul = 1;
-    while (this.i < this.s.length) {
-      var dv = DIGIT_VALUE[this.s.charAt(this.i++)];
-      if (dv === undefined) break;
-      if (dv < 32) return v + dv * mul;
+    var s = this.s, i = this.i, v = 0, mul = 1;
+    while (i < s.length) {
+      var c = s.charCodeAt(i++), dv = c < 128 ? DIGIT_CODE[c] : -1;
+      if (dv < 0) break;
+      if (dv < 32) { this.i = i; return v + dv * mul; }
       v += (dv - 32) * mul;
       mul *= 32;
     }
@@ -146,36 +148,75 @@
     return out;
   }
 
-  // Map doc → Map field → sorted positions.
+  // One token's postings as flat arrays, one entry per (document, field),
+  // sorted by key = document * 8 + field; the entry's positions are
+  // pos[start .. start + count].
   function decodePostings(s) {
-    var out = new Map();
-    var r = new Reader(s);
-    var doc = -1;
+    var cap = (s.length >> 1) + 1;
+    var key = new Int32Array(cap), start = new Int32Array(cap), count = new Int32Array(cap);
+    var pos = new Int32Array(s.length);
+    var n = 0, np = 0, r = new Reader(s), doc = -1;
     while (r.more()) {
       doc += r.next() + 1;
-      var fields = new Map();
       for (;;) {
         var head = r.next();
-        var count = Math.floor(head / 16), field = Math.floor(head / 2) % 8;
-        var ps = new Array(count), p = 0;
-        for (var j = 0; j < count; j++) { p = j === 0 ? r.next() : p + r.next(); ps[j] = p; }
-        fields.set(field, ps);
-        if (head % 2 === 0) break;
+        var c = head >>> 4, p = 0;
+        key[n] = doc * 8 + ((head >>> 1) & 7);
+        start[n] = np;
+        count[n] = c;
+        for (var j = 0; j < c; j++) { p = j === 0 ? r.next() : p + r.next(); pos[np++] = p; }
+        n++;
+        if ((head & 1) === 0) break;
       }
-      out.set(doc, fields);
     }
-    return out;
+    return { n: n, key: key, start: start, count: count, pos: pos };
   }
 
-  function hasPos(ps, x) {
-    var lo = 0, hi = ps.length - 1;
+  var NO_POSTINGS = decodePostings("");
+
+  // Matches of a query part: entries sorted by key (document * 8 + field),
+  // each with its spans [s, e) (none when matched by a token that keeps no
+  // positions) and whether a whole word matched.
+  function Matches() {
+    this.key = []; this.exact = []; this.first = []; this.count = []; this.s = []; this.e = [];
+  }
+  Matches.prototype.entry = function (key, exact) {
+    this.key.push(key); this.exact.push(exact); this.first.push(this.s.length); this.count.push(0);
+  };
+  Matches.prototype.span = function (s, e) {
+    this.s.push(s); this.e.push(e); this.count[this.count.length - 1]++;
+  };
+  Matches.prototype.spans = function (i) {
+    var out = [];
+    for (var k = this.first[i]; k < this.first[i] + this.count[i]; k++) out.push([this.s[k], this.e[k]]);
+    return out;
+  };
+
+  function hasPosIn(pos, from, to, x) {
+    var lo = from, hi = to - 1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
-      if (ps[mid] === x) return true;
-      if (ps[mid] < x) lo = mid + 1; else hi = mid - 1;
+      if (pos[mid] === x) return true;
+      if (pos[mid] < x) lo = mid + 1; else hi = mid - 1;
     }
     return false;
   }
+
+  // Index of the entry with `key` at or after cursor `at`, or -1.
+  function seek(list, at, key) {
+    while (at.i < list.n && list.key[at.i] < key) at.i++;
+    return at.i < list.n && list.key[at.i] === key ? at.i : -1;
+  }
+
+  // Starts of the bigrams that cover n letters: 0, 2, 4, … and n-2. Bigrams
+  // at those places spell the whole run; the ones between add nothing.
+  function covering(n) {
+    var out = [];
+    for (var i = 0; i + 1 < n; i += 2) out.push(i);
+    if (n >= 3 && n % 2 === 1) out.push(n - 2);
+    return out;
+  }
+
 
   // ── the engine: query → ranked results (no DOM) ──
 
@@ -233,7 +274,7 @@
     function postings(data, token) {
       if (postingCache.has(token)) return postingCache.get(token);
       var s = data[shardOf(token)][token];
-      var p = s ? decodePostings(s) : new Map();
+      var p = s ? decodePostings(s) : NO_POSTINGS;
       postingCache.set(token, p);
       return p;
     }
@@ -273,12 +314,12 @@
       var segs = querySegments(text, meta.particles).map(function (s) {
         if (s.kind === "word") {
           var w = s.text.toLowerCase();
-          return { kind: "word", text: w, prefix: Array.from(w).length >= meta.prefix, tokens: [] };
+          return { kind: "word", text: w, prefix: Array.from(w).length >= meta.prefix };
         }
-        var chars = Array.from(s.text), grams = [], offs = [], off = 0;
-        chars.forEach(function (c) { offs.push(off); off += c.length; });
-        if (chars.length === 1) grams.push(chars[0]);
-        for (var i = 0; i + 1 < chars.length; i++) grams.push(chars[i] + chars[i + 1]);
+        var chars = Array.from(s.text), at = [], off = 0, grams = [], offs = [];
+        chars.forEach(function (c) { at.push(off); off += c.length; });
+        if (chars.length === 1) { grams.push(chars[0]); offs.push(0); }
+        covering(chars.length).forEach(function (i) { grams.push(chars[i] + chars[i + 1]); offs.push(at[i]); });
         return { kind: "cjk", text: s.text, grams: grams, offs: offs, len: s.text.length, unigram: chars.length === 1,
           whole: chars.length >= 3 && chars.length <= meta.maxWord ? s.text : null };
       });
@@ -288,14 +329,15 @@
 
     // query → { mode, concepts }
     function analyze(query) {
-      var q = query.normalize("NFC").trim();
+      // A pasted paragraph is not a query: its first words are enough.
+      var q = query.normalize("NFC").trim().split(/\s+/).slice(0, MAX_QUERY_WORDS).join(" ");
       if (!q) return { mode: "empty", concepts: [] };
       var letters = q.replace(/\s+/g, "");
       if (Array.from(letters).every(isCompatConsonant)) {
-        var cho = Array.from(letters), tokens = [];
-        if (cho.length === 1) tokens.push("#" + cho[0]);
-        for (var i = 0; i + 1 < cho.length; i++) tokens.push("#" + cho[i] + cho[i + 1]);
-        return { mode: "initial", concepts: [{ kind: "initial", letters: letters, tokens: tokens, needles: [] }] };
+        var cho = Array.from(letters), tokens = [], offs = [];
+        if (cho.length === 1) { tokens.push("#" + cho[0]); offs.push(0); }
+        covering(cho.length).forEach(function (i) { tokens.push("#" + cho[i] + cho[i + 1]); offs.push(i); });
+        return { mode: "initial", concepts: [{ kind: "initial", letters: letters, tokens: tokens, offs: offs, needles: [] }] };
       }
       var words = q.split(/\s+/), concepts = [];
       for (var at = 0; at < words.length;) {
@@ -327,94 +369,115 @@
       return out;
     }
 
-    // Map "doc:field" → { doc, field, spans: [[start, end]], exact }
-    function segmentMatches(data, seg) {
-      var out = new Map();
-      function add(doc, field, spans, exact) {
-        var k = doc * 8 + field, e = out.get(k);
-        if (!e) { e = { doc: doc, field: field, spans: [], exact: false }; out.set(k, e); }
-        e.spans = e.spans.concat(spans);
-        e.exact = e.exact || exact;
+    function fromPostings(list, len, exact) {
+      var m = new Matches();
+      for (var i = 0; i < list.n; i++) {
+        m.entry(list.key[i], exact);
+        for (var k = list.start[i]; k < list.start[i] + list.count[i]; k++) m.span(list.pos[k], list.pos[k] + len);
       }
+      return m;
+    }
+
+    function segmentMatches(data, seg) {
       if (seg.kind === "word") {
         var map = data[shardOf(seg.text)];
-        var keys = seg.prefix ? Object.keys(map).filter(function (t) { return t.lastIndexOf(seg.text, 0) === 0; })
+        var tokens = seg.prefix ? Object.keys(map).filter(function (t) { return t.lastIndexOf(seg.text, 0) === 0; })
           : (map[seg.text] ? [seg.text] : []);
-        keys.forEach(function (t) {
-          postings(data, t).forEach(function (fields, doc) {
-            fields.forEach(function (ps, field) {
-              add(doc, field, ps.map(function (p) { return [p, p + t.length]; }), t === seg.text);
-            });
-          });
+        if (tokens.length === 1) return fromPostings(postings(data, tokens[0]), tokens[0].length, tokens[0] === seg.text);
+        // Several completions: merge their entries by key.
+        var all = [];
+        tokens.forEach(function (t) {
+          var list = postings(data, t);
+          for (var i = 0; i < list.n; i++) all.push({ key: list.key[i], list: list, i: i, len: t.length, exact: t === seg.text });
         });
-      } else {
-        var lists = seg.grams.map(function (g) { return postings(data, g); });
-        var whole = seg.whole ? postings(data, seg.whole) : null;
-        lists[0].forEach(function (fields, doc) {
-          fields.forEach(function (starts, field) {
-            // Unigrams and whole runs keep no positions (keeps_positions).
-            var wf = whole && whole.get(doc), exact = !!(wf && wf.has(field));
-            if (seg.unigram) { add(doc, field, [], exact); return; }
-            var spans = [];
-            starts.forEach(function (s) {
-              for (var k = 1; k < lists.length; k++) {
-                var f = lists[k].get(doc), ps = f && f.get(field);
-                if (!ps || !hasPos(ps, s + seg.offs[k])) return;
-              }
-              spans.push([s, s + seg.len]);
-            });
-            if (spans.length) add(doc, field, spans, exact);
-          });
-        });
+        all.sort(function (a, b) { return a.key - b.key; });
+        var m = new Matches();
+        for (var a = 0; a < all.length;) {
+          var b = a, exact = false, spans = [];
+          for (; b < all.length && all[b].key === all[a].key; b++) {
+            var x = all[b];
+            exact = exact || x.exact;
+            for (var k = x.list.start[x.i]; k < x.list.start[x.i] + x.list.count[x.i]; k++) {
+              spans.push([x.list.pos[k], x.list.pos[k] + x.len]);
+            }
+          }
+          spans.sort(function (p, q) { return p[0] - q[0]; });
+          m.entry(all[a].key, exact);
+          spans.forEach(function (sp) { m.span(sp[0], sp[1]); });
+          a = b;
+        }
+        return m;
+      }
+      var lists = seg.grams.map(function (g) { return postings(data, g); });
+      var whole = seg.whole ? postings(data, seg.whole) : null;
+      var first = lists[0], cursors = lists.map(function () { return { i: 0 }; }), wc = { i: 0 };
+      var out = new Matches();
+      entries: for (var i = 0; i < first.n; i++) {
+        var key = first.key[i], found = [];
+        for (var l = 1; l < lists.length; l++) {
+          var j = seek(lists[l], cursors[l], key);
+          if (j < 0) continue entries;
+          found.push(j);
+        }
+        // Unigrams and whole runs keep no positions (keeps_positions).
+        var exact = whole ? seek(whole, wc, key) >= 0 : false;
+        if (seg.unigram) { out.entry(key, exact); continue; }
+        var opened = false;
+        for (var k = first.start[i]; k < first.start[i] + first.count[i]; k++) {
+          var s = first.pos[k], ok = true;
+          for (var q = 1; q < lists.length && ok; q++) {
+            var L = lists[q], e = found[q - 1];
+            ok = hasPosIn(L.pos, L.start[e], L.start[e] + L.count[e], s + seg.offs[q]);
+          }
+          if (!ok) continue;
+          if (!opened) { out.entry(key, exact); opened = true; }
+          out.span(s, s + seg.len);
+        }
       }
       return out;
     }
 
     function conceptMatches(data, concept) {
-      if (concept.kind === "term" || concept.kind === "initial") {
-        var out = new Map(), tokens = concept.kind === "term" ? [concept.token] : concept.tokens;
-        if (concept.kind === "initial" && tokens.length > 1) {
-          var seg = { kind: "cjk", grams: tokens, offs: tokens.map(function (_, i) { return i; }), len: tokens.length + 1, whole: null };
-          return segmentMatches(data, seg);
-        }
-        postings(data, tokens[0]).forEach(function (fields, doc) {
-          fields.forEach(function (ps, field) {
-            out.set(doc * 8 + field, { doc: doc, field: field, spans: ps.map(function (p) { return [p, p]; }), exact: true });
-          });
-        });
-        return out;
+      if (concept.kind === "term") return fromPostings(postings(data, concept.token), 0, true);
+      if (concept.kind === "initial") {
+        if (concept.tokens.length === 1) return fromPostings(postings(data, concept.tokens[0]), 0, true);
+        return segmentMatches(data, { kind: "cjk", grams: concept.tokens, offs: concept.offs, len: concept.letters.length, whole: null, unigram: false });
       }
       var current = null;
       concept.segs.forEach(function (seg) {
         var next = segmentMatches(data, seg);
         if (!current) { current = next; return; }
-        var joined = new Map();
-        current.forEach(function (e, k) {
-          var f = next.get(k);
-          if (!f) return;
-          if (!e.spans.length || !f.spans.length) {
+        var joined = new Matches(), at = 0;
+        for (var i = 0; i < current.key.length; i++) {
+          while (at < next.key.length && next.key[at] < current.key[i]) at++;
+          if (at >= next.key.length || next.key[at] !== current.key[i]) continue;
+          var exact = current.exact[i] && next.exact[at];
+          if (!current.count[i] || !next.count[at]) {
             // Without positions on one side, being in the same field has to do.
-            joined.set(k, { doc: e.doc, field: e.field, spans: [], exact: e.exact && f.exact });
-            return;
+            joined.entry(current.key[i], exact);
+            continue;
           }
-          var spans = [];
-          e.spans.forEach(function (sp) {
-            for (var j = 0; j < f.spans.length; j++) {
-              var g = f.spans[j][0] - sp[1];
-              if (g >= 0 && g <= NAME_WORD_GAP) { spans.push([sp[0], f.spans[j][1]]); return; }
+          var opened = false;
+          for (var a = current.first[i]; a < current.first[i] + current.count[i]; a++) {
+            for (var b = next.first[at]; b < next.first[at] + next.count[at]; b++) {
+              var g = next.s[b] - current.e[a];
+              if (g >= 0 && g <= NAME_WORD_GAP) {
+                if (!opened) { joined.entry(current.key[i], exact); opened = true; }
+                joined.span(current.s[a], next.e[b]);
+                break;
+              }
             }
-          });
-          if (spans.length) joined.set(k, { doc: e.doc, field: e.field, spans: spans, exact: e.exact && f.exact });
-        });
+          }
+        }
         current = joined;
       });
-      return current || new Map();
+      return current || new Matches();
     }
 
-    function fieldScore(e) {
-      var w = FIELD_WEIGHT[e.field];
-      if (e.field === FIELD_BODY) w *= Math.min(1 + Math.log(Math.max(1, e.spans.length)), BODY_TF_CAP);
-      return e.exact ? w * 1.2 : w;
+    function fieldScore(field, count, exact) {
+      var w = FIELD_WEIGHT[field];
+      if (field === FIELD_BODY) w *= Math.min(1 + Math.log(Math.max(1, count)), BODY_TF_CAP);
+      return exact ? w * 1.2 : w;
     }
 
     function noteOf(doc) {
@@ -443,67 +506,101 @@
       }
     }
 
+    // Ranked documents, one per note (its best document) and one per term.
+    // The matches of every concept are sorted by document, so one merging
+    // pass sees each document once, in order, with all its entries.
     function rank(concepts, matches, partial) {
-      // doc → per-concept entries
-      var byDoc = new Map();
-      matches.forEach(function (m, c) {
-        m.forEach(function (e) {
-          var d = byDoc.get(e.doc);
-          if (!d) { d = concepts.map(function () { return []; }); byDoc.set(e.doc, d); }
-          d[c].push(e);
-        });
-      });
+      var C = concepts.length, m, c, i;
       // Title and tag matches count for every part of the note.
       var noteLevel = new Map();
-      byDoc.forEach(function (per, doc) {
-        var n = noteOf(doc);
-        if (n < 0 || noteStarts[n] !== doc) return;
-        per.forEach(function (list, c) {
-          list.forEach(function (e) {
-            if (e.field !== FIELD_TITLE && e.field !== FIELD_TAGS) return;
-            var l = noteLevel.get(n);
-            if (!l) { l = concepts.map(function () { return 0; }); noteLevel.set(n, l); }
-            l[c] = Math.max(l[c], fieldScore(e));
-          });
-        });
-      });
-      noteLevel.forEach(function (_, n) {
-        if (!byDoc.has(noteStarts[n])) byDoc.set(noteStarts[n], concepts.map(function () { return []; }));
-      });
-      var best = new Map();
-      byDoc.forEach(function (per, doc) {
-        var n = noteOf(doc), level = n >= 0 ? noteLevel.get(n) : null;
-        var score = 0, matched = 0, bodyHits = [];
-        per.forEach(function (list, c) {
-          var s = level ? level[c] : 0;
-          list.forEach(function (e) { s = Math.max(s, fieldScore(e)); });
-          if (s > 0) matched++;
-          score += s;
-        });
-        if (matched === 0 || (!partial && matched < concepts.length)) return;
-        if (concepts.length > 1) {
-          [FIELD_TITLE, FIELD_HEADING, FIELD_BODY, FIELD_TERM].forEach(function (f) {
-            var lists = per.map(function (list) {
-              var e = list.filter(function (x) { return x.field === f; })[0];
-              return e ? e.spans : null;
-            });
-            if (lists.every(function (l) { return l && l.length; })) score += 50 * concepts.length / (1 + proximityWindow(lists) / 10);
-          });
+      for (c = 0; c < C; c++) {
+        m = matches[c];
+        for (i = 0; i < m.key.length; i++) {
+          var f = m.key[i] & 7;
+          if (f !== FIELD_TITLE && f !== FIELD_TAGS) continue;
+          var n0 = noteOf(Math.floor(m.key[i] / 8)), l = noteLevel.get(n0);
+          if (!l) { l = []; for (var z = 0; z < C; z++) l.push(0); noteLevel.set(n0, l); }
+          l[c] = Math.max(l[c], fieldScore(f, m.count[i], m.exact[i]));
         }
-        per.forEach(function (list) {
-          list.forEach(function (e) { if (e.field === FIELD_BODY) bodyHits = bodyHits.concat(e.spans); });
-        });
-        var key = n >= 0 ? "n" + n : "d" + doc;
-        var cur = best.get(key);
-        if (!cur || score > cur.score || (score === cur.score && doc < cur.doc)) {
-          best.set(key, { doc: doc, note: n, score: score, matched: matched, body: bodyHits });
+      }
+      // Per concept: document and score of each entry, as typed arrays.
+      var docOf = [], scoreOf = [], lens = [];
+      for (c = 0; c < C; c++) {
+        m = matches[c];
+        var len = m.key.length, d = new Int32Array(len), sc = new Float64Array(len);
+        for (i = 0; i < len; i++) {
+          d[i] = m.key[i] >> 3;
+          sc[i] = fieldScore(m.key[i] & 7, m.count[i], m.exact[i]);
         }
-      });
-      var list = Array.from(best.values());
-      list.sort(function (a, b) {
+        docOf.push(d); scoreOf.push(sc); lens.push(len);
+      }
+      var cursor = new Int32Array(C), scores = new Float64Array(C), out = [];
+      var note = -1, noteBest = null, lastNote = noteStarts.length - 2;
+      var termStart = noteStarts[noteStarts.length - 1];
+      for (;;) {
+        var doc = 2147483647;
+        for (c = 0; c < C; c++) {
+          if (cursor[c] < lens[c] && docOf[c][cursor[c]] < doc) doc = docOf[c][cursor[c]];
+        }
+        if (doc === 2147483647) break;
+        var ents = [];
+        for (c = 0; c < C; c++) {
+          scores[c] = 0;
+          var dc = docOf[c], sc2 = scoreOf[c];
+          while (cursor[c] < lens[c] && dc[cursor[c]] === doc) {
+            i = cursor[c]++;
+            if (sc2[i] > scores[c]) scores[c] = sc2[i];
+            ents.push(c, i);
+          }
+        }
+        while (note < lastNote && noteStarts[note + 1] <= doc) {
+          note++;
+          if (noteBest) { out.push(noteBest); noteBest = null; }
+        }
+        var isTerm = doc >= termStart;
+        var level = isTerm ? null : noteLevel.get(note);
+        var score = 0, matched = 0;
+        for (c = 0; c < C; c++) {
+          var v = level && level[c] > scores[c] ? level[c] : scores[c];
+          if (v > 0) matched++;
+          score += v;
+        }
+        if (matched === 0 || (!partial && matched < C)) continue;
+        if (C > 1) score += proximity(matches, ents, C);
+        var hit = { doc: doc, note: isTerm ? -1 : note, score: score, matched: matched, ents: ents };
+        if (isTerm) out.push(hit);
+        else if (!noteBest || score > noteBest.score) noteBest = hit;
+      }
+      if (noteBest) out.push(noteBest);
+      out.sort(function (a, b) {
         return (b.score - a.score) || ((a.note < 0 ? 0 : 1) - (b.note < 0 ? 0 : 1)) || (a.doc - b.doc);
       });
-      return list;
+      return out;
+    }
+
+    // Bonus for concepts standing close together in one field.
+    function proximity(matches, ents, C) {
+      var bonus = 0;
+      [FIELD_TITLE, FIELD_HEADING, FIELD_BODY, FIELD_TERM].forEach(function (f) {
+        var lists = [];
+        for (var c = 0; c < C; c++) lists.push(null);
+        for (var k = 0; k < ents.length; k += 2) {
+          var m = matches[ents[k]], i = ents[k + 1];
+          if ((m.key[i] & 7) === f && m.count[i]) lists[ents[k]] = m.spans(i);
+        }
+        if (lists.every(Boolean)) bonus += 50 * C / (1 + proximityWindow(lists) / 10);
+      });
+      return bonus;
+    }
+
+    // Spans in the body of a ranked document, for its snippet.
+    function bodySpans(hit, matches) {
+      var out = [];
+      for (var k = 0; k < hit.ents.length; k += 2) {
+        var m = matches[hit.ents[k]], i = hit.ents[k + 1];
+        if ((m.key[i] & 7) === FIELD_BODY) out = out.concat(m.spans(i));
+      }
+      return out;
     }
 
     function fragmentOf(doc) {
@@ -560,6 +657,7 @@
           var ranked = rank(plan.concepts, matches, false);
           if (!ranked.length && plan.concepts.length > 1) { ranked = rank(plan.concepts, matches, true); partial = ranked.length > 0; }
           var page = ranked.slice(offset, offset + limit);
+          page.forEach(function (h) { h.body = bodySpans(h, matches); });
           var needles = [];
           plan.concepts.forEach(function (c) { needles = needles.concat(c.needles); });
           var fis = Array.from(new Set(page.map(function (h) { return fragmentOf(h.doc); })));

@@ -5,7 +5,8 @@
 // 토큰 규칙은 src/index/search.rs 와 같습니다 (함수 이름을 나란히 적었습니다):
 //   segments        한글·한자 묶음(CJK)과 그 밖의 글자·숫자 낱말로 나눔, 위치는 UTF-16
 //   낱말            소문자 한 토큰; 검색어는 앞부분 일치 (3글자 이상일 때)
-//   CJK 묶음        글자 두 개씩(바이그램) + 첫 글자 + (3글자 이상이면) 묶음 전체
+//   CJK 묶음        글자 두 개씩(바이그램) + 첫 글자 + (3글자 이상이면) 묶음 전체;
+//                   검색어는 묶음을 덮는 바이그램만 찾음 (covering_bigrams)
 //   낱말 뒤 조사     CPU가, IPC를 의 조사는 토큰이 아님 (is_particles)
 //   초성            '#' + 초성 두 개씩, '#' + 첫 초성 (제목·태그·제목줄·용어만)
 //   용어            용어집 이름(용어·별칭·영어)이 나오는 곳마다 '@번호'
@@ -313,7 +314,7 @@
       var segs = querySegments(text, meta.particles).map(function (s) {
         if (s.kind === "word") {
           var w = s.text.toLowerCase();
-          return { kind: "word", text: w, prefix: Array.from(w).length >= meta.prefix, tokens: [] };
+          return { kind: "word", text: w, prefix: Array.from(w).length >= meta.prefix };
         }
         var chars = Array.from(s.text), at = [], off = 0, grams = [], offs = [];
         chars.forEach(function (c) { at.push(off); off += c.length; });
