@@ -11,6 +11,7 @@ pub mod images;
 pub mod links;
 pub mod markdown;
 pub mod pages;
+pub mod search_pages;
 pub mod tables;
 pub mod templates;
 
@@ -119,6 +120,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
 
     let glossary_urls = glossary_pages::render(env, sink, diags);
     pages_written += glossary_urls.len();
+    pages_written += search_pages::write_search(env, sink, diags);
 
     // Feeds and files for hosts.
     put_page(sink, diags, "atom.xml", pages::feed(env));
