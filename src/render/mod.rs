@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index::taxonomy::{ARCHIVE_URL, TAG_INDEX_URL};
 use crate::index::SiteIndex;
+use crate::note::NoteId;
 use crate::output::Sink;
 use templates::Theme;
 
@@ -52,8 +53,14 @@ fn put_page(sink: &dyn Sink, diags: &Diagnostics, rel: &str, page: Result<String
     }
 }
 
-/// Renders and writes every page, asset and static file. Returns the
-/// number of HTML pages.
+/// The page of note `id` alone, exactly as [`render_site`] writes it
+/// (`gongbu serve` shows an edited note before the rest is rebuilt).
+pub fn note_page_html(env: &RenderEnv<'_>, id: NoteId) -> Result<String, Diagnostic> {
+    pages::note_page(env, id, &markdown::note_body_html(env.index, id))
+}
+
+/// Renders and writes every page, asset and static file (note pages only
+/// where [`Sink::wants`] them). Returns the number of HTML pages.
 pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
     highlight::warm_up();
@@ -63,19 +70,17 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     let home_note = index.note_by_url("index.html");
     let intro: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
     (0..index.notes.len()).into_par_iter().for_each(|id| {
-        let body = markdown::note_body_html(index, id);
         if Some(id) == home_note {
+            let body = markdown::note_body_html(index, id);
             if let Ok(mut slot) = intro.lock() {
                 *slot = Some(body);
             }
             return;
         }
-        put_page(
-            sink,
-            diags,
-            &index.notes[id].url,
-            pages::note_page(env, id, &body),
-        );
+        let url = &index.notes[id].url;
+        if sink.wants(url) {
+            put_page(sink, diags, url, note_page_html(env, id));
+        }
     });
     let intro = intro.into_inner().ok().flatten();
     put_page(

@@ -1,0 +1,704 @@
+//! The site kept in memory between edits, and what an edit re-renders.
+//!
+//! A changed note is read again on its own; the site index is rebuilt from
+//! the notes in memory (linear and parallel); then the edited page is
+//! rendered and written first, and the rest of the site is rendered with
+//! every note page left out whose [`page_signature`] did not change. Every
+//! other page (home, categories, tags, archive, feeds, glossary, comparisons,
+//! search …) is rendered again, and [`Pass`](super::served::Pass) writes only
+//! the files whose bytes changed.
+//!
+//! A note page is rendered again when
+//! - its own file changed;
+//! - what it shows of other notes changed: the notes it links to, the notes
+//!   linking to it (with the sentence that links), related notes, previous
+//!   and next, a folder page's list, its tags (with their counts) and its
+//!   category path ([`page_signature`]);
+//! - what every page shows changed: the site settings and navigation, the
+//!   glossary terms, the configuration or the templates (then all are);
+//! - an image or file it refers to changed.
+//!
+//! A note whose new text cannot be read (broken front matter) keeps its last
+//! good version in the site, and its error stays in the overlay until fixed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::diagnostic::{self, Diagnostic, Diagnostics};
+use crate::index::links::Target;
+use crate::index::SiteIndex;
+use crate::note::load::{discover, is_skipped, SourceFile};
+use crate::note::{self, Note, NoteId};
+use crate::render::pages::global_context;
+use crate::render::templates::Theme;
+use crate::{load_config, render_into, BuildOptions, Site};
+
+use super::served::{NoteFilter, ServedDir};
+
+/// What one build or rebuild did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The sources that changed, as shown to the user (`notes/os/a.md`).
+    pub sources: Vec<String>,
+    /// Pages written ahead of the rest (the edited notes), and when.
+    pub first: Vec<String>,
+    pub first_after: Option<Duration>,
+    /// Every file that changed (written or removed), site-relative.
+    pub changed: Vec<String>,
+    /// Note pages rendered, out of `notes`.
+    pub rendered_notes: usize,
+    pub notes: usize,
+    /// HTML pages of the site.
+    pub pages: usize,
+    /// Whether every page was rendered.
+    pub full: bool,
+    /// Every current diagnostic.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Those the previous build did not have.
+    pub new_diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    /// The errors the overlay shows.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect()
+    }
+}
+
+/// What the last render was made from, to tell what the next one must redo.
+#[derive(Debug, Default)]
+struct Rendered {
+    global: tera::Context,
+    terms: u64,
+    /// Note rel path → signature of its page.
+    pages: HashMap<String, u64>,
+}
+
+/// The loaded site and everything needed to update it.
+pub struct Workspace {
+    opts: BuildOptions,
+    site: Option<Site>,
+    /// Every markdown file under notes/, loaded or not.
+    note_files: BTreeMap<PathBuf, SourceFile>,
+    /// Every other file under notes/ (path → notes-relative path).
+    asset_files: HashMap<PathBuf, String>,
+    /// Notes whose current text does not load (rel → error).
+    broken: BTreeMap<String, Diagnostic>,
+    /// Warnings from reading each note (rel → warnings).
+    note_warnings: HashMap<String, Vec<Diagnostic>>,
+    walk_warnings: Vec<Diagnostic>,
+    config_error: Option<Diagnostic>,
+    theme_error: Option<Diagnostic>,
+    index_diagnostics: Vec<Diagnostic>,
+    render_diagnostics: Vec<Diagnostic>,
+    rendered: Rendered,
+    /// The last render failed somewhere: render everything next time.
+    render_all_next: bool,
+    /// Diagnostics already shown, as text.
+    shown: HashSet<String>,
+}
+
+/// How the paths of one batch of file events concern the site.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Classified {
+    pub config: bool,
+    pub templates: bool,
+    pub statics: bool,
+    pub notes: Vec<PathBuf>,
+}
+
+impl Classified {
+    pub fn is_empty(&self) -> bool {
+        !self.config && !self.templates && !self.statics && self.notes.is_empty()
+    }
+}
+
+/// Sorts changed paths into config, templates, static and notes; paths
+/// the site does not read (skipped `_`/`.` names, other folders) are dropped.
+pub fn classify(root: &Path, paths: &[PathBuf]) -> Classified {
+    let mut c = Classified::default();
+    let notes = root.join("notes");
+    for p in paths {
+        if p == &root.join(CONFIG_FILE) {
+            c.config = true;
+        } else if p.starts_with(root.join("templates")) {
+            c.templates = true;
+        } else if p.starts_with(root.join("static")) {
+            c.statics = true;
+        } else if let Ok(rel) = p.strip_prefix(&notes) {
+            let skipped = rel
+                .components()
+                .any(|part| is_skipped(&part.as_os_str().to_string_lossy()));
+            if !skipped && !c.notes.contains(p) {
+                c.notes.push(p.clone());
+            }
+        }
+    }
+    c
+}
+
+fn hash_note_face(h: &mut DefaultHasher, index: &SiteIndex, n: NoteId) {
+    let note = &index.notes[n];
+    note.rel_path.hash(h);
+    note.url.hash(h);
+    note.title.hash(h);
+    note.date.hash(h);
+    note.updated.hash(h);
+    note.description.hash(h);
+    match index.taxonomy.note_category[n] {
+        Some(c) => {
+            let cat = &index.taxonomy.categories[c];
+            (&cat.path, &cat.url, cat.total).hash(h);
+        }
+        None => 0u8.hash(h),
+    }
+}
+
+/// A fingerprint of everything the page of note `id` shows of the rest of
+/// the site: link targets, backlinks with their sentences, related notes,
+/// previous and next, a folder page's list, tags with their counts and the
+/// category path. Notes are identified by path, never by position, so notes
+/// added or removed elsewhere leave it unchanged.
+pub fn page_signature(index: &SiteIndex, id: NoteId) -> u64 {
+    let mut h = DefaultHasher::new();
+    let tax = &index.taxonomy;
+    for t in &index.links[id] {
+        match t {
+            Target::Page {
+                url,
+                fragment,
+                note,
+            } => {
+                (1u8, url, fragment).hash(&mut h);
+                if let Some(n) = note {
+                    hash_note_face(&mut h, index, *n);
+                }
+            }
+            other => format!("{other:?}").hash(&mut h),
+        }
+    }
+    2u8.hash(&mut h);
+    for b in &index.backlinks[id] {
+        hash_note_face(&mut h, index, b.from);
+        b.context.hash(&mut h);
+    }
+    3u8.hash(&mut h);
+    for &r in &index.related[id] {
+        hash_note_face(&mut h, index, r);
+    }
+    4u8.hash(&mut h);
+    let (prev, next) = tax.neighbors[id];
+    for n in [prev, next] {
+        match n {
+            Some(n) => hash_note_face(&mut h, index, n),
+            None => 0u8.hash(&mut h),
+        }
+    }
+    5u8.hash(&mut h);
+    let note = &index.notes[id];
+    if note.is_folder_index {
+        let prefix = if note.folder.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", note.folder)
+        };
+        for &n in &tax.listed {
+            if index.notes[n].rel_path.starts_with(&prefix) {
+                hash_note_face(&mut h, index, n);
+            }
+        }
+    }
+    6u8.hash(&mut h);
+    for &t in &tax.note_tags[id] {
+        let tag = &tax.tags[t];
+        (&tag.name, &tag.url, tag.notes.len()).hash(&mut h);
+    }
+    7u8.hash(&mut h);
+    if let Some(c) = tax.note_category[id] {
+        for a in tax.ancestry(c) {
+            let cat = &tax.categories[a];
+            (&cat.name, &cat.url, cat.total).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// A fingerprint of the glossary terms as note pages use them (names,
+/// definitions, pages, defining note).
+fn terms_fingerprint(index: &SiteIndex) -> u64 {
+    let mut h = DefaultHasher::new();
+    for t in &index.glossary.terms {
+        (&t.term, &t.aliases, &t.english, &t.definition, &t.url).hash(&mut h);
+        t.home
+            .and_then(|n| index.notes.get(n))
+            .map(|n| &n.rel_path)
+            .hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Notes whose text refers to a file named like the notes-relative `asset`
+/// (images and links; compared by file name, so every spelling counts).
+fn notes_referring_to(index: &SiteIndex, asset: &str) -> Vec<NoteId> {
+    let name = asset.rsplit('/').next().unwrap_or(asset);
+    let encoded = crate::urls::encode_path(name);
+    (0..index.notes.len())
+        .filter(|&id| {
+            let f = &index.notes[id].facts;
+            f.images
+                .iter()
+                .map(|i| &i.src)
+                .chain(f.links.iter().map(|l| &l.dest))
+                .any(|d| d.contains(name) || d.contains(&encoded))
+        })
+        .collect()
+}
+
+impl Workspace {
+    /// Loads the whole site and renders it into `served`. Fails (with the
+    /// diagnostics) only when nothing can be built: configuration, theme or
+    /// notes folder.
+    pub fn load(
+        opts: BuildOptions,
+        served: &ServedDir,
+    ) -> Result<(Workspace, Outcome), Vec<Diagnostic>> {
+        let started = Instant::now();
+        let config = load_config(&opts).map_err(|d| vec![d])?;
+        let theme = Theme::load(&opts.root).map_err(|d| vec![d])?;
+        let notes_dir = opts.notes_dir();
+        if !notes_dir.is_dir() {
+            return Err(vec![Diagnostic::error(
+                "notes-dir",
+                format!("노트 폴더 `{}`가 없습니다", notes_dir.display()),
+            )
+            .with_help("--root로 notes/ 폴더를 담은 폴더를 지정하세요")]);
+        }
+        let mut ws = Workspace {
+            opts,
+            site: None,
+            note_files: BTreeMap::new(),
+            asset_files: HashMap::new(),
+            broken: BTreeMap::new(),
+            note_warnings: HashMap::new(),
+            walk_warnings: Vec::new(),
+            config_error: None,
+            theme_error: None,
+            index_diagnostics: Vec::new(),
+            render_diagnostics: Vec::new(),
+            rendered: Rendered::default(),
+            render_all_next: true,
+            shown: HashSet::new(),
+        };
+        let (added, _, _) = ws.rescan();
+        let mut notes = Vec::new();
+        ws.load_files(&added, &mut notes);
+        let edit = Edit::default();
+        let outcome =
+            ws.reindex_and_render(notes, config, theme, &edit, served, started, &mut |_| {});
+        Ok((ws, outcome))
+    }
+
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
+    /// Walks notes/ again; returns the note files that appeared, those that
+    /// went away, and the other files that appeared or went away.
+    fn rescan(&mut self) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<String>) {
+        let found = discover(&self.opts.notes_dir(), &self.opts.root);
+        self.walk_warnings = found.diagnostics;
+        let files: BTreeMap<PathBuf, SourceFile> = found
+            .notes
+            .into_iter()
+            .map(|f| (f.path.clone(), f))
+            .collect();
+        let added = files
+            .keys()
+            .filter(|p| !self.note_files.contains_key(*p))
+            .cloned()
+            .collect();
+        let gone = self
+            .note_files
+            .keys()
+            .filter(|p| !files.contains_key(*p))
+            .cloned()
+            .collect();
+        self.note_files = files;
+        let assets: HashMap<PathBuf, String> =
+            found.assets.into_iter().map(|f| (f.path, f.rel)).collect();
+        let mut assets_changed: Vec<String> = assets
+            .iter()
+            .filter(|(p, _)| !self.asset_files.contains_key(*p))
+            .chain(
+                self.asset_files
+                    .iter()
+                    .filter(|(p, _)| !assets.contains_key(*p)),
+            )
+            .map(|(_, rel)| rel.clone())
+            .collect();
+        assets_changed.sort();
+        self.asset_files = assets;
+        (added, gone, assets_changed)
+    }
+
+    /// Reads the note files at `paths` into `notes` (sorted by path,
+    /// replacing earlier versions), keeping the last good version of a note
+    /// that no longer loads. Returns the rel paths concerned.
+    fn load_files(&mut self, paths: &[PathBuf], notes: &mut Vec<Note>) -> BTreeSet<String> {
+        let files: Vec<SourceFile> = paths
+            .iter()
+            .filter_map(|p| self.note_files.get(p).cloned())
+            .collect();
+        type Loaded = (
+            SourceFile,
+            Result<Option<Note>, Diagnostic>,
+            Vec<Diagnostic>,
+        );
+        let loaded: Vec<Loaded> = files
+            .into_par_iter()
+            .map(|file| {
+                let mut warnings = Vec::new();
+                let result = note::load_note(&file, "notes", &mut warnings);
+                (file, result, warnings)
+            })
+            .collect();
+        let mut rels = BTreeSet::new();
+        for (file, result, warnings) in loaded {
+            let rel = file.rel.clone();
+            let pos = notes.binary_search_by(|n| n.rel_path.as_str().cmp(&rel));
+            self.note_warnings.insert(rel.clone(), warnings);
+            let changed = match result {
+                Ok(Some(n)) if self.opts.publishes(&n) => {
+                    let was_broken = self.broken.remove(&rel).is_some();
+                    match pos {
+                        // Touched, not changed (or put back as it was).
+                        Ok(i) if notes[i].source == n.source => was_broken,
+                        Ok(i) => {
+                            notes[i] = n;
+                            true
+                        }
+                        Err(i) => {
+                            notes.insert(i, n);
+                            true
+                        }
+                    }
+                }
+                Ok(_) => {
+                    let was_broken = self.broken.remove(&rel).is_some();
+                    match pos {
+                        Ok(i) => {
+                            notes.remove(i);
+                            true
+                        }
+                        Err(_) => was_broken,
+                    }
+                }
+                Err(d) => self.broken.insert(rel.clone(), d.clone()) != Some(d),
+            };
+            if changed {
+                rels.insert(rel);
+            }
+        }
+        rels
+    }
+
+    fn forget(&mut self, rel: &str, notes: &mut Vec<Note>) {
+        self.broken.remove(rel);
+        self.note_warnings.remove(rel);
+        if let Ok(i) = notes.binary_search_by(|n| n.rel_path.as_str().cmp(rel)) {
+            notes.remove(i);
+        }
+    }
+
+    /// Applies a batch of changed paths. `first_ready` is called with the
+    /// edited pages as soon as they are written, before the rest. None when
+    /// nothing the site reads changed.
+    pub fn rebuild(
+        &mut self,
+        paths: &[PathBuf],
+        served: &ServedDir,
+        first_ready: &mut dyn FnMut(&[String]),
+    ) -> Option<Outcome> {
+        let started = Instant::now();
+        let root = self.opts.root.clone();
+        let what = classify(&root, paths);
+        if what.is_empty() {
+            return None;
+        }
+        let mut site = self.site.take()?;
+        let mut notes = std::mem::take(&mut site.index.notes);
+        let mut sources: BTreeSet<String> = BTreeSet::new();
+
+        let mut new_config = None;
+        if what.config {
+            sources.insert(CONFIG_FILE.to_string());
+            match load_config(&self.opts) {
+                Ok(c) => {
+                    if c != site.index.config {
+                        self.render_all_next = true;
+                    }
+                    new_config = Some(c);
+                    self.config_error = None;
+                }
+                Err(d) => self.config_error = Some(d),
+            }
+        }
+        let mut new_theme = None;
+        if what.templates || what.statics {
+            if what.templates {
+                sources.insert("templates/".to_string());
+            }
+            if what.statics {
+                sources.insert("static/".to_string());
+            }
+            match Theme::load(&root) {
+                Ok(t) => {
+                    new_theme = Some(t);
+                    self.theme_error = None;
+                    if what.templates {
+                        self.render_all_next = true;
+                    }
+                }
+                Err(d) => self.theme_error = Some(d),
+            }
+        }
+
+        let mut edit = Edit::default();
+        if !what.notes.is_empty() {
+            let mut rescan = false;
+            let mut reload = Vec::new();
+            let mut gone = Vec::new();
+            let mut assets_touched = Vec::new();
+            for p in &what.notes {
+                if self.note_files.contains_key(p) {
+                    if p.is_file() {
+                        reload.push(p.clone());
+                    } else {
+                        gone.push(p.clone());
+                    }
+                } else if let Some(rel) = self.asset_files.get(p) {
+                    if p.is_file() {
+                        assets_touched.push(rel.clone());
+                    } else {
+                        rescan = true;
+                    }
+                } else if p.exists()
+                    || self.note_files.keys().any(|k| k.starts_with(p))
+                    || self.asset_files.keys().any(|k| k.starts_with(p))
+                {
+                    // A new file or folder, or a folder that went away.
+                    rescan = true;
+                }
+            }
+            if rescan {
+                let (added, went, assets) = self.rescan();
+                reload.extend(added);
+                gone = went;
+                assets_touched.extend(assets);
+                reload.retain(|p| self.note_files.contains_key(p));
+            } else {
+                for p in &gone {
+                    self.note_files.remove(p);
+                }
+            }
+            for p in &gone {
+                if let Ok(rel) = p.strip_prefix(self.opts.notes_dir()) {
+                    let rel = crate::korean::nfc(&rel.to_string_lossy().replace('\\', "/"));
+                    self.forget(&rel, &mut notes);
+                    sources.insert(format!("notes/{rel}"));
+                    edit.notes.insert(rel);
+                }
+            }
+            reload.sort();
+            reload.dedup();
+            for rel in self.load_files(&reload, &mut notes) {
+                sources.insert(format!("notes/{rel}"));
+                edit.notes.insert(rel);
+            }
+            for rel in &assets_touched {
+                sources.insert(format!("notes/{rel}"));
+            }
+            edit.assets = assets_touched;
+        }
+        if sources.is_empty() {
+            // Only touched or read: nothing to do.
+            site.index.notes = notes;
+            self.site = Some(site);
+            return None;
+        }
+        let Site { index, theme, .. } = site;
+        let config = new_config.unwrap_or(index.config);
+        let theme = new_theme.unwrap_or(theme);
+
+        let mut outcome =
+            self.reindex_and_render(notes, config, theme, &edit, served, started, first_ready);
+        outcome.sources = sources.into_iter().collect();
+        Some(outcome)
+    }
+
+    /// Indexes `notes` and renders what changed since the last render.
+    #[allow(clippy::too_many_arguments)]
+    fn reindex_and_render(
+        &mut self,
+        notes: Vec<Note>,
+        config: Config,
+        theme: Theme,
+        edit: &Edit,
+        served: &ServedDir,
+        started: Instant,
+        first_ready: &mut dyn FnMut(&[String]),
+    ) -> Outcome {
+        let assets: HashSet<String> = self.asset_files.values().cloned().collect();
+        let mut index_diags = Vec::new();
+        let site = Site::from_notes(
+            self.opts.clone(),
+            notes,
+            config,
+            theme,
+            assets,
+            &mut index_diags,
+        );
+        self.index_diagnostics = index_diags;
+        let index = &site.index;
+        let mut outcome = Outcome {
+            notes: index.notes.len(),
+            ..Default::default()
+        };
+        let mut render_diags = Vec::new();
+
+        // The edited pages first.
+        let home = index.note_by_url("index.html");
+        let first_ids: Vec<NoteId> = edit
+            .notes
+            .iter()
+            .filter_map(|rel| index.lookup.by_rel_path.get(rel).copied())
+            .filter(|&id| Some(id) != home)
+            .take(FIRST_PAGES)
+            .collect();
+        let mut first_urls = HashSet::new();
+        for id in first_ids {
+            let url = &index.notes[id].url;
+            match site.note_page(id) {
+                Ok(html) => match served.write(url, html.as_bytes()) {
+                    Ok(changed) => {
+                        first_urls.insert(url.clone());
+                        if changed {
+                            outcome.first.push(url.clone());
+                        }
+                    }
+                    Err(e) => render_diags.push(write_error(url, &e)),
+                },
+                Err(d) => render_diags.push(d),
+            }
+        }
+        if !outcome.first.is_empty() {
+            outcome.first_after = Some(started.elapsed());
+            first_ready(&outcome.first);
+        }
+
+        // Then every page whose content may have changed.
+        let global = global_context(index);
+        let terms = terms_fingerprint(index);
+        let all =
+            self.render_all_next || global != self.rendered.global || terms != self.rendered.terms;
+        let signatures: HashMap<String, u64> = (0..index.notes.len())
+            .into_par_iter()
+            .map(|id| (index.notes[id].rel_path.clone(), page_signature(index, id)))
+            .collect();
+        let touched: HashSet<NoteId> = edit
+            .assets
+            .iter()
+            .flat_map(|a| notes_referring_to(index, a))
+            .collect();
+        let all_urls: HashSet<String> = index.notes.iter().map(|n| n.url.clone()).collect();
+        let render: HashSet<String> = index
+            .notes
+            .iter()
+            .enumerate()
+            .filter(|(id, n)| {
+                !first_urls.contains(&n.url)
+                    && (all
+                        || edit.notes.contains(&n.rel_path)
+                        || touched.contains(id)
+                        || self.rendered.pages.get(&n.rel_path) != signatures.get(&n.rel_path))
+            })
+            .map(|(_, n)| n.url.clone())
+            .collect();
+        outcome.rendered_notes = render.len() + first_urls.len();
+        outcome.full = all;
+        let pass = served.pass(Some(NoteFilter {
+            all: &all_urls,
+            render: &render,
+        }));
+        let diags = Diagnostics::new();
+        outcome.pages = render_into(&site, &pass, &diags);
+        render_diags.extend(diags.into_sorted());
+        let failed = render_diags.iter().any(Diagnostic::is_error);
+        let mut changed = pass.finish(!failed);
+        changed.extend(outcome.first.iter().cloned());
+        changed.sort();
+        changed.dedup();
+        outcome.changed = changed;
+
+        self.render_diagnostics = render_diags;
+        self.render_all_next = failed;
+        self.rendered = Rendered {
+            global,
+            terms,
+            pages: signatures,
+        };
+        self.site = Some(site);
+        outcome.diagnostics = self.current_diagnostics();
+        let shown: HashSet<String> = outcome.diagnostics.iter().map(|d| d.to_string()).collect();
+        outcome.new_diagnostics = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| !self.shown.contains(&d.to_string()))
+            .cloned()
+            .collect();
+        self.shown = shown;
+        outcome.elapsed = started.elapsed();
+        outcome
+    }
+
+    /// Every diagnostic the site has now.
+    fn current_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = Vec::new();
+        all.extend(self.config_error.iter().cloned());
+        all.extend(self.theme_error.iter().cloned());
+        all.extend(self.walk_warnings.iter().cloned());
+        all.extend(self.note_warnings.values().flatten().cloned());
+        all.extend(self.broken.values().cloned());
+        all.extend(self.index_diagnostics.iter().cloned());
+        all.extend(self.render_diagnostics.iter().cloned());
+        diagnostic::sort_diagnostics(&mut all);
+        all.dedup();
+        all
+    }
+}
+
+/// How many edited pages are written ahead of the rest.
+const FIRST_PAGES: usize = 8;
+
+/// What changed under notes/.
+#[derive(Debug, Default)]
+struct Edit {
+    /// Notes read again, added or removed (rel paths).
+    notes: BTreeSet<String>,
+    /// Other files that changed in place (notes-relative).
+    assets: Vec<String>,
+}
+
+fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("write", format!("`{rel}`을 쓸 수 없습니다: {e}"))
+}
