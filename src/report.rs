@@ -176,7 +176,7 @@ pub fn serve_event(event: &gongbu::serve::ServeEvent, color: bool) {
             let mut line = format!(
                 "다시 빌드: {} — 노트 페이지 {}/{}개를 그렸고 파일 {}개가 바뀌었습니다",
                 o.sources.join(", "),
-                o.rendered_notes,
+                o.rendered.len(),
                 o.notes,
                 o.changed.len()
             );

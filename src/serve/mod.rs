@@ -34,6 +34,60 @@ use watch::{WatchMsg, Watcher};
 pub const DEFAULT_PORT: u16 = 1111;
 /// How many ports after the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 100;
+/// Serve's temporary folders: `gongbu-serve-XXXX/site` is served, and
+/// `gongbu-serve-XXXX/lock` is locked by the process that owns it.
+const TEMP_PREFIX: &str = "gongbu-serve-";
+const LOCK_FILE: &str = "lock";
+
+/// Marks a temporary folder as in use for as long as the value lives.
+struct Owner {
+    #[cfg(target_os = "linux")]
+    _lock: std::fs::File,
+}
+
+impl Owner {
+    fn claim(dir: &std::path::Path) -> std::io::Result<Owner> {
+        // Locked before it gets its name, so no one sees it unlocked.
+        let unnamed = dir.join(format!("{LOCK_FILE}.new"));
+        let file = std::fs::File::create(&unnamed)?;
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{flock, FlockOperation};
+            flock(&file, FlockOperation::NonBlockingLockExclusive)?;
+            std::fs::rename(&unnamed, dir.join(LOCK_FILE))?;
+            Ok(Owner { _lock: file })
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            drop(file);
+            std::fs::rename(&unnamed, dir.join(LOCK_FILE))?;
+            Ok(Owner {})
+        }
+    }
+}
+
+/// Removes the temporary folders of servers that were killed before they
+/// could: their lock is free (Linux; elsewhere they are left alone).
+fn clean_stale_outputs() {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{flock, FlockOperation};
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+                continue;
+            }
+            let Ok(file) = std::fs::File::open(entry.path().join(LOCK_FILE)) else {
+                continue;
+            };
+            if flock(&file, FlockOperation::NonBlockingLockExclusive).is_ok() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -168,19 +222,21 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
     let addr = listener
         .local_addr()
         .map_err(|e| vec![Diagnostic::error("serve", e.to_string())])?;
+    clean_stale_outputs();
+    let temp_error = |e: std::io::Error| {
+        vec![Diagnostic::error(
+            "output-dir",
+            format!("임시 출력 폴더를 만들 수 없습니다: {e}"),
+        )]
+    };
     let temp = tempfile::Builder::new()
-        .prefix("gongbu-serve-")
+        .prefix(TEMP_PREFIX)
         .tempdir()
-        .map_err(|e| {
-            vec![Diagnostic::error(
-                "output-dir",
-                format!("임시 출력 폴더를 만들 수 없습니다: {e}"),
-            )]
-        })?;
-    let out = temp
-        .path()
-        .canonicalize()
-        .unwrap_or_else(|_| temp.path().to_path_buf());
+        .map_err(temp_error)?;
+    let owner = Owner::claim(temp.path()).map_err(temp_error)?;
+    let out = temp.path().join("site");
+    std::fs::create_dir(&out).map_err(temp_error)?;
+    let out = out.canonicalize().unwrap_or(out);
     let served = Arc::new(ServedDir::new(out.clone()));
     let live = Arc::new(Live::new());
     let (stop_tx, stop_rx) = signal_watch::channel(false);
@@ -275,6 +331,7 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
     let _ = tx.send(WatchMsg::Stop);
     let _ = tokio::task::spawn_blocking(move || rebuilder.join()).await;
     drop(temp);
+    drop(owner);
     Ok(())
 }
 

@@ -50,8 +50,8 @@ pub struct Outcome {
     pub first_after: Option<Duration>,
     /// Every file that changed (written or removed), site-relative.
     pub changed: Vec<String>,
-    /// Note pages rendered, out of `notes`.
-    pub rendered_notes: usize,
+    /// Note pages rendered (their output paths, sorted), out of `notes`.
+    pub rendered: Vec<String>,
     pub notes: usize,
     /// HTML pages of the site.
     pub pages: usize,
@@ -634,7 +634,9 @@ impl Workspace {
             })
             .map(|(_, n)| n.url.clone())
             .collect();
-        outcome.rendered_notes = render.len() + first_urls.len();
+        let mut rendered: Vec<String> = render.iter().chain(&first_urls).cloned().collect();
+        rendered.sort();
+        outcome.rendered = rendered;
         outcome.full = all;
         let pass = served.pass(Some(NoteFilter {
             all: &all_urls,
@@ -701,4 +703,378 @@ struct Edit {
 
 fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error("write", format!("`{rel}`을 쓸 수 없습니다: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    struct Site {
+        _dir: tempfile::TempDir,
+        root: PathBuf,
+        served: ServedDir,
+        _out: tempfile::TempDir,
+    }
+
+    impl Site {
+        fn new(notes: &[(&str, &str)]) -> (Site, Workspace, Outcome) {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path().canonicalize().unwrap();
+            for (rel, text) in notes {
+                let path = root.join("notes").join(rel);
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                fs::write(path, text).unwrap();
+            }
+            let out = tempfile::tempdir().unwrap();
+            let served = ServedDir::new(out.path().to_path_buf());
+            let mut opts = BuildOptions::new(&root);
+            opts.live_reload = true;
+            opts.base_url = Some("/".into());
+            let (ws, outcome) = Workspace::load(opts, &served).unwrap();
+            let site = Site {
+                _dir: dir,
+                root,
+                served,
+                _out: out,
+            };
+            (site, ws, outcome)
+        }
+
+        fn path(&self, rel: &str) -> PathBuf {
+            self.root.join(rel)
+        }
+
+        fn write(&self, ws: &mut Workspace, rel: &str, text: &str) -> Outcome {
+            let path = self.path(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, text).unwrap();
+            ws.rebuild(&[path], &self.served, &mut |_| {}).unwrap()
+        }
+
+        fn page(&self, url: &str) -> String {
+            fs::read_to_string(self.served.dir().join(url)).unwrap_or_default()
+        }
+    }
+
+    fn note(title: &str, date: &str, category: &str, tags: &str, body: &str) -> String {
+        format!("---\ntitle: {title}\ndate: {date}\ncategory: {category}\ntags: [{tags}]\n---\n{body}\n")
+    }
+
+    /// a → b by link; a, b share category x and tag t1; c, d category y,
+    /// tag t2; e alone.
+    fn sample() -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "a.md",
+                note("A", "2026-01-01", "x", "t1", "[B로](b.md) 가는 문장."),
+            ),
+            ("b.md", note("B", "2026-01-02", "x", "t1", "B 본문.")),
+            ("c.md", note("C", "2026-01-03", "y", "t2", "C 본문.")),
+            ("d.md", note("D", "2026-01-04", "y", "t2", "D 본문.")),
+            ("e.md", note("E", "2026-01-05", "z", "t3", "E 본문.")),
+        ]
+    }
+
+    fn load_sample() -> (Site, Workspace) {
+        let notes = sample();
+        let refs: Vec<(&str, &str)> = notes.iter().map(|(r, t)| (*r, t.as_str())).collect();
+        let (site, ws, first) = Site::new(&refs);
+        assert!(first.full);
+        assert_eq!(first.rendered.len(), 5);
+        assert!(first.errors().is_empty(), "{:?}", first.diagnostics);
+        (site, ws)
+    }
+
+    #[test]
+    fn a_body_edit_renders_only_its_page() {
+        let (site, mut ws) = load_sample();
+        let before_home = site.page("index.html");
+        // The first paragraph is the description other pages show: edit
+        // the second.
+        let o = site.write(
+            &mut ws,
+            "notes/c.md",
+            &note("C", "2026-01-03", "y", "t2", "C 본문.\n\nC 본문, 고쳤다."),
+        );
+        assert_eq!(o.rendered, vec!["c.html"]);
+        assert_eq!(o.first, vec!["c.html"]);
+        assert!(!o.full);
+        assert!(site.page("c.html").contains("C 본문, 고쳤다."));
+        // Listing pages were rendered again but did not change.
+        assert_eq!(site.page("index.html"), before_home);
+        assert_eq!(o.changed, vec!["c.html"]);
+    }
+
+    #[test]
+    fn a_new_title_renders_the_pages_that_show_it() {
+        let (site, mut ws) = load_sample();
+        let o = site.write(
+            &mut ws,
+            "notes/b.md",
+            &note("새 B", "2026-01-02", "x", "t1", "B 본문."),
+        );
+        // a links to b, is its neighbour in x and shares t1.
+        assert_eq!(o.rendered, vec!["a.html", "b.html"]);
+        assert!(site.page("a.html").contains("새 B"));
+        assert!(o.changed.contains(&"index.html".to_string()));
+        assert!(o.changed.contains(&"tags/t1.html".to_string()));
+    }
+
+    #[test]
+    fn a_changed_link_sentence_renders_the_linked_page() {
+        let (site, mut ws) = load_sample();
+        let o = site.write(
+            &mut ws,
+            "notes/a.md",
+            &note(
+                "A",
+                "2026-01-01",
+                "x",
+                "t1",
+                "고친 문장에서 [B로](b.md) 간다.",
+            ),
+        );
+        // b's backlinks quote the sentence.
+        assert_eq!(o.rendered, vec!["a.html", "b.html"]);
+        assert!(site.page("b.html").contains("고친 문장에서"));
+    }
+
+    #[test]
+    fn new_tags_render_the_pages_of_both_tags() {
+        let (site, mut ws) = load_sample();
+        let o = site.write(
+            &mut ws,
+            "notes/c.md",
+            &note("C", "2026-01-03", "y", "t1", "C 본문."),
+        );
+        // t1 and t2 counts change; related lists change; e is untouched.
+        assert_eq!(o.rendered, vec!["a.html", "b.html", "c.html", "d.html"]);
+        assert!(!o.rendered.contains(&"e.html".to_string()));
+    }
+
+    #[test]
+    fn a_broken_note_keeps_its_last_good_page_until_fixed() {
+        let (site, mut ws) = load_sample();
+        let good = site.page("c.html");
+        let o = site.write(&mut ws, "notes/c.md", "---\ntitle: [깨진\n---\n본문\n");
+        let errors = o.errors();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].path.as_deref(), Some("notes/c.md"));
+        assert!(errors[0].line > 0);
+        assert_eq!(site.page("c.html"), good);
+        // Another edit meanwhile: applied, and the error stays.
+        let o = site.write(
+            &mut ws,
+            "notes/e.md",
+            &note("E", "2026-01-05", "z", "t3", "E 고침."),
+        );
+        assert_eq!(o.rendered, vec!["e.html"]);
+        assert_eq!(o.errors().len(), 1);
+        let o = site.write(
+            &mut ws,
+            "notes/c.md",
+            &note("C", "2026-01-03", "y", "t2", "C 고침."),
+        );
+        assert!(o.errors().is_empty());
+        assert!(site.page("c.html").contains("C 고침."));
+        assert!(o.new_diagnostics.is_empty());
+    }
+
+    #[test]
+    fn added_and_removed_notes() {
+        let (site, mut ws) = load_sample();
+        let o = site.write(
+            &mut ws,
+            "notes/sub/f.md",
+            &note("F", "2026-01-06", "z", "t3", "[[A]]로 간다."),
+        );
+        assert!(site.page("sub/f.html").contains("F"));
+        assert!(
+            site.page("a.html").contains("F"),
+            "backlink from the new note"
+        );
+        assert_eq!(o.notes, 6);
+        let path = site.path("notes/sub/f.md");
+        fs::remove_file(&path).unwrap();
+        let o = ws.rebuild(&[path], &site.served, &mut |_| {}).unwrap();
+        assert_eq!(o.notes, 5);
+        assert!(o.changed.contains(&"sub/f.html".to_string()));
+        assert!(!site.served.dir().join("sub/f.html").exists());
+        assert!(!site.page("a.html").contains("F로"));
+    }
+
+    #[test]
+    fn a_template_edit_renders_everything_and_a_bad_one_keeps_the_site() {
+        let (site, mut ws) = load_sample();
+        let o = site.write(
+            &mut ws,
+            "templates/404.html",
+            "{% extends \"base.html\" %}{% block content %}없음{% endblock content %}",
+        );
+        assert!(o.full);
+        assert_eq!(o.rendered.len(), 5);
+        assert!(site.page("404.html").contains("없음"));
+        let before = site.page("a.html");
+        let o = site.write(&mut ws, "templates/note.html", "{% if %}");
+        let errors = o.errors();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, "template");
+        assert_eq!(site.page("a.html"), before);
+        fs::remove_file(site.path("templates/note.html")).unwrap();
+        let o = ws
+            .rebuild(
+                &[site.path("templates/note.html")],
+                &site.served,
+                &mut |_| {},
+            )
+            .unwrap();
+        assert!(o.errors().is_empty());
+    }
+
+    #[test]
+    fn reading_or_touching_is_not_a_change() {
+        let (site, mut ws) = load_sample();
+        let path = site.path("notes/a.md");
+        assert!(ws.rebuild(&[path], &site.served, &mut |_| {}).is_none());
+        let skipped = site.path("notes/.a.md.swp");
+        fs::write(&skipped, "x").unwrap();
+        assert!(ws.rebuild(&[skipped], &site.served, &mut |_| {}).is_none());
+        assert!(ws
+            .rebuild(&[site.path("site/index.html")], &site.served, &mut |_| {})
+            .is_none());
+    }
+
+    #[test]
+    fn signatures_follow_paths_not_positions() {
+        let build = |extra: bool| {
+            let mut notes = Vec::new();
+            let mut files: Vec<(String, String)> = sample()
+                .into_iter()
+                .map(|(r, t)| (r.to_string(), t))
+                .collect();
+            if extra {
+                files.push(("0.md".into(), note("0", "2020-01-01", "w", "t9", "")));
+            }
+            files.sort();
+            for (rel, text) in files {
+                let file = SourceFile {
+                    rel: rel.clone(),
+                    path: PathBuf::from(&rel),
+                };
+                notes.push(note::from_source(&file, rel, text, &mut Vec::new()).unwrap());
+            }
+            SiteIndex::build(
+                notes,
+                Config::default(),
+                HashSet::new(),
+                Path::new("notes"),
+                "notes",
+                &mut Vec::new(),
+            )
+        };
+        let (without, with) = (build(false), build(true));
+        for rel in ["a.md", "b.md", "c.md", "e.md"] {
+            let a = without.lookup.by_rel_path[rel];
+            let b = with.lookup.by_rel_path[rel];
+            assert_ne!(a, b, "the extra note shifts positions");
+            assert_eq!(
+                page_signature(&without, a),
+                page_signature(&with, b),
+                "{rel}"
+            );
+        }
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+                (rel, fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn edits_end_in_the_same_site_as_a_fresh_build() {
+        let (site, mut ws) = load_sample();
+        // Notes added, removed or moved between categories change what
+        // every page shows (counts in the navigation): all pages.
+        let o = site.write(
+            &mut ws,
+            "notes/y/g.md",
+            &note("G", "2026-02-01", "y", "t2", "[D](../d.md) 참고."),
+        );
+        assert!(o.full);
+        let gone = site.path("notes/a.md");
+        fs::remove_file(&gone).unwrap();
+        assert!(ws.rebuild(&[gone], &site.served, &mut |_| {}).unwrap().full);
+        // These render only the pages concerned.
+        let edits: Vec<(&str, String)> = vec![
+            (
+                "notes/b.md",
+                note("새 B", "2026-01-02", "x", "t1", "B 본문."),
+            ),
+            (
+                "notes/c.md",
+                note("C", "2026-01-03", "y", "t1, t2", "[[새 B]]를 본다."),
+            ),
+            (
+                "notes/e.md",
+                note("E", "2025-12-31", "z", "t1", "날짜와 태그가 바뀌었다."),
+            ),
+            (
+                "notes/d.md",
+                note("D", "2026-01-04", "y", "", "태그가 없어졌다."),
+            ),
+            (
+                "notes/y/g.md",
+                note("G", "2026-02-01", "y", "t2", "다른 문장의 [D](../d.md)."),
+            ),
+            (
+                "notes/README.md",
+                "# 공부 노트\n\n[B](b.md)부터 읽으세요.\n".to_string(),
+            ),
+        ];
+        for (rel, text) in &edits {
+            let o = site.write(&mut ws, rel, text);
+            assert!(o.errors().is_empty(), "{rel}: {:?}", o.errors());
+            assert!(!o.full, "{rel}");
+            assert!(o.rendered.len() < o.notes, "{rel}: {:?}", o.rendered);
+        }
+
+        let fresh_out = tempfile::tempdir().unwrap();
+        let fresh = ServedDir::new(fresh_out.path().to_path_buf());
+        let (_, o) = Workspace::load(ws.opts.clone(), &fresh).unwrap();
+        assert!(o.errors().is_empty());
+        let (incremental, full) = (tree(site.served.dir()), tree(fresh_out.path()));
+        let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&incremental), names(&full));
+        for ((name, a), (_, b)) in incremental.iter().zip(&full) {
+            assert!(a == b, "{name} differs from a fresh build");
+        }
+    }
+
+    #[test]
+    fn classifies_paths() {
+        let root = Path::new("/r");
+        let c = classify(
+            root,
+            &[
+                root.join("gongbu.yaml"),
+                root.join("templates/note.html"),
+                root.join("notes/a.md"),
+                root.join("notes/_drafts/b.md"),
+                root.join("notes/.git/index"),
+                root.join("site/index.html"),
+            ],
+        );
+        assert!(c.config && c.templates && !c.statics);
+        assert_eq!(c.notes, vec![root.join("notes/a.md")]);
+    }
 }
