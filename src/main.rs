@@ -78,6 +78,9 @@ enum Command {
         /// 기다릴 주소 (예: 0.0.0.0이면 같은 네트워크의 휴대폰에서도 볼 수 있습니다)
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// 다시 빌드할 때마다 단계별 소요 시간을 보여 줍니다
+        #[arg(long)]
+        timings: bool,
     },
     /// 앞머리(front matter)를 채운 새 노트를 만듭니다
     New {
@@ -124,13 +127,16 @@ fn main() -> ExitCode {
             open,
             drafts,
             bind,
+            timings,
         } => {
             let mut opts = gongbu::serve::ServeOptions::new(root);
             opts.site.drafts = drafts;
             opts.port = port;
             opts.bind = bind;
             opts.open = open;
-            match gongbu::serve::serve(opts, move |event| report::serve_event(&event, color)) {
+            match gongbu::serve::serve(opts, move |event| {
+                report::serve_event(&event, color, timings)
+            }) {
                 Ok(()) => 0,
                 Err(diags) => {
                     for d in &diags {

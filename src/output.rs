@@ -24,8 +24,8 @@ pub trait Sink: Sync {
     /// How many files were written.
     fn count(&self) -> usize;
     /// Whether the page at `rel` must be rendered at all. `gongbu serve`
-    /// answers no for note pages an edit leaves unchanged; every other sink
-    /// wants everything.
+    /// answers no for note, category and tag pages an edit leaves
+    /// unchanged; every other sink wants everything.
     fn wants(&self, _rel: &str) -> bool {
         true
     }

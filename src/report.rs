@@ -140,7 +140,7 @@ pub fn render(d: &Diagnostic, color: bool) -> String {
 
 /// What `gongbu serve` prints as it goes: diagnostics on stderr, the
 /// address and each rebuild on stdout.
-pub fn serve_event(event: &gongbu::serve::ServeEvent, color: bool) {
+pub fn serve_event(event: &gongbu::serve::ServeEvent, color: bool, timings: bool) {
     use gongbu::serve::ServeEvent;
     let ms = |d: std::time::Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
     match event {
@@ -174,10 +174,10 @@ pub fn serve_event(event: &gongbu::serve::ServeEvent, color: bool) {
             }
             let errors = o.diagnostics.iter().filter(|d| d.is_error()).count();
             let mut line = format!(
-                "다시 빌드: {} — 노트 페이지 {}/{}개를 그렸고 파일 {}개가 바뀌었습니다",
+                "다시 빌드: {} — 노트·분류·태그 페이지 {}/{}개를 다시 그렸고 파일 {}개가 바뀌었습니다",
                 o.sources.join(", "),
                 o.rendered.len(),
-                o.notes,
+                o.candidates,
                 o.changed.len()
             );
             if let Some(first) = o.first_after {
@@ -188,6 +188,14 @@ pub fn serve_event(event: &gongbu::serve::ServeEvent, color: bool) {
                 line.push_str(&format!(" · 오류 {errors}개 (페이지 위에 표시)"));
             }
             println!("{line}");
+            if timings {
+                let steps: Vec<String> = o
+                    .timings
+                    .iter()
+                    .map(|(step, t)| format!("{step} {}", ms(*t)))
+                    .collect();
+                println!("  {}", steps.join(" · "));
+            }
         }
         ServeEvent::Problem(d) => eprintln!("{}", render(d, color)),
         ServeEvent::Stopping => println!("멈춥니다: 임시 출력을 지웁니다"),

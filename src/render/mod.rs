@@ -59,8 +59,9 @@ pub fn note_page_html(env: &RenderEnv<'_>, id: NoteId) -> Result<String, Diagnos
     pages::note_page(env, id, &markdown::note_body_html(env.index, id))
 }
 
-/// Renders and writes every page, asset and static file (note pages only
-/// where [`Sink::wants`] them). Returns the number of HTML pages.
+/// Renders and writes every page, asset and static file (note, category and
+/// tag pages only where [`Sink::wants`] them). Returns the number of HTML
+/// pages.
 pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
     highlight::warm_up();
@@ -95,23 +96,19 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     // Taxonomies.
     let categories: Vec<usize> = (0..index.taxonomy.categories.len()).collect();
     categories.par_iter().for_each(|&c| {
-        put_page(
-            sink,
-            diags,
-            &index.taxonomy.categories[c].url,
-            pages::category_page(env, c),
-        );
+        let url = &index.taxonomy.categories[c].url;
+        if sink.wants(url) {
+            put_page(sink, diags, url, pages::category_page(env, c));
+        }
     });
     pages_written += categories.len();
     (0..index.taxonomy.tags.len())
         .into_par_iter()
         .for_each(|t| {
-            put_page(
-                sink,
-                diags,
-                &index.taxonomy.tags[t].url,
-                pages::tag_page(env, t),
-            );
+            let url = &index.taxonomy.tags[t].url;
+            if sink.wants(url) {
+                put_page(sink, diags, url, pages::tag_page(env, t));
+            }
         });
     pages_written += index.taxonomy.tags.len();
     put_page(sink, diags, TAG_INDEX_URL, pages::tag_index_page(env));

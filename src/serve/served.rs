@@ -134,12 +134,12 @@ impl ServedDir {
         }
     }
 
-    /// A rendering pass. `notes` limits which note pages are rendered:
-    /// `None` renders every page.
-    pub fn pass<'a>(&'a self, notes: Option<NoteFilter<'a>>) -> Pass<'a> {
+    /// A rendering pass that leaves the pages in `keep` as they are (they
+    /// are known not to change) and renders everything else.
+    pub fn pass<'a>(&'a self, keep: &'a HashSet<String>) -> Pass<'a> {
         Pass {
             served: self,
-            notes,
+            keep,
             seen: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
             failed: AtomicBool::new(false),
@@ -148,20 +148,11 @@ impl ServedDir {
     }
 }
 
-/// Which note pages an incremental pass renders.
-#[derive(Debug, Clone, Copy)]
-pub struct NoteFilter<'a> {
-    /// The output path of every note page of the site.
-    pub all: &'a HashSet<String>,
-    /// The ones to render; the others are left as they are.
-    pub render: &'a HashSet<String>,
-}
-
 /// One rendering pass into a [`ServedDir`].
 #[derive(Debug)]
 pub struct Pass<'a> {
     served: &'a ServedDir,
-    notes: Option<NoteFilter<'a>>,
+    keep: &'a HashSet<String>,
     /// Every path this pass wrote, found unchanged or chose to keep.
     seen: Mutex<HashSet<String>>,
     changed: Mutex<Vec<String>>,
@@ -245,13 +236,12 @@ impl Sink for Pass<'_> {
         if self.served.is_cancelled() {
             return false;
         }
-        match self.notes {
-            Some(f) if f.all.contains(rel) && !f.render.contains(rel) => {
-                // Kept as it is: not stale.
-                self.see(rel);
-                false
-            }
-            _ => true,
+        if self.keep.contains(rel) {
+            // Kept as it is: not stale.
+            self.see(rel);
+            false
+        } else {
+            true
         }
     }
 }
@@ -264,7 +254,8 @@ mod tests {
     fn writes_only_changed_files_and_removes_stale_ones() {
         let tmp = tempfile::tempdir().unwrap();
         let served = ServedDir::new(tmp.path().to_path_buf());
-        let pass = served.pass(None);
+        let none = HashSet::new();
+        let pass = served.pass(&none);
         pass.write("a.html", b"one").unwrap();
         pass.write("dir/b.html", b"two").unwrap();
         pass.write("dir/c.html", b"three").unwrap();
@@ -273,12 +264,8 @@ mod tests {
             vec!["a.html", "dir/b.html", "dir/c.html"]
         );
 
-        let all: HashSet<String> = ["a.html", "dir/b.html"].map(String::from).into();
-        let render: HashSet<String> = HashSet::new();
-        let pass = served.pass(Some(NoteFilter {
-            all: &all,
-            render: &render,
-        }));
+        let keep: HashSet<String> = ["a.html", "dir/b.html"].map(String::from).into();
+        let pass = served.pass(&keep);
         assert!(!pass.wants("a.html"));
         assert!(!pass.wants("dir/b.html"));
         assert!(pass.wants("tags/x.html"));
@@ -288,7 +275,7 @@ mod tests {
         assert!(tmp.path().join("a.html").is_file());
 
         // A full pass that no longer produces dir/ removes it.
-        let pass = served.pass(None);
+        let pass = served.pass(&none);
         pass.write("a.html", b"one!").unwrap();
         pass.write("tags/x.html", b"new").unwrap();
         assert_eq!(
@@ -312,10 +299,11 @@ mod tests {
     fn an_incomplete_pass_removes_nothing() {
         let tmp = tempfile::tempdir().unwrap();
         let served = ServedDir::new(tmp.path().to_path_buf());
-        let pass = served.pass(None);
+        let none = HashSet::new();
+        let pass = served.pass(&none);
         pass.write("a.html", b"one").unwrap();
         pass.finish(true);
-        let pass = served.pass(None);
+        let pass = served.pass(&none);
         assert!(pass.finish(false).is_empty());
         assert!(tmp.path().join("a.html").is_file());
     }
@@ -351,7 +339,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let served = ServedDir::new(tmp.path().to_path_buf());
         served.cancel();
-        let pass = served.pass(None);
+        let none = HashSet::new();
+        let pass = served.pass(&none);
         assert!(!pass.wants("a.html"));
         assert!(pass.write("a.html", b"x").is_err());
     }
