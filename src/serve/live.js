@@ -93,12 +93,13 @@
     for (var i = 0; i < errors.length; i++) {
       var item = el("li", null, "margin:.5rem 0");
       if (errors[i].location) {
-        item.appendChild(el("code", errors[i].location, "color:#ffb3ba;font-weight:600"));
+        item.appendChild(el("code", errors[i].location,
+          "background:none;border:0;padding:0;color:#ffb3ba;font:600 13px/1.5 ui-monospace,'D2Coding',monospace"));
         item.appendChild(document.createTextNode(" "));
       }
-      item.appendChild(el("span", errors[i].message));
+      item.appendChild(el("span", errors[i].message, "color:inherit"));
       item.appendChild(el("pre", errors[i].detail,
-        "margin:.4rem 0 0;padding:.5rem .75rem;background:rgba(0,0,0,.35);color:#fff;overflow:auto;" +
+        "margin:.4rem 0 0;padding:.5rem .75rem;border:0;border-radius:4px;background:rgba(0,0,0,.35);color:#fff;overflow:auto;" +
         "white-space:pre;font:13px/1.45 ui-monospace,'D2Coding','Noto Sans Mono CJK KR',monospace"));
       list.appendChild(item);
     }
@@ -119,6 +120,7 @@
     }
     instance = d.instance;
     generation = d.generation;
+    document.documentElement.setAttribute("data-gongbu-live", "");
     showErrors(d.errors);
   });
   source.addEventListener("reload", function (e) {
