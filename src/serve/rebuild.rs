@@ -3,12 +3,14 @@
 //! A changed note is read again on its own; the site index is rebuilt from
 //! the notes in memory (linear and parallel); then the edited page is
 //! rendered and written first, and the rest of the site is rendered with
-//! every note page left out whose [`page_signatures`] did not change. Every
-//! other page (home, categories, tags, archive, feeds, glossary, comparisons,
-//! search …) is rendered again, and [`Pass`](super::served::Pass) writes only
-//! the files whose bytes changed.
+//! every note, category and tag page left out whose [`page_signatures`] did
+//! not change. The other pages (home, archive, feeds, glossary, comparisons,
+//! search …) are rendered again, and [`Pass`](super::served::Pass) writes
+//! only the files whose bytes changed.
 //!
-//! A note page is rendered again when
+//! A category or tag page is rendered again when the notes it lists change
+//! as lists show them (title, date, description, category) or its place in
+//! the category tree changes. A note page is rendered again when
 //! - its own file changed;
 //! - what it shows of other notes changed: the notes it links to, the notes
 //!   linking to it (with the sentence that links), related notes, previous
@@ -456,6 +458,7 @@ impl Workspace {
             })
             .collect();
         let mut rels = BTreeSet::new();
+        let mut added = Vec::new();
         for (file, result, warnings) in loaded {
             let rel = file.rel.clone();
             let pos = notes.binary_search_by(|n| n.rel_path.as_str().cmp(&rel));
@@ -470,8 +473,8 @@ impl Workspace {
                             notes[i] = n;
                             true
                         }
-                        Err(i) => {
-                            notes.insert(i, n);
+                        Err(_) => {
+                            added.push(n);
                             true
                         }
                     }
@@ -491,6 +494,10 @@ impl Workspace {
             if changed {
                 rels.insert(rel);
             }
+        }
+        if !added.is_empty() {
+            notes.append(&mut added);
+            notes.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         }
         rels
     }
