@@ -245,6 +245,25 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
         let _ = stop_tx.send(true);
     });
 
+    // Watching starts before the first build reads anything, so that no
+    // edit made meanwhile is missed.
+    let (tx, rx) = mpsc::channel();
+    let watcher = match Watcher::start(&root, tx.clone()) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            report(ServeEvent::Problem(
+                Diagnostic::warning(
+                    "watch",
+                    format!(
+                        "파일 변경을 지켜볼 수 없습니다 (자동으로 다시 빌드하지 않습니다): {e}"
+                    ),
+                )
+                .with_help("Linux라면 fs.inotify.max_user_watches를 늘려 보세요"),
+            ));
+            None
+        }
+    };
+
     // The first build, which Ctrl-C may cut short.
     let mut load = tokio::task::spawn_blocking({
         let served = served.clone();
@@ -270,11 +289,32 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
         }
     };
     live.set_errors(&outcome.errors());
+
+    // Rebuilding on a thread of its own, serving on the runtime.
+    let rebuilder = std::thread::Builder::new()
+        .name("gongbu-rebuild".into())
+        .spawn({
+            let served = served.clone();
+            let live = live.clone();
+            let report = report.clone();
+            move || rebuild_loop(workspace, watcher, rx, &served, &live, &report)
+        })
+        .map_err(|e| vec![Diagnostic::error("serve", e.to_string())])?;
+    let app = http::router(out.clone(), live, stop_rx.clone());
+    let mut stopped = stop_rx.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            })
+            .await
+    });
+
     let url = url_of(addr);
     let port_taken = (opts.port != 0 && addr.port() != opts.port).then_some(opts.port);
     report(ServeEvent::Ready {
         url: url.clone(),
-        out: out.clone(),
+        out,
         port_taken,
         outcome,
     });
@@ -287,42 +327,6 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
         }
     }
 
-    // Watching and rebuilding, on a thread of their own.
-    let (tx, rx) = mpsc::channel();
-    let watcher = match Watcher::start(&root, tx.clone()) {
-        Ok(w) => Some(w),
-        Err(e) => {
-            report(ServeEvent::Problem(
-                Diagnostic::warning(
-                    "watch",
-                    format!(
-                        "파일 변경을 지켜볼 수 없습니다 (자동으로 다시 빌드하지 않습니다): {e}"
-                    ),
-                )
-                .with_help("Linux라면 fs.inotify.max_user_watches를 늘려 보세요"),
-            ));
-            None
-        }
-    };
-    let rebuilder = std::thread::Builder::new()
-        .name("gongbu-rebuild".into())
-        .spawn({
-            let served = served.clone();
-            let live = live.clone();
-            let report = report.clone();
-            move || rebuild_loop(workspace, watcher, rx, &served, &live, &report)
-        })
-        .map_err(|e| vec![Diagnostic::error("serve", e.to_string())])?;
-
-    let app = http::router(out, live, stop_rx.clone());
-    let mut stopped = stop_rx.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|s| *s).await;
-            })
-            .await
-    });
     let mut stopped = stop_rx;
     let _ = stopped.wait_for(|s| *s).await;
     report(ServeEvent::Stopping);
