@@ -51,6 +51,9 @@ pub struct Outcome {
     /// Pages written ahead of the rest (the edited notes), and when.
     pub first: Vec<String>,
     pub first_after: Option<Duration>,
+    /// Whether the edited pages were first drawn from the previous index
+    /// (the edit changed prose only), before indexing.
+    pub early: bool,
     /// Every file that changed (written or removed), site-relative.
     pub changed: Vec<String>,
     /// Pages rendered (their output paths, sorted) out of the `candidates`
@@ -386,7 +389,7 @@ impl Workspace {
         };
         let (added, _, _) = ws.rescan();
         let mut notes = Vec::new();
-        ws.load_files(&added, &mut notes);
+        let _ = ws.load_files(&added, &mut notes);
         let edit = Edit::default();
         let outcome =
             ws.reindex_and_render(notes, config, theme, &edit, served, started, &mut |_| {});
@@ -438,8 +441,13 @@ impl Workspace {
 
     /// Reads the note files at `paths` into `notes` (sorted by path,
     /// replacing earlier versions), keeping the last good version of a note
-    /// that no longer loads. Returns the rel paths concerned.
-    fn load_files(&mut self, paths: &[PathBuf], notes: &mut Vec<Note>) -> BTreeSet<String> {
+    /// that no longer loads. Returns the rel paths that changed, and those
+    /// of them whose change went beyond prose (see [`same_shape`]).
+    fn load_files(
+        &mut self,
+        paths: &[PathBuf],
+        notes: &mut Vec<Note>,
+    ) -> (BTreeSet<String>, BTreeSet<String>) {
         let files: Vec<SourceFile> = paths
             .iter()
             .filter_map(|p| self.note_files.get(p).cloned())
@@ -458,6 +466,7 @@ impl Workspace {
             })
             .collect();
         let mut rels = BTreeSet::new();
+        let mut reshaped = BTreeSet::new();
         let mut added = Vec::new();
         for (file, result, warnings) in loaded {
             let rel = file.rel.clone();
@@ -470,16 +479,21 @@ impl Workspace {
                         // Touched, not changed (or put back as it was).
                         Ok(i) if notes[i].source == n.source => was_broken,
                         Ok(i) => {
+                            if !same_shape(&notes[i], &n) {
+                                reshaped.insert(rel.clone());
+                            }
                             notes[i] = n;
                             true
                         }
                         Err(_) => {
+                            reshaped.insert(rel.clone());
                             added.push(n);
                             true
                         }
                     }
                 }
                 Ok(_) => {
+                    reshaped.insert(rel.clone());
                     let was_broken = self.broken.remove(&rel).is_some();
                     match pos {
                         Ok(i) => {
@@ -489,7 +503,10 @@ impl Workspace {
                         Err(_) => was_broken,
                     }
                 }
-                Err(d) => self.broken.insert(rel.clone(), d.clone()) != Some(d),
+                Err(d) => {
+                    reshaped.insert(rel.clone());
+                    self.broken.insert(rel.clone(), d.clone()) != Some(d)
+                }
             };
             if changed {
                 rels.insert(rel);
@@ -499,7 +516,7 @@ impl Workspace {
             notes.append(&mut added);
             notes.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         }
-        rels
+        (rels, reshaped)
     }
 
     fn forget(&mut self, rel: &str, notes: &mut Vec<Note>) {
@@ -564,6 +581,7 @@ impl Workspace {
         }
 
         let mut edit = Edit::default();
+        let mut prose_only = false;
         if !what.notes.is_empty() {
             let mut rescan = false;
             let mut reload = Vec::new();
@@ -611,7 +629,9 @@ impl Workspace {
             }
             reload.sort();
             reload.dedup();
-            for rel in self.load_files(&reload, &mut notes) {
+            let (changed, reshaped) = self.load_files(&reload, &mut notes);
+            prose_only = gone.is_empty() && assets_touched.is_empty() && reshaped.is_empty();
+            for rel in changed {
                 sources.insert(format!("notes/{rel}"));
                 edit.notes.insert(rel);
             }
@@ -625,6 +645,25 @@ impl Workspace {
             site.index.notes = notes;
             self.site = Some(site);
             return None;
+        }
+        if prose_only && !edit.notes.is_empty() && sources.len() == edit.notes.len() {
+            // Only prose changed: the index of the last build is right for
+            // the edited pages but for what their prose feeds (related
+            // notes through glossary terms), so show them now; the pages
+            // from the new index follow and replace them where they differ.
+            let read = started.elapsed();
+            site.index.notes = notes;
+            let early = early_pages(&site, &edit.notes, served);
+            notes = std::mem::take(&mut site.index.notes);
+            edit.early_timings = vec![
+                ("읽기", read),
+                ("고친 페이지 (이전 색인)", started.elapsed() - read),
+            ];
+            if !early.is_empty() {
+                edit.early_after = Some(started.elapsed());
+                first_ready(&early);
+                edit.early = early;
+            }
         }
         let Site { index, theme, .. } = site;
         let config = new_config.unwrap_or(index.config);
@@ -671,7 +710,12 @@ impl Workspace {
             outcome.timings.push((step, lap.elapsed()));
             lap = Instant::now();
         };
-        outcome.timings.push(("읽기", read));
+        if edit.early_timings.is_empty() {
+            outcome.timings.push(("읽기", read));
+        } else {
+            outcome.timings.extend(edit.early_timings.iter().copied());
+        }
+        outcome.early = !edit.early_timings.is_empty();
         outcome.timings.push(("색인", indexing.elapsed()));
         let mut render_diags = Vec::new();
 
@@ -701,8 +745,15 @@ impl Workspace {
             }
         }
         if !outcome.first.is_empty() {
-            outcome.first_after = Some(started.elapsed());
             first_ready(&outcome.first);
+        }
+        outcome.first_after = edit
+            .early_after
+            .or((!outcome.first.is_empty()).then(|| started.elapsed()));
+        for url in &edit.early {
+            if !outcome.first.contains(url) {
+                outcome.first.push(url.clone());
+            }
         }
         time(&mut outcome, "고친 페이지");
 
@@ -811,6 +862,64 @@ struct Edit {
     notes: BTreeSet<String>,
     /// Other files that changed in place (notes-relative).
     assets: Vec<String>,
+    /// Pages written from the previous index, before indexing, and when.
+    early: Vec<String>,
+    early_after: Option<Duration>,
+    early_timings: Vec<(&'static str, Duration)>,
+}
+
+/// Whether two versions of a note differ in prose only: the same front
+/// matter, title, description and URL, the same headings, link
+/// destinations and images in the same order, as many tables and lists.
+/// Then every fact the index keeps by position (link targets, images)
+/// still lines up, and the note's page can be drawn from the old index.
+fn same_shape(old: &Note, new: &Note) -> bool {
+    let (a, b) = (&old.facts, &new.facts);
+    old.front == new.front
+        && old.title == new.title
+        && old.url == new.url
+        && old.description == new.description
+        && old.date == new.date
+        && a.headings.len() == b.headings.len()
+        && a.headings
+            .iter()
+            .zip(&b.headings)
+            .all(|(x, y)| x.level == y.level && x.id == y.id && x.text == y.text)
+        && a.links.len() == b.links.len()
+        && a.links
+            .iter()
+            .zip(&b.links)
+            .all(|(x, y)| x.kind == y.kind && x.dest == y.dest)
+        && a.images.len() == b.images.len()
+        && a.images
+            .iter()
+            .zip(&b.images)
+            .all(|(x, y)| x.src == y.src && x.in_html == y.in_html)
+        && a.tables.len() == b.tables.len()
+        && a.lists.len() == b.lists.len()
+}
+
+/// Renders and writes the pages of the notes `rels` (not the home page)
+/// from `site` as it is; returns the pages whose bytes changed.
+fn early_pages(site: &Site, rels: &BTreeSet<String>, served: &ServedDir) -> Vec<String> {
+    let index = &site.index;
+    let home = index.note_by_url("index.html");
+    let mut written = Vec::new();
+    for rel in rels.iter().take(FIRST_PAGES) {
+        let Some(&id) = index.lookup.by_rel_path.get(rel) else {
+            continue;
+        };
+        if Some(id) == home {
+            continue;
+        }
+        let url = &index.notes[id].url;
+        if let Ok(html) = site.note_page(id) {
+            if let Ok(true) = served.write(url, html.as_bytes()) {
+                written.push(url.clone());
+            }
+        }
+    }
+    written
 }
 
 fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {
@@ -924,6 +1033,48 @@ mod tests {
         // Listing pages were rendered again but did not change.
         assert_eq!(site.page("index.html"), before_home);
         assert_eq!(o.changed, vec!["c.html"]);
+    }
+
+    #[test]
+    fn prose_edits_show_the_page_before_indexing() {
+        let (site, mut ws) = load_sample();
+        let edit = |ws: &mut Workspace, rel: &str, text: &str| {
+            let path = site.path(rel);
+            fs::write(&path, text).unwrap();
+            let mut calls: Vec<Vec<String>> = Vec::new();
+            let o = ws
+                .rebuild(&[path], &site.served, &mut |first| {
+                    calls.push(first.to_vec())
+                })
+                .unwrap();
+            (o, calls)
+        };
+        let (o, calls) = edit(
+            &mut ws,
+            "notes/a.md",
+            &note(
+                "A",
+                "2026-01-01",
+                "x",
+                "t1",
+                "A 소개.\n\n[B로](b.md) 가는 새 문장.",
+            ),
+        );
+        assert!(o.early);
+        assert_eq!(calls, vec![vec!["a.html".to_string()]], "told once");
+        assert!(site.page("a.html").contains("가는 새 문장."));
+        // b quotes the new sentence after indexing.
+        assert!(site.page("b.html").contains("가는 새 문장."));
+
+        // A new link destination is not prose: the page waits for the index.
+        let (o, calls) = edit(
+            &mut ws,
+            "notes/a.md",
+            &note("A", "2026-01-01", "x", "t1", "A 소개.\n\n[C로](c.md) 간다."),
+        );
+        assert!(!o.early);
+        assert_eq!(calls, vec![vec!["a.html".to_string()]]);
+        assert!(site.page("c.html").contains("C로"), "c has its backlink");
     }
 
     #[test]
