@@ -54,8 +54,23 @@ OUT=$(sed -n 's/^임시 출력: //p' "$LOG/out")
 echo "initial build under serve: $(grep -o '[0-9.]*초' "$LOG/err" | tail -1) (built), $(awk "BEGIN{printf \"%.2f\", $ready - $start}") s (start to served)"
 grep '^노트 ' "$LOG/err" | tail -1
 
-# A note in the middle of the corpus, and its page.
-NOTE=$(cd "$CORPUS/notes" && find . -name '*.md' | LC_ALL=C sort | sed -n "$((NOTES / 2))p" | sed 's|^\./||')
+# A note with a title in its front matter, from the middle of the corpus,
+# and its page.
+NOTE=$(python3 - "$CORPUS/notes" <<'PY'
+import os, sys
+root = sys.argv[1]
+notes = sorted(
+    os.path.relpath(os.path.join(d, f), root)
+    for d, _, files in os.walk(root)
+    for f in files
+    if f.endswith(".md")
+)
+for rel in notes[len(notes) // 2 :]:
+    if any(line.startswith("title: ") for line in open(os.path.join(root, rel), encoding="utf-8")):
+        print(rel)
+        break
+PY
+)
 PAGE=${NOTE%.md}.html
 if [ ! -f "$OUT/$PAGE" ]; then
   echo "no page $PAGE for notes/$NOTE in $OUT" >&2
@@ -64,7 +79,7 @@ fi
 echo "edited note: notes/$NOTE -> /$PAGE"
 
 python3 - "$PORT" "$CORPUS/notes/$NOTE" "$PAGE" "$RUNS" "$LOG/out" <<'PY'
-import http.client, statistics, sys, time, urllib.parse
+import http.client, re, statistics, sys, time, urllib.parse
 
 port, note, page, runs, log = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 path = "/" + urllib.parse.quote(page)
@@ -80,29 +95,43 @@ def fetch():
     conn.close()
     return body
 
-times = []
-try:
+def measure(name, edit):
+    times = []
     for i in range(runs):
         done = rebuilds()
-        mark = f"벤치마크 표식 {i}-{time.time_ns()}"
+        text, mark = edit(i)
         t0 = time.perf_counter()
         with open(note, "w", encoding="utf-8") as f:
-            f.write(original + f"\n\n{mark}\n")
+            f.write(text)
         while mark not in fetch():
             if time.perf_counter() - t0 > 60:
-                sys.exit(f"run {i}: the edit never appeared")
+                sys.exit(f"{name}, run {i}: the edit never appeared")
             time.sleep(0.001)
         times.append((time.perf_counter() - t0) * 1000)
         # Let the rest of the rebuild finish before the next save.
         while rebuilds() <= done:
             time.sleep(0.01)
         time.sleep(0.3)
+    print(f"{name}: save -> new page served (ms):", " ".join(f"{t:.0f}" for t in times))
+    print(f"  median {statistics.median(times):.0f} ms, min {min(times):.0f} ms, max {max(times):.0f} ms over {runs} runs")
+
+def prose(i):
+    mark = f"벤치마크 표식 {i}-{time.time_ns()}"
+    return original + f"\n\n{mark}\n", mark
+
+title = re.search(r'^title: *"?([^"\n]*)"?$', original, re.M)
+
+def retitle(i):
+    mark = f"{title.group(1)} 고침{i}-{time.time_ns() % 100000}"
+    return original[: title.start()] + f'title: "{mark}"' + original[title.end():], mark
+
+try:
+    measure("prose edit (a sentence added)", prose)
+    if title:
+        measure("title edit (indexed before the page is shown)", retitle)
 finally:
     with open(note, "w", encoding="utf-8") as f:
         f.write(original)
-
-print("save -> new page served (ms):", " ".join(f"{t:.0f}" for t in times))
-print(f"median {statistics.median(times):.0f} ms, min {min(times):.0f} ms, max {max(times):.0f} ms over {runs} runs")
 PY
 echo "server's own timings (edited page first, whole rebuild, steps):"
-grep -A1 '^다시 빌드:' "$LOG/out" | grep -v '^--$' | sed 's/^.*그렸고/ /' | tail -n "$((RUNS * 2))"
+grep -A1 '^다시 빌드:' "$LOG/out" | grep -v '^--$' | sed 's/^.*그렸고/ /' | tail -n "$((RUNS * 4))"

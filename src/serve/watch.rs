@@ -13,7 +13,7 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, Recom
 
 /// How long a file must be quiet before it is rebuilt: long enough for an
 /// editor's write-then-rename, short enough not to be felt.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// The folders watched recursively.
 pub const FOLDERS: [&str; 3] = ["notes", "templates", "static"];
