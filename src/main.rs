@@ -138,18 +138,15 @@ fn main() -> ExitCode {
                 report::serve_event(&event, color, timings)
             }) {
                 Ok(()) => 0,
-                Err(diags) => {
-                    for d in &diags {
+                Err(diagnostics) => {
+                    for d in &diagnostics {
                         eprintln!("{}", report::render(d, color));
                     }
-                    if diags
-                        .iter()
-                        .any(|d| ["config", "usage", "notes-dir"].contains(&d.code))
-                    {
-                        2
-                    } else {
-                        1
+                    BuildReport {
+                        diagnostics,
+                        ..Default::default()
                     }
+                    .exit_code()
                 }
             }
         }
