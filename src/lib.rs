@@ -242,7 +242,7 @@ impl Site {
     }
 
     /// Renders with the environment of this site.
-    fn with_env<R>(&self, f: impl FnOnce(&RenderEnv<'_>) -> R) -> R {
+    pub fn with_env<R>(&self, f: impl FnOnce(&RenderEnv<'_>) -> R) -> R {
         let notes_dir = self.options.notes_dir();
         let env = RenderEnv {
             index: &self.index,

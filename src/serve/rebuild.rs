@@ -16,8 +16,9 @@
 //!   linking to it (with the sentence that links), related notes, previous
 //!   and next, a folder page's list, its tags (with their counts) and its
 //!   category path ([`page_signatures`]);
-//! - what every page shows changed: the site settings and navigation, the
-//!   glossary terms, the configuration or the templates (then all are);
+//! - what every page shows changed in a way the pages show (the site
+//!   settings and navigation, tried on a page of each kind), the glossary
+//!   terms, the configuration or the templates (then all are);
 //! - an image or file it refers to changed.
 //!
 //! A note whose new text cannot be read (broken front matter) keeps its last
@@ -333,6 +334,44 @@ fn terms_fingerprint(index: &SiteIndex) -> u64 {
             .hash(&mut h);
     }
     h.finish()
+}
+
+/// Whether values every page shares (site settings, navigation, counts)
+/// changed in a way pages show: a page of each kind is rendered with the
+/// new values and with `old`, and compared. The templates decide what they
+/// show; a note added elsewhere changes the note count, which the default
+/// theme does not print.
+fn shows_global_change(site: &mut Site, old: &tera::Context) -> bool {
+    let now = sample_pages(site);
+    let new = std::mem::replace(site.theme.tera.global_context(), old.clone());
+    let before = sample_pages(site);
+    *site.theme.tera.global_context() = new;
+    now != before
+}
+
+/// A page of each kind the site has (a note, a folder page, categories, a
+/// tag), rendered.
+fn sample_pages(site: &Site) -> Vec<Result<String, Diagnostic>> {
+    let index = &site.index;
+    let home = index.note_by_url("index.html");
+    let pick = |folder: bool| {
+        (0..index.notes.len())
+            .find(|&i| Some(i) != home && index.notes[i].is_folder_index == folder)
+    };
+    let mut out: Vec<Result<String, Diagnostic>> = [pick(false), pick(true)]
+        .into_iter()
+        .flatten()
+        .map(|id| site.note_page(id))
+        .collect();
+    site.with_env(|env| {
+        for c in 0..index.taxonomy.categories.len().min(2) {
+            out.push(crate::render::pages::category_page(env, c));
+        }
+        if !index.taxonomy.tags.is_empty() {
+            out.push(crate::render::pages::tag_page(env, 0));
+        }
+    });
+    out
 }
 
 /// Notes whose text refers to a file named like the notes-relative `asset`
@@ -691,7 +730,7 @@ impl Workspace {
         let indexing = Instant::now();
         let assets: HashSet<String> = self.asset_files.values().cloned().collect();
         let mut index_diags = Vec::new();
-        let site = Site::from_notes(
+        let mut site = Site::from_notes(
             self.opts.clone(),
             notes,
             config,
@@ -758,10 +797,12 @@ impl Workspace {
         time(&mut outcome, "고친 페이지");
 
         // Then every page whose content may have changed.
-        let global = global_context(index);
+        let global = global_context(&site.index);
+        let global_shows =
+            global != self.rendered.global && shows_global_change(&mut site, &self.rendered.global);
+        let index = &site.index;
         let terms = terms_fingerprint(index);
-        let all =
-            self.render_all_next || global != self.rendered.global || terms != self.rendered.terms;
+        let all = self.render_all_next || global_shows || terms != self.rendered.terms;
         let signatures = page_signatures(index);
         // Changed notes, and notes showing a changed file, whatever their
         // signature says.
@@ -1078,6 +1119,25 @@ mod tests {
     }
 
     #[test]
+    fn a_count_every_page_shows_renders_every_page() {
+        let (site, mut ws) = load_sample();
+        site.write(
+            &mut ws,
+            "templates/base.html",
+            "{% block content %}{% endblock content %}<footer>노트 {{ site.note_count }}개</footer>",
+        );
+        assert!(site.page("e.html").contains("노트 5개"));
+        let o = site.write(
+            &mut ws,
+            "notes/f.md",
+            &note("F", "2026-01-06", "w", "t9", "새 노트."),
+        );
+        assert!(o.full);
+        assert!(site.page("e.html").contains("노트 6개"));
+        assert!(site.page("tags/t1.html").contains("노트 6개"));
+    }
+
+    #[test]
     fn a_new_title_renders_the_pages_that_show_it() {
         let (site, mut ws) = load_sample();
         let o = site.write(
@@ -1291,18 +1351,17 @@ mod tests {
     #[test]
     fn edits_end_in_the_same_site_as_a_fresh_build() {
         let (site, mut ws) = load_sample();
-        // Notes added, removed or moved between categories change what
-        // every page shows (counts in the navigation): all pages.
+        // Notes added and removed: the note count changes, which the
+        // default theme does not show, so only the pages concerned.
         let o = site.write(
             &mut ws,
             "notes/y/g.md",
             &note("G", "2026-02-01", "y", "t2", "[D](../d.md) 참고."),
         );
-        assert!(o.full);
+        assert!(!o.full);
         let gone = site.path("notes/a.md");
         fs::remove_file(&gone).unwrap();
-        assert!(ws.rebuild(&[gone], &site.served, &mut |_| {}).unwrap().full);
-        // These render only the pages concerned.
+        assert!(!ws.rebuild(&[gone], &site.served, &mut |_| {}).unwrap().full);
         let edits: Vec<(&str, String)> = vec![
             (
                 "notes/b.md",
