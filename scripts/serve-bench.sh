@@ -88,9 +88,9 @@ original = open(note, encoding="utf-8").read()
 def rebuilds():
     return open(log, encoding="utf-8").read().count("다시 빌드:")
 
-def fetch():
+def fetch(target=path):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", path)
+    conn.request("GET", target)
     body = conn.getresponse().read().decode("utf-8", "replace")
     conn.close()
     return body
@@ -125,13 +125,42 @@ def retitle(i):
     mark = f"{title.group(1)} 고침{i}-{time.time_ns() % 100000}"
     return original[: title.start()] + f'title: "{mark}"' + original[title.end():], mark
 
+def new_notes():
+    import os
+    folder = os.path.dirname(note)
+    times = []
+    for i in range(runs):
+        done = rebuilds()
+        name = f"bench-new-{i}-{time.time_ns() % 100000}"
+        mark = f"새 노트 {name}"
+        new = os.path.join(folder, name + ".md")
+        target = "/" + urllib.parse.quote(os.path.dirname(page) + "/" + name + ".html")
+        t0 = time.perf_counter()
+        with open(new, "w", encoding="utf-8") as f:
+            f.write(f"---\ntitle: \"{mark}\"\n---\n\n{mark}\n")
+        while mark not in fetch(target):
+            if time.perf_counter() - t0 > 60:
+                sys.exit(f"new note, run {i}: the page never appeared")
+            time.sleep(0.001)
+        times.append((time.perf_counter() - t0) * 1000)
+        while rebuilds() <= done:
+            time.sleep(0.01)
+        done = rebuilds()
+        os.remove(new)
+        while rebuilds() <= done:
+            time.sleep(0.01)
+        time.sleep(0.3)
+    print("new note: save -> its page served (ms):", " ".join(f"{t:.0f}" for t in times))
+    print(f"  median {statistics.median(times):.0f} ms, min {min(times):.0f} ms, max {max(times):.0f} ms over {runs} runs")
+
 try:
     measure("prose edit (a sentence added)", prose)
     if title:
         measure("title edit (indexed before the page is shown)", retitle)
+    new_notes()
 finally:
     with open(note, "w", encoding="utf-8") as f:
         f.write(original)
 PY
 echo "server's own timings (edited page first, whole rebuild, steps):"
-grep -A1 '^다시 빌드:' "$LOG/out" | grep -v '^--$' | sed 's/^.*그렸고/ /' | tail -n "$((RUNS * 4))"
+grep -A1 '^다시 빌드:' "$LOG/out" | grep -v '^--$' | sed 's/^.*그렸고/ /' | tail -n "$((RUNS * 8))"
