@@ -23,6 +23,12 @@ pub trait Sink: Sync {
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()>;
     /// How many files were written.
     fn count(&self) -> usize;
+    /// Whether the page at `rel` must be rendered at all. `gongbu serve`
+    /// answers no for note, category and tag pages an edit leaves
+    /// unchanged; every other sink wants everything.
+    fn wants(&self, _rel: &str) -> bool {
+        true
+    }
 }
 
 /// For `gongbu check`: renders everything, writes nothing.

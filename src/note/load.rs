@@ -36,7 +36,8 @@ pub fn is_markdown(name: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
-fn is_skipped(name: &str) -> bool {
+/// Files and folders the walk leaves out: `_` or `.` first (except `_posts`).
+pub fn is_skipped(name: &str) -> bool {
     (name.starts_with('_') && name != "_posts") || name.starts_with('.')
 }
 
