@@ -20,12 +20,14 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod fuzz;
 pub mod index;
 pub mod korean;
 pub mod note;
 pub mod output;
 pub mod render;
 pub mod urls;
+pub mod yaml;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

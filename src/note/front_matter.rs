@@ -164,7 +164,7 @@ pub fn parse(
     if yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
+    let value: Value = crate::yaml::from_str(yaml).map_err(|e| {
         let line = e
             .location()
             .map(|l| first_line + l.line() - 1)
@@ -297,6 +297,7 @@ pub fn parse(
                     }
                 }
                 Value::String(s) => {
+                    let s = crate::note::load::clean_text(s);
                     let sep = if s.contains(',') { ',' } else { ' ' };
                     fm.tags.extend(
                         s.split(sep)
@@ -369,9 +370,12 @@ fn split_category(s: &str) -> Vec<String> {
 
 /// A YAML scalar as text: strings, numbers, booleans. Dates written bare
 /// (`title: 2026-02-08`) arrive as strings already.
+///
+/// YAML escapes (`"\b"`, `"\u1112\u1161"`) can put back what decoding took
+/// out, so strings are cleaned again: no control characters, NFC.
 pub fn scalar_string(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(crate::note::load::clean_text(s)),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         Value::Tagged(t) => scalar_string(&t.value),

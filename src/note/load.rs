@@ -101,7 +101,8 @@ pub fn discover(notes_root: &Path, site_root: &Path) -> Discovered {
         let Ok(rel) = path.strip_prefix(notes_root) else {
             continue;
         };
-        let rel = nfc(&rel.to_string_lossy().replace('\\', "/"));
+        // Names are text too: NFC (macOS writes NFD), no control characters.
+        let rel = clean_text(&rel.to_string_lossy().replace('\\', "/"));
         let file = SourceFile { rel, path };
         if is_markdown(&file.rel) {
             found.notes.push(file);

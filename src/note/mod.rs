@@ -2,6 +2,7 @@
 //! and the URL it will have. Nothing here looks at other notes.
 
 pub mod front_matter;
+pub mod html;
 pub mod load;
 pub mod parse;
 
@@ -127,6 +128,9 @@ pub fn from_source(
     };
     let body = source.get(body_start..).unwrap_or("");
     let facts = parse::analyze(body, body_start);
+    if let Some(open) = &facts.open_html {
+        warnings.push(open_html_warning(open, &source, &display_path));
+    }
 
     let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
     let stem = name
@@ -239,6 +243,27 @@ pub fn from_source(
         facts,
         source,
     })
+}
+
+/// Raw HTML left open is closed at the end of the body (or, for
+/// `<plaintext>`, written as text) so the page around it survives; the
+/// author hears where.
+fn open_html_warning(open: &html::OpenHtml, source: &str, display: &str) -> Diagnostic {
+    let message = if open.closer.is_empty() {
+        format!(
+            "`{}`는 닫을 수 없는 HTML이라 페이지 전체를 삼킵니다; 글자로 보여 줍니다",
+            open.what
+        )
+    } else {
+        format!(
+            "`{}`가 닫히지 않아 뒤의 페이지를 삼킵니다; 노트 끝에서 `{}`로 닫았습니다",
+            open.what, open.closer
+        )
+    };
+    Diagnostic::warning("unclosed-html", message)
+        .with_path(display)
+        .at_offset(source, open.offset, 1)
+        .with_help("노트 안의 HTML은 그대로 쓰입니다: 여는 태그마다 닫는 태그를 적어 주세요")
 }
 
 fn dedup_keep_order(items: Vec<String>) -> Vec<String> {

@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::note::html::{HtmlTracker, OpenHtml};
 use crate::urls::{github_heading_id, HeadingIds};
 
 /// The markdown dialect: CommonMark + GFM tables, footnotes, strikethrough,
@@ -137,6 +138,9 @@ pub struct BodyFacts {
     /// Plain text of the first paragraph, for descriptions.
     pub first_paragraph: String,
     pub code_blocks: usize,
+    /// Raw HTML the note leaves open (an unclosed `<script>`, comment, …),
+    /// which the render closes at the end of the body.
+    pub open_html: Option<OpenHtml>,
 }
 
 /// Reads `body` (which starts at byte `base` of the file).
@@ -189,6 +193,7 @@ struct State<'s> {
     current_section: Section,
     /// The text of the first block while it is an open HTML block.
     first_html_block: Option<String>,
+    raw_html: HtmlTracker,
 }
 
 impl<'s> State<'s> {
@@ -212,6 +217,7 @@ impl<'s> State<'s> {
             item_stack: Vec::new(),
             current_section: Section::default(),
             first_html_block: None,
+            raw_html: HtmlTracker::new(),
         }
     }
 
@@ -256,6 +262,7 @@ impl<'s> State<'s> {
             Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
             Event::SoftBreak | Event::HardBreak => self.text(" "),
             Event::Html(html) | Event::InlineHtml(html) => {
+                self.raw_html.feed(&html, self.base + range.start);
                 if let Some(buf) = self.first_html_block.as_mut() {
                     buf.push_str(&html);
                 }
@@ -585,6 +592,14 @@ impl<'s> State<'s> {
     }
 
     fn finish(mut self) -> BodyFacts {
+        self.facts.open_html = match self.raw_html.plaintext_at() {
+            Some(offset) => Some(OpenHtml {
+                offset,
+                what: "<plaintext>".to_string(),
+                closer: String::new(),
+            }),
+            None => self.raw_html.finish(),
+        };
         let last = std::mem::take(&mut self.current_section);
         if last.heading.is_some() || !last.text.trim().is_empty() {
             self.facts.sections.push(last);
