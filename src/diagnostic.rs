@@ -5,6 +5,9 @@
 //! column where there is one, and carries the offending source line so the
 //! report can show it without reading the file again.
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use std::fmt;
 use std::path::Path;
 use std::sync::Mutex;
@@ -159,10 +162,10 @@ impl SourcePos {
         while !source.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &source[..offset];
+        let before = source.get(..offset).unwrap_or(source);
         let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let col = source[line_start..offset].chars().count() + 1;
+        let col = before.get(line_start..).unwrap_or("").chars().count() + 1;
         SourcePos {
             line,
             col,
@@ -171,14 +174,18 @@ impl SourcePos {
     }
 
     fn line_end(&self, source: &str) -> usize {
-        source[self.line_start..]
-            .find('\n')
+        source
+            .get(self.line_start..)
+            .and_then(|rest| rest.find('\n'))
             .map(|i| self.line_start + i)
             .unwrap_or(source.len())
     }
 
     fn line_text<'s>(&self, source: &'s str) -> &'s str {
-        source[self.line_start..self.line_end(source)].trim_end_matches('\r')
+        source
+            .get(self.line_start..self.line_end(source))
+            .unwrap_or("")
+            .trim_end_matches('\r')
     }
 }
 

@@ -9,6 +9,9 @@
 //! every value an alias replay yields, and refuses the document once the
 //! count passes [`MAX_VALUES`]; only then is it deserialized for real.
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use std::cell::Cell;
 use std::fmt;
 

@@ -435,6 +435,34 @@ fn deep_nesting_does_not_overflow_the_stack() {
     }
 }
 
+#[test]
+fn a_3000_level_category_is_capped_with_a_warning() {
+    let f = Fixture::new();
+    let path: Vec<String> = (0..3000).map(|i| format!("c{i}")).collect();
+    f.note(
+        "deep.md",
+        &format!(
+            "---\ntitle: 깊은 분류\ncategory: {}\n---\n본문\n",
+            path.join("/")
+        ),
+    );
+    let deep_folder: Vec<String> = (0..40).map(|i| format!("d{i}")).collect();
+    f.note(
+        &format!("{}/folder.md", deep_folder.join("/")),
+        "# 깊은 폴더\n",
+    );
+    let opts = f.options();
+    let t = Instant::now();
+    let r = on_small_stack(move || gongbu::build(&opts, gongbu::Mode::Build));
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+    let d = expect_diag(&r, "front-matter", "notes/deep.md:3");
+    assert!(d.contains("3000단계"), "{d}");
+    expect_diag(&r, "category", "notes/d0/");
+    let crumbs = texts(&f.html("deep.html"), ".breadcrumbs li");
+    assert_eq!(crumbs.len(), 1 + 16, "{crumbs:?}");
+}
+
 // ── The output folder ────────────────────────────────────────────────────
 
 #[test]

@@ -9,6 +9,9 @@
 //! case-insensitively) and says what is still open at the end and how to
 //! close it; the analysis warns about it and the render closes it.
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 /// Elements whose content is raw text: only their own end tag ends them.
 pub const RAW_TEXT_ELEMENTS: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",

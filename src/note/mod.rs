@@ -1,6 +1,9 @@
 //! One note on its own: decoded text, front matter, the facts of its body,
 //! and the URL it will have. Nothing here looks at other notes.
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 pub mod front_matter;
 pub mod html;
 pub mod load;
@@ -180,10 +183,24 @@ pub fn from_source(
         .filter(|s| !s.is_empty() && *s != "_posts")
         .map(str::to_string)
         .collect();
-    let category = front
+    let mut category = front
         .category
         .clone()
         .unwrap_or_else(|| folder_segments.clone());
+    if category.len() > front_matter::MAX_CATEGORY_DEPTH {
+        warnings.push(
+            Diagnostic::warning(
+                "category",
+                format!(
+                    "폴더가 {}단계로 너무 깊어 분류는 앞의 {}단계만 씁니다",
+                    category.len(),
+                    front_matter::MAX_CATEGORY_DEPTH
+                ),
+            )
+            .with_path(display_path.clone()),
+        );
+        category.truncate(front_matter::MAX_CATEGORY_DEPTH);
+    }
 
     let url = if let Some(j) = &jekyll {
         let slug = front
@@ -309,11 +326,12 @@ pub fn date_from_path(rel: &str) -> Option<NaiveDate> {
         .map(|(i, p)| if i + 1 == parts.len() { stem } else { p })
         .collect();
     for w in parts.windows(3) {
-        if w[0].len() == 4 && w[0].chars().all(|c| c.is_ascii_digit()) {
-            let day: String = w[2].chars().take_while(|c| c.is_ascii_digit()).collect();
+        let [year, month, day] = w else { continue };
+        if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) {
+            let day: String = day.chars().take_while(|c| c.is_ascii_digit()).collect();
             if let Some(d) = NaiveDate::from_ymd_opt(
-                w[0].parse().ok()?,
-                w[1].parse().unwrap_or(0),
+                year.parse().ok()?,
+                month.parse().unwrap_or(0),
                 day.parse().unwrap_or(0),
             ) {
                 return Some(d);

@@ -5,6 +5,9 @@
 //! The render phase parses the same text with the same options again, so the
 //! n-th link, image or heading seen here is the n-th one seen there.
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -571,8 +574,7 @@ impl<'s> State<'s> {
         let depth = self.blocks.len();
         let text = self.blocks.pop().unwrap_or_default();
         let mut i = 0;
-        while i < self.pending_context.len() {
-            let (link, d) = self.pending_context[i];
+        while let Some(&(link, d)) = self.pending_context.get(i) {
             if d >= depth {
                 if let Some(l) = self.facts.links.get_mut(link) {
                     l.context = shorten_around(&text, &l.text, 200);
@@ -621,7 +623,8 @@ pub fn shorten_around(text: &str, needle: &str, max: usize) -> String {
     }
     let at = text
         .find(needle)
-        .map(|b| text[..b].chars().count())
+        .and_then(|b| text.get(..b))
+        .map(|before| before.chars().count())
         .unwrap_or(0);
     let start = at.saturating_sub(max / 3);
     let end = (start + max).min(count);
@@ -659,8 +662,8 @@ pub fn html_only_h1_text(html: &str) -> Option<String> {
     let text = html_h1_text(html)?;
     let lower = html.to_ascii_lowercase();
     let close = lower.find("</h1")?;
-    let after = lower[close..].find('>')? + close + 1;
-    html[after..].trim().is_empty().then_some(text)
+    let after = lower.get(close..)?.find('>')? + close + 1;
+    html.get(after..)?.trim().is_empty().then_some(text)
 }
 
 /// Text with `<…>` tags removed and the common entities decoded.
@@ -688,18 +691,21 @@ pub fn html_images(html: &str) -> Vec<(String, String, usize, usize)> {
     let mut out = Vec::new();
     let lower = html.to_ascii_lowercase();
     let mut from = 0;
-    while let Some(rel) = lower[from..].find("<img") {
+    while let Some(rel) = lower.get(from..).and_then(|rest| rest.find("<img")) {
         let start = from + rel;
         let after = lower.as_bytes().get(start + 4).copied();
         if !matches!(after, Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>')) {
             from = start + 4;
             continue;
         }
-        let end = match html[start..].find('>') {
+        let Some(rest) = html.get(start..) else {
+            break;
+        };
+        let end = match rest.find('>') {
             Some(e) => start + e + 1,
             None => html.len(),
         };
-        let tag = &html[start..end];
+        let tag = rest.get(..end - start).unwrap_or(rest);
         if let Some(src) = html_attr(tag, "src") {
             let alt = html_attr(tag, "alt").unwrap_or_default();
             out.push((src, alt, start, end - start));
@@ -714,34 +720,36 @@ pub fn html_attr(tag: &str, name: &str) -> Option<String> {
     let lower = tag.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let mut from = 0;
-    while let Some(rel) = lower[from..].find(name) {
-        let at = from + rel;
-        from = at + name.len();
-        let before_ok = at > 0 && matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r');
-        let mut i = at + name.len();
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+    let skip_space = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
             i += 1;
         }
+        i
+    };
+    while let Some(rel) = lower.get(from..).and_then(|rest| rest.find(name)) {
+        let at = from + rel;
+        from = at + name.len();
+        let before_ok = at
+            .checked_sub(1)
+            .and_then(|b| bytes.get(b))
+            .is_some_and(u8::is_ascii_whitespace);
+        let i = skip_space(at + name.len());
         if !before_ok || bytes.get(i) != Some(&b'=') {
             continue;
         }
-        i += 1;
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
+        let i = skip_space(i + 1);
         let value = match bytes.get(i) {
             Some(&q @ (b'"' | b'\'')) => {
-                let rest = &tag[i + 1..];
-                let end = rest.find(q as char).unwrap_or(rest.len());
-                &rest[..end]
+                let rest = tag.get(i + 1..).unwrap_or("");
+                rest.split(char::from(q)).next().unwrap_or("")
             }
-            Some(_) => {
-                let rest = &tag[i..];
-                let end = rest
-                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                    .unwrap_or(rest.len());
-                rest[..end].trim_end_matches('/')
-            }
+            Some(_) => tag
+                .get(i..)
+                .unwrap_or("")
+                .split(|c: char| c.is_ascii_whitespace() || c == '>')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('/'),
             None => "",
         };
         return Some(strip_tags(value));

@@ -3,6 +3,9 @@
 //! `<style>`, `<textarea>`, comment or start tag) is closed there, and the
 //! unclosable `<plaintext>` is written as text. See [`crate::note::html`].
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use pulldown_cmark::{CowStr, Event};
 
 use crate::note::html::{defuse_plaintext, HtmlTracker};
