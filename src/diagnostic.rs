@@ -85,7 +85,7 @@ impl Diagnostic {
             .map(|s| s.chars().count())
             .unwrap_or(0)
             .max(1);
-        self.source_line = Some(line_text.to_string());
+        self.source_line = shown_line(line_text);
         self
     }
 
@@ -95,7 +95,7 @@ impl Diagnostic {
         self.line = line;
         self.col = 1;
         self.span_len = text.chars().count().max(1);
-        self.source_line = Some(text.trim_end_matches('\r').to_string());
+        self.source_line = shown_line(text.trim_end_matches('\r'));
         self
     }
 
@@ -148,6 +148,15 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Longest source line a diagnostic carries (bytes). A note may hold a
+/// line of megabytes, and every diagnostic on it would copy it; longer lines
+/// are not shown (the location still names line and column).
+pub const MAX_SHOWN_LINE: usize = 1000;
+
+fn shown_line(line: &str) -> Option<String> {
+    (line.len() <= MAX_SHOWN_LINE).then(|| line.to_string())
+}
+
 /// Line and column of a byte offset.
 #[derive(Debug, Clone, Copy)]
 pub struct SourcePos {
@@ -163,7 +172,7 @@ impl SourcePos {
             offset -= 1;
         }
         let before = source.get(..offset).unwrap_or(source);
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
         let col = before.get(line_start..).unwrap_or("").chars().count() + 1;
         SourcePos {
@@ -270,6 +279,18 @@ mod tests {
             text.contains("|      ^^^^^^^^^^^^\n") || text.ends_with("|      ^^^^^^^^^^^^"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn huge_lines_are_not_copied_but_located() {
+        let src = format!("첫 줄\n{}[링크](x.md)\n", "가".repeat(5000));
+        let off = src.find("[링크]").unwrap();
+        let d = Diagnostic::warning("broken-link", "깨진 링크")
+            .with_path("notes/a.md")
+            .at_offset(&src, off, 4);
+        assert_eq!(d.location().unwrap(), "notes/a.md:2:5001");
+        assert_eq!(d.source_line, None);
+        assert!(d.to_string().contains("notes/a.md:2:5001"));
     }
 
     #[test]

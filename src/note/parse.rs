@@ -183,8 +183,8 @@ struct State<'s> {
     /// Text of the innermost open text block (paragraph, heading, cell, item).
     blocks: Vec<String>,
     /// Links waiting for the end of their block to learn their context:
-    /// (link index, block depth).
-    pending_context: Vec<(usize, usize)>,
+    /// (link index, block depth, where its text starts in the block).
+    pending_context: Vec<(usize, usize, usize)>,
     open_links: Vec<OpenLink>,
     heading: Option<(u8, Option<String>, usize)>,
     in_code_block: bool,
@@ -399,12 +399,14 @@ impl<'s> State<'s> {
                     len: range.len(),
                     context: String::new(),
                 });
+                let start_text_len = self.blocks.last().map(String::len).unwrap_or(0);
                 self.open_links.push(OpenLink {
                     index,
-                    start_text_len: self.blocks.last().map(String::len).unwrap_or(0),
+                    start_text_len,
                     is_image: false,
                 });
-                self.pending_context.push((index, self.blocks.len()));
+                self.pending_context
+                    .push((index, self.blocks.len(), start_text_len));
             }
             Tag::Image { dest_url, .. } => {
                 let index = self.facts.images.len();
@@ -574,10 +576,12 @@ impl<'s> State<'s> {
         let depth = self.blocks.len();
         let text = self.blocks.pop().unwrap_or_default();
         let mut i = 0;
-        while let Some(&(link, d)) = self.pending_context.get(i) {
+        while let Some(&(link, d, at)) = self.pending_context.get(i) {
             if d >= depth {
                 if let Some(l) = self.facts.links.get_mut(link) {
-                    l.context = shorten_around(&text, &l.text, 200);
+                    // Only the text near the link: a paragraph may hold
+                    // thousands of links and megabytes of text.
+                    l.context = shorten_around(near(&text, at, 200), &l.text, 200);
                 }
                 self.pending_context.swap_remove(i);
             } else {
@@ -612,6 +616,20 @@ impl<'s> State<'s> {
         }
         self.facts
     }
+}
+
+/// The part of `text` within a few times `max` characters of byte `at`
+/// (all of it when short), cut at character boundaries.
+fn near(text: &str, at: usize, max: usize) -> &str {
+    let mut start = at.saturating_sub(max * 3).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = at.saturating_add(max * 8).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    text.get(start..end).unwrap_or(text)
 }
 
 /// About `max` characters of `text` around the first place `needle` appears.
