@@ -23,6 +23,19 @@ fn expect_diag(report: &BuildReport, code: &str, location: &str) -> String {
         .unwrap_or_else(|| panic!("no `{code}` diagnostic at {location}: {all:#?}"))
 }
 
+/// Builds through the library and checks that `notes/` is byte for byte
+/// what it was: a build reads notes, it never writes them.
+fn build(f: &Fixture) -> BuildReport {
+    let before = tree(&f.root().join("notes"));
+    let r = f.build();
+    assert_eq!(
+        tree(&f.root().join("notes")),
+        before,
+        "the build changed notes/"
+    );
+    r
+}
+
 fn bytes_of(f: &Fixture, rel: &str) -> Vec<u8> {
     std::fs::read(f.root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
@@ -34,7 +47,7 @@ fn previous_site(f: &Fixture) -> Vec<(String, Vec<u8>)> {
         "good.md",
         "---\ntitle: 멀쩡한 노트\ndate: 2026-01-02\n---\n본문\n",
     );
-    let r = f.build();
+    let r = build(f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     tree(&f.out())
 }
@@ -44,7 +57,7 @@ fn previous_site(f: &Fixture) -> Vec<(String, Vec<u8>)> {
 fn fails_keeping_previous_site(f: &Fixture, rel: &str, bytes: &[u8]) -> BuildReport {
     let before = previous_site(f);
     f.file(&format!("notes/{rel}"), bytes);
-    let r = f.build();
+    let r = build(f);
     assert_eq!(r.exit_code(), 1, "{:#?}", diagnostics(&r));
     assert!(!r.written);
     assert_eq!(tree(&f.out()), before, "previous site changed");
@@ -64,7 +77,7 @@ fn invalid_utf8_is_replaced_and_named_with_its_line() {
     let bytes = b"# \xEB\xA9\x80\xEC\xA9\xA1\n\n\xEC\xB2\xAB \xEC\xA4\x84\n\xEA\xB9\xA8\xEC\xA7\x84 \xFF\xFE \xEA\xB8\x80\xEC\x9E\x90\n".to_vec();
     f.file("notes/broken.md", &bytes);
     f.note("other.md", "# 다른 노트\n");
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let d = expect_diag(&r, "encoding", "notes/broken.md:4");
     assert!(d.contains('�'), "{d}");
@@ -81,7 +94,7 @@ fn binary_file_named_md_is_skipped_with_a_warning() {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0".to_vec();
     f.file("notes/그림.md", &png);
     f.note("other.md", "# 다른 노트\n");
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let d = expect_diag(&r, "binary", "notes/그림.md");
     assert!(d.contains("바이너리"), "{d}");
@@ -98,7 +111,7 @@ fn euc_kr_and_cp949_notes_are_decoded_with_a_warning() {
         .encode("---\ntitle: 프로세스와 스레드\ntags: [운영체제]\n---\n똠방각하 햏 문서\n");
     assert!(!bad);
     f.file("notes/euc.md", &euc);
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let d = expect_diag(&r, "encoding", "notes/euc.md");
     assert!(d.contains("EUC-KR"), "{d}");
@@ -117,7 +130,7 @@ fn utf16_with_a_bom_is_read_with_a_warning() {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
     f.file("notes/utf16.md", &bytes);
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     expect_diag(&r, "encoding", "notes/utf16.md");
     assert_eq!(
@@ -131,7 +144,7 @@ fn bom_and_crlf_change_nothing() {
     let f = Fixture::new();
     let src = "\u{feff}---\r\ntitle: 윈도 노트\r\ntags: [a, b]\r\ndate: 2026-03-04\r\n---\r\n## 첫 절\r\n\r\n문장 하나\r\n둘째 줄\r\n\r\n```rust\r\nfn main() {}\r\n```\r\n";
     f.note("win.md", src);
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     assert!(r.diagnostics.is_empty(), "{:#?}", diagnostics(&r));
     let doc = f.html("win.html");
@@ -162,7 +175,7 @@ fn nfd_file_and_folder_names_become_nfc_urls_and_links() {
         "index.md",
         "# 홈\n\n[[프로세스]]와 [상대 링크](운영체제/프로세스.md)\n",
     );
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     assert!(f.out().join("운영체제/프로세스.html").is_file());
     let home = f.html("index.html");
@@ -191,7 +204,7 @@ fn empty_and_almost_empty_files_become_pages() {
         .note("only-front.md", "---\n---\n")
         .note("empty-yaml.md", "---\n\n---\n")
         .file("notes/bom-only.md", b"\xEF\xBB\xBF");
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     for (page, title) in [
         ("빈-노트.html", "빈 노트"),
@@ -225,7 +238,7 @@ fn front_matter_that_is_not_a_mapping_is_an_error_with_its_line() {
 fn wrong_tags_type_is_a_warning_and_the_value_kept() {
     let f = Fixture::new();
     f.note("a.md", "---\ntitle: 태그가 숫자\ntags: 3\n---\n본문\n");
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let d = expect_diag(&r, "front-matter", "notes/a.md:3");
     assert!(d.contains("tags"), "{d}");
@@ -263,7 +276,7 @@ fn yaml_escapes_cannot_smuggle_control_characters_or_nfd() {
         "a.md",
         "---\ntitle: \"\\u1112\\u1161\\u11AB\\b글\\v\\0\"\ntags: \"x\\by\"\ndate: 2026-01-01\n---\n",
     );
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     assert_eq!(text(&f.html("a.html"), "h1.note-title"), "한글");
     let feed = f.read("atom.xml");
@@ -309,7 +322,7 @@ fn yaml_alias_bombs_are_refused_quickly_with_bounded_memory() {
 
     // In process too, to time the guard alone.
     let t = Instant::now();
-    let r = f.build();
+    let r = build(&f);
     assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
     expect_diag(&r, "front-matter", "notes/laughs.md:");
     expect_diag(&r, "front-matter", "notes/fan.md:");
@@ -323,8 +336,11 @@ fn two_notes_claiming_one_output_is_an_error_naming_both() {
     let before = previous_site(&f);
     f.note("a b.md", "# 하나\n")
         .note("a-b.md", "# 둘\n")
+        .note("Case.md", "# 대문자\n")
+        .note("case.md", "# 소문자\n")
+        .note("tags/index.md", "# 태그 목록과 겹침\n")
         .note("c.md", "---\nslug: good\n---\n# 셋\n");
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 1, "{:#?}", diagnostics(&r));
     let d = expect_diag(&r, "duplicate-output", "notes/a");
     assert!(
@@ -333,6 +349,10 @@ fn two_notes_claiming_one_output_is_an_error_naming_both() {
     );
     let d = expect_diag(&r, "duplicate-output", "notes/good.md");
     assert!(d.contains("notes/c.md") && d.contains("good.html"), "{d}");
+    // Names that differ only in case would overwrite each other on macOS.
+    let d = expect_diag(&r, "duplicate-output", "notes/case.md");
+    assert!(d.contains("notes/Case.md"), "{d}");
+    expect_diag(&r, "reserved-output", "notes/tags/index.md");
     assert_eq!(tree(&f.out()), before);
 }
 
@@ -350,7 +370,7 @@ fn symlink_loops_and_links_out_of_the_notes_folder_are_skipped() {
     symlink(f.root().join("outside"), notes.join("outside")).unwrap();
     symlink("os/process.md", notes.join("alias.md")).unwrap();
     symlink("nowhere.md", notes.join("dangling.md")).unwrap();
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     expect_diag(&r, "walk", "notes/os/loop");
     expect_diag(&r, "outside-root", "notes/secret.md");
@@ -375,7 +395,7 @@ fn a_five_megabyte_line_builds() {
         .note("ascii.md", &format!("{ascii}\n"))
         .note("other.md", "# 다른 노트\n");
     let t = Instant::now();
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     assert!(t.elapsed() < Duration::from_secs(60), "{:?}", t.elapsed());
     let page = f.read("hangul.html");
@@ -610,7 +630,7 @@ fn titles_tags_and_names_holding_markup_are_escaped_everywhere() {
         "linker.md",
         &format!("---\ndate: 2026-02-04\n---\n[{}](xss.md)\n", "링크"),
     );
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     // The title is shown as text.
     let doc = f.html("xss.html");
@@ -652,7 +672,7 @@ fn control_characters_and_decomposed_jamo_are_cleaned_and_xml_stays_valid() {
     );
     // A control character in a file name becomes the title.
     f.note("벨\u{7}소리.md", "---\ndate: 2026-01-07\n---\n본문\n");
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let doc = f.html("ctl.html");
     assert_eq!(text(&doc, "h1.note-title"), "한글 제목");
@@ -721,7 +741,7 @@ fn unclosed_and_mixed_code_fences() {
         "mixed.md",
         "```\n안쪽 ~~~\n~~~\n여전히 코드\n```\n\n~~~python\n```\nprint(1)\n~~~\n\n밖 문단\n",
     );
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let open = f.html("open.html");
     assert!(text(&open, "pre").contains("닫히지 않음 <script>"));
@@ -742,7 +762,7 @@ fn empty_links_and_images() {
         "empty.md",
         "앞 ![]() 가운데 []() 뒤 [빈]() ![대체 글]() [[]] [[|]] <>\n\n[ref]: <>\n",
     );
-    let r = f.build();
+    let r = build(&f);
     assert!(r.exit_code() == 0, "{:#?}", diagnostics(&r));
     let doc = f.html("empty.html");
     assert!(text(&doc, ".note-body").contains("가운데"));
@@ -757,7 +777,7 @@ fn template_syntax_and_angle_brackets_in_text_stay_text() {
         "tera.md",
         "---\ntitle: \"{{ site.title }} {% if true %}예{% endif %}\"\n---\n중괄호 {{ site.title }}, {% for x in y %}반복{% endfor %}, {# 주석 #}.\n\n`Vec<T>` 와 Option&lt;T&gt; 그리고 a < b > c\n\n{{ page.title | safe }}\n",
     );
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     let doc = f.html("tera.html");
     assert_eq!(
@@ -797,7 +817,7 @@ fn unclosed_raw_html_is_kept_but_cannot_swallow_the_page() {
         "closed.md",
         "<script>console.log(1)</script>\n\n<div class=\"box\">\n\n**굵게**\n\n</div>\n",
     );
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     expect_diag(&r, "unclosed-html", "notes/script.md:5");
     expect_diag(&r, "unclosed-html", "notes/comment.md:3");
@@ -951,7 +971,7 @@ fn only_marked_leftovers_are_cleaned() {
     let foreign_old = f.root().join(".site.gongbu-old-999999999-4");
     std::fs::create_dir_all(&foreign_old).unwrap();
     std::fs::write(foreign_old.join("mine.txt"), "not gongbu's").unwrap();
-    let r = f.build();
+    let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     assert!(!marked.exists());
     assert!(!empty.exists());
