@@ -90,8 +90,22 @@ impl HtmlTracker {
 
     /// Reads one fragment; `base` is the offset of its first byte.
     pub fn feed(&mut self, html: &str, base: usize) {
-        for (i, &b) in html.as_bytes().iter().enumerate() {
+        let bytes = html.as_bytes();
+        let mut i = 0;
+        loop {
+            // Text and raw-text content change nothing until the next `<`.
+            if matches!(self.state, State::Data | State::RawText { matched: 0, .. }) {
+                match bytes
+                    .get(i..)
+                    .and_then(|rest| rest.iter().position(|&c| c == b'<'))
+                {
+                    Some(skip) => i += skip,
+                    None => return,
+                }
+            }
+            let Some(&b) = bytes.get(i) else { return };
             self.byte(b.to_ascii_lowercase(), base + i);
+            i += 1;
         }
     }
 

@@ -100,8 +100,14 @@ fn highlight_lines(code: &str, syntax: &SyntaxReference) -> Option<String> {
 
 /// The stylesheet for highlighted code: a light theme by default, a dark
 /// one when the system asks for it (unless the reader chose light) or the
-/// reader chose dark.
+/// reader chose dark. Built once per process (every build and every
+/// `serve` rebuild writes it).
 pub fn stylesheet() -> String {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(build_stylesheet).clone()
+}
+
+fn build_stylesheet() -> String {
     use two_face::theme::EmbeddedThemeName;
     let themes = two_face::theme::extra();
     let light =
