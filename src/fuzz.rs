@@ -89,6 +89,18 @@ impl Outcome {
     }
 }
 
+/// A fuzz input: the bytes of the note, or `0xFF LEN NAME… BODY…` to also
+/// choose the note's path (LEN bytes of NAME, then the body).
+pub fn build_input(data: &[u8]) -> Outcome {
+    match data {
+        [0xFF, len, rest @ ..] if rest.len() >= usize::from(*len) => {
+            let (name, body) = rest.split_at(usize::from(*len));
+            build_named(&String::from_utf8_lossy(name), body)
+        }
+        _ => build_one(data),
+    }
+}
+
 /// Builds a site of the companion note and `bytes` as `notes/퍼즈/노트.md`.
 pub fn build_one(bytes: &[u8]) -> Outcome {
     build_named(NOTE_PATH, bytes)

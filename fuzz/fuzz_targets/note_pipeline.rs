@@ -4,20 +4,13 @@
 //! shape: no page left inside an element a note opened, and the feed and
 //! sitemap well-formed XML.
 //!
-//! Input: the bytes of the note, or `0xFF LEN NAME… BODY…` to also choose
-//! the note's path (LEN bytes of NAME, then the body).
+//! Input: see `gongbu::fuzz::build_input`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let outcome = match data {
-        [0xFF, len, rest @ ..] if rest.len() >= usize::from(*len) => {
-            let (name, body) = rest.split_at(usize::from(*len));
-            gongbu::fuzz::build_named(&String::from_utf8_lossy(name), body)
-        }
-        _ => gongbu::fuzz::build_one(data),
-    };
+    let outcome = gongbu::fuzz::build_input(data);
     let swallowed = outcome.swallowed_pages();
     assert!(swallowed.is_empty(), "page swallowed: {swallowed:?}");
     for xml in ["atom.xml", "sitemap.xml"] {

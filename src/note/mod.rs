@@ -154,7 +154,7 @@ pub fn from_source(
         .title
         .clone()
         .filter(|t| !t.trim().is_empty())
-        .or_else(|| facts.first_h1.clone())
+        .or_else(|| facts.first_h1.clone().filter(|t| !t.trim().is_empty()))
         .unwrap_or_else(|| {
             if is_folder_index {
                 folder
