@@ -979,8 +979,32 @@ fn only_marked_leftovers_are_cleaned() {
     let foreign_old = f.root().join(".site.gongbu-old-999999999-4");
     std::fs::create_dir_all(&foreign_old).unwrap();
     std::fs::write(foreign_old.join("mine.txt"), "not gongbu's").unwrap();
+    // The staging folder of another build still running is left alone.
+    #[cfg(target_os = "linux")]
+    let mut running = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .unwrap();
+    #[cfg(target_os = "linux")]
+    let in_progress = {
+        let dir = f
+            .root()
+            .join(format!(".site.gongbu-tmp-{}-5", running.id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(gongbu::output::MARKER), "").unwrap();
+        dir
+    };
     let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    #[cfg(target_os = "linux")]
+    {
+        assert!(in_progress.exists());
+        running.kill().unwrap();
+        running.wait().unwrap();
+        // Once that build is gone, its folder is a leftover like any other.
+        assert_eq!(build(&f).exit_code(), 0);
+        assert!(!in_progress.exists());
+    }
     assert!(!marked.exists());
     assert!(!empty.exists());
     assert_eq!(
