@@ -20,6 +20,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod fuzz;
 pub mod index;
 pub mod korean;
 pub mod note;
@@ -27,6 +28,7 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod urls;
+pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -11,6 +11,7 @@ pub mod images;
 pub mod links;
 pub mod markdown;
 pub mod pages;
+pub mod raw_html;
 pub mod search_pages;
 pub mod tables;
 pub mod templates;
