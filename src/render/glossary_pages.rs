@@ -273,6 +273,8 @@ fn body_html(index: &SiteIndex, t: TermId) -> String {
     let events = super::glossary::link_terms(events, g, &term.url, &|u| u == t);
     let events = super::tables::wrap_plain(events);
     let events = super::highlight::pass(events);
+    // Raw HTML the body leaves open is closed before the page goes on.
+    let events = super::raw_html::pass(events);
     let mut out = String::new();
     html::push_html(&mut out, events.into_iter());
     out
