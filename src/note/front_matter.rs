@@ -418,14 +418,15 @@ fn expect_scalar_or_null(key: &str, v: &Value) -> Result<Option<String>, String>
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
+/// The kind of a YAML value, as diagnostics name it.
+pub fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "빈 값",
         Value::Bool(_) => "참/거짓",
         Value::Number(_) => "숫자",
         Value::String(_) => "글자",
         Value::Sequence(_) => "목록",
-        Value::Mapping(_) => "사전",
+        Value::Mapping(_) => "키-값 묶음",
         Value::Tagged(_) => "태그된 값",
     }
 }

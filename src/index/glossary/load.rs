@@ -448,7 +448,7 @@ fn file_entries(file: &GlossaryFile, diags: &mut Vec<Diagnostic>) -> Vec<Entry> 
                         "glossary",
                         format!(
                             "용어집은 `- term: …` 항목의 목록이어야 합니다 ({}이(가) 왔습니다)",
-                            kind_of(&other)
+                            front_matter::kind_of(&other)
                         ),
                     ),
                 )
@@ -496,7 +496,7 @@ fn note_entries(id: NoteId, note: &Note, value: &Value, diags: &mut Vec<Diagnost
                         "glossary",
                         format!(
                             "`glossary:`는 `- term: …` 항목의 목록이어야 합니다 ({}이(가) 왔습니다)",
-                            kind_of(other)
+                            front_matter::kind_of(other)
                         ),
                     ),
                 )
@@ -569,7 +569,7 @@ fn read_items(
                         "glossary",
                         format!(
                             "용어집 항목은 `term:`, `definition:` 등을 가진 목록이어야 합니다 ({}이(가) 왔습니다)",
-                            kind_of(item)
+                            front_matter::kind_of(item)
                         ),
                     ),
                 )
@@ -598,7 +598,7 @@ fn read_items(
                         "glossary",
                         format!(
                             "`{key}`는 {what}이어야 합니다 ({}이(가) 왔습니다)",
-                            kind_of(v)
+                            front_matter::kind_of(v)
                         ),
                     ),
                 )
@@ -736,18 +736,6 @@ fn scalar(v: &Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         Value::Null => Some(String::new()),
         _ => None,
-    }
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "빈 값",
-        Value::Bool(_) => "참/거짓",
-        Value::Number(_) => "숫자",
-        Value::String(_) => "글자",
-        Value::Sequence(_) => "목록",
-        Value::Mapping(_) => "키-값 묶음",
-        Value::Tagged(_) => "태그 붙은 값",
     }
 }
 
