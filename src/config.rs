@@ -96,7 +96,7 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
-        let mut config: Config = serde_yaml::from_str(text).map_err(|e| {
+        let mut config: Config = crate::yaml::from_str(text).map_err(|e| {
             let d = Diagnostic::error(
                 "config",
                 format!("gongbu.yaml을 해석할 수 없습니다: {}", yaml_message(&e)),
@@ -129,9 +129,17 @@ impl Config {
 /// serde_yaml's message without its trailing location (we print our own).
 pub fn yaml_message(e: &serde_yaml::Error) -> String {
     let msg = e.to_string();
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
+    let msg = match msg.find(" at line ") {
+        Some(i) => msg.get(..i).unwrap_or(&msg).to_string(),
         None => msg,
+    };
+    // serde_yaml's own guards, in the words of the rest of the messages.
+    if msg.starts_with("repetition limit exceeded") {
+        crate::yaml::TOO_LARGE.to_string()
+    } else if msg.starts_with("recursion limit exceeded") {
+        "목록·키가 너무 깊이 겹쳐 있습니다 (128단계까지)".to_string()
+    } else {
+        msg
     }
 }
 

@@ -5,6 +5,9 @@
 //! column where there is one, and carries the offending source line so the
 //! report can show it without reading the file again.
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use std::fmt;
 use std::path::Path;
 use std::sync::Mutex;
@@ -82,7 +85,7 @@ impl Diagnostic {
             .map(|s| s.chars().count())
             .unwrap_or(0)
             .max(1);
-        self.source_line = Some(line_text.to_string());
+        self.source_line = shown_line(line_text);
         self
     }
 
@@ -92,7 +95,7 @@ impl Diagnostic {
         self.line = line;
         self.col = 1;
         self.span_len = text.chars().count().max(1);
-        self.source_line = Some(text.trim_end_matches('\r').to_string());
+        self.source_line = shown_line(text.trim_end_matches('\r'));
         self
     }
 
@@ -145,6 +148,15 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Longest source line a diagnostic carries (bytes). A note may hold a
+/// line of megabytes, and every diagnostic on it would copy it; longer lines
+/// are not shown (the location still names line and column).
+pub const MAX_SHOWN_LINE: usize = 1000;
+
+fn shown_line(line: &str) -> Option<String> {
+    (line.len() <= MAX_SHOWN_LINE).then(|| line.to_string())
+}
+
 /// Line and column of a byte offset.
 #[derive(Debug, Clone, Copy)]
 pub struct SourcePos {
@@ -159,10 +171,10 @@ impl SourcePos {
         while !source.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &source[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let before = source.get(..offset).unwrap_or(source);
+        let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let col = source[line_start..offset].chars().count() + 1;
+        let col = before.get(line_start..).unwrap_or("").chars().count() + 1;
         SourcePos {
             line,
             col,
@@ -171,14 +183,18 @@ impl SourcePos {
     }
 
     fn line_end(&self, source: &str) -> usize {
-        source[self.line_start..]
-            .find('\n')
+        source
+            .get(self.line_start..)
+            .and_then(|rest| rest.find('\n'))
             .map(|i| self.line_start + i)
             .unwrap_or(source.len())
     }
 
     fn line_text<'s>(&self, source: &'s str) -> &'s str {
-        source[self.line_start..self.line_end(source)].trim_end_matches('\r')
+        source
+            .get(self.line_start..self.line_end(source))
+            .unwrap_or("")
+            .trim_end_matches('\r')
     }
 }
 
@@ -263,6 +279,18 @@ mod tests {
             text.contains("|      ^^^^^^^^^^^^\n") || text.ends_with("|      ^^^^^^^^^^^^"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn huge_lines_are_not_copied_but_located() {
+        let src = format!("첫 줄\n{}[링크](x.md)\n", "가".repeat(5000));
+        let off = src.find("[링크]").unwrap();
+        let d = Diagnostic::warning("broken-link", "깨진 링크")
+            .with_path("notes/a.md")
+            .at_offset(&src, off, 4);
+        assert_eq!(d.location().unwrap(), "notes/a.md:2:5001");
+        assert_eq!(d.source_line, None);
+        assert!(d.to_string().contains("notes/a.md:2:5001"));
     }
 
     #[test]

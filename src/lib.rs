@@ -20,12 +20,15 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod fuzz;
 pub mod index;
 pub mod korean;
 pub mod note;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod urls;
+pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -77,6 +80,11 @@ impl BuildOptions {
 
     pub fn notes_dir(&self) -> PathBuf {
         self.root.join("notes")
+    }
+
+    /// Whether a loaded note goes into the site (drafts only with `--drafts`).
+    pub fn publishes(&self, note: &Note) -> bool {
+        self.drafts || !note.draft
     }
 }
 
@@ -151,16 +159,10 @@ pub fn load_site(
 ) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let t = Instant::now();
-    let mut config = match Config::load(&opts.root) {
+    let config = match load_config(opts) {
         Ok(c) => c,
         Err(d) => return (None, vec![d]),
     };
-    if let Some(base) = &opts.base_url {
-        config.base_url = base.clone();
-        if !config.base_url.is_empty() && !config.base_url.ends_with('/') {
-            config.base_url.push('/');
-        }
-    }
     let theme = match Theme::load(&opts.root) {
         Ok(t) => t,
         Err(d) => return (None, vec![d]),
@@ -193,7 +195,7 @@ pub fn load_site(
     for (result, warnings) in loaded {
         diags.extend(warnings);
         match result {
-            Ok(Some(n)) if opts.drafts || !n.draft => notes.push(n),
+            Ok(Some(n)) if opts.publishes(&n) => notes.push(n),
             Ok(_) => {}
             Err(d) => diags.push(d),
         }
@@ -203,31 +205,66 @@ pub fn load_site(
     let t = Instant::now();
     let assets: HashMap<String, PathBuf> =
         found.assets.into_iter().map(|f| (f.rel, f.path)).collect();
-    let index = SiteIndex::build(notes, config, assets, &notes_dir, "notes", &mut diags);
-    let mut theme = theme;
-    // Values every page shares go into Tera's global context once.
-    *theme.tera.global_context() = render::pages::global_context(&index);
+    let site = Site::from_notes(opts.clone(), notes, config, theme, assets, &mut diags);
     timings.push(("사이트 색인", t.elapsed()));
-    (
-        Some(Site {
-            options: opts.clone(),
+    (Some(site), diags)
+}
+
+/// `gongbu.yaml` with the command line's overrides applied.
+pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
+    let mut config = Config::load(&opts.root)?;
+    if let Some(base) = &opts.base_url {
+        config.base_url = base.clone();
+        if !config.base_url.is_empty() && !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+    }
+    Ok(config)
+}
+
+impl Site {
+    /// Indexes loaded notes (sorted by path, holding only the notes to
+    /// publish) into a site ready to render.
+    pub fn from_notes(
+        options: BuildOptions,
+        notes: Vec<Note>,
+        config: Config,
+        mut theme: Theme,
+        assets: HashMap<String, PathBuf>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Site {
+        let notes_dir = options.notes_dir();
+        let index = SiteIndex::build(notes, config, assets, &notes_dir, "notes", diags);
+        // Values every page shares go into Tera's global context once.
+        *theme.tera.global_context() = render::pages::global_context(&index);
+        Site {
+            options,
             index,
             theme,
-        }),
-        diags,
-    )
+        }
+    }
+
+    /// Renders with the environment of this site.
+    pub fn with_env<R>(&self, f: impl FnOnce(&RenderEnv<'_>) -> R) -> R {
+        let notes_dir = self.options.notes_dir();
+        let env = RenderEnv {
+            index: &self.index,
+            theme: &self.theme,
+            notes_root: &notes_dir,
+            live_reload: self.options.live_reload,
+        };
+        f(&env)
+    }
+
+    /// The page of note `id` alone, as [`render_into`] writes it.
+    pub fn note_page(&self, id: note::NoteId) -> Result<String, Diagnostic> {
+        self.with_env(|env| render::note_page_html(env, id))
+    }
 }
 
 /// Renders a loaded site into `sink`. Returns the number of pages.
 pub fn render_into(site: &Site, sink: &dyn Sink, diags: &Diagnostics) -> usize {
-    let notes_dir = site.options.notes_dir();
-    let env = RenderEnv {
-        index: &site.index,
-        theme: &site.theme,
-        notes_root: &notes_dir,
-        live_reload: site.options.live_reload,
-    };
-    render::render_site(&env, sink, diags)
+    site.with_env(|env| render::render_site(env, sink, diags))
 }
 
 /// Builds (or checks) the site described by `opts`.

@@ -61,6 +61,27 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// 사이트를 빌드해 127.0.0.1에서 보여 주고, 고칠 때마다 바뀐 것만 다시 빌드해 열린 페이지를 새로 고칩니다
+    Serve {
+        /// notes/ 폴더를 담은 폴더
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 포트 (사용 중이면 다음 빈 포트; 0은 아무 빈 포트)
+        #[arg(long, default_value_t = gongbu::serve::DEFAULT_PORT)]
+        port: u16,
+        /// 빌드가 끝나면 브라우저로 엽니다
+        #[arg(long)]
+        open: bool,
+        /// 초안(draft: true)도 포함합니다
+        #[arg(long)]
+        drafts: bool,
+        /// 기다릴 주소 (예: 0.0.0.0이면 같은 네트워크의 휴대폰에서도 볼 수 있습니다)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// 다시 빌드할 때마다 단계별 소요 시간을 보여 줍니다
+        #[arg(long)]
+        timings: bool,
+    },
     /// 앞머리(front matter)를 채운 새 노트를 만듭니다
     New {
         /// 노트 제목
@@ -99,6 +120,35 @@ fn main() -> ExitCode {
             let report = gongbu::build(&opts, Mode::Check);
             print_report(&report, Mode::Check, site.timings, color);
             report.exit_code()
+        }
+        Command::Serve {
+            root,
+            port,
+            open,
+            drafts,
+            bind,
+            timings,
+        } => {
+            let mut opts = gongbu::serve::ServeOptions::new(root);
+            opts.site.drafts = drafts;
+            opts.port = port;
+            opts.bind = bind;
+            opts.open = open;
+            match gongbu::serve::serve(opts, move |event| {
+                report::serve_event(&event, color, timings)
+            }) {
+                Ok(()) => 0,
+                Err(diagnostics) => {
+                    for d in &diagnostics {
+                        eprintln!("{}", report::render(d, color));
+                    }
+                    BuildReport {
+                        diagnostics,
+                        ..Default::default()
+                    }
+                    .exit_code()
+                }
+            }
         }
         Command::New {
             title,

@@ -23,6 +23,12 @@ pub trait Sink: Sync {
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()>;
     /// How many files were written.
     fn count(&self) -> usize;
+    /// Whether the page at `rel` must be rendered at all. `gongbu serve`
+    /// answers no for note, category and tag pages an edit leaves
+    /// unchanged; every other sink wants everything.
+    fn wants(&self, _rel: &str) -> bool {
+        true
+    }
 }
 
 /// For `gongbu check`: renders everything, writes nothing.
@@ -43,6 +49,41 @@ impl Sink for NullSink {
     }
     fn count(&self) -> usize {
         self.files.load(Ordering::Relaxed)
+    }
+}
+
+/// Keeps every written file in memory (fuzzing, tests): site-relative path
+/// to bytes. Copies record the source file's bytes when it can be read.
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    files: std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemorySink {
+    /// Every file written, by site-relative path.
+    pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_default()
+    }
+
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> io::Result<()> {
+        let mut files = self
+            .files
+            .lock()
+            .map_err(|_| io::Error::other("memory sink poisoned"))?;
+        files.insert(rel.to_string(), bytes);
+        Ok(())
+    }
+}
+
+impl Sink for MemorySink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.put(rel, bytes.to_vec())
+    }
+    fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
+        self.put(rel, fs::read(from)?)
+    }
+    fn count(&self) -> usize {
+        self.files.lock().map(|f| f.len()).unwrap_or(0)
     }
 }
 
@@ -175,12 +216,29 @@ pub fn clean_stale(out: &Path) {
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
-        if !path.join(MARKER).is_file() {
+        let Some(rest) = file_name
+            .strip_prefix(&staging_prefix)
+            .map(|r| (r, true))
+            .or_else(|| file_name.strip_prefix(&old_prefix).map(|r| (r, false)))
+        else {
+            continue;
+        };
+        let (suffix, is_staging) = rest;
+        if is_staging && build_in_progress(suffix) {
             continue;
         }
-        if file_name.starts_with(&staging_prefix) {
+        if !path.join(MARKER).is_file() {
+            // Killed between creating the folder and marking it: an empty
+            // folder, and removing an empty folder loses nothing.
+            // `remove_dir` refuses any folder that holds something.
+            if is_staging {
+                let _ = fs::remove_dir(&path);
+            }
+            continue;
+        }
+        if is_staging {
             let _ = fs::remove_dir_all(&path);
-        } else if file_name.starts_with(&old_prefix) {
+        } else {
             olds.push(path);
         }
     }
@@ -192,6 +250,27 @@ pub fn clean_stale(out: &Path) {
     }
     for old in olds {
         let _ = fs::remove_dir_all(old);
+    }
+}
+
+/// Whether the staging folder with name suffix `{pid}-{nanos}` belongs to
+/// another gongbu process still running (a concurrent build of the same
+/// output); its folder is left alone. Only known on Linux.
+fn build_in_progress(suffix: &str) -> bool {
+    let Some(pid) = suffix.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+        return false;
+    };
+    if pid == std::process::id() || !cfg!(target_os = "linux") {
+        return false;
+    }
+    // `/proc/PID/stat` is `PID (name) STATE …`; a zombie (Z) or dead (X)
+    // process builds nothing.
+    match fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) => false,
     }
 }
 

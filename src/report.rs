@@ -137,3 +137,67 @@ pub fn render(d: &Diagnostic, color: bool) -> String {
     }
     out.trim_end().to_string()
 }
+
+/// What `gongbu serve` prints as it goes: diagnostics on stderr, the
+/// address and each rebuild on stdout.
+pub fn serve_event(event: &gongbu::serve::ServeEvent, color: bool, timings: bool) {
+    use gongbu::serve::ServeEvent;
+    let ms = |d: std::time::Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+    match event {
+        ServeEvent::Ready {
+            url,
+            out,
+            port_taken,
+            outcome,
+        } => {
+            for d in &outcome.diagnostics {
+                eprintln!("{}", render(d, color));
+            }
+            let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "노트 {}개 · 페이지 {}개 · 경고 {}개 · 오류 {}개 · {:.2}초",
+                outcome.notes,
+                outcome.pages,
+                outcome.diagnostics.len() - errors,
+                errors,
+                outcome.elapsed.as_secs_f64()
+            );
+            if let Some(asked) = port_taken {
+                println!("포트 {asked}은(는) 사용 중이라 다른 포트를 씁니다");
+            }
+            println!("임시 출력: {}", out.display());
+            println!("미리 보기: {url}  (Ctrl-C로 멈춥니다)");
+        }
+        ServeEvent::Rebuilt(o) => {
+            for d in &o.new_diagnostics {
+                eprintln!("{}", render(d, color));
+            }
+            let errors = o.diagnostics.iter().filter(|d| d.is_error()).count();
+            let mut line = format!(
+                "다시 빌드: {} — 노트·분류·태그 페이지 {}/{}개를 다시 그렸고 파일 {}개가 바뀌었습니다",
+                o.sources.join(", "),
+                o.rendered.len(),
+                o.candidates,
+                o.changed.len()
+            );
+            if let Some(first) = o.first_after {
+                line.push_str(&format!(" · 고친 페이지 {}", ms(first)));
+            }
+            line.push_str(&format!(" · 전체 {}", ms(o.elapsed)));
+            if errors > 0 {
+                line.push_str(&format!(" · 오류 {errors}개 (페이지 위에 표시)"));
+            }
+            println!("{line}");
+            if timings {
+                let steps: Vec<String> = o
+                    .timings
+                    .iter()
+                    .map(|(step, t)| format!("{step} {}", ms(*t)))
+                    .collect();
+                println!("  {}", steps.join(" · "));
+            }
+        }
+        ServeEvent::Problem(d) => eprintln!("{}", render(d, color)),
+        ServeEvent::Stopping => println!("멈춥니다: 임시 출력을 지웁니다"),
+    }
+}

@@ -5,6 +5,9 @@
 //! everywhere inside the program; they are percent-encoded only when written
 //! into an `href`/`src`, and always made relative to the page they appear on.
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
 use crate::korean::nfc;
@@ -143,7 +146,7 @@ impl HeadingIds {
 
 /// The folder part of a site URL: `os/a.html` → `os`, `a.html` → ``.
 pub fn parent(url: &str) -> &str {
-    url.rfind('/').map(|i| &url[..i]).unwrap_or("")
+    url.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("")
 }
 
 /// How a page at `from` (site-relative) refers to the site root: `../../`.
@@ -164,7 +167,7 @@ pub fn relative_href(from: &str, to: &str) -> String {
         .take_while(|(a, b)| a == b)
         .count();
     let mut out = "../".repeat(from_dir.len() - common);
-    for part in &to_dir[common..] {
+    for part in to_dir.iter().skip(common) {
         out.push_str(&encode_path(part));
         out.push('/');
     }
@@ -221,12 +224,12 @@ pub fn join_normalized(base: &str, rel: &str) -> Option<String> {
 
 /// Splits `path#frag` and `path?query`: (path, query-with-?, fragment-without-#).
 pub fn split_url(dest: &str) -> (&str, &str, Option<&str>) {
-    let (before_frag, frag) = match dest.find('#') {
-        Some(i) => (&dest[..i], Some(&dest[i + 1..])),
+    let (before_frag, frag) = match dest.split_once('#') {
+        Some((before, frag)) => (before, Some(frag)),
         None => (dest, None),
     };
     let (path, query) = match before_frag.find('?') {
-        Some(i) => (&before_frag[..i], &before_frag[i..]),
+        Some(i) => before_frag.split_at(i),
         None => (before_frag, ""),
     };
     (path, query, frag)
@@ -237,9 +240,8 @@ pub fn has_scheme(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }
-    match dest.find(':') {
-        Some(i) => {
-            let scheme = &dest[..i];
+    match dest.split_once(':') {
+        Some((scheme, _)) => {
             !scheme.is_empty()
                 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
                 && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())

@@ -4,6 +4,10 @@
 //! become warnings with `path:line:col` and a [`Target::Broken`] that the
 //! renderer marks visibly.
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+// (Notes are indexed by their own ids, which are always in range.)
+#![cfg_attr(not(test), deny(clippy::string_slice))]
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -86,8 +90,8 @@ impl Lookup {
             let mut folder = note.folder.as_str();
             loop {
                 l.folders.insert(folder.to_string());
-                match folder.rfind('/') {
-                    Some(i) => folder = &folder[..i],
+                match folder.rsplit_once('/') {
+                    Some((up, _)) => folder = up,
                     None if !folder.is_empty() => folder = "",
                     None => break,
                 }
@@ -399,7 +403,7 @@ impl Resolver<'_> {
         let key = name_key(name);
         if let Some(ids) = self.lookup.by_name.get(&key) {
             // A note's own title matching beats the same word elsewhere.
-            let id = ids.iter().copied().find(|&i| i != from).unwrap_or(ids[0]);
+            let id = ids.iter().copied().find(|&i| i != from).unwrap_or(from);
             let distinct: Vec<NoteId> = ids.iter().copied().filter(|&i| i != from).collect();
             if distinct.len() > 1 {
                 let others: Vec<&str> = distinct

@@ -7,6 +7,7 @@ pub mod glossary;
 pub mod image_file;
 pub mod images;
 pub mod links;
+pub mod search;
 pub mod taxonomy;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

@@ -2,6 +2,9 @@
 //! note, reading the known keys with clear messages for wrong types, keeping
 //! unknown keys as `extra`.
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -33,6 +36,11 @@ pub struct FrontMatter {
     /// Keys gongbu does not know, handed to templates as `page.extra`.
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+
+/// Levels a category path may have. Each level is a page that lists the
+/// levels above it, so deeper paths cost pages × depth² and nest templates;
+/// real notes use four or five (`TIL/김희수/2026/02`).
+pub const MAX_CATEGORY_DEPTH: usize = 16;
 
 /// A date with an optional time of day, as notes write them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -122,18 +130,16 @@ pub struct Split {
 /// line is `---` or `...`. Without a closing fence there is no front matter
 /// (a lone `---` at the top is a thematic break).
 pub fn split(source: &str) -> Option<Split> {
-    let first_end = source.find('\n')?;
-    if source[..first_end].trim_end() != "---" {
+    let (first, _) = source.split_once('\n')?;
+    if first.trim_end() != "---" {
         return None;
     }
-    let yaml_start = first_end + 1;
+    let yaml_start = first.len() + 1;
     let mut pos = yaml_start;
     while pos <= source.len() {
-        let line_end = source[pos..]
-            .find('\n')
-            .map(|i| pos + i)
-            .unwrap_or(source.len());
-        let line = source[pos..line_end].trim_end();
+        let rest = source.get(pos..)?;
+        let line_end = rest.find('\n').map(|i| pos + i).unwrap_or(source.len());
+        let line = rest.get(..line_end - pos)?.trim_end();
         if line == "---" || line == "..." {
             let body_start = (line_end + 1).min(source.len());
             return Some(Split {
@@ -159,12 +165,12 @@ pub fn parse(
     display: &str,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<FrontMatter, Diagnostic> {
-    let yaml = &source[split.yaml_start..split.yaml_end];
-    let first_line = source[..split.yaml_start].lines().count() + 1;
+    let yaml = source.get(split.yaml_start..split.yaml_end).unwrap_or("");
+    let first_line = source.get(..split.yaml_start).unwrap_or("").lines().count() + 1;
     if yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
+    let value: Value = crate::yaml::from_str(yaml).map_err(|e| {
         let line = e
             .location()
             .map(|l| first_line + l.line() - 1)
@@ -194,7 +200,10 @@ pub fn parse(
 
     let key_line = |key: &str| -> usize {
         yaml.lines()
-            .position(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
+            .position(|l| {
+                l.strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            })
             .map(|i| first_line + i)
             .unwrap_or(first_line)
     };
@@ -246,7 +255,7 @@ pub fn parse(
                 }
             }
             "category" | "categories" => {
-                let segs = match &v {
+                let mut segs = match &v {
                     Value::Null => continue,
                     Value::Sequence(items) => {
                         let mut segs = Vec::new();
@@ -277,6 +286,16 @@ pub fn parse(
                         }
                     },
                 };
+                if segs.len() > MAX_CATEGORY_DEPTH {
+                    warn(
+                        &key,
+                        format!(
+                            "`{key}`가 {}단계로 너무 깊습니다; 앞의 {MAX_CATEGORY_DEPTH}단계만 씁니다",
+                            segs.len()
+                        ),
+                    );
+                    segs.truncate(MAX_CATEGORY_DEPTH);
+                }
                 // `category` wins over `categories` when both are present.
                 if key == "category" || fm.category.is_none() {
                     fm.category = Some(segs);
@@ -297,6 +316,7 @@ pub fn parse(
                     }
                 }
                 Value::String(s) => {
+                    let s = crate::note::load::clean_text(s);
                     let sep = if s.contains(',') { ',' } else { ' ' };
                     fm.tags.extend(
                         s.split(sep)
@@ -369,9 +389,12 @@ fn split_category(s: &str) -> Vec<String> {
 
 /// A YAML scalar as text: strings, numbers, booleans. Dates written bare
 /// (`title: 2026-02-08`) arrive as strings already.
+///
+/// YAML escapes (`"\b"`, `"\u1112\u1161"`) can put back what decoding took
+/// out, so strings are cleaned again: no control characters, NFC.
 pub fn scalar_string(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(crate::note::load::clean_text(s)),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         Value::Tagged(t) => scalar_string(&t.value),

@@ -5,6 +5,9 @@
 //! the notes root, and decodes UTF-8 (BOM stripped), UTF-16 with a BOM and
 //! EUC-KR/CP949 (with a warning).
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -36,7 +39,8 @@ pub fn is_markdown(name: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
-fn is_skipped(name: &str) -> bool {
+/// Files and folders the walk leaves out: `_` or `.` first (except `_posts`).
+pub fn is_skipped(name: &str) -> bool {
     (name.starts_with('_') && name != "_posts") || name.starts_with('.')
 }
 
@@ -101,7 +105,8 @@ pub fn discover(notes_root: &Path, site_root: &Path) -> Discovered {
         let Ok(rel) = path.strip_prefix(notes_root) else {
             continue;
         };
-        let rel = nfc(&rel.to_string_lossy().replace('\\', "/"));
+        // Names are text too: NFC (macOS writes NFD), no control characters.
+        let rel = clean_text(&rel.to_string_lossy().replace('\\', "/"));
         let file = SourceFile { rel, path };
         if is_markdown(&file.rel) {
             found.notes.push(file);
@@ -146,7 +151,8 @@ pub fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic> {
     // UTF-16 (with a BOM) before the NUL check: its ASCII has NUL bytes.
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         if enc != encoding_rs::UTF_8 {
-            let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+            let (text, had_errors) =
+                enc.decode_without_bom_handling(bytes.get(bom_len..).unwrap_or_default());
             warnings.push(
                 Diagnostic::warning(
                     "encoding",
@@ -193,7 +199,7 @@ pub fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic> {
                 );
                 clean_text(&text)
             } else {
-                let valid = &bytes[..utf8_err.valid_up_to()];
+                let valid = bytes.get(..utf8_err.valid_up_to()).unwrap_or(bytes);
                 let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 let text = clean_text(&text);
@@ -213,7 +219,7 @@ pub fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic> {
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(8192)];
+    let head = bytes.get(..8192).unwrap_or(bytes);
     head.contains(&0)
 }
 

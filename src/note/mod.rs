@@ -1,7 +1,11 @@
 //! One note on its own: decoded text, front matter, the facts of its body,
 //! and the URL it will have. Nothing here looks at other notes.
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 pub mod front_matter;
+pub mod html;
 pub mod load;
 pub mod parse;
 
@@ -127,6 +131,9 @@ pub fn from_source(
     };
     let body = source.get(body_start..).unwrap_or("");
     let facts = parse::analyze(body, body_start);
+    if let Some(open) = &facts.open_html {
+        warnings.push(open_html_warning(open, &source, &display_path));
+    }
 
     let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
     let stem = name
@@ -147,7 +154,7 @@ pub fn from_source(
         .title
         .clone()
         .filter(|t| !t.trim().is_empty())
-        .or_else(|| facts.first_h1.clone())
+        .or_else(|| facts.first_h1.clone().filter(|t| !t.trim().is_empty()))
         .unwrap_or_else(|| {
             if is_folder_index {
                 folder
@@ -176,10 +183,24 @@ pub fn from_source(
         .filter(|s| !s.is_empty() && *s != "_posts")
         .map(str::to_string)
         .collect();
-    let category = front
+    let mut category = front
         .category
         .clone()
         .unwrap_or_else(|| folder_segments.clone());
+    if category.len() > front_matter::MAX_CATEGORY_DEPTH {
+        warnings.push(
+            Diagnostic::warning(
+                "category",
+                format!(
+                    "폴더가 {}단계로 너무 깊어 분류는 앞의 {}단계만 씁니다",
+                    category.len(),
+                    front_matter::MAX_CATEGORY_DEPTH
+                ),
+            )
+            .with_path(display_path.clone()),
+        );
+        category.truncate(front_matter::MAX_CATEGORY_DEPTH);
+    }
 
     let url = if let Some(j) = &jekyll {
         let slug = front
@@ -241,6 +262,27 @@ pub fn from_source(
     })
 }
 
+/// Raw HTML left open is closed at the end of the body (or, for
+/// `<plaintext>`, written as text) so the page around it survives; the
+/// author hears where.
+fn open_html_warning(open: &html::OpenHtml, source: &str, display: &str) -> Diagnostic {
+    let message = if open.closer.is_empty() {
+        format!(
+            "`{}`는 닫을 수 없는 HTML이라 페이지 전체를 삼킵니다; 글자로 보여 줍니다",
+            open.what
+        )
+    } else {
+        format!(
+            "`{}`가 닫히지 않아 뒤의 페이지를 삼킵니다; 노트 끝에서 `{}`로 닫았습니다",
+            open.what, open.closer
+        )
+    };
+    Diagnostic::warning("unclosed-html", message)
+        .with_path(display)
+        .at_offset(source, open.offset, 1)
+        .with_help("노트 안의 HTML은 그대로 쓰입니다: 여는 태그마다 닫는 태그를 적어 주세요")
+}
+
 fn dedup_keep_order(items: Vec<String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     items
@@ -284,11 +326,12 @@ pub fn date_from_path(rel: &str) -> Option<NaiveDate> {
         .map(|(i, p)| if i + 1 == parts.len() { stem } else { p })
         .collect();
     for w in parts.windows(3) {
-        if w[0].len() == 4 && w[0].chars().all(|c| c.is_ascii_digit()) {
-            let day: String = w[2].chars().take_while(|c| c.is_ascii_digit()).collect();
+        let [year, month, day] = w else { continue };
+        if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) {
+            let day: String = day.chars().take_while(|c| c.is_ascii_digit()).collect();
             if let Some(d) = NaiveDate::from_ymd_opt(
-                w[0].parse().ok()?,
-                w[1].parse().unwrap_or(0),
+                year.parse().ok()?,
+                month.parse().unwrap_or(0),
                 day.parse().unwrap_or(0),
             ) {
                 return Some(d);

@@ -5,10 +5,14 @@
 //! The render phase parses the same text with the same options again, so the
 //! n-th link, image or heading seen here is the n-th one seen there.
 
+// Raw note text reaches this module: no indexing or slicing that can panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::note::html::{HtmlTracker, OpenHtml};
 use crate::urls::{github_heading_id, HeadingIds};
 
 /// The markdown dialect: CommonMark + GFM tables, footnotes, strikethrough,
@@ -137,6 +141,9 @@ pub struct BodyFacts {
     /// Plain text of the first paragraph, for descriptions.
     pub first_paragraph: String,
     pub code_blocks: usize,
+    /// Raw HTML the note leaves open (an unclosed `<script>`, comment, …),
+    /// which the render closes at the end of the body.
+    pub open_html: Option<OpenHtml>,
 }
 
 /// Reads `body` (which starts at byte `base` of the file).
@@ -176,8 +183,8 @@ struct State<'s> {
     /// Text of the innermost open text block (paragraph, heading, cell, item).
     blocks: Vec<String>,
     /// Links waiting for the end of their block to learn their context:
-    /// (link index, block depth).
-    pending_context: Vec<(usize, usize)>,
+    /// (link index, block depth, where its text starts in the block).
+    pending_context: Vec<(usize, usize, usize)>,
     open_links: Vec<OpenLink>,
     heading: Option<(u8, Option<String>, usize)>,
     in_code_block: bool,
@@ -193,6 +200,7 @@ struct State<'s> {
     /// (position in the joined text, byte offset in the body), so that an
     /// `<img>` tag spread over several lines is still seen.
     html_block: Option<(String, Vec<(usize, usize)>)>,
+    raw_html: HtmlTracker,
 }
 
 impl<'s> State<'s> {
@@ -217,6 +225,7 @@ impl<'s> State<'s> {
             current_section: Section::default(),
             first_html_block: None,
             html_block: None,
+            raw_html: HtmlTracker::new(),
         }
     }
 
@@ -267,6 +276,7 @@ impl<'s> State<'s> {
             Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
             Event::SoftBreak | Event::HardBreak => self.text(" "),
             Event::Html(html) | Event::InlineHtml(html) => {
+                self.raw_html.feed(&html, self.base + range.start);
                 if let Some(buf) = self.first_html_block.as_mut() {
                     buf.push_str(&html);
                 }
@@ -409,12 +419,14 @@ impl<'s> State<'s> {
                     len: range.len(),
                     context: String::new(),
                 });
+                let start_text_len = self.blocks.last().map(String::len).unwrap_or(0);
                 self.open_links.push(OpenLink {
                     index,
-                    start_text_len: self.blocks.last().map(String::len).unwrap_or(0),
+                    start_text_len,
                     is_image: false,
                 });
-                self.pending_context.push((index, self.blocks.len()));
+                self.pending_context
+                    .push((index, self.blocks.len(), start_text_len));
             }
             Tag::Image { dest_url, .. } => {
                 let index = self.facts.images.len();
@@ -610,11 +622,12 @@ impl<'s> State<'s> {
         let depth = self.blocks.len();
         let text = self.blocks.pop().unwrap_or_default();
         let mut i = 0;
-        while i < self.pending_context.len() {
-            let (link, d) = self.pending_context[i];
+        while let Some(&(link, d, at)) = self.pending_context.get(i) {
             if d >= depth {
                 if let Some(l) = self.facts.links.get_mut(link) {
-                    l.context = shorten_around(&text, &l.text, 200);
+                    // Only the text near the link: a paragraph may hold
+                    // thousands of links and megabytes of text.
+                    l.context = shorten_around(near(&text, at, 200), &l.text, 200);
                 }
                 self.pending_context.swap_remove(i);
             } else {
@@ -631,6 +644,14 @@ impl<'s> State<'s> {
     }
 
     fn finish(mut self) -> BodyFacts {
+        self.facts.open_html = match self.raw_html.plaintext_at() {
+            Some(offset) => Some(OpenHtml {
+                offset,
+                what: "<plaintext>".to_string(),
+                closer: String::new(),
+            }),
+            None => self.raw_html.finish(),
+        };
         let last = std::mem::take(&mut self.current_section);
         if last.heading.is_some() || !last.text.trim().is_empty() {
             self.facts.sections.push(last);
@@ -643,6 +664,20 @@ impl<'s> State<'s> {
     }
 }
 
+/// The part of `text` within a few times `max` characters of byte `at`
+/// (all of it when short), cut at character boundaries.
+fn near(text: &str, at: usize, max: usize) -> &str {
+    let mut start = at.saturating_sub(max * 3).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = at.saturating_add(max * 8).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    text.get(start..end).unwrap_or(text)
+}
+
 /// About `max` characters of `text` around the first place `needle` appears.
 pub fn shorten_around(text: &str, needle: &str, max: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -652,7 +687,8 @@ pub fn shorten_around(text: &str, needle: &str, max: usize) -> String {
     }
     let at = text
         .find(needle)
-        .map(|b| text[..b].chars().count())
+        .and_then(|b| text.get(..b))
+        .map(|before| before.chars().count())
         .unwrap_or(0);
     let start = at.saturating_sub(max / 3);
     let end = (start + max).min(count);
@@ -690,8 +726,8 @@ pub fn html_only_h1_text(html: &str) -> Option<String> {
     let text = html_h1_text(html)?;
     let lower = html.to_ascii_lowercase();
     let close = lower.find("</h1")?;
-    let after = lower[close..].find('>')? + close + 1;
-    html[after..].trim().is_empty().then_some(text)
+    let after = lower.get(close..)?.find('>')? + close + 1;
+    html.get(after..)?.trim().is_empty().then_some(text)
 }
 
 /// Text with `<…>` tags removed and the common entities decoded.
@@ -719,18 +755,21 @@ pub fn html_images(html: &str) -> Vec<(String, String, usize, usize)> {
     let mut out = Vec::new();
     let lower = html.to_ascii_lowercase();
     let mut from = 0;
-    while let Some(rel) = lower[from..].find("<img") {
+    while let Some(rel) = lower.get(from..).and_then(|rest| rest.find("<img")) {
         let start = from + rel;
         let after = lower.as_bytes().get(start + 4).copied();
         if !matches!(after, Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>')) {
             from = start + 4;
             continue;
         }
-        let end = match html[start..].find('>') {
+        let Some(rest) = html.get(start..) else {
+            break;
+        };
+        let end = match rest.find('>') {
             Some(e) => start + e + 1,
             None => html.len(),
         };
-        let tag = &html[start..end];
+        let tag = rest.get(..end - start).unwrap_or(rest);
         if let Some(src) = html_attr(tag, "src") {
             let alt = html_attr(tag, "alt").unwrap_or_default();
             out.push((src, alt, start, end - start));
@@ -742,7 +781,7 @@ pub fn html_images(html: &str) -> Vec<(String, String, usize, usize)> {
 
 /// The value of attribute `name` in one HTML start tag.
 pub fn html_attr(tag: &str, name: &str) -> Option<String> {
-    html_attr_range(tag, name).map(|r| strip_tags(&tag[r]))
+    html_attr_range(tag, name).map(|r| strip_tags(tag.get(r).unwrap_or("")))
 }
 
 /// Where the value of attribute `name` stands in one HTML start tag (quotes
@@ -751,33 +790,37 @@ pub fn html_attr_range(tag: &str, name: &str) -> Option<Range<usize>> {
     let lower = tag.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let mut from = 0;
-    while let Some(rel) = lower[from..].find(name) {
-        let at = from + rel;
-        from = at + name.len();
-        let before_ok = at > 0 && matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r');
-        let mut i = at + name.len();
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+    let skip_space = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
             i += 1;
         }
+        i
+    };
+    while let Some(rel) = lower.get(from..).and_then(|rest| rest.find(name)) {
+        let at = from + rel;
+        from = at + name.len();
+        let before_ok = at
+            .checked_sub(1)
+            .and_then(|b| bytes.get(b))
+            .is_some_and(u8::is_ascii_whitespace);
+        let i = skip_space(at + name.len());
         if !before_ok || bytes.get(i) != Some(&b'=') {
             continue;
         }
-        i += 1;
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
+        // ASCII lowercasing keeps byte positions, so they index `tag` too.
+        let i = skip_space(i + 1);
         return Some(match bytes.get(i) {
             Some(&q @ (b'"' | b'\'')) => {
-                let rest = &tag[i + 1..];
-                let end = rest.find(q as char).unwrap_or(rest.len());
+                let rest = tag.get(i + 1..).unwrap_or("");
+                let end = rest.find(char::from(q)).unwrap_or(rest.len());
                 i + 1..i + 1 + end
             }
             Some(_) => {
-                let rest = &tag[i..];
+                let rest = tag.get(i..).unwrap_or("");
                 let end = rest
                     .find(|c: char| c.is_ascii_whitespace() || c == '>')
                     .unwrap_or(rest.len());
-                let value = rest[..end].trim_end_matches('/');
+                let value = rest.get(..end).unwrap_or("").trim_end_matches('/');
                 i..i + value.len()
             }
             None => i..i,

@@ -338,7 +338,13 @@ const MIN_CONTRAST: f64 = 4.6;
 /// OneHalfDark for the dark one, each applying only while its theme is
 /// shown (the reader's choice in `data-theme`, else the system's), and the
 /// light one on paper. Token colours are adjusted to reach AA contrast.
+/// Built once per process (every build and every `serve` rebuild writes it).
 pub fn stylesheet() -> String {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(build_stylesheet).clone()
+}
+
+fn build_stylesheet() -> String {
     use two_face::theme::EmbeddedThemeName;
     let themes = two_face::theme::extra();
     let light =

@@ -11,6 +11,8 @@ pub mod images;
 pub mod links;
 pub mod markdown;
 pub mod pages;
+pub mod raw_html;
+pub mod search_pages;
 pub mod tables;
 pub mod templates;
 
@@ -21,6 +23,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index::taxonomy::{ARCHIVE_URL, TAG_INDEX_URL};
 use crate::index::SiteIndex;
+use crate::note::NoteId;
 use crate::output::Sink;
 use templates::Theme;
 
@@ -54,8 +57,15 @@ fn put_page(sink: &dyn Sink, diags: &Diagnostics, rel: &str, page: Result<String
     }
 }
 
-/// Renders and writes every page, asset and static file. Returns the
-/// number of HTML pages.
+/// The page of note `id` alone, exactly as [`render_site`] writes it
+/// (`gongbu serve` shows an edited note before the rest is rebuilt).
+pub fn note_page_html(env: &RenderEnv<'_>, id: NoteId) -> Result<String, Diagnostic> {
+    pages::note_page(env, id, &markdown::note_body_html(env.index, id))
+}
+
+/// Renders and writes every page, asset and static file (note, category and
+/// tag pages only where [`Sink::wants`] them). Returns the number of HTML
+/// pages.
 pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
     highlight::warm_up();
@@ -65,19 +75,17 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     let home_note = index.note_by_url("index.html");
     let intro: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
     (0..index.notes.len()).into_par_iter().for_each(|id| {
-        let body = markdown::note_body_html(index, id);
         if Some(id) == home_note {
+            let body = markdown::note_body_html(index, id);
             if let Ok(mut slot) = intro.lock() {
                 *slot = Some(body);
             }
             return;
         }
-        put_page(
-            sink,
-            diags,
-            &index.notes[id].url,
-            pages::note_page(env, id, &body),
-        );
+        let url = &index.notes[id].url;
+        if sink.wants(url) {
+            put_page(sink, diags, url, note_page_html(env, id));
+        }
     });
     let intro = intro.into_inner().ok().flatten();
     put_page(
@@ -92,23 +100,19 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     // Taxonomies.
     let categories: Vec<usize> = (0..index.taxonomy.categories.len()).collect();
     categories.par_iter().for_each(|&c| {
-        put_page(
-            sink,
-            diags,
-            &index.taxonomy.categories[c].url,
-            pages::category_page(env, c),
-        );
+        let url = &index.taxonomy.categories[c].url;
+        if sink.wants(url) {
+            put_page(sink, diags, url, pages::category_page(env, c));
+        }
     });
     pages_written += categories.len();
     (0..index.taxonomy.tags.len())
         .into_par_iter()
         .for_each(|t| {
-            put_page(
-                sink,
-                diags,
-                &index.taxonomy.tags[t].url,
-                pages::tag_page(env, t),
-            );
+            let url = &index.taxonomy.tags[t].url;
+            if sink.wants(url) {
+                put_page(sink, diags, url, pages::tag_page(env, t));
+            }
         });
     pages_written += index.taxonomy.tags.len();
     put_page(sink, diags, TAG_INDEX_URL, pages::tag_index_page(env));
@@ -119,6 +123,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
 
     let glossary_urls = glossary_pages::render(env, sink, diags);
     pages_written += glossary_urls.len();
+    pages_written += search_pages::write_search(env, sink, diags);
 
     // Feeds and files for hosts.
     put_page(sink, diags, "atom.xml", pages::feed(env));

@@ -467,11 +467,14 @@ describe("contrast (WCAG AA)", () => {
   // Every element that has its own text, against the background it is drawn on.
   async function lowContrast(page) {
     return page.evaluate(() => {
+      // Computed colours come as rgb()/rgba() (0–255) or, from color-mix(), as
+      // color(srgb r g b / a) with channels in 0–1.
       const parse = (c) => {
         const m = c.match(/[\d.]+/g);
         if (!m) return null;
         const [r, g, b, a = 1] = m.map(Number);
-        return { r, g, b, a };
+        const k = c.startsWith("color(srgb") ? 255 : 1;
+        return { r: r * k, g: g * k, b: b * k, a };
       };
       const over = (fg, bg) => ({
         r: fg.r * fg.a + bg.r * (1 - fg.a),

@@ -1,0 +1,28 @@
+//! The search page (`search.html`) and the search index files under
+//! `search/` (built by [`crate::index::search`]).
+
+use crate::diagnostic::Diagnostics;
+use crate::index::search::SearchIndex;
+use crate::output::Sink;
+use crate::render::{pages, put, put_page, RenderEnv};
+
+/// Output path of the search page.
+pub const SEARCH_URL: &str = "search.html";
+
+/// Writes the search index and the search page. Returns the number of HTML
+/// pages written (one).
+pub fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
+    let index = env.index;
+    let search = SearchIndex::build(index);
+    for file in search.files(&index.notes, &index.glossary) {
+        put(sink, diags, &file.path, file.text.as_bytes());
+    }
+    let ctx = pages::base_context(env, SEARCH_URL, "검색", "search");
+    put_page(
+        sink,
+        diags,
+        SEARCH_URL,
+        env.theme.render("search.html", &ctx),
+    );
+    1
+}

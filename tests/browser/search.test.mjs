@@ -1,0 +1,260 @@
+// Search in headless Chromium, from file:// and under a sub-path.
+//
+//   node tests/browser/search.test.mjs            # builds its own fixtures
+//   node --test tests/browser/search.test.mjs     # the same, under node's runner
+//
+// The fixtures are built with the gongbu binary ($GONGBU_BIN, else the newer
+// of target/release/gongbu and target/debug/gongbu):
+//   seeds  — the five seed notes ($GONGBU_SEEDS or /work/shared/seeds) as .md,
+//            plus notes/glossary.yaml naming 스레드 with its alias 쓰레드
+//   small  — a few notes of our own (markup in titles, sections, 초성)
+// Chromium: $CHROMIUM or /usr/bin/chromium (apt-get install -y chromium).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const seedsDir = process.env.GONGBU_SEEDS || "/work/shared/seeds";
+const hasSeeds = fs.existsSync(seedsDir) && fs.readdirSync(seedsDir).some((f) => f.endsWith(".txt"));
+
+function gongbuBin() {
+  if (process.env.GONGBU_BIN) return process.env.GONGBU_BIN;
+  const found = ["release", "debug"]
+    .map((p) => path.join(repo, "target", p, "gongbu"))
+    .filter((p) => fs.existsSync(p))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  if (!found.length) throw new Error("no gongbu binary: run cargo build (or set GONGBU_BIN)");
+  return found[0];
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "gongbu-search-"));
+
+function buildSite(name, files) {
+  const root = path.join(work, name);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  execFileSync(gongbuBin(), ["build", "--root", root, "--out", path.join(root, "site")], { stdio: "pipe" });
+  return path.join(root, "site");
+}
+
+function seedFiles() {
+  const files = {
+    "notes/glossary.yaml":
+      "- term: 스레드\n  aliases: [쓰레드]\n  english: Thread\n  definition: 프로세스 안에서 실행되는 흐름의 단위\n",
+  };
+  for (const f of fs.readdirSync(seedsDir).sort()) {
+    if (f.endsWith(".txt")) files[`notes/${f.replace(/\.txt$/, ".md")}`] = fs.readFileSync(path.join(seedsDir, f), "utf8");
+  }
+  return files;
+}
+
+const SMALL = {
+  "notes/os/sync.md": "# 동기화\n\n개요\n\n## 뮤텍스\n\n잠금 하나\n\n## 교착 상태\n\n데드락은 서로를 기다리며 멈춘 상태다.\n",
+  "notes/evil.md":
+    "---\ntitle: \"<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2> 악성 제목\"\n" +
+    "tags: [\"<b>태그</b>\"]\n---\n본문에도 <img src=y onerror=window.__pwned=3> 악성 글자가 있다.\n",
+  "notes/deep/er/note.md": "# 깊은 노트\n\n세마포어는 정수 카운터다.\n",
+};
+
+let browser, seedsSite, smallSite, server;
+const problems = [];
+
+before(async () => {
+  const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+  if (!fs.existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (apt-get install -y chromium)`);
+  seedsSite = hasSeeds ? buildSite("seeds", seedFiles()) : null;
+  smallSite = buildSite("small", SMALL);
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--no-first-run", "--disable-quic",
+    ],
+  });
+  // The small site under a sub-path, as on GitHub Pages (user.github.io/repo/).
+  server = createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    const prefix = "/repo/";
+    const rel = decodeURIComponent(url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : "\0");
+    const file = path.join(smallSite, rel);
+    if (!file.startsWith(smallSite) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : "text/html; charset=utf-8";
+    res.writeHead(200, { "content-type": type });
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+async function openPage(url, opts = {}) {
+  const context = await browser.newContext({ viewport: { width: opts.width || 1200, height: 800 }, colorScheme: opts.colorScheme || "light" });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => problems.push(`${url}: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error" && !/Failed to load resource/.test(m.text())) problems.push(`${url}: console: ${m.text()}`); });
+  page.on("response", (r) => { if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) problems.push(`${url}: ${r.status()} ${r.url()}`); });
+  // Leaving a page aborts what it was still loading: that is no failure.
+  page.on("requestfailed", (r) => {
+    if (!/ERR_ABORTED/.test(r.failure()?.errorText || "")) problems.push(`${url}: failed ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on("dialog", (d) => { problems.push(`${url}: dialog ${d.message()}`); d.dismiss(); });
+  await page.goto(url);
+  return page;
+}
+
+function fileUrl(site, rel) {
+  return pathToFileURL(path.join(site, rel)).href;
+}
+
+// Runs search.html?q=… and returns the result links (page file names and hrefs).
+async function searchPage(site, query) {
+  const page = await openPage(fileUrl(site, "search.html") + "?q=" + encodeURIComponent(query));
+  await page.waitForFunction(() => {
+    const s = document.getElementById("search-status");
+    return s && s.textContent && s.textContent !== "찾는 중…";
+  });
+  const links = await page.$$eval("#search-results a", (as) => as.map((a) => ({
+    href: a.href,
+    title: a.querySelector(".search-hit-title").textContent,
+    marks: Array.from(a.querySelectorAll("mark")).map((m) => m.textContent),
+  })));
+  await page.context().close();
+  return links.map((l) => ({ ...l, file: decodeURIComponent(new URL(l.href).pathname.split("/").pop()) }));
+}
+
+const files = (links) => links.map((l) => l.file).filter((f) => /^\d{3}_/.test(f));
+
+test("스레드 finds all five seeds from file://", { skip: !hasSeeds && "no seed notes" }, async () => {
+  const links = await searchPage(seedsSite, "스레드");
+  const found = new Set(files(links).map((f) => f.slice(0, 3)));
+  assert.deepEqual([...found].sort(), ["000", "001", "002", "003", "004"]);
+  assert.ok(links[0].href.includes("glossary/"), `the term first: ${links[0].href}`);
+});
+
+test("멀티스레드 finds 001, 003 and 004", { skip: !hasSeeds && "no seed notes" }, async () => {
+  const links = await searchPage(seedsSite, "멀티스레드");
+  assert.deepEqual(files(links).map((f) => f.slice(0, 3)).sort(), ["001", "003", "004"]);
+  assert.ok(links.some((l) => l.marks.includes("멀티스레드")), "the match is highlighted");
+});
+
+test("GIL ranks 003 first, at its section", { skip: !hasSeeds && "no seed notes" }, async () => {
+  const links = await searchPage(seedsSite, "GIL");
+  assert.equal(links[0].file.slice(0, 3), "003");
+  assert.match(decodeURIComponent(links[0].href), /#python의-gil/);
+});
+
+test("ㅍㄹㅅㅅ finds the notes about 프로세스", { skip: !hasSeeds && "no seed notes" }, async () => {
+  const links = await searchPage(seedsSite, "ㅍㄹㅅㅅ");
+  const found = files(links).map((f) => f.slice(0, 3));
+  for (const seed of ["000", "001", "002", "003", "004"]) assert.ok(found.includes(seed), `${seed} in ${found}`);
+  assert.ok(links[0].marks.includes("프로세스"), "initials highlighted in the title");
+});
+
+test("데드락 finds 001", { skip: !hasSeeds && "no seed notes" }, async () => {
+  const links = await searchPage(seedsSite, "데드락");
+  assert.ok(files(links).some((f) => f.startsWith("001")), JSON.stringify(links));
+  assert.ok(links.find((l) => l.file.startsWith("001")).marks.includes("데드락"));
+});
+
+test("header box: / focuses, live results, arrows move, Enter opens the section", async () => {
+  const page = await openPage(fileUrl(smallSite, "deep/er/note.html"));
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement.name), "q");
+  await page.keyboard.type("데드락");
+  await page.waitForSelector("#site-search-popup:not([hidden]) [role=option]");
+  const options = await page.$$eval("[role=option]", (os) => os.map((o) => o.textContent));
+  assert.equal(options.length, 1);
+  assert.match(options[0], /동기화/);
+  assert.match(options[0], /교착 상태/);
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.getAttribute("form.site-search input", "aria-activedescendant"), "site-search-opt-0");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.isHidden("#site-search-popup"), true);
+  await page.keyboard.press("ArrowDown");
+  await page.waitForSelector("#site-search-popup:not([hidden])");
+  await page.keyboard.press("ArrowDown");
+  await Promise.all([page.waitForURL(/sync\.html#/), page.keyboard.press("Enter")]);
+  const url = decodeURIComponent(page.url());
+  assert.ok(url.endsWith("os/sync.html#교착-상태"), url);
+  assert.ok(await page.$("[id='교착-상태']"));
+  await page.context().close();
+});
+
+test("Enter without a chosen result opens search.html with the query", async () => {
+  const page = await openPage(fileUrl(smallSite, "os/sync.html"));
+  await page.fill("form.site-search input", "세마포어");
+  await Promise.all([page.waitForURL(/search\.html\?q=/), page.press("form.site-search input", "Enter")]);
+  await page.waitForSelector("#search-results a");
+  assert.equal(await page.inputValue("#search-page-q"), "세마포어");
+  const hrefs = await page.$$eval("#search-results a", (as) => as.map((a) => decodeURIComponent(a.href)));
+  assert.ok(hrefs[0].endsWith("deep/er/note.html"), hrefs[0]);
+  await page.context().close();
+});
+
+test("markup in titles and text stays text", async () => {
+  const links = await searchPage(smallSite, "악성");
+  assert.equal(links.length, 1);
+  assert.equal(links[0].title, "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2> 악성 제목");
+  const page = await openPage(fileUrl(smallSite, "search.html") + "?q=" + encodeURIComponent("악성"));
+  await page.waitForSelector("#search-results a");
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.$$eval("#search-results img, #search-results script, #search-results b", (e) => e.length), 0);
+  await page.context().close();
+});
+
+test("works under a sub-path over http, loading only what a query needs", async () => {
+  const base = `http://127.0.0.1:${server.address().port}/repo/`;
+  const page = await openPage(base + "deep/er/note.html");
+  const loaded = [];
+  page.on("request", (r) => { if (r.url().includes("/search/")) loaded.push(new URL(r.url()).pathname); });
+  await page.click("form.site-search input");
+  await page.keyboard.type("뮤텍스");
+  await page.waitForSelector("[role=option]");
+  const href = await page.$eval("[role=option]", (a) => a.href);
+  assert.ok(decodeURIComponent(href).startsWith(base + "os/sync.html#뮤텍스"), href);
+  assert.ok(loaded.every((p) => p.startsWith("/repo/search/")), loaded.join(" "));
+  assert.ok(loaded.some((p) => p.endsWith("/meta.js")));
+  await page.context().close();
+});
+
+test("the dropdown fits a 360 px phone, light and dark", async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    const page = await openPage(fileUrl(smallSite, "os/sync.html"), { width: 360, colorScheme });
+    await page.click("form.site-search input");
+    await page.keyboard.type("상태");
+    await page.waitForSelector("[role=option]");
+    const box = await page.$eval("#site-search-popup", (e) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left, right: r.right, width: r.width };
+    });
+    assert.ok(box.left >= 0 && box.right <= 360, JSON.stringify(box));
+    const [bg, fg] = await page.$eval("#site-search-popup", (e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]);
+    const lum = (c) => { const [r, g, b] = c.match(/\d+/g).map(Number); return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; };
+    if (colorScheme === "dark") assert.ok(lum(bg) < 0.3 && lum(fg) > 0.7, `${bg} / ${fg}`);
+    else assert.ok(lum(bg) > 0.7 && lum(fg) < 0.3, `${bg} / ${fg}`);
+    await page.context().close();
+  }
+});
+
+test("no script errors or failed loads", () => {
+  assert.deepEqual(problems, []);
+});

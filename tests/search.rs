@@ -1,0 +1,491 @@
+//! Search: the index files, the search page, and the client's answers for
+//! real queries. The client (`assets/search.js` of the built site) runs in
+//! Node through `tests/browser/search-cli.mjs`, without a browser; the
+//! browser itself is tested by `tests/browser/search.test.mjs`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use gongbu::index::search::{hash, segments, SegmentKind};
+use serde_json::Value;
+
+/// One query's answer from the client.
+#[derive(Debug)]
+struct Answer {
+    mode: String,
+    total: usize,
+    partial: bool,
+    /// (kind, title, href, section, snippet)
+    results: Vec<(String, String, String, String, String)>,
+}
+
+impl Answer {
+    fn hrefs(&self) -> Vec<&str> {
+        self.results.iter().map(|r| r.2.as_str()).collect()
+    }
+
+    /// Page file names of the results (href without `#anchor`).
+    fn pages(&self) -> Vec<String> {
+        self.results
+            .iter()
+            .map(|r| r.2.split('#').next().unwrap_or("").to_string())
+            .collect()
+    }
+
+    fn has_page_starting(&self, prefix: &str) -> bool {
+        self.pages().iter().any(|p| p.starts_with(prefix))
+    }
+}
+
+fn node_available() -> bool {
+    let ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("node not found: the search client tests are skipped (install Node.js 18+)");
+    }
+    ok
+}
+
+fn cli_script() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search-cli.mjs")
+}
+
+/// Runs the built site's client on `queries`. None when Node is missing.
+fn ask(site: &Path, queries: &[&str]) -> Option<Vec<Answer>> {
+    if !node_available() {
+        return None;
+    }
+    let out = Command::new("node")
+        .arg(cli_script())
+        .arg(site)
+        .args(queries)
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "search-cli failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let answers: Vec<Answer> = text
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("json line");
+            Answer {
+                mode: v["mode"].as_str().unwrap_or("").to_string(),
+                total: v["total"].as_u64().unwrap_or(0) as usize,
+                partial: v["partial"].as_bool().unwrap_or(false),
+                results: v["results"]
+                    .as_array()
+                    .expect("results")
+                    .iter()
+                    .map(|r| {
+                        let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
+                        (s("kind"), s("title"), s("href"), s("section"), s("snippet"))
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    assert_eq!(answers.len(), queries.len());
+    Some(answers)
+}
+
+fn ask_one(site: &Path, query: &str) -> Option<Answer> {
+    ask(site, &[query]).map(|mut a| a.remove(0))
+}
+
+fn built(f: &Fixture) -> &Fixture {
+    let r = f.build();
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    f
+}
+
+/// The five seed notes plus a glossary naming 스레드 with its alias 쓰레드.
+fn seeds_with_glossary() -> Option<Fixture> {
+    let f = Fixture::new();
+    seeds_into(&f)?;
+    f.note(
+        "glossary.yaml",
+        "- term: 스레드\n  aliases: [쓰레드]\n  english: Thread\n  definition: 프로세스 안에서 실행되는 흐름의 단위\n",
+    );
+    built(&f);
+    Some(f)
+}
+
+#[test]
+fn every_page_gets_the_search_box_and_the_search_page_is_written() {
+    let f = Fixture::new();
+    f.note("os/process.md", "# 프로세스\n\n실행 중인 프로그램\n");
+    built(&f);
+    let page = f.html("os/process.html");
+    assert_eq!(
+        attrs(&page, "form.site-search", "action"),
+        vec!["../search.html"]
+    );
+    assert!(attrs(&page, "script", "src").contains(&"../assets/search.js".to_string()));
+    let search = f.html("search.html");
+    assert_eq!(text(&search, "h1"), "검색");
+    assert_eq!(search.select(&sel("#search-results")).count(), 1);
+    assert_eq!(attrs(&search, ".search-page-form input", "name"), vec!["q"]);
+    let meta = f.read("search/meta.js");
+    assert!(meta.starts_with("gongbuSearch(\"meta\",0,\""), "{meta}");
+    assert!(f.out().join("search/frag-0.js").is_file());
+    assert!(f.out().join("search/shard-0.js").is_file());
+    assert!(f.out().join("assets/search.js").is_file());
+    assert!(
+        dead_links(&f.out()).is_empty(),
+        "{:#?}",
+        dead_links(&f.out())
+    );
+}
+
+#[test]
+fn index_files_are_the_same_for_the_same_notes() {
+    let f = Fixture::new();
+    f.note("a.md", "# 스레드\n\n## 동기화\n\n뮤텍스와 세마포어\n")
+        .note(
+            "b/c.md",
+            "---\ntags: [OS]\n---\n# 프로세스\n\nfork로 만든다\n",
+        );
+    built(&f);
+    let first: Vec<(String, Vec<u8>)> = tree(&f.out().join("search"));
+    built(&f);
+    assert_eq!(first, tree(&f.out().join("search")));
+}
+
+#[test]
+fn notes_cannot_take_the_search_paths() {
+    let f = Fixture::new();
+    f.note("search.md", "# 검색 노트\n")
+        .note("search/x.md", "# 안쪽\n");
+    let r = f.build();
+    assert_eq!(r.exit_code(), 1);
+    let d = diagnostics(&r);
+    assert_eq!(
+        d.iter()
+            .filter(|m| m.contains("gongbu가 만드는 페이지"))
+            .count(),
+        2,
+        "{d:#?}"
+    );
+    assert!(!r.written);
+}
+
+#[test]
+fn seeds_answer_what_korean_readers_type() {
+    let f = Fixture::new();
+    if seeds_into(&f).is_none() {
+        return;
+    }
+    built(&f);
+    let Some(a) = ask(
+        &f.out(),
+        &["멀티스레드", "GIL", "ㅍㄹㅅㅅ", "데드락", "스레드"],
+    ) else {
+        return;
+    };
+    // 멀티스레드: the three notes that write it; not 000 (멀티코어 … 스레드)
+    // nor 002 (멀티 쓰레드).
+    let mut pages = a[0].pages();
+    pages.sort();
+    assert_eq!(
+        pages,
+        vec![
+            "001_790d3016bd0bd629.html",
+            "003_2d607882581c34b5.html",
+            "004_09b56fabdb23dc24.html"
+        ]
+    );
+    assert_eq!(a[1].pages()[0], "003_2d607882581c34b5.html");
+    assert!(
+        a[1].hrefs()[0].contains("#python의-gil")
+            || a[1].hrefs()[0].contains("#python%EC%9D%98-gil")
+    );
+    // ㅍㄹㅅㅅ: titles and headings about 프로세스.
+    assert_eq!(a[2].mode, "initial");
+    for seed in ["000_", "001_", "002_", "003_", "004_"] {
+        assert!(a[2].has_page_starting(seed), "{seed} {:?}", a[2].hrefs());
+    }
+    // Title matches first.
+    assert!(a[2].pages()[..3]
+        .iter()
+        .all(|p| !p.starts_with("002_") && !p.starts_with("004_")));
+    assert!(a[3].has_page_starting("001_"), "{:?}", a[3].hrefs());
+    assert!(a[3].results[0].4.contains("데드락"));
+    for seed in ["000_", "001_", "003_", "004_"] {
+        assert!(a[4].has_page_starting(seed), "{seed} {:?}", a[4].hrefs());
+    }
+}
+
+#[test]
+fn seeds_find_every_spelling_of_a_term() {
+    let Some(f) = seeds_with_glossary() else {
+        return;
+    };
+    let Some(a) = ask(&f.out(), &["스레드", "쓰레드", "thread", "쓰레드가"]) else {
+        return;
+    };
+    for answer in &a {
+        for seed in ["000_", "001_", "002_", "003_", "004_"] {
+            assert!(
+                answer.has_page_starting(seed),
+                "{seed} missing: {:?}",
+                answer.hrefs()
+            );
+        }
+        // The glossary term itself comes first.
+        assert_eq!(answer.results[0].0, "term", "{:?}", answer.results[0]);
+    }
+}
+
+#[test]
+fn title_and_term_first_then_headings_then_body() {
+    let f = Fixture::new();
+    f.note("a-body.md", "# 가\n\n세마포어를 한 번 쓴다.\n")
+        .note("b-heading.md", "# 나\n\n앞\n\n## 세마포어\n\n설명\n")
+        .note("c-title.md", "# 세마포어 정리\n\n내용\n")
+        .note(
+            "d-body-often.md",
+            "# 라\n\n세마포어 세마포어 세마포어, 세마포어는 세마포어로.\n",
+        )
+        .note("e-none.md", "# 마\n\n뮤텍스\n");
+    built(&f);
+    let Some(a) = ask_one(&f.out(), "세마포어") else {
+        return;
+    };
+    assert_eq!(
+        a.pages(),
+        vec![
+            "c-title.html",
+            "b-heading.html",
+            "d-body-often.html",
+            "a-body.html"
+        ]
+    );
+    assert_eq!(
+        a.hrefs()[1],
+        "b-heading.html#세마포어".replace("세마포어", "%EC%84%B8%EB%A7%88%ED%8F%AC%EC%96%B4")
+    );
+    assert_eq!(a.results[1].3, "세마포어");
+}
+
+#[test]
+fn results_link_to_the_section_of_the_match() {
+    let f = Fixture::new();
+    f.note(
+        "os/sync.md",
+        "# 동기화\n\n개요\n\n## 뮤텍스\n\n잠금 하나\n\n## 교착 상태\n\n데드락은 서로 기다리는 상태\n",
+    );
+    built(&f);
+    let Some(a) = ask_one(&f.out(), "데드락") else {
+        return;
+    };
+    assert_eq!(a.results.len(), 1);
+    let href = &a.results[0].2;
+    assert!(href.starts_with("os/sync.html#"), "{href}");
+    assert_eq!(a.results[0].3, "교착 상태");
+    // The anchor exists on the page.
+    let doc = f.html("os/sync.html");
+    let id = gongbu::urls::decode(href.split('#').nth(1).unwrap_or(""));
+    assert!(attrs(&doc, "h2", "id").contains(&id), "{id}");
+}
+
+#[test]
+fn nearby_words_rank_above_scattered_ones() {
+    let f = Fixture::new();
+    let filler = "다른 이야기가 길게 이어진다. ".repeat(20);
+    f.note(
+        "far.md",
+        &format!("# 가\n\n프로세스 이야기. {filler} 생성 이야기.\n"),
+    )
+    .note("near.md", "# 나\n\n프로세스 생성 비용은 크다.\n")
+    .note("one.md", "# 다\n\n프로세스만 나온다.\n");
+    built(&f);
+    let Some(a) = ask_one(&f.out(), "프로세스 생성") else {
+        return;
+    };
+    assert_eq!(a.pages(), vec!["near.html", "far.html"]);
+    assert!(!a.partial);
+    // No note has both: the notes with some of the words, marked partial.
+    let Some(b) = ask_one(&f.out(), "프로세스 자바") else {
+        return;
+    };
+    assert!(b.partial);
+    assert_eq!(b.total, 3);
+}
+
+#[test]
+fn words_match_by_prefix_and_hangul_by_part() {
+    let f = Fixture::new();
+    f.note("sched.md", "# Scheduler 정리\n\nRound-robin scheduling\n")
+        .note(
+            "heap.md",
+            "# 자료구조\n\n힙은 완전 이진 트리. 힙정렬도 있다.\n",
+        )
+        .note("queue.md", "# 큐\n\n우선순위큐를 쓴다\n")
+        .note("thread.md", "# 동시성\n\n스레드는 가볍다\n")
+        .note("cpu.md", "# 하드웨어\n\nCPU가 명령을 실행한다\n");
+    built(&f);
+    let Some(a) = ask(
+        &f.out(),
+        &["sched", "SCHEDULING", "힙", "스레드가", "레드", "cpu", "가"],
+    ) else {
+        return;
+    };
+    assert_eq!(a[0].pages(), vec!["sched.html"]);
+    assert_eq!(a[1].pages(), vec!["sched.html"]);
+    assert_eq!(a[2].pages(), vec!["heap.html"]);
+    // The particle of the query is dropped: 스레드가 finds 스레드는.
+    assert_eq!(a[3].pages(), vec!["thread.html"]);
+    assert_eq!(a[4].pages(), vec!["thread.html"]);
+    assert_eq!(a[5].pages(), vec!["cpu.html"]);
+    // 가 after CPU is a particle, not a word: only 가볍다 starts with 가.
+    assert_eq!(a[6].pages(), vec!["thread.html"]);
+}
+
+#[test]
+fn initial_consonants_match_titles_tags_and_headings_not_body() {
+    let f = Fixture::new();
+    f.note("a.md", "---\ntags: [동기화]\n---\n# 가\n\n본문\n")
+        .note("b.md", "# 나\n\n## 교착 상태\n\n본문\n")
+        .note("c.md", "# 다\n\n교착 상태와 동기화는 본문에만\n");
+    built(&f);
+    let Some(a) = ask(&f.out(), &["ㄷㄱㅎ", "ㄱㅊ ㅅㅌ", "ㄴ"]) else {
+        return;
+    };
+    assert_eq!(a[0].mode, "initial");
+    assert_eq!(a[0].pages(), vec!["a.html"]);
+    assert_eq!(a[1].pages(), vec!["b.html"]);
+    assert_eq!(a[1].results[0].3, "교착 상태");
+    // One consonant: titles that start with it.
+    assert_eq!(a[2].pages(), vec!["b.html"]);
+}
+
+#[test]
+fn markup_in_notes_stays_text() {
+    let f = Fixture::new();
+    f.note(
+        "x.md",
+        "---\ntitle: \"<script>alert(1)</script> 스크립트\"\ntags: [\"<img src=x onerror=alert(1)>\"]\n---\n본문에 </script><b>굵게</b> 스크립트\n",
+    );
+    built(&f);
+    for (path, bytes) in tree(&f.out().join("search")) {
+        let text = String::from_utf8(bytes).expect("utf-8");
+        assert!(!text.contains('<'), "{path}: {text}");
+    }
+    let Some(a) = ask_one(&f.out(), "스크립트") else {
+        return;
+    };
+    assert_eq!(a.results[0].1, "<script>alert(1)</script> 스크립트");
+}
+
+#[test]
+fn multi_word_glossary_names_and_aliases() {
+    let f = Fixture::new();
+    f.note(
+        "glossary.yaml",
+        "- term: 컨텍스트 스위칭\n  aliases: [문맥 교환]\n  english: Context Switch\n  definition: CPU가 실행할 작업을 바꾸는 일\n",
+    )
+    .note("a.md", "# 가\n\n문맥 교환은 비싸다\n")
+    .note("b.md", "# 나\n\nContext switching costs\n")
+    .note("c.md", "# 다\n\n컨텍스트 스위칭을 줄이자\n")
+    .note("d.md", "# 라\n\n컨텍스트만 있고 스위칭은 멀리 떨어져 있다\n");
+    built(&f);
+    let Some(a) = ask(
+        &f.out(),
+        &[
+            "컨텍스트 스위칭",
+            "문맥교환",
+            "context switch",
+            "컨텍스트 스위칭을",
+        ],
+    ) else {
+        return;
+    };
+    for answer in &a {
+        assert_eq!(answer.results[0].0, "term");
+        let mut pages = answer.pages();
+        pages.retain(|p| !p.starts_with("glossary/"));
+        pages.sort();
+        assert_eq!(
+            pages,
+            vec!["a.html", "b.html", "c.html"],
+            "{:?}",
+            answer.hrefs()
+        );
+    }
+}
+
+#[test]
+fn client_splits_text_like_the_index() {
+    if !node_available() {
+        return;
+    }
+    let samples = [
+        "👻 CPU가 멀티스레드를, thread_pool",
+        "Context-Switching이 잦다 (PCB 저장)",
+        "漢字와 ひらがな, Ünïcödé 123",
+        "ㅋㅋ 𠀀𠀁 e\u{301}",
+    ];
+    let out = Command::new("node")
+        .arg(cli_script())
+        .arg("--segments")
+        .args(samples)
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    for (line, sample) in text.lines().zip(samples) {
+        let v: Value = serde_json::from_str(line).expect("json");
+        let js: Vec<(String, String, u64, bool)> = v["segments"]
+            .as_array()
+            .expect("segments")
+            .iter()
+            .map(|s| {
+                (
+                    s["kind"].as_str().unwrap_or("").to_string(),
+                    s["text"].as_str().unwrap_or("").to_string(),
+                    s["pos"].as_u64().unwrap_or(0),
+                    s["attached"].as_bool().unwrap_or(false),
+                )
+            })
+            .collect();
+        let rust: Vec<(String, String, u64, bool)> = segments(sample)
+            .into_iter()
+            .map(|s| {
+                (
+                    match s.kind {
+                        SegmentKind::Cjk => "cjk",
+                        SegmentKind::Word => "word",
+                    }
+                    .to_string(),
+                    s.text.to_string(),
+                    u64::from(s.pos),
+                    s.attached,
+                )
+            })
+            .collect();
+        assert_eq!(js, rust, "{sample}");
+        let hashes: Vec<u64> = v["hash"]
+            .as_array()
+            .expect("hash")
+            .iter()
+            .map(|h| h.as_u64().unwrap_or(0))
+            .collect();
+        let rust_hashes: Vec<u64> = segments(sample)
+            .iter()
+            .map(|s| u64::from(hash(s.text)))
+            .collect();
+        assert_eq!(hashes, rust_hashes, "{sample}");
+    }
+}
