@@ -180,6 +180,15 @@ fn print_report(report: &BuildReport, mode: Mode, timings: bool, color: bool) {
         for (phase, t) in &report.timings {
             eprintln!("  {phase:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
+        let (hits, misses) = gongbu::render::highlight::memo_stats();
+        if hits + misses > 0 {
+            eprintln!(
+                "  코드 줄 {}개 중 {}개({:.1}%)는 앞서 강조한 줄을 다시 썼습니다",
+                hits + misses,
+                hits,
+                hits as f64 * 100.0 / (hits + misses) as f64
+            );
+        }
         if mode == Mode::Build {
             eprintln!(
                 "  바이트가 같아 다시 쓰지 않은 파일 {}개 / {}개",

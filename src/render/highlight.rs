@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
@@ -232,11 +233,39 @@ struct LineCache {
 const MAX_CACHED_LINES: usize = 200_000;
 const MAX_CACHED_STATES: usize = 50_000;
 
+/// Lines answered by the memo and lines parsed, over the whole process.
+static MEMO_HITS: AtomicU64 = AtomicU64::new(0);
+static MEMO_MISSES: AtomicU64 = AtomicU64::new(0);
+
+/// How many highlighted lines the memo answered and how many were parsed,
+/// since the process started (for `--timings` and the benchmark notes).
+pub fn memo_stats() -> (u64, u64) {
+    (
+        MEMO_HITS.load(Ordering::Relaxed),
+        MEMO_MISSES.load(Ordering::Relaxed),
+    )
+}
+
+/// Whether the memo is used: `GONGBU_LINE_MEMO=0` turns it off, to measure
+/// what it buys (the markup is the same either way).
+fn memo_on() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var("GONGBU_LINE_MEMO").map_or(true, |v| v != "0"))
+}
+
 impl LineCache {
     fn highlight(&mut self, code: &str, syntax: &'static SyntaxReference) -> Option<String> {
-        if self.lines.len() > MAX_CACHED_LINES || self.states.len() > MAX_CACHED_STATES {
-            *self = LineCache::default();
+        if !memo_on() {
+            return highlight_direct(code, syntax);
         }
+        if self.lines.len() > MAX_CACHED_LINES || self.states.len() > MAX_CACHED_STATES {
+            let syntax_for = std::mem::take(&mut self.syntax_for);
+            *self = LineCache {
+                syntax_for,
+                ..LineCache::default()
+            };
+        }
+        let (mut hits, mut misses) = (0u64, 0u64);
         let key = syntax as *const SyntaxReference as usize;
         let mut state = match self.initial.get(&key) {
             Some(&id) => id,
@@ -258,8 +287,12 @@ impl LineCache {
                 .get(&h)
                 .filter(|e| e.from == state && *e.line == *line);
             let entry = match hit {
-                Some(e) => e,
+                Some(e) => {
+                    hits += 1;
+                    e
+                }
                 None => {
+                    misses += 1;
                     let mut next = self.states[state as usize].clone();
                     let ops = next.parse.parse_line(line, syntaxes()).ok()?;
                     let (line_html, span_delta) =
@@ -286,6 +319,8 @@ impl LineCache {
         for _ in 0..open_spans {
             html.push_str("</span>");
         }
+        MEMO_HITS.fetch_add(hits, Ordering::Relaxed);
+        MEMO_MISSES.fetch_add(misses, Ordering::Relaxed);
         Some(html)
     }
 
@@ -301,6 +336,28 @@ impl LineCache {
         self.states.push(state);
         id
     }
+}
+
+/// Highlighting without the memo: every line parsed.
+fn highlight_direct(code: &str, syntax: &'static SyntaxReference) -> Option<String> {
+    let mut parse = ParseState::new(syntax);
+    let mut scopes = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 4);
+    let mut open_spans: isize = 0;
+    let mut lines = 0;
+    for line in LinesWithEndings::from(code) {
+        let ops = parse.parse_line(line, syntaxes()).ok()?;
+        let (line_html, delta) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+        html.push_str(&line_html);
+        open_spans += delta;
+        lines += 1;
+    }
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    MEMO_MISSES.fetch_add(lines, Ordering::Relaxed);
+    Some(html)
 }
 
 fn line_key(state: u32, line: &str) -> u64 {
@@ -632,6 +689,14 @@ mod tests {
                     .unwrap();
                 assert_eq!(got, expected, "{lang}, round {round}");
             }
+        }
+        for (lang, code) in samples {
+            let direct = highlight_direct(code, find_syntax(lang).unwrap()).unwrap();
+            assert_eq!(
+                direct,
+                reference_html(code, lang),
+                "{lang} without the memo"
+            );
         }
         // An unterminated block closes its spans.
         let code = "/* 끝나지 않는 주석\n}\n";
