@@ -73,10 +73,10 @@ fn highlight_code_block_repeated(bencher: Bencher) {
 #[divan::bench]
 fn highlight_code_block_unique(bencher: Bencher) {
     highlight::warm_up();
-    let mut n = 0u64;
+    let n = std::sync::atomic::AtomicU64::new(0);
     bencher
         .with_inputs(|| {
-            n += 1;
+            let n = n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             RUST_BLOCK
                 .lines()
                 .map(|l| format!("{l} // {n}\n"))

@@ -335,17 +335,12 @@ impl Staging {
             return false;
         };
         let old = previous.join(rel);
-        match fs::symlink_metadata(&old) {
-            Ok(m) if m.is_file() && same(&old, m.len()) => {
-                if fs::hard_link(&old, target).is_ok() {
-                    self.reused.fetch_add(1, Ordering::Relaxed);
-                    true
-                } else {
-                    false
-                }
-            }
-            _ => false,
+        let linked = fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && same(&old, m.len()))
+            && fs::hard_link(&old, target).is_ok();
+        if linked {
+            self.reused.fetch_add(1, Ordering::Relaxed);
         }
+        linked
     }
 
     fn target(&self, rel: &str) -> io::Result<PathBuf> {
