@@ -16,9 +16,10 @@ pub const SEARCH_URL: &str = "search.html";
 pub fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
     let search = SearchIndex::build(index);
-    search
-        .files(&index.notes, &index.glossary)
-        .par_iter()
+    let files = search.files(&index.notes, &index.glossary);
+    drop(search);
+    files
+        .into_par_iter()
         .for_each(|file| put(sink, diags, &file.path, file.text.as_bytes()));
     let ctx = pages::base_context(env, SEARCH_URL, "검색", "search");
     put_page(
