@@ -108,6 +108,56 @@ pub struct BuildReport {
     pub out: PathBuf,
     /// How long each phase took.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Files the previous site already held with the same bytes; they were
+    /// linked instead of written, keeping their modification time.
+    pub reused: usize,
+}
+
+/// Where a build is, for a progress display. The library only reports;
+/// `main` decides whether and how to draw it.
+pub trait Progress: Sync {
+    /// A phase starts with about `total` steps.
+    fn start(&self, phase: &'static str, total: usize);
+    /// `n` more steps of the current phase are done.
+    fn advance(&self, n: usize);
+}
+
+/// Reports nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _phase: &'static str, _total: usize) {}
+    fn advance(&self, _n: usize) {}
+}
+
+/// The phase of reading notes, for [`Progress::start`].
+pub const PHASE_LOAD: &str = "노트 읽는 중";
+/// The phase of rendering and writing pages, for [`Progress::start`].
+pub const PHASE_RENDER: &str = "페이지 쓰는 중";
+
+/// A sink that passes everything on and reports each written page.
+struct ProgressSink<'a> {
+    inner: &'a dyn Sink,
+    progress: &'a dyn Progress,
+}
+
+impl Sink for ProgressSink<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let result = self.inner.write(rel, bytes);
+        if rel.ends_with(".html") {
+            self.progress.advance(1);
+        }
+        result
+    }
+    fn copy(&self, rel: &str, from: &Path) -> std::io::Result<()> {
+        self.inner.copy(rel, from)
+    }
+    fn count(&self) -> usize {
+        self.inner.count()
+    }
+    fn wants(&self, rel: &str) -> bool {
+        self.inner.wants(rel)
+    }
 }
 
 /// Diagnostics that mean the command itself was wrong (exit code 2).
@@ -157,6 +207,14 @@ pub fn load_site(
     opts: &BuildOptions,
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> (Option<Site>, Vec<Diagnostic>) {
+    load_site_with(opts, timings, &NoProgress)
+}
+
+fn load_site_with(
+    opts: &BuildOptions,
+    timings: &mut Vec<(&'static str, Duration)>,
+    progress: &dyn Progress,
+) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let t = Instant::now();
     let config = match load_config(opts) {
@@ -181,6 +239,7 @@ pub fn load_site(
     let t = Instant::now();
     let found = note::load::discover(&notes_dir, &opts.root);
     diags.extend(found.diagnostics);
+    progress.start(PHASE_LOAD, found.notes.len());
     type Loaded = (Result<Option<Note>, Diagnostic>, Vec<Diagnostic>);
     let loaded: Vec<Loaded> = found
         .notes
@@ -188,6 +247,7 @@ pub fn load_site(
         .map(|file| {
             let mut warnings = Vec::new();
             let result = note::load_note(file, "notes", &mut warnings);
+            progress.advance(1);
             (result, warnings)
         })
         .collect();
@@ -200,6 +260,7 @@ pub fn load_site(
             Err(d) => diags.push(d),
         }
     }
+    release_free_memory();
     timings.push(("노트 읽기·분석", t.elapsed()));
 
     let t = Instant::now();
@@ -269,6 +330,15 @@ pub fn render_into(site: &Site, sink: &dyn Sink, diags: &Diagnostics) -> usize {
 
 /// Builds (or checks) the site described by `opts`.
 pub fn build(opts: &BuildOptions, mode: Mode) -> BuildReport {
+    build_with_progress(opts, mode, &NoProgress)
+}
+
+/// [`build`], reporting its progress to `progress`.
+pub fn build_with_progress(
+    opts: &BuildOptions,
+    mode: Mode,
+    progress: &dyn Progress,
+) -> BuildReport {
     let started = Instant::now();
     let out = opts.out_dir();
     let mut report = BuildReport {
@@ -280,7 +350,7 @@ pub fn build(opts: &BuildOptions, mode: Mode) -> BuildReport {
             return report.fail(d, started);
         }
     }
-    let (site, mut diags) = load_site(opts, &mut report.timings);
+    let (site, mut diags) = load_site_with(opts, &mut report.timings, progress);
     let Some(site) = site else {
         report.diagnostics = diags;
         report.elapsed = started.elapsed();
@@ -298,9 +368,14 @@ pub fn build(opts: &BuildOptions, mode: Mode) -> BuildReport {
 
     let t = Instant::now();
     let collected = Diagnostics::new();
+    progress.start(PHASE_RENDER, expected_pages(&site.index));
     let (pages, files, written) = match mode {
         Mode::Check => {
             let sink = NullSink::default();
+            let sink = ProgressSink {
+                inner: &sink,
+                progress,
+            };
             let pages = render_into(&site, &sink, &collected);
             (pages, sink.count(), false)
         }
@@ -313,8 +388,16 @@ pub fn build(opts: &BuildOptions, mode: Mode) -> BuildReport {
                     return report;
                 }
             };
-            let pages = render_into(&site, &staging, &collected);
+            let pages = render_into(
+                &site,
+                &ProgressSink {
+                    inner: &staging,
+                    progress,
+                },
+                &collected,
+            );
             let files = staging.count();
+            report.reused = staging.reused();
             let mut render_diags = collected.snapshot();
             if opts.strict {
                 promote_warnings(&mut render_diags);
@@ -334,6 +417,8 @@ pub fn build(opts: &BuildOptions, mode: Mode) -> BuildReport {
         }
     };
     report.timings.push(("렌더링·쓰기", t.elapsed()));
+    // Freeing a large site takes a while and nobody waits for it.
+    std::thread::spawn(move || drop(site));
     diags.extend(collected.into_sorted());
     if opts.strict {
         promote_warnings(&mut diags);
@@ -344,6 +429,32 @@ pub fn build(opts: &BuildOptions, mode: Mode) -> BuildReport {
     report.diagnostics = finish(diags);
     report.elapsed = started.elapsed();
     report
+}
+
+/// Gives memory the allocator holds but no longer uses back to the system
+/// (glibc keeps freed blocks of its per-thread arenas otherwise). Called
+/// between phases, so each phase's leftovers do not add to the peak.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: malloc_trim only returns unused heap pages to the system.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
+/// About how many HTML pages a site has (for the progress display).
+fn expected_pages(index: &SiteIndex) -> usize {
+    index.notes.len()
+        + index.taxonomy.categories.len()
+        + index.taxonomy.tags.len()
+        + render::compare_pages::urls(index).len()
+        + index.glossary.terms.len()
+        + 8
 }
 
 fn promote_warnings(diags: &mut [Diagnostic]) {

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use gongbu::{BuildOptions, BuildReport, Mode};
 
+mod progress;
 mod report;
 
 #[derive(Parser, Debug)]
@@ -111,13 +112,13 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build { site, out } => {
             let opts = options(&site, out);
-            let report = gongbu::build(&opts, Mode::Build);
+            let report = progress::build(&opts, Mode::Build);
             print_report(&report, Mode::Build, site.timings, color);
             report.exit_code()
         }
         Command::Check { site } => {
             let opts = options(&site, None);
-            let report = gongbu::build(&opts, Mode::Check);
+            let report = progress::build(&opts, Mode::Check);
             print_report(&report, Mode::Check, site.timings, color);
             report.exit_code()
         }
@@ -178,6 +179,21 @@ fn print_report(report: &BuildReport, mode: Mode, timings: bool, color: bool) {
     if timings {
         for (phase, t) in &report.timings {
             eprintln!("  {phase:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+        }
+        let (hits, misses) = gongbu::render::highlight::memo_stats();
+        if hits + misses > 0 {
+            eprintln!(
+                "  코드 줄 {}개 중 {}개({:.1}%)는 앞서 강조한 줄을 다시 썼습니다",
+                hits + misses,
+                hits,
+                hits as f64 * 100.0 / (hits + misses) as f64
+            );
+        }
+        if mode == Mode::Build {
+            eprintln!(
+                "  바이트가 같아 다시 쓰지 않은 파일 {}개 / {}개",
+                report.reused, report.files
+            );
         }
     }
     let outcome = match (mode, report.written) {

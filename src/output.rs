@@ -2,6 +2,12 @@
 //! output and is swapped in only when the build succeeded, so a failed or
 //! killed build leaves the previous site whole. A marker file says a folder
 //! is ours; gongbu never replaces or deletes a folder without it.
+//!
+//! Files whose bytes did not change are not written again: when the
+//! previous site holds the same bytes at the same path, that file is
+//! hard-linked into the staging folder, so it keeps its inode and mtime
+//! (hosts and `rsync` see nothing new) and a rebuild writes only what
+//! changed, with the swap still atomic.
 
 use std::fs;
 use std::io;
@@ -93,7 +99,10 @@ impl Sink for MemorySink {
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
+    /// The previous site (marked as ours), whose unchanged files are reused.
+    previous: Option<PathBuf>,
     files: AtomicUsize,
+    reused: AtomicUsize,
     done: bool,
 }
 
@@ -288,16 +297,50 @@ impl Staging {
             .map_err(|e| output_error(&out, format!("임시 폴더를 만들 수 없습니다: {e}")))?;
         fs::write(dir.join(MARKER), MARKER_TEXT)
             .map_err(|e| output_error(&out, format!("쓸 수 없습니다: {e}")))?;
+        let previous = out.join(MARKER).is_file().then(|| out.clone());
         Ok(Staging {
             out,
             dir,
+            previous,
             files: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
             done: false,
         })
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// How many files were reused from the previous site (their bytes
+    /// were the same) instead of being written.
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    /// Removes a file already at `target` before it is written again: it
+    /// may be a link to a file of the previous site, which must stay whole
+    /// until the swap.
+    fn unlink_reused(&self, target: &Path) {
+        if self.previous.is_some() {
+            let _ = fs::remove_file(target);
+        }
+    }
+
+    /// Hard-links the previous site's file at `rel` to `target` when its
+    /// bytes are `bytes`. False when there is no such file, it differs, or
+    /// the link cannot be made (the caller writes the file then).
+    fn reuse(&self, rel: &str, target: &Path, same: impl FnOnce(&Path, u64) -> bool) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(rel);
+        let linked = fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && same(&old, m.len()))
+            && fs::hard_link(&old, target).is_ok();
+        if linked {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        linked
     }
 
     fn target(&self, rel: &str) -> io::Result<PathBuf> {
@@ -364,15 +407,34 @@ impl Drop for Staging {
     }
 }
 
+/// Whether the file at `path`, `len` bytes long, holds exactly `bytes`.
+fn file_holds(path: &Path, len: u64, bytes: &[u8]) -> bool {
+    len == bytes.len() as u64 && fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Whether two files hold the same bytes (`len` is the length of `a`).
+fn same_files(a: &Path, len: u64, b: &Path) -> bool {
+    fs::metadata(b).is_ok_and(|m| m.len() == len)
+        && matches!((fs::read(a), fs::read(b)), (Ok(x), Ok(y)) if x == y)
+}
+
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        fs::write(self.target(rel)?, bytes)?;
+        let target = self.target(rel)?;
+        if !self.reuse(rel, &target, |old, len| file_holds(old, len, bytes)) {
+            self.unlink_reused(&target);
+            fs::write(&target, bytes)?;
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
-        fs::copy(from, self.target(rel)?)?;
+        let target = self.target(rel)?;
+        if !self.reuse(rel, &target, |old, len| same_files(old, len, from)) {
+            self.unlink_reused(&target);
+            fs::copy(from, &target)?;
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -429,6 +491,47 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains("gongbu-"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_and_the_previous_site_stays_whole() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let src = tmp.path().join("src.bin");
+        fs::write(&src, b"asset").unwrap();
+        let s = Staging::create(&out).unwrap();
+        s.write("same.html", b"same").unwrap();
+        s.write("twice.html", b"old").unwrap();
+        s.copy("asset.bin", &src).unwrap();
+        s.commit().unwrap();
+        let ino = |rel: &str| fs::metadata(out.join(rel)).unwrap().ino();
+        let (same, twice, asset) = (ino("same.html"), ino("twice.html"), ino("asset.bin"));
+
+        // Same bytes are linked; a path written again after being linked
+        // gets a file of its own, and dropping the staging folder leaves
+        // the previous site as it was.
+        let s = Staging::create(&out).unwrap();
+        s.write("same.html", b"same").unwrap();
+        s.write("twice.html", b"old").unwrap();
+        s.write("twice.html", b"new").unwrap();
+        s.copy("asset.bin", &src).unwrap();
+        assert_eq!(s.reused(), 3);
+        drop(s);
+        assert_eq!(fs::read(out.join("twice.html")).unwrap(), b"old");
+        assert_eq!(ino("twice.html"), twice);
+
+        let s = Staging::create(&out).unwrap();
+        s.write("same.html", b"same").unwrap();
+        s.write("twice.html", b"changed").unwrap();
+        s.copy("asset.bin", &src).unwrap();
+        assert_eq!(s.reused(), 2);
+        s.commit().unwrap();
+        assert_eq!(ino("same.html"), same);
+        assert_eq!(ino("asset.bin"), asset);
+        assert_ne!(ino("twice.html"), twice);
+        assert_eq!(fs::read(out.join("twice.html")).unwrap(), b"changed");
+        assert_eq!(fs::read(out.join("same.html")).unwrap(), b"same");
     }
 
     #[test]

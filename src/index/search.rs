@@ -1394,16 +1394,17 @@ impl SearchIndex {
             path: format!("{SEARCH_DIR}/meta.js"),
             text: wrap("meta", 0, &build, &meta_payload),
         });
-        for (i, p) in shard_payloads.iter().enumerate() {
+        // Each payload is freed once wrapped (the index is large).
+        for (i, p) in shard_payloads.into_iter().enumerate() {
             files.push(SearchFile {
                 path: format!("{SEARCH_DIR}/{}", shard_file(i, shards)),
-                text: wrap("shard", i, &build, p),
+                text: wrap("shard", i, &build, &p),
             });
         }
-        for (i, p) in fragment_payloads.iter().enumerate() {
+        for (i, p) in fragment_payloads.into_iter().enumerate() {
             files.push(SearchFile {
                 path: format!("{SEARCH_DIR}/{}", fragment_file(i)),
-                text: wrap("frag", i, &build, p),
+                text: wrap("frag", i, &build, &p),
             });
         }
         files

@@ -9,12 +9,17 @@
 //! sizes in `ch` (two for Hangul), so what lined up in the author's editor
 //! lines up in any font.
 
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html_body_text;
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use rustc_hash::{FxHashMap, FxHasher};
+use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -69,7 +74,17 @@ pub fn code_block_html(code: &str, lang: &str) -> String {
         .next()
         .unwrap_or("");
     let mut out = String::with_capacity(code.len() * 2 + 64);
-    let syntax = find_syntax(lang_token);
+    let syntax = LINE_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        match cache.syntax_for.get(lang_token) {
+            Some(&s) => s,
+            None => {
+                let s = find_syntax(lang_token);
+                cache.syntax_for.insert(lang_token.to_string(), s);
+                s
+            }
+        }
+    });
     let class_lang: String = lang_token
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '+' || *c == '_')
@@ -171,12 +186,201 @@ fn push_diagram_text(out: &mut String, code: &str) {
     }
 }
 
-fn highlight_lines(code: &str, syntax: &SyntaxReference) -> Option<String> {
-    let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        gen.parse_html_for_line_which_includes_newline(line).ok()?;
+fn highlight_lines(code: &str, syntax: &'static SyntaxReference) -> Option<String> {
+    LINE_CACHE.with(|cache| cache.borrow_mut().highlight(code, syntax))
+}
+
+thread_local! {
+    static LINE_CACHE: RefCell<LineCache> = RefCell::new(LineCache::default());
+}
+
+/// Highlighting state between two lines: the parser's and the stack of
+/// open scopes (spans).
+#[derive(Clone, PartialEq, Eq)]
+struct LineState {
+    parse: ParseState,
+    scopes: ScopeStack,
+}
+
+/// One line highlighted from one state.
+struct LineEntry {
+    from: u32,
+    line: Box<str>,
+    html: Box<str>,
+    span_delta: isize,
+    to: u32,
+}
+
+/// Memo of highlighted lines, one per thread. Parsing a line is a search of
+/// many regular expressions and by far the dearest step of a build; code in
+/// notes repeats lines (`}`, `import …`, `#include <stdio.h>`, blank lines,
+/// a snippet varied in one place), and a line parsed from the same state
+/// always gives the same markup and the same next state. States are
+/// interned so a line's key is (state number, text); the entry is checked
+/// in full on every hit, so the output is exactly the same as without the
+/// memo.
+#[derive(Default)]
+struct LineCache {
+    states: Vec<LineState>,
+    state_ids: FxHashMap<u64, Vec<u32>>,
+    initial: FxHashMap<usize, u32>,
+    lines: FxHashMap<u64, LineEntry>,
+    /// [`find_syntax`] of each fence language seen.
+    syntax_for: FxHashMap<String, Option<&'static SyntaxReference>>,
+}
+
+/// Entries kept before the memo starts afresh (a few tens of megabytes).
+const MAX_CACHED_LINES: usize = 200_000;
+const MAX_CACHED_STATES: usize = 50_000;
+
+/// Lines answered by the memo and lines parsed, over the whole process.
+static MEMO_HITS: AtomicU64 = AtomicU64::new(0);
+static MEMO_MISSES: AtomicU64 = AtomicU64::new(0);
+
+/// How many highlighted lines the memo answered and how many were parsed,
+/// since the process started (for `--timings` and the benchmark notes).
+pub fn memo_stats() -> (u64, u64) {
+    (
+        MEMO_HITS.load(Ordering::Relaxed),
+        MEMO_MISSES.load(Ordering::Relaxed),
+    )
+}
+
+/// Whether the memo is used: `GONGBU_LINE_MEMO=0` turns it off, to measure
+/// what it buys (the markup is the same either way).
+fn memo_on() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var("GONGBU_LINE_MEMO").map_or(true, |v| v != "0"))
+}
+
+impl LineCache {
+    fn highlight(&mut self, code: &str, syntax: &'static SyntaxReference) -> Option<String> {
+        if !memo_on() {
+            return highlight_direct(code, syntax);
+        }
+        if self.lines.len() > MAX_CACHED_LINES || self.states.len() > MAX_CACHED_STATES {
+            let syntax_for = std::mem::take(&mut self.syntax_for);
+            *self = LineCache {
+                syntax_for,
+                ..LineCache::default()
+            };
+        }
+        let (mut hits, mut misses) = (0u64, 0u64);
+        let key = syntax as *const SyntaxReference as usize;
+        let mut state = match self.initial.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = self.intern(LineState {
+                    parse: ParseState::new(syntax),
+                    scopes: ScopeStack::new(),
+                });
+                self.initial.insert(key, id);
+                id
+            }
+        };
+        let mut html = String::with_capacity(code.len() * 4);
+        let mut open_spans: isize = 0;
+        for line in LinesWithEndings::from(code) {
+            let h = line_key(state, line);
+            let hit = self
+                .lines
+                .get(&h)
+                .filter(|e| e.from == state && *e.line == *line);
+            let entry = match hit {
+                Some(e) => {
+                    hits += 1;
+                    e
+                }
+                None => {
+                    misses += 1;
+                    let mut next = self.states[state as usize].clone();
+                    let ops = next.parse.parse_line(line, syntaxes()).ok()?;
+                    let (line_html, span_delta) =
+                        line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut next.scopes)
+                            .ok()?;
+                    let to = self.intern(next);
+                    self.lines.insert(
+                        h,
+                        LineEntry {
+                            from: state,
+                            line: line.into(),
+                            html: line_html.into(),
+                            span_delta,
+                            to,
+                        },
+                    );
+                    self.lines.get(&h)?
+                }
+            };
+            html.push_str(&entry.html);
+            open_spans += entry.span_delta;
+            state = entry.to;
+        }
+        for _ in 0..open_spans {
+            html.push_str("</span>");
+        }
+        MEMO_HITS.fetch_add(hits, Ordering::Relaxed);
+        MEMO_MISSES.fetch_add(misses, Ordering::Relaxed);
+        Some(html)
     }
-    Some(gen.finalize())
+
+    /// The number of `state`, adding it when it is new.
+    fn intern(&mut self, state: LineState) -> u32 {
+        let h = state_key(&state);
+        let ids = self.state_ids.entry(h).or_default();
+        if let Some(&id) = ids.iter().find(|&&id| self.states[id as usize] == state) {
+            return id;
+        }
+        let id = self.states.len() as u32;
+        ids.push(id);
+        self.states.push(state);
+        id
+    }
+}
+
+/// Highlighting without the memo: every line parsed.
+fn highlight_direct(code: &str, syntax: &'static SyntaxReference) -> Option<String> {
+    let mut parse = ParseState::new(syntax);
+    let mut scopes = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 4);
+    let mut open_spans: isize = 0;
+    let mut lines = 0;
+    for line in LinesWithEndings::from(code) {
+        let ops = parse.parse_line(line, syntaxes()).ok()?;
+        let (line_html, delta) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+        html.push_str(&line_html);
+        open_spans += delta;
+        lines += 1;
+    }
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    MEMO_MISSES.fetch_add(lines, Ordering::Relaxed);
+    Some(html)
+}
+
+fn line_key(state: u32, line: &str) -> u64 {
+    let mut h = FxHasher::default();
+    state.hash(&mut h);
+    line.hash(&mut h);
+    h.finish()
+}
+
+/// A hash of a state; equal states hash equally. The parser state is
+/// hashed through its debug form (it has no `Hash`), the scopes directly.
+fn state_key(state: &LineState) -> u64 {
+    struct HashWriter<'a>(&'a mut FxHasher);
+    impl std::fmt::Write for HashWriter<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut h = FxHasher::default();
+    let _ = write!(HashWriter(&mut h), "{:?}", state.parse);
+    state.scopes.scopes.hash(&mut h);
+    h.finish()
 }
 
 /// Background of code blocks in the light theme (`--bg-code` in
@@ -448,6 +652,56 @@ mod tests {
         ] {
             assert!(find_syntax(lang).is_some(), "{lang}");
         }
+    }
+
+    /// The markup syntect's own generator writes for `code`.
+    fn reference_html(code: &str, lang: &str) -> String {
+        let syntax = find_syntax(lang).unwrap();
+        let mut gen = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            syntaxes(),
+            CLASS_STYLE,
+        );
+        for line in LinesWithEndings::from(code) {
+            gen.parse_html_for_line_which_includes_newline(line)
+                .unwrap();
+        }
+        gen.finalize()
+    }
+
+    #[test]
+    fn memoized_lines_give_the_same_markup_as_syntect() {
+        let samples = [
+            ("rust", "use std::sync::{Arc, Mutex};\n\n// 한글 주석\nfn main() {\n    let s = r#\"raw \"str\"#;\n    println!(\"{}\", s);\n}\n"),
+            ("python", "def f(x):\n    \"\"\"doc\n    string\"\"\"\n    return x  # 주석\n\n}\n"),
+            ("bash", "cat <<EOF\n$HOME }\nEOF\necho \"done\" # 끝\ncat <<END\nEOF\nEND\n}\n"),
+            ("c", "/* 여러 줄\n   주석 */\n#include <stdio.h>\nint main(void) {\n    return 0;\n}\n"),
+            ("html", "<script>\nlet a = 1;\n</script>\n<p>}</p>\n"),
+            ("java", "class A {\n    String s = \"\"\"\n    }\n    \"\"\";\n}\n"),
+        ];
+        // Twice each, and mixed, so later blocks reuse the memo of earlier
+        // ones across languages and states.
+        for round in 0..3 {
+            for (lang, code) in samples {
+                let expected = reference_html(code, lang);
+                let got = LINE_CACHE
+                    .with(|c| c.borrow_mut().highlight(code, find_syntax(lang).unwrap()))
+                    .unwrap();
+                assert_eq!(got, expected, "{lang}, round {round}");
+            }
+        }
+        for (lang, code) in samples {
+            let direct = highlight_direct(code, find_syntax(lang).unwrap()).unwrap();
+            assert_eq!(
+                direct,
+                reference_html(code, lang),
+                "{lang} without the memo"
+            );
+        }
+        // An unterminated block closes its spans.
+        let code = "/* 끝나지 않는 주석\n}\n";
+        let got = code_block_html(code, "c");
+        assert!(got.contains(&reference_html(code, "c")), "{got}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The search page (`search.html`) and the search index files under
 //! `search/` (built by [`crate::index::search`]).
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Diagnostics;
 use crate::index::search::SearchIndex;
 use crate::output::Sink;
@@ -14,9 +16,11 @@ pub const SEARCH_URL: &str = "search.html";
 pub fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
     let search = SearchIndex::build(index);
-    for file in search.files(&index.notes, &index.glossary) {
-        put(sink, diags, &file.path, file.text.as_bytes());
-    }
+    let files = search.files(&index.notes, &index.glossary);
+    drop(search);
+    files
+        .into_par_iter()
+        .for_each(|file| put(sink, diags, &file.path, file.text.as_bytes()));
     let ctx = pages::base_context(env, SEARCH_URL, "검색", "search");
     put_page(
         sink,
