@@ -44,6 +44,7 @@
 //! hash of the whole index so the client never mixes files of two builds.
 //! Output is deterministic, and `<`, `>`, `&` are escaped in every string.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -372,17 +373,18 @@ pub enum DocKind {
 
 /// One searchable unit and its fields' text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Doc {
+pub struct Doc<'a> {
     pub kind: DocKind,
-    pub fields: Vec<(Field, String)>,
+    /// Texts borrowed from the notes where they stand as they are.
+    pub fields: Vec<(Field, Cow<'a, str>)>,
 }
 
-impl Doc {
+impl Doc<'_> {
     pub fn field(&self, f: Field) -> Option<&str> {
         self.fields
             .iter()
             .find(|(g, _)| *g == f)
-            .map(|(_, t)| t.as_str())
+            .map(|(_, t)| t.as_ref())
     }
 }
 
@@ -392,31 +394,34 @@ const LIST_SEPARATOR: &str = " · ";
 /// The documents of one note: its head, then one per section with a
 /// heading. Note text is NFC already (see `note::load::clean_text`). The section under the heading that is the page's title belongs
 /// to the head (the page shows no such heading).
-pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc> {
+pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc<'_>> {
     let facts = &note.facts;
     let title_heading = facts.title_block.as_ref().and_then(|t| t.heading);
-    let mut head_body = String::new();
+    let mut head_body: Cow<'_, str> = Cow::Borrowed("");
     let mut sections = Vec::new();
     for s in &facts.sections {
         match s.heading {
             Some(h) if Some(h) != title_heading => {
-                let heading = facts.headings.get(h).map(|h| h.text.clone());
+                let heading = facts.headings.get(h).map_or("", |h| h.text.as_str());
                 sections.push(Doc {
                     kind: DocKind::Note {
                         note: note_id,
                         heading: Some(h),
                     },
                     fields: vec![
-                        (Field::Heading, heading.unwrap_or_default()),
-                        (Field::Body, s.text.clone()),
+                        (Field::Heading, Cow::Borrowed(heading)),
+                        (Field::Body, Cow::Borrowed(s.text.as_str())),
                     ],
                 });
             }
             _ => {
-                if !head_body.is_empty() && !s.text.is_empty() {
-                    head_body.push(' ');
+                if head_body.is_empty() {
+                    head_body = Cow::Borrowed(s.text.as_str());
+                } else if !s.text.is_empty() {
+                    let joined = head_body.to_mut();
+                    joined.push(' ');
+                    joined.push_str(&s.text);
                 }
-                head_body.push_str(&s.text);
             }
         }
     }
@@ -427,8 +432,8 @@ pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc> {
             heading: None,
         },
         fields: vec![
-            (Field::Title, note.title.clone()),
-            (Field::Tags, note.tags.join(LIST_SEPARATOR)),
+            (Field::Title, Cow::Borrowed(note.title.as_str())),
+            (Field::Tags, Cow::Owned(note.tags.join(LIST_SEPARATOR))),
             (Field::Body, head_body),
         ],
     });
@@ -451,12 +456,15 @@ pub fn term_names(term: &crate::index::glossary::Term) -> Vec<String> {
     names
 }
 
-fn term_doc(id: usize, term: &crate::index::glossary::Term) -> Doc {
+fn term_doc(id: usize, term: &crate::index::glossary::Term) -> Doc<'static> {
     Doc {
         kind: DocKind::Term(id),
         fields: vec![
-            (Field::Term, term_names(term).join(LIST_SEPARATOR)),
-            (Field::Body, nfc(&term.definition)),
+            (
+                Field::Term,
+                Cow::Owned(term_names(term).join(LIST_SEPARATOR)),
+            ),
+            (Field::Body, Cow::Owned(nfc(&term.definition))),
         ],
     }
 }
@@ -712,8 +720,8 @@ fn encode_pending(out: &mut Vec<u8>, gap: Option<u32>, pending: &[(Field, u32)],
     }
 }
 
-fn index_doc(chunk: &mut ChunkPostings, doc: &Doc) {
-    let mut fields: Vec<&(Field, String)> = doc.fields.iter().collect();
+fn index_doc(chunk: &mut ChunkPostings, doc: &Doc<'_>) {
+    let mut fields: Vec<&(Field, Cow<'_, str>)> = doc.fields.iter().collect();
     fields.sort_by_key(|(f, _)| *f);
     for (field, text) in fields {
         for_each_token_part(text, |t, pos| chunk.add_part(t, *field, pos));
@@ -739,8 +747,8 @@ fn index_doc(chunk: &mut ChunkPostings, doc: &Doc) {
 
 /// The search index of a site: documents and every token's postings.
 #[derive(Debug, Default)]
-pub struct SearchIndex {
-    pub docs: Vec<Doc>,
+pub struct SearchIndex<'a> {
+    pub docs: Vec<Doc<'a>>,
     /// First document of each note, plus one past the last note's documents.
     pub note_starts: Vec<u32>,
     /// Token → encoded postings.
@@ -751,14 +759,14 @@ pub struct SearchIndex {
     pub term_names: Vec<Vec<String>>,
 }
 
-impl SearchIndex {
+impl<'a> SearchIndex<'a> {
     /// Builds the index of every note and glossary term of the site.
-    pub fn build(index: &SiteIndex) -> SearchIndex {
+    pub fn build(index: &'a SiteIndex) -> SearchIndex<'a> {
         Self::from_parts(&index.notes, &index.glossary)
     }
 
-    pub fn from_parts(notes: &[Note], glossary: &Glossary) -> SearchIndex {
-        let per_note: Vec<Vec<Doc>> = notes
+    pub fn from_parts(notes: &'a [Note], glossary: &Glossary) -> SearchIndex<'a> {
+        let per_note: Vec<Vec<Doc<'a>>> = notes
             .par_iter()
             .enumerate()
             .map(|(i, n)| note_docs(i, n))
@@ -774,36 +782,46 @@ impl SearchIndex {
             docs.push(term_doc(i, t));
         }
 
-        let chunks: Vec<ChunkPostings> = docs
-            .par_chunks(DOCS_PER_CHUNK)
-            .enumerate()
-            .map(|(c, chunk_docs)| {
-                let mut chunk = ChunkPostings::default();
-                for (j, doc) in chunk_docs.iter().enumerate() {
-                    index_doc(&mut chunk, doc);
-                    chunk.finish_doc((c * DOCS_PER_CHUNK + j) as u32);
-                }
-                chunk
-            })
-            .collect();
+        // Chunks are tokenized in parallel a wave at a time and joined in
+        // order, so only one wave of chunk postings is held besides the
+        // joined ones.
+        let wave = DOCS_PER_CHUNK * 2 * rayon::current_num_threads().max(1);
         let mut postings: FxHashMap<String, (Vec<u8>, u32)> = FxHashMap::default();
-        for chunk in chunks {
-            for (token, list) in chunk.lists {
-                let Some(last) = list.last_doc else { continue };
-                match postings.get_mut(&token) {
-                    Some((bytes, prev_last)) => {
-                        put_varint(bytes, list.first_doc - *prev_last - 1);
-                        bytes.extend_from_slice(&list.bytes);
-                        *prev_last = last;
+        for (w, wave_docs) in docs.chunks(wave).enumerate() {
+            let chunks: Vec<ChunkPostings> = wave_docs
+                .par_chunks(DOCS_PER_CHUNK)
+                .enumerate()
+                .map(|(c, chunk_docs)| {
+                    let first = w * wave + c * DOCS_PER_CHUNK;
+                    let mut chunk = ChunkPostings::default();
+                    for (j, doc) in chunk_docs.iter().enumerate() {
+                        index_doc(&mut chunk, doc);
+                        chunk.finish_doc((first + j) as u32);
                     }
-                    None => {
-                        let mut bytes = Vec::with_capacity(list.bytes.len() + 4);
-                        put_varint(&mut bytes, list.first_doc);
-                        bytes.extend_from_slice(&list.bytes);
-                        postings.insert(token, (bytes, last));
+                    chunk
+                })
+                .collect();
+            for chunk in chunks {
+                for (token, list) in chunk.lists {
+                    let Some(last) = list.last_doc else { continue };
+                    match postings.get_mut(&token) {
+                        Some((bytes, prev_last)) => {
+                            put_varint(bytes, list.first_doc - *prev_last - 1);
+                            bytes.extend_from_slice(&list.bytes);
+                            *prev_last = last;
+                        }
+                        None => {
+                            let mut bytes = Vec::with_capacity(list.bytes.len() + 4);
+                            put_varint(&mut bytes, list.first_doc);
+                            bytes.extend_from_slice(&list.bytes);
+                            postings.insert(token, (bytes, last));
+                        }
                     }
                 }
             }
+        }
+        for (bytes, _) in postings.values_mut() {
+            bytes.shrink_to_fit();
         }
         let mut postings: BTreeMap<String, Vec<u8>> =
             postings.into_iter().map(|(t, (b, _))| (t, b)).collect();
@@ -817,11 +835,38 @@ impl SearchIndex {
             }
             all_names.push(list);
         }
-        let decoded = decode_for_names(&postings, &all_names);
-        let concept_postings: Vec<(String, Vec<u8>)> = all_names
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, list)| {
+        // Terms are matched in batches whose postings, decoded, stay small:
+        // decoded postings take several times their encoded size, and all
+        // of them at once would be the build's peak of memory.
+        let mut concept_postings: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut start = 0;
+        while start < all_names.len() {
+            let mut wanted: Vec<&String> = Vec::new();
+            let mut seen: rustc_hash::FxHashSet<&String> = Default::default();
+            let mut bytes = 0usize;
+            let mut end = start;
+            while let Some(list) = all_names.get(end) {
+                let tokens = tokens_for_names(&postings, list);
+                let add: usize = tokens
+                    .iter()
+                    .filter(|t| !seen.contains(*t))
+                    .map(|t| postings.get(*t).map_or(0, Vec::len))
+                    .sum();
+                if end > start && bytes + add > DECODE_BATCH_BYTES {
+                    break;
+                }
+                for t in tokens {
+                    if seen.insert(t) {
+                        wanted.push(t);
+                    }
+                }
+                bytes += add;
+                end += 1;
+            }
+            let decoded = decode_tokens(&postings, wanted);
+            let batch = all_names.get(start..end).unwrap_or(&[]);
+            concept_postings.par_extend(batch.par_iter().enumerate().filter_map(|(k, list)| {
+                let i = start + k;
                 let found = mentions(&decoded, list);
                 (!found.is_empty()).then(|| {
                     let mut bytes = Vec::new();
@@ -836,9 +881,13 @@ impl SearchIndex {
                     }
                     (format!("@{i}"), bytes)
                 })
-            })
-            .collect();
+            }));
+            start = end;
+        }
         postings.extend(concept_postings);
+        // What the batches and chunks freed goes back to the system before
+        // the index files are made.
+        crate::release_free_memory();
 
         SearchIndex {
             docs,
@@ -893,12 +942,20 @@ fn segment_grams(text: &str) -> Vec<(String, u32)> {
         .collect()
 }
 
+/// Encoded postings decoded at once while glossary mentions are matched
+/// (a batch of terms at a time).
+const DECODE_BATCH_BYTES: usize = 256 << 10;
+
 /// Decoded postings of the tokens glossary names need, each decoded once.
 type Decoded = FxHashMap<String, Vec<Posting>>;
 
-fn decode_for_names(postings: &BTreeMap<String, Vec<u8>>, names: &[Vec<String>]) -> Decoded {
+/// The indexed tokens glossary names are looked up by.
+fn tokens_for_names<'p>(
+    postings: &'p BTreeMap<String, Vec<u8>>,
+    names: &[String],
+) -> Vec<&'p String> {
     let mut wanted: Vec<&String> = Vec::new();
-    for name in names.iter().flatten() {
+    for name in names {
         for seg in name_segments(name) {
             match seg.kind {
                 SegmentKind::Word => {
@@ -926,6 +983,10 @@ fn decode_for_names(postings: &BTreeMap<String, Vec<u8>>, names: &[Vec<String>])
     }
     wanted.sort_unstable();
     wanted.dedup();
+    wanted
+}
+
+fn decode_tokens(postings: &BTreeMap<String, Vec<u8>>, wanted: Vec<&String>) -> Decoded {
     wanted
         .par_iter()
         .map(|t| {
@@ -1195,8 +1256,73 @@ pub fn fragment_file(i: usize) -> String {
     format!("frag-{i}.js")
 }
 
-fn wrap(kind: &str, number: usize, build: &str, payload: &str) -> String {
-    format!("gongbuSearch(\"{kind}\",{number},\"{build}\",{payload});\n")
+/// A file's text `gongbuSearch("kind",number,"build",payload);` made whole
+/// before the build id (a hash of every payload) is known: the id's 16
+/// places are filled in at the end, in place.
+struct Wrapped {
+    text: String,
+    /// Where the build id stands.
+    build_at: usize,
+    /// Where the payload starts.
+    payload_at: usize,
+}
+
+/// The placeholder of the build id, as long as the id.
+const NO_BUILD: &str = "0000000000000000";
+/// What follows the payload.
+const WRAP_END: &str = ");\n";
+
+impl Wrapped {
+    /// Starts a file whose payload will be about `payload_len` bytes.
+    fn start(kind: &str, number: usize, payload_len: usize) -> Wrapped {
+        let mut text = String::with_capacity(payload_len + kind.len() + 48);
+        text.push_str("gongbuSearch(\"");
+        text.push_str(kind);
+        text.push_str("\",");
+        text.push_str(&number.to_string());
+        text.push_str(",\"");
+        let build_at = text.len();
+        text.push_str(NO_BUILD);
+        text.push_str("\",");
+        let payload_at = text.len();
+        Wrapped {
+            text,
+            build_at,
+            payload_at,
+        }
+    }
+
+    fn of(kind: &str, number: usize, payload: &str) -> Wrapped {
+        let mut w = Wrapped::start(kind, number, payload.len());
+        w.push_str(payload);
+        w.finish()
+    }
+
+    fn push(&mut self, c: char) {
+        self.text.push(c);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn finish(mut self) -> Wrapped {
+        self.text.push_str(WRAP_END);
+        self
+    }
+
+    fn payload(&self) -> &str {
+        let end = self.text.len().saturating_sub(WRAP_END.len());
+        self.text.get(self.payload_at..end).unwrap_or("")
+    }
+
+    fn with_build(mut self, build: &str) -> String {
+        let range = self.build_at..self.build_at + NO_BUILD.len();
+        if build.len() == NO_BUILD.len() && self.text.is_char_boundary(range.end) {
+            self.text.replace_range(range, build);
+        }
+        self.text
+    }
 }
 
 /// A note in a text fragment: title, link, tags, then its documents as
@@ -1229,10 +1355,16 @@ fn group_starts(sizes: impl Iterator<Item = usize>, target: usize) -> Vec<usize>
     starts
 }
 
-impl SearchIndex {
+impl SearchIndex<'_> {
     /// The index as script files (`search/meta.js`, shards, fragments).
     /// `notes` and `glossary` are what the index was built from.
-    pub fn files(&self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
+    ///
+    /// Consumes the index: the postings are freed once the shards are
+    /// made, the documents once the fragments are, and every file is made
+    /// whole at once with a placeholder build id filled in at the end, so
+    /// no payload is ever copied (the index files are the tail of a build's
+    /// memory).
+    pub fn files(mut self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
         // Postings, sharded.
         let total: usize = self
             .postings
@@ -1244,10 +1376,13 @@ impl SearchIndex {
         for (token, bytes) in &self.postings {
             members[shard_of(token, shards)].push((token, bytes));
         }
-        let shard_payloads: Vec<String> = members
+        let shard_files: Vec<Wrapped> = members
             .par_iter()
-            .map(|list| {
-                let mut out = String::with_capacity(
+            .enumerate()
+            .map(|(n, list)| {
+                let mut out = Wrapped::start(
+                    "shard",
+                    n,
                     list.iter()
                         .map(|(t, b)| t.len() + b.len() + 8)
                         .sum::<usize>()
@@ -1265,9 +1400,11 @@ impl SearchIndex {
                     out.push('"');
                 }
                 out.push('}');
-                out
+                out.finish()
             })
             .collect();
+        drop(members);
+        self.postings = BTreeMap::new();
 
         // Text fragments: whole notes, then terms.
         let doc_range = |n: usize| {
@@ -1304,9 +1441,10 @@ impl SearchIndex {
                 .unwrap_or(glossary.terms.len());
             fragments.push((term_start + start as u32, 0..0, start..end));
         }
-        let fragment_payloads: Vec<String> = fragments
+        let fragment_files: Vec<Wrapped> = fragments
             .par_iter()
-            .map(|(_, note_range, term_range)| {
+            .enumerate()
+            .map(|(fi, (_, note_range, term_range))| {
                 let n = note_range
                     .clone()
                     .map(|i| {
@@ -1358,9 +1496,10 @@ impl SearchIndex {
                         ))
                     })
                     .collect();
-                to_script_json(&Fragment { n, t })
+                Wrapped::of("frag", fi, &to_script_json(&Fragment { n, t }))
             })
             .collect();
+        self.docs = Vec::new();
 
         let docs_per_note = self.note_starts.windows(2).map(|w| w[1] - w[0]);
         let mut prev = 0;
@@ -1384,27 +1523,29 @@ impl SearchIndex {
         });
         let meta_payload = to_script_json(&meta);
 
-        let mut parts: Vec<&str> = vec![&meta_payload];
-        parts.extend(shard_payloads.iter().map(String::as_str));
-        parts.extend(fragment_payloads.iter().map(String::as_str));
+        let meta_file = Wrapped::of("meta", 0, &meta_payload);
+        drop(meta_payload);
+
+        let mut parts: Vec<&str> = vec![meta_file.payload()];
+        parts.extend(shard_files.iter().map(Wrapped::payload));
+        parts.extend(fragment_files.iter().map(Wrapped::payload));
         let build = fnv64(&parts);
 
-        let mut files = Vec::with_capacity(1 + shard_payloads.len() + fragment_payloads.len());
+        let mut files = Vec::with_capacity(1 + shard_files.len() + fragment_files.len());
         files.push(SearchFile {
             path: format!("{SEARCH_DIR}/meta.js"),
-            text: wrap("meta", 0, &build, &meta_payload),
+            text: meta_file.with_build(&build),
         });
-        // Each payload is freed once wrapped (the index is large).
-        for (i, p) in shard_payloads.into_iter().enumerate() {
+        for (i, w) in shard_files.into_iter().enumerate() {
             files.push(SearchFile {
                 path: format!("{SEARCH_DIR}/{}", shard_file(i, shards)),
-                text: wrap("shard", i, &build, &p),
+                text: w.with_build(&build),
             });
         }
-        for (i, p) in fragment_payloads.into_iter().enumerate() {
+        for (i, w) in fragment_files.into_iter().enumerate() {
             files.push(SearchFile {
                 path: format!("{SEARCH_DIR}/{}", fragment_file(i)),
-                text: wrap("frag", i, &build, &p),
+                text: w.with_build(&build),
             });
         }
         files
@@ -1459,7 +1600,7 @@ mod tests {
     }
 
     /// Documents (by note number and heading) holding `token`.
-    fn docs_with(index: &SearchIndex, token: &str) -> Vec<DocKind> {
+    fn docs_with(index: &SearchIndex<'_>, token: &str) -> Vec<DocKind> {
         index
             .postings_of(token)
             .into_iter()
@@ -1646,7 +1787,8 @@ mod tests {
         let with_both: Vec<DocKind> = docs_with(&index, "스레");
         assert_eq!(with_both.len(), 2);
         assert_eq!(docs_with(&index, "레드").len(), 3);
-        let decoded = decode_for_names(&index.postings, &[vec!["스레드".to_string()]]);
+        let names = ["스레드".to_string()];
+        let decoded = decode_tokens(&index.postings, tokens_for_names(&index.postings, &names));
         let matches = phrase_matches(&decoded, "스레드");
         let notes_found: Vec<u32> = matches.iter().map(|m| m.0).collect();
         assert_eq!(notes_found, vec![0, 1]);

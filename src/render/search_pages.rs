@@ -15,9 +15,11 @@ pub const SEARCH_URL: &str = "search.html";
 /// pages written (one).
 pub fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
+    // The rest of the build's freed memory goes back before the index,
+    // the build's peak, is made.
+    crate::release_free_memory();
     let search = SearchIndex::build(index);
     let files = search.files(&index.notes, &index.glossary);
-    drop(search);
     files
         .into_par_iter()
         .for_each(|file| put(sink, diags, &file.path, file.text.as_bytes()));
