@@ -73,6 +73,14 @@ impl Default for Config {
 pub const CONFIG_FILE: &str = "gongbu.yaml";
 
 impl Config {
+    /// Sets `base_url`, ending it with `/` unless it is empty.
+    pub fn set_base_url(&mut self, url: String) {
+        self.base_url = url;
+        if !self.base_url.is_empty() && !self.base_url.ends_with('/') {
+            self.base_url.push('/');
+        }
+    }
+
     /// Reads `ROOT/gongbu.yaml` when it exists; a missing file is the defaults.
     /// A file that does not parse is a config error (exit code 2).
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
@@ -107,9 +115,8 @@ impl Config {
                 None => d,
             }
         })?;
-        if !config.base_url.is_empty() && !config.base_url.ends_with('/') {
-            config.base_url.push('/');
-        }
+        let base = std::mem::take(&mut config.base_url);
+        config.set_base_url(base);
         if config.reading_speed == 0 {
             config.reading_speed = 500;
         }

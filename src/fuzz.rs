@@ -15,12 +15,11 @@ use std::sync::OnceLock;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::index::SiteIndex;
 use crate::note::html::{HtmlTracker, OpenHtml};
 use crate::note::{self, SourceFile};
 use crate::output::MemorySink;
 use crate::render::templates::Theme;
-use crate::{render, BuildOptions, Site};
+use crate::{BuildOptions, Site};
 
 /// Where the note under test lives when no name is given.
 pub const NOTE_PATH: &str = "퍼즈/노트.md";
@@ -153,36 +152,23 @@ pub fn build_named(name: &str, bytes: &[u8]) -> Outcome {
         base_url: "https://example.github.io/노트/".to_string(),
         ..Config::default()
     };
-    let index = SiteIndex::build(
-        notes,
-        config,
-        HashMap::new(),
-        &options.notes_dir(),
-        "notes",
-        &mut diags,
-    );
-    if diags.iter().any(Diagnostic::is_error) {
-        return Outcome {
-            diagnostics: diags,
-            ..Outcome::default()
-        };
-    }
     let Some(theme) = default_theme() else {
         return Outcome {
             diagnostics: diags,
             ..Outcome::default()
         };
     };
-    let mut theme = Theme {
+    let theme = Theme {
         tera: theme.tera.clone(),
         static_files: theme.static_files.clone(),
     };
-    *theme.tera.global_context() = render::pages::global_context(&index);
-    let site = Site {
-        options,
-        index,
-        theme,
-    };
+    let site = Site::from_notes(options, notes, config, theme, HashMap::new(), &mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Outcome {
+            diagnostics: diags,
+            ..Outcome::default()
+        };
+    }
     let sink = MemorySink::default();
     let collected = Diagnostics::new();
     let pages = crate::render_into(&site, &sink, &collected);

@@ -275,10 +275,7 @@ fn load_site_with(
 pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
     let mut config = Config::load(&opts.root)?;
     if let Some(base) = &opts.base_url {
-        config.base_url = base.clone();
-        if !config.base_url.is_empty() && !config.base_url.ends_with('/') {
-            config.base_url.push('/');
-        }
+        config.set_base_url(base.clone());
     }
     Ok(config)
 }
