@@ -41,6 +41,8 @@ pub struct Config {
     pub reading_speed: usize,
     /// Free-form values handed to templates as `config.extra`.
     pub extra: BTreeMap<String, serde_yaml::Value>,
+    /// The site's IANA time zone (`gongbu new` dates notes in it).
+    pub timezone: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -48,6 +50,19 @@ pub struct Config {
 pub struct ImagesConfig {
     /// Raster images wider than this are downscaled into a copy.
     pub max_width: Option<u32>,
+    /// Images with more pixels than this are not decoded (decompression
+    /// bombs): copied as they are, without a scaled copy. None: 50 MP.
+    pub max_pixels: Option<u64>,
+}
+
+/// Default of `images.max_pixels`: 50 megapixels.
+pub const DEFAULT_MAX_PIXELS: u64 = 50_000_000;
+
+impl ImagesConfig {
+    /// The pixel limit in effect.
+    pub fn pixel_limit(&self) -> u64 {
+        self.max_pixels.unwrap_or(DEFAULT_MAX_PIXELS)
+    }
 }
 
 impl Default for Config {
@@ -66,16 +81,62 @@ impl Default for Config {
             images: ImagesConfig::default(),
             reading_speed: 500,
             extra: BTreeMap::new(),
+            timezone: DEFAULT_TIMEZONE.to_string(),
         }
     }
 }
 
 pub const CONFIG_FILE: &str = "gongbu.yaml";
+/// The time zone of a site that names none.
+pub const DEFAULT_TIMEZONE: &str = "Asia/Seoul";
+
+/// What `base_url` may hold in a path besides unreserved ASCII: the rest
+/// (spaces, Hangul, quotes) is percent-encoded, so feeds and sitemaps stay
+/// valid URLs.
+const BASE_URL_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^');
+
+/// Checks that `url` is an absolute http(s) URL with a host, or empty.
+pub fn check_base_url(url: &str) -> Result<(), Diagnostic> {
+    if url.is_empty() {
+        return Ok(());
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+    let ok = host.is_some_and(|h| {
+        !h.is_empty()
+            && h.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_')
+            })
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(
+            "config",
+            format!("base_url `{url}`은 http(s) 주소가 아닙니다"),
+        )
+        .with_path(CONFIG_FILE)
+        .with_help("예: base_url: https://user.github.io/repo/ (한글 도메인은 punycode로)"))
+    }
+}
 
 impl Config {
     /// Sets `base_url`, ending it with `/` unless it is empty.
     pub fn set_base_url(&mut self, url: String) {
-        self.base_url = url;
+        self.base_url =
+            percent_encoding::utf8_percent_encode(url.trim(), BASE_URL_ESCAPES).to_string();
         if !self.base_url.is_empty() && !self.base_url.ends_with('/') {
             self.base_url.push('/');
         }
@@ -116,11 +177,41 @@ impl Config {
             }
         })?;
         let base = std::mem::take(&mut config.base_url);
+        check_base_url(base.trim()).map_err(|d| match find_key(text, "base_url") {
+            Some(line) => d.at_line(text, line),
+            None => d,
+        })?;
         config.set_base_url(base);
+        config
+            .time_zone()
+            .map_err(|d| match find_key(text, "timezone") {
+                Some(line) => d.at_line(text, line),
+                None => d,
+            })?;
         if config.reading_speed == 0 {
             config.reading_speed = 500;
         }
         Ok(config)
+    }
+
+    /// The site's time zone (`timezone:`, default Asia/Seoul).
+    pub fn time_zone(&self) -> Result<chrono_tz::Tz, Diagnostic> {
+        let name = if self.timezone.trim().is_empty() {
+            DEFAULT_TIMEZONE
+        } else {
+            self.timezone.trim()
+        };
+        name.parse::<chrono_tz::Tz>().map_err(|_| {
+            Diagnostic::error("config", format!("알 수 없는 시간대 `{name}`입니다"))
+                .with_path(CONFIG_FILE)
+                .with_help("IANA 이름을 쓰세요 (예: Asia/Seoul, America/New_York, UTC)")
+        })
+    }
+
+    /// Today's date in the site's time zone.
+    pub fn today(&self) -> Result<chrono::NaiveDate, Diagnostic> {
+        let tz = self.time_zone()?;
+        Ok(chrono::Utc::now().with_timezone(&tz).date_naive())
     }
 
     /// `base_url` joined with a site-relative URL, or None without base_url.
@@ -131,6 +222,16 @@ impl Config {
             Some(format!("{}{}", self.base_url, site_relative))
         }
     }
+}
+
+/// The 1-based line where the top-level `key:` is written, if it is.
+fn find_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
 }
 
 /// serde_yaml's message without its trailing location (we print our own).

@@ -221,6 +221,13 @@ impl Diagnostics {
         }
     }
 
+    /// Keeps only the diagnostics for which `keep` is true.
+    pub fn retain(&self, keep: impl FnMut(&Diagnostic) -> bool) {
+        if let Ok(mut items) = self.items.lock() {
+            items.retain(keep);
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items
             .lock()

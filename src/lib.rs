@@ -60,6 +60,9 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Add the live-reload script (serve).
     pub live_reload: bool,
+    /// Drop files in the output that gongbu did not write (`--clean`);
+    /// top-level dotfiles and `CNAME` are kept all the same.
+    pub clean: bool,
 }
 
 impl BuildOptions {
@@ -71,6 +74,7 @@ impl BuildOptions {
             drafts: false,
             strict: false,
             live_reload: false,
+            clean: false,
         }
     }
 
@@ -160,8 +164,9 @@ impl Sink for ProgressSink<'_> {
     }
 }
 
-/// Diagnostics that mean the command itself was wrong (exit code 2).
-const USAGE_CODES: &[&str] = &["config", "output-dir", "usage", "notes-dir"];
+/// Diagnostics that mean the command itself, its configuration, theme or
+/// environment was wrong (exit code 2).
+const USAGE_CODES: &[&str] = &["config", "output-dir", "usage", "notes-dir", "template"];
 
 impl BuildReport {
     pub fn errors(&self) -> usize {
@@ -275,6 +280,13 @@ fn load_site_with(
 pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
     let mut config = Config::load(&opts.root)?;
     if let Some(base) = &opts.base_url {
+        // `/` is serve's own: pages relative to the server's root.
+        if base != "/" {
+            config::check_base_url(base.trim()).map_err(|d| {
+                Diagnostic::error("usage", format!("--base-url: {}", d.message))
+                    .with_help("예: --base-url https://user.github.io/repo/")
+            })?;
+        }
         config.set_base_url(base.clone());
     }
     Ok(config)
@@ -395,6 +407,16 @@ pub fn build_with_progress(
             );
             let files = staging.count();
             report.reused = staging.reused();
+            if let Some(failure) = staging.failure() {
+                // One error for a full disk, not one per page.
+                collected.retain(|d| d.code != "write");
+                collected.push(failure);
+            } else if !collected.has_errors() {
+                match staging.carry_over(opts.clean) {
+                    Ok(kept) => collected.extend(kept),
+                    Err(d) => collected.push(d),
+                }
+            }
             let mut render_diags = collected.snapshot();
             if opts.strict {
                 promote_warnings(&mut render_diags);
@@ -490,10 +512,33 @@ pub fn new_note(
         }
     }
     let file = dir.join(format!("{}.md", urls::slugify(title)));
-    if file.exists() {
+    if std::fs::symlink_metadata(&file).is_ok() {
         return Err(Diagnostic::error(
             "usage",
             format!("`{}`가 이미 있습니다; 덮어쓰지 않습니다", file.display()),
+        ));
+    }
+    std::fs::create_dir_all(&notes)
+        .map_err(|e| Diagnostic::error("usage", format!("폴더를 만들 수 없습니다: {e}")))?;
+    // A symlinked folder on the way must not lead the new file out of the
+    // notes: check the part of the path that exists, before creating more.
+    let notes_real = notes.canonicalize().unwrap_or_else(|_| notes.clone());
+    let mut existing = dir.clone();
+    while std::fs::symlink_metadata(&existing).is_err() {
+        if !existing.pop() {
+            break;
+        }
+    }
+    let escapes = existing
+        .canonicalize()
+        .map_or(true, |real| !real.starts_with(&notes_real));
+    if escapes {
+        return Err(Diagnostic::error(
+            "usage",
+            format!(
+                "`{}`는 심볼릭 링크를 거쳐 notes/ 밖을 가리킵니다; 쓰지 않습니다",
+                existing.display()
+            ),
         ));
     }
     std::fs::create_dir_all(&dir)
@@ -511,7 +556,12 @@ pub fn new_note(
         ));
     }
     text.push_str("tags: []\ndescription: \"\"\n---\n\n## 정리\n\n");
-    std::fs::write(&file, text)
+    // `create_new` refuses anything already there, a dangling symlink too.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&file)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
         .map_err(|e| Diagnostic::error("usage", format!("노트를 쓸 수 없습니다: {e}")))?;
     Ok(file)
 }

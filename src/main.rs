@@ -6,6 +6,8 @@
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
+// Diagnostics are rich values returned on cold paths; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -56,6 +58,9 @@ enum Command {
         /// 출력 폴더
         #[arg(long)]
         out: Option<PathBuf>,
+        /// 출력 폴더에서 gongbu가 만들지 않은 파일을 옮기지 않고 지웁니다 (맨 위의 점 파일·CNAME은 남깁니다)
+        #[arg(long)]
+        clean: bool,
     },
     /// 빌드의 모든 검사를 하되 아무것도 쓰지 않습니다 (CI용)
     Check {
@@ -103,6 +108,7 @@ fn options(site: &SiteArgs, out: Option<PathBuf>) -> BuildOptions {
         drafts: site.drafts,
         strict: site.strict,
         live_reload: false,
+        clean: false,
     }
 }
 
@@ -110,8 +116,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
     let code = match cli.command {
-        Command::Build { site, out } => {
-            let opts = options(&site, out);
+        Command::Build { site, out, clean } => {
+            // Ctrl-C or SIGTERM: the staging folder goes before we exit.
+            let _ = ctrlc::set_handler(|| {
+                gongbu::output::remove_on_interrupt();
+                std::process::exit(130);
+            });
+            let mut opts = options(&site, out);
+            opts.clean = clean;
             let report = progress::build(&opts, Mode::Build);
             print_report(&report, Mode::Build, site.timings, color);
             report.exit_code()
@@ -156,8 +168,11 @@ fn main() -> ExitCode {
             category,
             root,
         } => {
-            let today = chrono::Local::now().date_naive();
-            match gongbu::new_note(&root, &title, category.as_deref(), today) {
+            // The date in the site's time zone (`timezone:`, Asia/Seoul).
+            let today = gongbu::config::Config::load(&root).and_then(|c| c.today());
+            match today
+                .and_then(|today| gongbu::new_note(&root, &title, category.as_deref(), today))
+            {
                 Ok(path) => {
                     println!("새 노트: {}", path.display());
                     0

@@ -64,26 +64,43 @@ pub fn decode(s: &str) -> String {
 
 /// A URL path segment from a file or folder name: NFC, Hangul and other
 /// letters kept, ASCII lower-cased, spaces and separators become `-`,
-/// characters that need escaping in URLs dropped.
+/// characters that need escaping in URLs dropped — but `+`, `#` and emoji
+/// are kept (percent-encoded in links), so `C`, `C++`, `C#` and `c--` stay
+/// four pages. A name ending (or starting) with `-` keeps one.
 pub fn slugify(name: &str) -> String {
     let name = nfc(name);
+    let trimmed_name = name.trim();
     let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        if c.is_alphanumeric() || c == '_' || c == '.' {
+    for c in trimmed_name.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '.' || c == '+' || c == '#' || is_emoji(c) {
             out.extend(c.to_lowercase());
-        } else if (c == '-' || c.is_whitespace() || c == '/' || c == '+' || c == '~')
-            && !out.ends_with('-')
-        {
+        } else if (c == '-' || c.is_whitespace() || c == '/' || c == '~') && !out.ends_with('-') {
             out.push('-');
         }
-        // everything else (punctuation, emoji, controls) is dropped
+        // everything else (punctuation, controls) is dropped
     }
-    let trimmed = out.trim_matches(|c| c == '-' || c == '.');
+    let mut trimmed = out.trim_matches(|c| c == '-' || c == '.').to_string();
+    if !trimmed.is_empty() {
+        if trimmed_name.starts_with('-') {
+            trimmed.insert(0, '-');
+        }
+        if trimmed_name.ends_with('-') {
+            trimmed.push('-');
+        }
+    }
     if trimmed.is_empty() {
         "_".to_string()
     } else {
-        trimmed.to_string()
+        trimmed
     }
+}
+
+/// Emoji and the characters that join them (ZWJ, variation selector,
+/// keycap): kept in slugs like letters.
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2300..=0x23FF
+            | 0x200D | 0xFE0F | 0x20E3 | 0xE0020..=0xE007F)
 }
 
 /// The id GitHub gives a heading: lower-case, punctuation and symbols (emoji
@@ -264,7 +281,11 @@ mod tests {
             "pcb-process-control-block"
         );
         assert_eq!(slugify("  a -- b  "), "a-b");
-        assert_eq!(slugify("🧵"), "_");
+        assert_eq!(slugify("🧵"), "🧵");
+        assert_eq!(slugify("!!"), "_");
+        let four = [slugify("C"), slugify("C++"), slugify("C#"), slugify("c--")];
+        assert_eq!(four, ["c", "c++", "c#", "c-"]);
+        assert_ne!(slugify("🍎"), slugify("🍊"));
         assert_eq!(slugify("TIL"), "til");
     }
 

@@ -1060,6 +1060,16 @@ fn fuzz_regressions() {
             case.display(),
             o.swallowed_pages()
         );
+        // As a browser parses it: the frame is still the body's.
+        for (rel, bytes) in &o.files {
+            let text = String::from_utf8_lossy(bytes);
+            if rel.ends_with(".html") && text.contains("site-footer") {
+                let doc = scraper::Html::parse_document(&text);
+                if let Some(why) = frame_outside_body(&doc) {
+                    panic!("{}: {rel}: {why}", case.display());
+                }
+            }
+        }
         for xml in ["atom.xml", "sitemap.xml"] {
             if let Some(b) = o.files.get(xml) {
                 let text = String::from_utf8_lossy(b);
@@ -1068,4 +1078,648 @@ fn fuzz_regressions() {
             }
         }
     }
+}
+
+// ── Round two: user files, leftovers, bombs, names, environments ─────────
+
+/// Item 1: what the user put into the output survives the next build.
+#[test]
+fn files_the_user_put_in_the_output_are_carried_over() {
+    let f = Fixture::new();
+    f.note(
+        "운영체제/프로세스.md",
+        "# 프로세스\n\n실행 중인 프로그램.\n",
+    );
+    assert_eq!(build(&f).exit_code(), 0);
+    let out = f.out();
+    // A deploy worktree, a custom domain, a jekyll switch, an upload.
+    std::fs::create_dir_all(out.join(".git/objects/ab")).unwrap();
+    std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    std::fs::write(out.join(".git/objects/ab/cdef"), b"blob").unwrap();
+    std::fs::write(out.join("CNAME"), "notes.example.kr\n").unwrap();
+    std::fs::write(out.join(".nojekyll"), "").unwrap();
+    std::fs::write(out.join(".env.deploy"), "TOKEN=none\n").unwrap();
+    std::fs::create_dir_all(out.join("자료")).unwrap();
+    std::fs::write(out.join("자료/운영체제 중간고사 정리.pdf"), b"%PDF-1.4").unwrap();
+    std::fs::write(out.join("운영체제/필기.txt"), "손으로 쓴 필기").unwrap();
+
+    f.note("운영체제/스레드.md", "# 스레드\n\n프로세스 안의 흐름.\n");
+    let r = build(&f);
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    assert!(out.join("운영체제/스레드.html").is_file());
+    assert_eq!(
+        std::fs::read_to_string(out.join(".git/HEAD")).unwrap(),
+        "ref: refs/heads/gh-pages\n"
+    );
+    assert_eq!(
+        std::fs::read(out.join(".git/objects/ab/cdef")).unwrap(),
+        b"blob"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("CNAME")).unwrap(),
+        "notes.example.kr\n"
+    );
+    assert!(out.join(".env.deploy").is_file());
+    // Other files stay too, each named in a warning.
+    assert!(out.join("자료/운영체제 중간고사 정리.pdf").is_file());
+    assert!(out.join("운영체제/필기.txt").is_file());
+    let kept: Vec<String> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "output-kept")
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:#?}");
+    assert!(
+        kept.iter().any(|k| k.contains("중간고사 정리.pdf")),
+        "{kept:#?}"
+    );
+    assert!(kept.iter().any(|k| k.contains("필기.txt")), "{kept:#?}");
+    // The manifest lists only what gongbu wrote.
+    let manifest = std::fs::read_to_string(out.join(gongbu::output::MANIFEST)).unwrap();
+    assert!(manifest.lines().any(|l| l == "운영체제/스레드.html"));
+    assert!(!manifest.contains("필기.txt") && !manifest.contains(".git"));
+
+    // A page of a deleted note is gongbu's own: it goes without a word.
+    std::fs::remove_file(f.root().join("notes/운영체제/스레드.md")).unwrap();
+    let r = build(&f);
+    assert!(!out.join("운영체제/스레드.html").exists());
+    assert_eq!(
+        r.diagnostics
+            .iter()
+            .filter(|d| d.code == "output-kept")
+            .count(),
+        2,
+        "{:#?}",
+        diagnostics(&r)
+    );
+
+    // --clean drops the others, never the dotfiles or CNAME.
+    let out_cli = f.cli(&["build", "--clean"]);
+    assert_eq!(out_cli.status.code(), Some(0));
+    assert!(!out.join("자료/운영체제 중간고사 정리.pdf").exists());
+    assert!(!out.join("운영체제/필기.txt").exists());
+    assert!(out.join(".git/HEAD").is_file());
+    assert!(out.join("CNAME").is_file());
+    assert!(out.join(".env.deploy").is_file());
+}
+
+/// Item 2: SIGTERM and SIGINT remove the staging folder before exiting.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sigint_leave_no_staging_folder() {
+    let f = Fixture::new();
+    big_site(&f, 400, "v1");
+    assert!(gongbu_build(f.root(), "site").status().unwrap().success());
+    let old = tree(&f.out());
+    big_site(&f, 400, "v2");
+    for signal in ["-TERM", "-INT"] {
+        let mut child = gongbu_build(f.root(), "site").spawn().unwrap();
+        // Wait until it writes pages, then interrupt it.
+        let started = Instant::now();
+        while leftovers(f.root()).is_empty() && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(Duration::from_millis(30));
+        let pid = child.id().to_string();
+        assert!(std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap()
+            .success());
+        let status = child.wait().unwrap();
+        let now = tree(&f.out());
+        if now == old {
+            // Interrupted before the swap: nothing of it is left.
+            assert_eq!(status.code(), Some(130), "{signal}");
+        }
+        assert_eq!(leftovers(f.root()), Vec::<String>::new(), "{signal}");
+    }
+}
+
+/// Item 2: a folder whose removal was cut short still carries the marker,
+/// so the next build removes it; an empty unmarked one goes too.
+#[test]
+fn removal_keeps_the_marker_to_the_last() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join(".site.gongbu-old-1-1");
+    std::fs::create_dir_all(dir.join("a/b")).unwrap();
+    std::fs::write(dir.join(gongbu::output::MARKER), "").unwrap();
+    std::fs::write(dir.join("a/b/c.html"), "x").unwrap();
+    gongbu::output::remove_marked(&dir);
+    assert!(!dir.exists());
+    // Unmarked and not empty: never ours to delete.
+    let foreign = tmp.path().join(".site.gongbu-old-1-2");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("mine.txt"), "x").unwrap();
+    gongbu::output::remove_marked(&foreign);
+    assert!(foreign.join("mine.txt").is_file());
+    // Empty unmarked leftovers (marker already gone) are cleaned.
+    let empty = tmp.path().join(".site.gongbu-old-1-3");
+    std::fs::create_dir_all(&empty).unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join(gongbu::output::MARKER), "").unwrap();
+    gongbu::output::clean_stale(&site);
+    assert!(!empty.exists());
+    assert!(foreign.join("mine.txt").is_file());
+}
+
+/// Writes a 20000×20000 grayscale PNG (about 1 MB) without holding it.
+fn bomb_png(path: &Path) {
+    use std::io::Write;
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut enc = png::Encoder::new(file, 20_000, 20_000);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    let mut w = enc.write_header().unwrap();
+    let mut s = w.stream_writer().unwrap();
+    let row = vec![0u8; 20_000];
+    for _ in 0..20_000 {
+        s.write_all(&row).unwrap();
+    }
+    s.finish().unwrap();
+}
+
+/// Item 3: a decompression bomb is copied as it is, with a warning at the
+/// line using it, and the build stays small.
+#[cfg(target_os = "linux")]
+#[test]
+fn decompression_bombs_are_not_decoded() {
+    let f = Fixture::new();
+    f.config("images:\n  max_width: 800\n");
+    f.note(
+        "그림/큰 그림.md",
+        "# 큰 그림\n\n설명 문단.\n\n![메모리 지도](지도.png)\n",
+    );
+    bomb_png(&f.root().join("notes/그림/지도.png"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gongbu"))
+        .current_dir(f.root())
+        .arg("build")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            if let Some(kb) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            {
+                peak_kb = peak_kb.max(kb);
+            }
+        }
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(peak_kb < 200 * 1024, "peak {peak_kb} kB\n{stderr}");
+    assert!(
+        stderr.contains("notes/그림/큰 그림.md:5") && stderr.contains("max_pixels"),
+        "{stderr}"
+    );
+    let copied = f.out().join("그림/지도.png");
+    assert_eq!(
+        std::fs::metadata(&copied).unwrap().len(),
+        std::fs::metadata(f.root().join("notes/그림/지도.png"))
+            .unwrap()
+            .len()
+    );
+    let scaled: Vec<_> = std::fs::read_dir(f.out().join("그림"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("800w"))
+        .collect();
+    assert!(scaled.is_empty());
+    let doc = f.html("그림/큰 그림.html");
+    assert_eq!(
+        attrs(&doc, ".note-body img", "src"),
+        vec!["%EC%A7%80%EB%8F%84.png"]
+    );
+}
+
+/// Item 5: the page's frame as a browser builds it: the footer and both
+/// scripts are children of `<body>` whatever a note leaves open.
+fn assert_frame_in_body(f: &Fixture, page: &str) {
+    let doc = f.html(page);
+    assert!(
+        frame_outside_body(&doc).is_none(),
+        "{page}: {:?}",
+        frame_outside_body(&doc)
+    );
+}
+
+#[test]
+fn no_element_can_swallow_the_page() {
+    let f = Fixture::new();
+    let cases = [
+        (
+            "select",
+            "## 선택\n\n<select name=\"장치\">\n<option>디스크</option>\n\n이후 문단\n",
+        ),
+        ("template", "<template>\n<p>틀</p>\n\n본문 계속\n"),
+        ("table", "<table>\n<tr><td>셀 하나\n\n뒤 문단\n"),
+        ("td", "<table><tr><td>\n\n**굵게** 그리고 계속\n"),
+        (
+            "svg",
+            "그림: <svg viewBox=\"0 0 10 10\"><circle r=\"4\"/>\n\n설명 계속\n",
+        ),
+        ("math", "<math><mi>x</mi>\n\n수식 뒤 글\n"),
+        ("object", "<object data=\"없는.swf\">\n\n대체 글\n"),
+        ("marquee", "<marquee>흐르는 글\n"),
+        ("xmp", "<xmp>\n<b>그대로</b>\n"),
+        ("iframe", "<iframe>\n안쪽\n"),
+        ("noembed", "<noembed>\n안쪽\n"),
+        ("noframes", "<noframes>\n안쪽\n"),
+        ("noscript", "<noscript>\n스크립트 없음\n"),
+        (
+            "nested",
+            "<select><option>하나\n\n<table><tr><td><svg><g>\n끝\n",
+        ),
+    ];
+    for (name, text) in cases {
+        f.note(&format!("열린 {name}.md"), text);
+    }
+    f.note("닫힌 것.md", "<svg/> <select><option>가</option></select>\n\n<table><tr><td>셀</td></tr></table>\n\n<svg><rect/></svg>\n");
+    let r = build(&f);
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    for (name, _) in cases {
+        let page = format!("열린 {name}.html");
+        expect_diag(&r, "unclosed-html", &format!("notes/열린 {name}.md:"));
+        assert_page_whole(&f, &page);
+        assert_frame_in_body(&f, &page);
+    }
+    assert!(
+        !diagnostics(&r).iter().any(|d| d.contains("닫힌 것")),
+        "{:#?}",
+        diagnostics(&r)
+    );
+    assert_frame_in_body(&f, "닫힌 것.html");
+    // The author's select is still a select.
+    let doc = f.html("열린 select.html");
+    assert_eq!(doc.select(&sel(".note-body select option")).count(), 1);
+}
+
+/// Item 6: `C`, `C++`, `C#`, `c--` and two emoji are six tags and four
+/// category folders stay four; case variants merge under the most used
+/// spelling; what still collides is named.
+#[test]
+fn distinct_tags_and_categories_stay_distinct() {
+    let f = Fixture::new();
+    let langs = [("C", "c"), ("C++", "cpp"), ("C#", "cs"), ("c--", "cmm")];
+    for (folder, file) in langs {
+        f.note(
+            &format!("{folder}/{file} 기초.md"),
+            &format!("---\ntags: [{folder:?}, \"🍎\", 언어]\n---\n# {folder} 기초\n"),
+        );
+    }
+    f.note("잡담.md", "---\ntags: [\"🍊\", rust, Rust]\n---\n# 잡담\n")
+        .note("러스트.md", "---\ntags: [Rust, \"a b\"]\n---\n# 러스트\n")
+        .note("러스트 2.md", "---\ntags: [Rust, a-b]\n---\n# 러스트 둘\n");
+    let r = build(&f);
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    for page in [
+        "tags/c.html",
+        "tags/c++.html",
+        "tags/c#.html",
+        "tags/c-.html",
+        "tags/🍎.html",
+        "tags/🍊.html",
+        "categories/c.html",
+        "categories/c++.html",
+        "categories/c#.html",
+        "categories/c-.html",
+    ] {
+        assert!(f.out().join(page).is_file(), "{page}");
+    }
+    assert_eq!(
+        text(&f.html("tags/c#.html"), "h1"),
+        text(&f.html("tags/c#.html"), "h1")
+    );
+    assert!(text(&f.html("tags/c++.html"), "h1").contains("C++"));
+    assert!(text(&f.html("categories/c#.html"), "h1").contains("C#"));
+    // Links to them are percent-encoded and resolve.
+    let tags = f.html("tags/index.html");
+    let hrefs = attrs(&tags, "main a", "href");
+    assert!(hrefs.iter().any(|h| h == "c%23.html"), "{hrefs:?}");
+    assert!(hrefs.iter().any(|h| h == "c%2B%2B.html"), "{hrefs:?}");
+    assert!(
+        dead_links(&f.out()).is_empty(),
+        "{:#?}",
+        dead_links(&f.out())
+    );
+    // `rust` ×1 and `Rust` ×3: one tag called Rust.
+    assert!(text(&f.html("tags/rust.html"), "h1").contains("Rust"));
+    assert!(!text(&f.html("tags/rust.html"), "h1").contains("rust"));
+    // `a b` and `a-b` share `tags/a-b.html`: a warning naming both.
+    let w = expect_diag(&r, "name-collision", "notes/");
+    assert!(w.contains("`a b`") && w.contains("`a-b`"), "{w}");
+}
+
+/// Item 7: an output inside static/ or templates/ is refused.
+#[test]
+fn out_inside_static_or_templates_is_refused() {
+    let f = Fixture::new();
+    f.note("a.md", "# 가\n")
+        .file("static/assets/my.css", b"body{}")
+        .file("templates/.keep", b"");
+    for out_dir in ["static", "static/site", "templates/out"] {
+        let before = tree(f.root());
+        let out = f.cli(&["build", "--out", out_dir]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{out_dir}: {stderr}");
+        assert!(stderr.contains("output-dir"), "{stderr}");
+        assert_eq!(tree(f.root()), before, "{out_dir}");
+    }
+}
+
+/// Runs `script` as root in a mount namespace of its own (`$1` is the
+/// fixture root, `$2` the gongbu binary). CI runs as root; a machine where
+/// this cannot mount fails the test rather than skipping it.
+#[cfg(target_os = "linux")]
+fn in_mount_namespace(root: &Path, script: &str) -> std::process::Output {
+    let out = std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", script, "sh"])
+        .arg(root)
+        .arg(env!("CARGO_BIN_EXE_gongbu"))
+        .output()
+        .expect("unshare (util-linux) must be installed");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("MOUNT FAILED"),
+        "cannot mount a tmpfs (the test needs root): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Item 9: an output that is a mount point (a tmpfs, a Docker volume) is
+/// built by swapping its children; a later build replaces the site whole.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_on_a_mount_point_is_built() {
+    let f = Fixture::new();
+    f.note("운영체제/프로세스.md", "# 프로세스\n\n본문 하나\n");
+    std::fs::create_dir_all(f.root().join("site")).unwrap();
+    let out = in_mount_namespace(
+        f.root(),
+        r#"cd "$1" && mount -t tmpfs -o size=32m gongbu-test site || { echo MOUNT FAILED >&2; exit 99; }
+"$2" build || exit 1
+echo 'notes.example.kr' > site/CNAME
+cat > notes/운영체제/스레드.md <<'N'
+# 스레드
+
+둘째 노트
+N
+rm notes/운영체제/프로세스.md
+"$2" build || exit 2
+ls -A site > "$1/listing.txt"
+ls -A site/운영체제 >> "$1/listing.txt"
+cat site/CNAME >> "$1/listing.txt"
+"#,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let listing = std::fs::read_to_string(f.root().join("listing.txt")).unwrap();
+    assert!(listing.contains("스레드.html"), "{listing}");
+    assert!(!listing.contains("프로세스.html"), "{listing}");
+    assert!(listing.contains("notes.example.kr"), "{listing}");
+    assert!(listing.contains(".gongbu-output"), "{listing}");
+    assert!(
+        !listing.contains(".gongbu-tmp") && !listing.contains(".gongbu-old"),
+        "{listing}"
+    );
+}
+
+/// Item 10: a full disk is one error naming the path, exit code 2, and
+/// the previous site stays.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_one_error_with_exit_code_2() {
+    let f = Fixture::new();
+    for i in 0..60 {
+        f.note(
+            &format!("노트/긴 노트 {i:02}.md"),
+            &format!("# 긴 노트 {i}\n\n{}\n", "채우는 문장입니다. ".repeat(400)),
+        );
+    }
+    let out = in_mount_namespace(
+        f.root(),
+        r#"cd "$1" && mkdir -p disk && mount -t tmpfs -o size=600k gongbu-test disk || { echo MOUNT FAILED >&2; exit 99; }
+mkdir -p keep && mv notes keep/ && mkdir -p notes && echo '# 작은 노트' > notes/작은.md
+"$2" build --out disk/site || exit 1
+rm -r notes && mv keep/notes notes
+"$2" build --out disk/site
+code=$?
+ls disk/site > "$1/listing.txt"
+ls -a disk > "$1/beside.txt"
+exit $code
+"#,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let errors = stderr.matches("쓸 수 없어").count();
+    assert_eq!(errors, 1, "{stderr}");
+    assert!(stderr.contains("disk/site"), "{stderr}");
+    assert!(
+        !stderr.contains("`노트/"),
+        "one error, not one per page: {stderr}"
+    );
+    let listing = std::fs::read_to_string(f.root().join("listing.txt")).unwrap();
+    assert!(
+        listing.contains("작은.html"),
+        "previous site kept: {listing}"
+    );
+    let beside = std::fs::read_to_string(f.root().join("beside.txt")).unwrap();
+    assert!(!beside.contains("gongbu-"), "{beside}");
+}
+
+/// Item 11: the smaller ones.
+#[test]
+fn unclosed_front_matter_is_a_warning_at_line_1() {
+    let f = Fixture::new();
+    f.note(
+        "열린 앞머리.md",
+        "---\ntitle: 끝없는 앞머리\ntags: [os]\n\n# 본문 제목\n\n내용\n",
+    );
+    let r = build(&f);
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    expect_diag(&r, "front-matter", "notes/열린 앞머리.md:1");
+}
+
+#[test]
+fn an_invisible_title_falls_back_like_an_empty_one() {
+    let f = Fixture::new();
+    f.note(
+        "보이지 않는 제목.md",
+        "---\ntitle: \"\u{200B}\u{200B} \u{FEFF}\"\n---\n본문\n",
+    )
+    .note("빈 제목줄.md", "# \u{200B}\n\n본문\n");
+    let r = build(&f);
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    assert_eq!(
+        text(&f.html("보이지-않는-제목.html"), "h1.note-title"),
+        "보이지 않는 제목"
+    );
+    assert_eq!(
+        text(&f.html("빈-제목줄.html"), "h1.note-title"),
+        "빈 제목줄"
+    );
+}
+
+#[test]
+fn base_url_must_be_http_and_is_encoded_in_feed_and_sitemap() {
+    let f = Fixture::new();
+    f.note(
+        "프로세스.md",
+        "---\ntitle: 프로세스\ndate: 2026-03-01\n---\n본문\n",
+    );
+    for bad in [
+        "notes.example.kr",
+        "ftp://example.kr/",
+        "javascript:alert(1)",
+        "https://",
+    ] {
+        f.config(&format!("title: 노트\nbase_url: \"{bad}\"\n"));
+        let out = f.cli(&["build"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(stderr.contains("gongbu.yaml:2"), "{bad}: {stderr}");
+    }
+    f.config("title: 노트\n");
+    let out = f.cli(&["build", "--base-url", "example.kr"]);
+    assert_eq!(out.status.code(), Some(2));
+    f.config("title: 노트\nbase_url: https://example.github.io/공부 노트\n");
+    let r = build(&f);
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    let base = "https://example.github.io/%EA%B3%B5%EB%B6%80%20%EB%85%B8%ED%8A%B8/";
+    for xml in ["atom.xml", "sitemap.xml"] {
+        let text = f.read(xml);
+        roxmltree::Document::parse(&text).unwrap();
+        assert!(text.contains(base), "{xml}: {text}");
+        assert!(!text.contains("공부 노트/"), "{xml}: {text}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn gongbu_new_refuses_to_write_through_a_symlink_out_of_the_notes() {
+    let f = Fixture::new();
+    f.note("a.md", "# 가\n");
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), f.root().join("notes/바깥")).unwrap();
+    let out = f.cli(&["new", "새 노트", "--category", "바깥/하위"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    // A dangling symlink where the new note would go is not followed.
+    let target = outside.path().join("몰래.md");
+    std::os::unix::fs::symlink(&target, f.root().join("notes/새-노트.md")).unwrap();
+    let out = f.cli(&["new", "새 노트"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!target.exists());
+}
+
+#[test]
+fn gongbu_new_dates_notes_in_the_site_time_zone() {
+    let f = Fixture::new();
+    f.note("a.md", "# 가\n");
+    // The date in Seoul (default) and on Kiritimati (UTC+14) and Niue
+    // (UTC-11) differ from UTC's at some hour of every day.
+    for (zone, yaml) in [
+        ("Asia/Seoul", ""),
+        ("Pacific/Kiritimati", "timezone: Pacific/Kiritimati\n"),
+        ("Pacific/Niue", "timezone: Pacific/Niue\n"),
+    ] {
+        f.config(yaml);
+        let title = format!("시간대 {}", zone.replace('/', " "));
+        let out = f.cli(&["new", &title]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let tz: chrono_tz::Tz = zone.parse().unwrap();
+        let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+        let file = f
+            .root()
+            .join(format!("notes/{}.md", gongbu::urls::slugify(&title)));
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(
+            text.contains(&format!("date: {}", today.format("%Y-%m-%d"))),
+            "{zone}: {text}"
+        );
+    }
+    f.config("timezone: Mars/Olympus\n");
+    let out = f.cli(&["new", "화성"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn nfc_nfd_duplicates_show_their_code_points() {
+    use unicode_normalization::UnicodeNormalization;
+    let f = Fixture::new();
+    let nfd: String = "가".nfd().collect();
+    f.note("가.md", "# 하나\n")
+        .note(&format!("{nfd}.md"), "# 둘\n");
+    let r = build(&f);
+    if std::fs::read_dir(f.root().join("notes")).unwrap().count() < 2 {
+        panic!("this file system normalizes names; the test needs one that does not");
+    }
+    assert_eq!(r.exit_code(), 1, "{:#?}", diagnostics(&r));
+    let e = expect_diag(&r, "duplicate-output", "notes/");
+    assert!(e.contains("U+AC00") && e.contains("U+1100 U+1161"), "{e}");
+}
+
+#[test]
+fn template_errors_exit_with_2() {
+    let f = Fixture::new();
+    f.note("a.md", "# 가\n")
+        .file("templates/note.html", b"{% extends \"base.html\" %}{% block content %}{{ page.title | no_such_filter }}{% endblock %}");
+    let out = f.cli(&["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("templates/"), "{stderr}");
+}
+
+#[test]
+fn script_links_render_as_text_with_a_warning() {
+    let f = Fixture::new();
+    f.note(
+        "위험한 링크.md",
+        "# 링크\n\n[누르지 마](javascript:alert(1)) 그리고 [이것도]( JaVaScRiPt:alert(2))\n\n[vb](vbscript:msgbox) [데이터](data:text/html;base64,PHNjcmlwdD4=)\n\n<a href=\"javascript:void(0)\">작성자의 HTML</a> [보통](https://example.kr)\n",
+    );
+    let r = build(&f);
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    let unsafe_links = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "unsafe-link")
+        .count();
+    assert_eq!(unsafe_links, 4, "{:#?}", diagnostics(&r));
+    expect_diag(&r, "unsafe-link", "notes/위험한 링크.md:3");
+    let doc = f.html("위험한-링크.html");
+    let hrefs = attrs(&doc, ".note-body a", "href");
+    assert_eq!(
+        hrefs,
+        vec!["javascript:void(0)", "https://example.kr"],
+        "{hrefs:?}"
+    );
+    let body = text(&doc, ".note-body");
+    assert!(
+        body.contains("누르지 마") && body.contains("데이터"),
+        "{body}"
+    );
 }

@@ -210,6 +210,7 @@ pub fn downscale(
     path: &Path,
     format: ImageFormat,
     max_width: u32,
+    max_pixels: u64,
 ) -> Result<Option<Downscaled>, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let codec = match format {
@@ -221,9 +222,13 @@ pub fn downscale(
     if format == ImageFormat::Png && is_animated_png(&bytes) {
         return Err("움직이는 PNG(APNG)는 줄이지 않습니다".to_string());
     }
-    let mut decoder = ImageReader::with_format(Cursor::new(&bytes), codec)
-        .into_decoder()
-        .map_err(|e| e.to_string())?;
+    // The header was checked against `max_pixels`; the decoder's own
+    // limits guard against a header that lies.
+    let mut reader = ImageReader::with_format(Cursor::new(&bytes), codec);
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(max_pixels.saturating_mul(4).saturating_add(16 << 20));
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
     let orientation = decoder.orientation().map_err(|e| e.to_string())?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
     img.apply_orientation(orientation);
@@ -309,15 +314,42 @@ mod tests {
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut f, 5)
             .encode_image(&noise)
             .unwrap();
-        assert!(downscale(&tiny, ImageFormat::Jpeg, 300).unwrap().is_none());
+        assert!(downscale(
+            &tiny,
+            ImageFormat::Jpeg,
+            300,
+            crate::config::DEFAULT_MAX_PIXELS
+        )
+        .unwrap()
+        .is_none());
         let png = dir.path().join("noise.png");
         noise.save(&png).unwrap();
-        let small = downscale(&png, ImageFormat::Png, 100).unwrap().unwrap();
+        let small = downscale(
+            &png,
+            ImageFormat::Png,
+            100,
+            crate::config::DEFAULT_MAX_PIXELS,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!((small.width, small.height), (100, 75));
         let probe_small = imagesize::blob_size(&small.bytes).unwrap();
         assert_eq!((probe_small.width, probe_small.height), (100, 75));
-        assert!(downscale(&png, ImageFormat::Png, 400).unwrap().is_none());
-        assert!(downscale(&png, ImageFormat::Jpeg, 100).is_err());
+        assert!(downscale(
+            &png,
+            ImageFormat::Png,
+            400,
+            crate::config::DEFAULT_MAX_PIXELS
+        )
+        .unwrap()
+        .is_none());
+        assert!(downscale(
+            &png,
+            ImageFormat::Jpeg,
+            100,
+            crate::config::DEFAULT_MAX_PIXELS
+        )
+        .is_err());
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub struct ImageInfo {
     /// The smaller copy shown instead, when the image is wider than
     /// `images.max_width`.
     pub scaled: Option<ScaledImage>,
+    /// Too many pixels to decode safely (`images.max_pixels`): copied as
+    /// it is, without a scaled copy.
+    pub too_many_pixels: bool,
 }
 
 /// A downscaled copy of an image, written beside the original.
@@ -97,6 +100,8 @@ pub struct ImageResolver<'a> {
     pub display_prefix: &'a str,
     /// `images.max_width` of gongbu.yaml.
     pub max_width: Option<u32>,
+    /// `images.max_pixels`: larger images are never decoded.
+    pub max_pixels: u64,
 }
 
 impl ImageResolver<'_> {
@@ -170,6 +175,7 @@ impl ImageResolver<'_> {
             format: probe.format,
             size: probe.size,
             scaled: None,
+            too_many_pixels: false,
         };
         let Some(max) = self.max_width.filter(|&m| m > 0) else {
             return (info, None);
@@ -178,7 +184,14 @@ impl ImageResolver<'_> {
         if !too_wide || !probe.format.can_downscale() {
             return (info, None);
         }
-        match image_file::downscale(path, probe.format, max) {
+        // A decompression bomb (a small file of 20000×20000) would take
+        // gigabytes to decode: the header's size decides first.
+        let pixels = probe.size.map_or(0, |(w, h)| u64::from(w) * u64::from(h));
+        if pixels > self.max_pixels {
+            info.too_many_pixels = true;
+            return (info, None);
+        }
+        match image_file::downscale(path, probe.format, max, self.max_pixels) {
             Ok(None) => (info, None),
             Ok(Some(small)) => {
                 info.scaled = Some(ScaledImage {
@@ -208,6 +221,20 @@ impl ImageResolver<'_> {
                 let ImageTarget::Local { rel } = t else {
                     continue;
                 };
+                if let Some(info) = images.info.get(rel).filter(|i| i.too_many_pixels) {
+                    let note = &self.notes[id];
+                    let img = &note.facts.images[i];
+                    let (w, h) = info.size.unwrap_or_default();
+                    let d = Diagnostic::warning(
+                        "image-too-large",
+                        format!(
+                            "`{rel}`은 {w}×{h} 픽셀로 images.max_pixels({})보다 커서 줄이지 않고 원본을 그대로 씁니다",
+                            self.max_pixels
+                        ),
+                    )
+                    .with_help("그림을 미리 줄이거나 gongbu.yaml의 images.max_pixels를 늘리세요");
+                    diags.push(note.diagnostic_at(d, img.offset, img.len));
+                }
                 if images
                     .info
                     .get(rel)

@@ -155,9 +155,40 @@ pub struct Resolver<'a> {
     pub term_page: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
 
+/// The scheme of a link that would run code or smuggle a document when
+/// followed (`javascript:`, `vbscript:`, `data:`), read the way browsers
+/// read it: leading spaces and controls, tabs and line breaks ignored,
+/// any case.
+pub fn script_scheme(dest: &str) -> Option<&'static str> {
+    let cleaned: String = dest
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|s| cleaned.strip_prefix(s).is_some_and(|r| r.starts_with(':')))
+}
+
 impl Resolver<'_> {
     /// Resolves one link of note `from`; warnings for broken links go to `diags`.
     pub fn resolve(&self, from: NoteId, link: &LinkRef, diags: &mut Vec<Diagnostic>) -> Target {
+        if link.kind == LinkKind::Markdown {
+            if let Some(scheme) = script_scheme(&link.dest) {
+                // Rendered as its text, never as a link that runs code.
+                let d = Diagnostic::warning(
+                    "unsafe-link",
+                    format!("`{scheme}:` 주소는 링크로 만들지 않고 글자로 둡니다"),
+                )
+                .with_help("코드를 실행하는 링크가 필요하면 raw HTML로 쓰세요");
+                diags.push(self.notes[from].diagnostic_at(d, link.offset, link.len));
+                return Target::Broken {
+                    reason: format!("{scheme}: 주소는 링크로 만들지 않습니다"),
+                };
+            }
+        }
         let target = match link.kind {
             LinkKind::Wiki => self.resolve_wiki(from, &link.dest, diags, link),
             LinkKind::Markdown => self.resolve_markdown(from, &link.dest),

@@ -88,7 +88,8 @@ impl SiteIndex {
     ) -> SiteIndex {
         check_output_paths(&notes, diags);
         let mut lookup = Lookup::build(&notes);
-        let taxonomy = Taxonomy::build(&notes);
+        let mut taxonomy = Taxonomy::build(&notes);
+        diags.append(&mut taxonomy.warnings);
         let mut glossary = Glossary::build(&notes, &lookup, notes_root, display_prefix, diags);
         glossary.note_terms.resize(notes.len(), Vec::new());
         let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
@@ -159,6 +160,7 @@ impl SiteIndex {
             notes_root,
             display_prefix,
             max_width: config.images.max_width,
+            max_pixels: config.images.pixel_limit(),
         }
         .resolve_all(diags);
         assets.extend(images.extra_assets);
@@ -194,16 +196,24 @@ fn check_output_paths(notes: &[Note], diags: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<&str, &Note> = HashMap::new();
     for note in notes {
         if let Some(other) = seen.get(note.url.as_str()) {
+            let mut message = format!(
+                "`{}`와 `{}`가 같은 출력 파일 `{}`을 만듭니다",
+                other.display_path, note.display_path, note.url
+            );
+            if other.display_path == note.display_path {
+                // Same name once NFC: one is decomposed (NFD) on disk.
+                message.push_str(&format!(
+                    "; 두 파일 이름은 유니코드 정규화만 다릅니다: {} / {}",
+                    code_points(&other.source_path),
+                    code_points(&note.source_path)
+                ));
+            }
             diags.push(
-                Diagnostic::error(
-                    "duplicate-output",
-                    format!(
-                        "`{}`와 `{}`가 같은 출력 파일 `{}`을 만듭니다",
-                        other.display_path, note.display_path, note.url
+                Diagnostic::error("duplicate-output", message)
+                    .with_path(note.display_path.clone())
+                    .with_help(
+                        "둘 중 하나의 파일 이름을 바꾸거나 front matter에 `slug:`를 지정하세요",
                     ),
-                )
-                .with_path(note.display_path.clone())
-                .with_help("둘 중 하나의 파일 이름을 바꾸거나 front matter에 `slug:`를 지정하세요"),
             );
         } else {
             seen.insert(&note.url, note);
@@ -224,6 +234,19 @@ fn check_output_paths(notes: &[Note], diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// A file name with its code points: `가.md (U+AC00 U+002E U+006D U+0064)`.
+fn code_points(path: &std::path::Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let points: Vec<String> = name
+        .chars()
+        .map(|c| format!("U+{:04X}", c as u32))
+        .collect();
+    format!("`{name}` ({})", points.join(" "))
 }
 
 /// Up to five notes sharing the most tags and glossary terms. Tags or terms

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::diagnostic::Diagnostic;
 use crate::note::{Note, NoteId};
 use crate::urls::slugify;
 
@@ -58,6 +59,19 @@ pub struct Taxonomy {
     /// Notes that appear in lists (not folder pages), newest first.
     pub listed: Vec<NoteId>,
     by_slug_path: HashMap<Vec<String>, usize>,
+    /// Tags or folders whose names differ (not only in case) but share a
+    /// page: one warning naming both for each pair.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The warning for two names sharing one page.
+fn collision(kind: &str, first: &str, second: &str, url: &str, note: &Note) -> Diagnostic {
+    Diagnostic::warning(
+        "name-collision",
+        format!("{kind} `{first}`와 `{second}`가 같은 페이지 `{url}`로 합쳐집니다"),
+    )
+    .with_path(note.display_path.clone())
+    .with_help("둘 중 하나의 이름을 바꾸면 따로 된 페이지가 됩니다")
 }
 
 pub const CATEGORY_ROOT_URL: &str = "categories/index.html";
@@ -96,9 +110,12 @@ impl Taxonomy {
         listed.sort_by(|&a, &b| by_date_desc(notes, a, b));
 
         let mut tag_by_slug: HashMap<String, usize> = HashMap::new();
+        // Each tag's spellings with how many notes use each, in order seen.
+        let mut spellings: Vec<Vec<(String, usize)>> = Vec::new();
+        let mut warned: std::collections::HashSet<(String, String)> = Default::default();
         for &id in &listed {
             let note = &notes[id];
-            let cat = t.category_for(&note.category);
+            let cat = t.category_for(&note.category, note);
             t.categories[cat].notes.push(id);
             t.note_category[id] = Some(cat);
             for name in &note.tags {
@@ -109,12 +126,47 @@ impl Taxonomy {
                         url: format!("tags/{slug}.html"),
                         notes: Vec::new(),
                     });
+                    spellings.push(Vec::new());
                     t.tags.len() - 1
                 });
+                let seen = &mut spellings[tag];
+                match seen.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, count)) => *count += 1,
+                    None => {
+                        if let Some((first, _)) = seen
+                            .iter()
+                            .find(|(n, _)| n.to_lowercase() != name.to_lowercase())
+                        {
+                            if warned.insert((first.clone(), name.clone())) {
+                                t.warnings.push(collision(
+                                    "태그",
+                                    first,
+                                    name,
+                                    &t.tags[tag].url,
+                                    note,
+                                ));
+                            }
+                        }
+                        seen.push((name.clone(), 1));
+                    }
+                }
                 if !t.note_tags[id].contains(&tag) {
                     t.note_tags[id].push(tag);
                     t.tags[tag].notes.push(id);
                 }
+            }
+        }
+        // Tags differing only in case are one tag under the most used
+        // spelling (the first seen on a tie).
+        for (tag, seen) in t.tags.iter_mut().zip(&spellings) {
+            let mut best: Option<&(String, usize)> = None;
+            for s in seen {
+                if best.is_none_or(|b| s.1 > b.1) {
+                    best = Some(s);
+                }
+            }
+            if let Some((name, _)) = best {
+                tag.name = name.clone();
             }
         }
         t.count_totals(0);
@@ -178,12 +230,24 @@ impl Taxonomy {
         t
     }
 
-    fn category_for(&mut self, path: &[String]) -> usize {
+    fn category_for(&mut self, path: &[String], note: &Note) -> usize {
         let mut current = 0;
         for depth in 1..=path.len() {
             let slugs: Vec<String> = path[..depth].iter().map(|s| slugify(s)).collect();
             current = match self.by_slug_path.get(&slugs) {
-                Some(&i) => i,
+                Some(&i) => {
+                    let (known, name) = (&self.categories[i].name, &path[depth - 1]);
+                    if known.to_lowercase() != name.to_lowercase()
+                        && !self
+                            .warnings
+                            .iter()
+                            .any(|w| w.message.contains(&format!("`{known}`와 `{name}`")))
+                    {
+                        let d = collision("분류", known, name, &self.categories[i].url, note);
+                        self.warnings.push(d);
+                    }
+                    i
+                }
                 None => {
                     let i = self.categories.len();
                     self.categories.push(Category {

@@ -8,6 +8,13 @@
 //! fragments of a note in order (the way an HTML tokenizer does, in bytes,
 //! case-insensitively) and says what is still open at the end and how to
 //! close it; the analysis warns about it and the render closes it.
+//!
+//! Some ordinary elements swallow the page too, because the page's own end
+//! tags cannot close them: `<select>` (only options go in it), `<template>`
+//! (its content is inert), a table and its parts (the footer would be
+//! moved before the table), `<svg>`/`<math>` foreign content, and the
+//! scope boundaries `<object>`, `<applet>`, `<marquee>`. The tracker keeps
+//! a stack of those still open and closes them too.
 
 // Raw note text reaches this module: no indexing or slicing that can panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
@@ -19,6 +26,17 @@ pub const RAW_TEXT_ELEMENTS: &[&str] = &[
 
 /// `<plaintext>` can never be closed: it swallows the rest of the page.
 pub const UNCLOSABLE: &str = "<plaintext";
+
+/// Elements the page's own end tags cannot close (see the module doc).
+pub const SCOPE_ELEMENTS: &[&str] = &[
+    "select", "template", "table", "caption", "colgroup", "thead", "tbody", "tfoot", "tr", "td",
+    "th", "svg", "math", "object", "applet", "marquee",
+];
+
+/// Table parts: only open inside a table (elsewhere the parser drops them).
+const TABLE_PARTS: &[&str] = &[
+    "caption", "colgroup", "thead", "tbody", "tfoot", "tr", "td", "th",
+];
 
 /// Longest tag name worth remembering (longer ones are no raw-text element).
 const MAX_NAME: usize = 16;
@@ -81,6 +99,12 @@ pub struct HtmlTracker {
     tag: String,
     /// Where the first `<plaintext>` start tag is.
     plaintext: Option<usize>,
+    /// Scope elements still open, innermost last, with where they start.
+    open: Vec<(&'static str, usize)>,
+    /// The last byte read, and the one before the current byte (`/`
+    /// before `>`: self-closing).
+    prev: u8,
+    before: u8,
 }
 
 impl HtmlTracker {
@@ -120,6 +144,7 @@ impl HtmlTracker {
     }
 
     fn byte(&mut self, b: u8, at: usize) {
+        self.before = std::mem::replace(&mut self.prev, b);
         let state = std::mem::take(&mut self.state);
         self.state = match state {
             State::Data => {
@@ -290,10 +315,36 @@ impl HtmlTracker {
         if self.tag == "plaintext" && self.plaintext.is_none() {
             self.plaintext = Some(self.open_at);
         }
+        self.track_scope();
         match raw {
             Some(tag) => State::RawText { tag, matched: 0 },
             None => State::Data,
         }
+    }
+
+    /// Keeps the stack of open scope elements after a whole tag.
+    fn track_scope(&mut self) {
+        let (name, closing) = match self.tag.strip_prefix('/') {
+            Some(n) => (n, true),
+            None => (self.tag.as_str(), false),
+        };
+        let Some(name) = SCOPE_ELEMENTS.iter().copied().find(|&t| t == name) else {
+            return;
+        };
+        if closing {
+            if let Some(i) = self.open.iter().rposition(|(t, _)| *t == name) {
+                self.open.truncate(i);
+            }
+            return;
+        }
+        // `<svg/>` and `<math/>` are whole; `/>` means nothing on the rest.
+        if self.before == b'/' && matches!(name, "svg" | "math") {
+            return;
+        }
+        if TABLE_PARTS.contains(&name) && !self.open.iter().any(|(t, _)| *t == "table") {
+            return;
+        }
+        self.open.push((name, self.open_at));
     }
 
     /// Where the first `<plaintext>` start tag is: it cannot be closed, so
@@ -302,8 +353,31 @@ impl HtmlTracker {
         self.plaintext
     }
 
-    /// What is left open, if anything, and how to close it.
+    /// What is left open, if anything, and how to close it: the tag,
+    /// comment or raw text being read, then the open scope elements.
     pub fn finish(&self) -> Option<OpenHtml> {
+        let token = self.finish_token();
+        if self.open.is_empty() {
+            return token;
+        }
+        let mut closer = token.as_ref().map(|t| t.closer.clone()).unwrap_or_default();
+        for (tag, _) in self.open.iter().rev() {
+            closer.push_str("</");
+            closer.push_str(tag);
+            closer.push('>');
+        }
+        let (first, at) = self.open.first().copied().unwrap_or(("", 0));
+        Some(match token {
+            Some(t) if t.offset < at => OpenHtml { closer, ..t },
+            _ => OpenHtml {
+                offset: at,
+                what: format!("<{first}>"),
+                closer,
+            },
+        })
+    }
+
+    fn finish_token(&self) -> Option<OpenHtml> {
         let (what, closer) = match &self.state {
             State::Data | State::Lt => return None,
             State::TagName { name, closing } => {
@@ -377,7 +451,8 @@ fn plain_tag_len(bytes: &[u8]) -> Option<usize> {
         }
     };
     let name = std::str::from_utf8(name.get(..len)?).ok()?;
-    if name == "plaintext" || raw_element(name, closing).is_some() {
+    if name == "plaintext" || raw_element(name, closing).is_some() || SCOPE_ELEMENTS.contains(&name)
+    {
         return None;
     }
     if after_name == b'>' {

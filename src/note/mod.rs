@@ -81,6 +81,28 @@ impl Note {
     }
 }
 
+/// Whether a title shows nothing: only spaces and invisible characters
+/// (zero-width space and joiners, word joiner, BOM, soft hyphen, Hangul
+/// fillers).
+fn is_blank(title: &str) -> bool {
+    title.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200B}'..='\u{200F}'
+                    | '\u{2060}'..='\u{2064}'
+                    | '\u{FEFF}'
+                    | '\u{00AD}'
+                    | '\u{034F}'
+                    | '\u{180E}'
+                    | '\u{115F}'
+                    | '\u{1160}'
+                    | '\u{3164}'
+                    | '\u{FFA0}'
+            )
+    })
+}
+
 /// Reads, decodes and analyzes one note file. `display_prefix` is the notes
 /// folder as seen from the site root (`notes`). Errors (unreadable front
 /// matter, impossible dates) come back as Err; warnings go to `warnings`.
@@ -127,7 +149,20 @@ pub fn from_source(
             front_matter::parse(&source, split, &display_path, warnings)?,
             split.body_start,
         ),
-        None => (FrontMatter::default(), 0),
+        None => {
+            if source.lines().next().is_some_and(|l| l.trim_end() == "---") {
+                warnings.push(
+                    Diagnostic::warning(
+                        "front-matter",
+                        "앞머리를 여는 `---`가 닫히지 않아 앞머리 없이 본문으로 읽었습니다",
+                    )
+                    .with_path(display_path.clone())
+                    .at_line(&source, 1)
+                    .with_help("앞머리 끝에 `---` 줄을 넣으세요"),
+                );
+            }
+            (FrontMatter::default(), 0)
+        }
     };
     let body = source.get(body_start..).unwrap_or("");
     let facts = parse::analyze(body, body_start);
@@ -153,8 +188,8 @@ pub fn from_source(
     let title = front
         .title
         .clone()
-        .filter(|t| !t.trim().is_empty())
-        .or_else(|| facts.first_h1.clone().filter(|t| !t.trim().is_empty()))
+        .filter(|t| !is_blank(t))
+        .or_else(|| facts.first_h1.clone().filter(|t| !is_blank(t)))
         .unwrap_or_else(|| {
             if is_folder_index {
                 folder

@@ -2,9 +2,13 @@
 //! `ServeDir` (the site's 404.html for missing files), the live-reload
 //! script and event stream, and a guard in front that refuses any path that
 //! could leave the output folder: `..` (also percent-encoded), absolute
-//! paths, backslashes, NUL, and symlinks that resolve outside.
+//! paths, backslashes, NUL, and symlinks that resolve outside. Requests
+//! whose `Host` (and, on the event stream, `Origin`) is not this machine
+//! by an IP address or `localhost` get 403, so a web page cannot reach the
+//! server through DNS rebinding.
 
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -34,10 +38,12 @@ struct App {
     out: Arc<PathBuf>,
     live: Arc<Live>,
     stop: watch::Receiver<bool>,
+    bind: IpAddr,
 }
 
-/// The whole service. `out` must be canonical.
-pub fn router(out: PathBuf, live: Arc<Live>, stop: watch::Receiver<bool>) -> Router {
+/// The whole service. `out` must be canonical; `bind` is the address the
+/// server listens on (a `Host` naming it is accepted).
+pub fn router(out: PathBuf, live: Arc<Live>, stop: watch::Receiver<bool>, bind: IpAddr) -> Router {
     let files = ServeDir::new(&out)
         .append_index_html_on_directories(true)
         .not_found_service(ServeFile::new(out.join("404.html")));
@@ -45,6 +51,7 @@ pub fn router(out: PathBuf, live: Arc<Live>, stop: watch::Receiver<bool>) -> Rou
         out: Arc::new(out),
         live,
         stop,
+        bind,
     };
     Router::new()
         .route(LIVE_JS, get(live_js))
@@ -148,7 +155,73 @@ async fn not_found(out: &Path) -> Response {
     res
 }
 
+/// Whether a `Host` value (`name[:port]`) names this server: `localhost`,
+/// `127.0.0.1`, `[::1]` or the bound address; any IP address when bound to
+/// all of them (`--bind 0.0.0.0`: a phone on the network uses the
+/// machine's address). Names other than `localhost` are refused: only they
+/// can be rebound to us by a foreign DNS.
+pub fn host_allowed(host: &str, bind: IpAddr) -> bool {
+    let host = host.trim();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((v6, port)) if port.is_empty() || port.starts_with(':') => v6,
+            _ => return false,
+        }
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if name == "localhost" {
+        return true;
+    }
+    match name.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip == bind || bind.is_unspecified(),
+        Err(_) => false,
+    }
+}
+
+/// The host part of an `Origin` (`http://localhost:1111`); None for
+/// `null` and anything not http(s).
+fn origin_host(origin: &str) -> Option<&str> {
+    let rest = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))?;
+    Some(rest.split('/').next().unwrap_or(rest))
+}
+
+fn forbidden() -> Response {
+    finish(
+        (
+            StatusCode::FORBIDDEN,
+            "이 주소로는 볼 수 없습니다 (forbidden host)\n",
+        )
+            .into_response(),
+    )
+}
+
 async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().map(str::to_string))
+        .or_else(|| req.uri().authority().map(|a| Ok(a.to_string())));
+    match host {
+        Some(Ok(h)) if host_allowed(&h, app.bind) => {}
+        None => {}
+        _ => return forbidden(),
+    }
+    if req.uri().path() == EVENTS {
+        if let Some(origin) = req.headers().get(header::ORIGIN) {
+            let ok = origin
+                .to_str()
+                .ok()
+                .and_then(origin_host)
+                .is_some_and(|h| host_allowed(h, app.bind));
+            if !ok {
+                return forbidden();
+            }
+        }
+    }
     let raw = req.uri().path().to_string();
     let rel = match site_path(&raw) {
         Ok(rel) => rel,
@@ -262,6 +335,40 @@ mod tests {
         ] {
             assert_eq!(site_path(raw), Err(Refused::BadRequest), "{raw}");
         }
+    }
+
+    #[test]
+    fn only_this_machine_is_a_host() {
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST.",
+            "127.0.0.1:1111",
+            "127.0.0.1",
+            "[::1]:1111",
+            "[::1]",
+        ] {
+            assert!(host_allowed(ok, local), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "127.0.0.1.nip.io",
+            "192.168.0.5:1111",
+            "[::1",
+            "",
+            "localhost.evil.example",
+        ] {
+            assert!(!host_allowed(bad, local), "{bad}");
+        }
+        let lan: IpAddr = "192.168.0.5".parse().unwrap();
+        assert!(host_allowed("192.168.0.5:1111", lan));
+        let all: IpAddr = "0.0.0.0".parse().unwrap();
+        assert!(host_allowed("10.0.0.7:1111", all));
+        assert!(!host_allowed("rebind.example:1111", all));
+        assert_eq!(origin_host("http://localhost:1111"), Some("localhost:1111"));
+        assert_eq!(origin_host("null"), None);
     }
 
     #[test]

@@ -38,6 +38,10 @@ const PORT_TRIES: u16 = 100;
 /// `gongbu-serve-XXXX/lock` is locked by the process that owns it.
 const TEMP_PREFIX: &str = "gongbu-serve-";
 const LOCK_FILE: &str = "lock";
+/// Marks a temporary folder as serve's own: start-up removes only folders
+/// that carry it (and whose lock is free).
+const SERVE_MARKER: &str = ".gongbu-serve";
+const SERVE_MARKER_TEXT: &str = "gongbu serve의 임시 출력입니다. gongbu serve temporary output.\n";
 
 /// Marks a temporary folder as in use for as long as the value lives.
 struct Owner {
@@ -77,6 +81,11 @@ fn clean_stale_outputs() {
         };
         for entry in entries.flatten() {
             if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+                continue;
+            }
+            let marked = std::fs::read_to_string(entry.path().join(SERVE_MARKER))
+                .is_ok_and(|t| t == SERVE_MARKER_TEXT);
+            if !marked {
                 continue;
             }
             let Ok(file) = std::fs::File::open(entry.path().join(LOCK_FILE)) else {
@@ -234,6 +243,7 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
         .tempdir()
         .map_err(temp_error)?;
     let owner = Owner::claim(temp.path()).map_err(temp_error)?;
+    std::fs::write(temp.path().join(SERVE_MARKER), SERVE_MARKER_TEXT).map_err(temp_error)?;
     let out = temp.path().join("site");
     std::fs::create_dir(&out).map_err(temp_error)?;
     let out = out.canonicalize().unwrap_or(out);
@@ -300,7 +310,7 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
             move || rebuild_loop(workspace, watcher, rx, &served, &live, &report)
         })
         .map_err(|e| vec![Diagnostic::error("serve", e.to_string())])?;
-    let app = http::router(out.clone(), live, stop_rx.clone());
+    let app = http::router(out.clone(), live, stop_rx.clone(), opts.bind);
     let mut stopped = stop_rx.clone();
     let server = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -117,6 +117,8 @@ pub struct Workspace {
     render_all_next: bool,
     /// Diagnostics already shown, as text.
     shown: HashSet<String>,
+    /// notes/ was gone at the last rebuild: walk it again when it is back.
+    notes_missing: bool,
 }
 
 /// How the paths of one batch of file events concern the site.
@@ -425,6 +427,7 @@ impl Workspace {
             rendered: Rendered::default(),
             render_all_next: true,
             shown: HashSet::new(),
+            notes_missing: false,
         };
         let (added, _, _) = ws.rescan();
         let mut notes = Vec::new();
@@ -578,12 +581,39 @@ impl Workspace {
         let started = Instant::now();
         let root = self.opts.root.clone();
         let what = classify(&root, paths);
-        if what.is_empty() {
+        if what.is_empty() && !self.notes_missing {
             return None;
         }
+        let notes_dir = self.opts.notes_dir();
+        if !notes_dir.is_dir() {
+            // A branch switch, a sync tool or an atomic save of the folder:
+            // the last good site stays served until the folder is back.
+            self.notes_missing = true;
+            let d = Diagnostic::error(
+                "notes-dir",
+                format!(
+                    "노트 폴더 `{}`가 사라졌습니다; 돌아올 때까지 마지막으로 빌드한 사이트를 보여 줍니다",
+                    notes_dir.display()
+                ),
+            );
+            let outcome = Outcome {
+                sources: vec!["notes/".to_string()],
+                notes: self.site.as_ref().map_or(0, |s| s.index.notes.len()),
+                diagnostics: vec![d.clone()],
+                new_diagnostics: vec![d],
+                elapsed: started.elapsed(),
+                ..Default::default()
+            };
+            return Some(outcome);
+        }
+        let back = std::mem::take(&mut self.notes_missing);
         let mut site = self.site.take()?;
         let mut notes = std::mem::take(&mut site.index.notes);
         let mut sources: BTreeSet<String> = BTreeSet::new();
+        if back {
+            // The overlay of the missing folder goes away with this build.
+            sources.insert("notes/".to_string());
+        }
 
         let mut new_config = None;
         if what.config {
@@ -621,8 +651,8 @@ impl Workspace {
 
         let mut edit = Edit::default();
         let mut prose_only = false;
-        if !what.notes.is_empty() {
-            let mut rescan = false;
+        if !what.notes.is_empty() || back {
+            let mut rescan = back;
             let mut reload = Vec::new();
             let mut gone = Vec::new();
             let mut assets_touched = Vec::new();

@@ -284,3 +284,27 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// The fuzz oracle's HTML5 check: parsed the way a browser parses it
+/// (html5ever), the page's footer and its scripts (`gongbu.js`,
+/// `search.js`) are children of `<body>`. None when they are; otherwise
+/// what is out of place.
+pub fn frame_outside_body(doc: &Html) -> Option<String> {
+    let footers = doc.select(&sel("body > footer.site-footer")).count();
+    if footers != 1 {
+        return Some(format!(
+            "{footers} footers are children of <body> (all: {})",
+            doc.select(&sel("footer.site-footer")).count()
+        ));
+    }
+    for script in ["assets/gongbu.js", "assets/search.js"] {
+        let in_body = attrs(doc, "body > script[src]", "src")
+            .iter()
+            .filter(|s| s.ends_with(script))
+            .count();
+        if in_body != 1 {
+            return Some(format!("{script}: {in_body} in <body>"));
+        }
+    }
+    None
+}
