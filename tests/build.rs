@@ -45,6 +45,51 @@ fn seeds_build_with_the_right_titles_and_metadata() {
     );
 }
 
+/// The in-repo twin of the seed test above: our own real-shaped notes.
+#[test]
+fn real_notes_build_with_the_right_titles_and_metadata() {
+    let f = Fixture::new();
+    real_into(&f);
+    let report = f.build();
+    assert_eq!(report.exit_code(), 0, "{:#?}", diagnostics(&report));
+    // Jekyll front matter: title, author, date, category breadcrumb.
+    let doc = f.html(&page_of(REAL_TIL));
+    assert_eq!(text(&doc, "h1.note-title"), "2026-03-02 TIL");
+    assert_eq!(text(&doc, ".note-meta .author"), "박서연");
+    assert_eq!(
+        attrs(&doc, ".note-meta time", "datetime")[0],
+        "2026-03-02T00:00:00+09:00"
+    );
+    assert_eq!(
+        texts(&doc, ".breadcrumbs li"),
+        vec!["분류", "TIL", "박서연", "2026", "03"]
+    );
+    // No front matter, a raw `<h1>` as the title, brackets in the name.
+    assert_eq!(page_of(REAL_OS), "os-프로세스-정리.html");
+    assert_eq!(
+        text(&f.html(&page_of(REAL_OS)), "h1.note-title"),
+        "프로세스"
+    );
+    // An emoji heading stays the title; emoji drop out of heading ids.
+    let doc = f.html(&page_of(REAL_GHOST));
+    assert_eq!(text(&doc, "h1.note-title"), "🧵 Thread 이야기");
+    let ids = attrs(&doc, "h2", "id");
+    assert!(ids.contains(&"-쓰레드-thread".to_string()), "{ids:?}");
+    assert!(ids.contains(&"-쓰레드-동기화".to_string()), "{ids:?}");
+    assert_eq!(
+        text(&f.html(&page_of(REAL_GIL)), "title"),
+        "파이썬에서 프로세스 vs 스레드 · 공부 노트"
+    );
+    // The box diagram stays a code block, its lines intact.
+    let doc = f.html(&page_of(REAL_COMPARE));
+    assert!(text(&doc, ".note-body pre").contains("│ 힙 (Heap) │"));
+    assert!(
+        dead_links(&f.out()).is_empty(),
+        "{:#?}",
+        dead_links(&f.out())
+    );
+}
+
 #[test]
 fn title_fallbacks() {
     let f = Fixture::new();

@@ -157,7 +157,7 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
 #[test]
 fn progress_bar_on_a_terminal() {
     let Ok(script) = which_script() else {
-        eprintln!("`script` (util-linux) is not installed; skipping the terminal check");
+        missing("`script` (util-linux, for the terminal check)");
         return;
     };
     let f = site_fixture();

@@ -156,6 +156,58 @@ fn seeds_merge_into_one_process_thread_page() {
     );
 }
 
+/// The in-repo twin of the seed test above: two tables and a parallel
+/// list, in three of our real-shaped notes, merge into one page.
+#[test]
+fn real_notes_merge_into_one_process_thread_page() {
+    let f = Fixture::new();
+    real_into(&f);
+    let r = f.build();
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    let doc = f.html("compare/프로세스-vs-스레드.html");
+    assert_eq!(text(&doc, "h1"), "프로세스 vs 스레드");
+    let page = |name: &str| format!("../{}", page_of(name));
+    let all_three = vec![page(REAL_TIL), page(REAL_COMPARE), page(REAL_GIL)];
+    assert_eq!(cited_pages(&doc, "메모리"), all_three, "메모리 row");
+    assert_eq!(cited_pages(&doc, "안정성"), all_three, "안정성 row");
+    assert_eq!(cited_pages(&doc, "생성 비용"), vec![page(REAL_TIL)]);
+    // Rows are ordered by how many notes cover them.
+    let rows = merged_rows(&doc);
+    let coverage: Vec<usize> = texts(&doc, "#merged tbody .coverage")
+        .iter()
+        .map(|t| t.parse().unwrap())
+        .collect();
+    assert!(coverage.windows(2).all(|w| w[0] >= w[1]), "{coverage:?}");
+    assert_eq!(coverage[0], 3, "{rows:#?}");
+    // The list form's values arrive rendered, markup kept.
+    let stability = &rows.iter().find(|r| r.0 == "안정성").expect("안정성 row").1;
+    assert!(
+        stability[0].contains("높음 (하나가 죽어도 다른 프로세스는 멀쩡함)"),
+        "{stability:?}"
+    );
+    assert!(doc
+        .select(&sel("#merged td strong"))
+        .any(|e| e.text().collect::<String>() == "필수"));
+    // The notes keep their own tables and lists, with anchors; the
+    // library table of the GIL note stays ordinary.
+    let list = f.html(&page_of(REAL_COMPARE));
+    assert_eq!(attrs(&list, ".compare-list", "id"), vec!["compare-1"]);
+    assert_eq!(texts(&list, ".compare-list > ol > li").len(), 3);
+    let gil = f.html(&page_of(REAL_GIL));
+    assert_eq!(attrs(&gil, ".table-wrap.compare", "id"), vec!["compare-1"]);
+    assert_eq!(texts(&gil, ".table-wrap:not(.compare)").len(), 1);
+    let index = f.html("compare/index.html");
+    assert_eq!(
+        texts(&index, "#프로세스-vs-스레드 .compare-sources-list li").len(),
+        3
+    );
+    assert!(
+        dead_links(&f.out()).is_empty(),
+        "{:#?}",
+        dead_links(&f.out())
+    );
+}
+
 #[test]
 fn citations_link_to_existing_anchors_of_the_source_sections() {
     let f = Fixture::new();

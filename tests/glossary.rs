@@ -606,6 +606,91 @@ fn without_a_glossary_there_are_no_glossary_pages() {
 
 /// Every seed note links the terms it uses (first mention in prose, with
 /// particles), and every term page lists the seeds that use it.
+/// The in-repo twin of the seed test below: our real-shaped notes with
+/// their glossary.yaml link the first use of each term in prose (list
+/// items, table cells, quotes), never in headings, raw HTML headings or
+/// code; aliases and English names link to the term.
+#[test]
+fn real_notes_link_their_terms_and_term_pages_list_them() {
+    let f = Fixture::new();
+    real_into(&f);
+    let r = build_ok(&f);
+    assert!(
+        r.diagnostics
+            .iter()
+            .all(|d| !d.code.starts_with("glossary")),
+        "{:#?}",
+        diagnostics(&r)
+    );
+    let expected: &[(&str, &[(&str, &str)])] = &[
+        (
+            REAL_TIL,
+            &[
+                ("프로세스", "프로세스"),
+                ("스레드", "스레드"),
+                ("뮤텍스", "뮤텍스"),
+                ("세마포어", "세마포어"),
+                ("컨텍스트 스위칭", "컨텍스트 스위칭"),
+            ],
+        ),
+        (
+            // `<h2> 멀티스레드 </h2>` and `Context Switching` are headings.
+            REAL_OS,
+            &[
+                ("프로세스", "프로세스"),
+                ("스레드", "스레드"),
+                ("교착 상태", "데드락"),
+            ],
+        ),
+        (
+            // `### … 멀티 쓰레드 …` is a heading.
+            REAL_GHOST,
+            &[
+                ("스레드", "쓰레드"),
+                ("프로세스", "프로세스"),
+                ("뮤텍스", "뮤텍스"),
+                ("세마포어", "세마포어"),
+            ],
+        ),
+        (
+            REAL_COMPARE,
+            &[("프로세스", "프로세스"), ("스레드", "스레드")],
+        ),
+        (
+            // 프로세스 first in a body cell: the table's header row and
+            // the Python code do not count.
+            REAL_GIL,
+            &[
+                ("GIL", "GIL"),
+                ("스레드", "스레드"),
+                ("멀티스레드", "멀티스레드"),
+                ("프로세스", "프로세스"),
+                ("교착 상태", "데드락"),
+            ],
+        ),
+    ];
+    for (note, links) in expected {
+        let doc = f.html(&page_of(note));
+        let want_terms: Vec<&str> = links.iter().map(|(t, _)| *t).collect();
+        let want_words: Vec<&str> = links.iter().map(|(_, w)| *w).collect();
+        assert_eq!(linked_terms(&doc), want_terms, "{note}");
+        assert_eq!(linked_words(&doc), want_words, "{note}");
+    }
+    // The term page of 스레드 lists every note (its headings count too).
+    let page = f.html("glossary/스레드.html");
+    assert_eq!(
+        attrs(&page, ".term-mentions li > a", "href").len(),
+        5,
+        "{:?}",
+        attrs(&page, ".term-mentions li > a", "href")
+    );
+    let dead: Vec<String> = dead_links(&f.out())
+        .into_iter()
+        .filter(|d| d.contains("glossary"))
+        .collect();
+    assert!(dead.is_empty(), "{dead:#?}");
+}
+
 #[test]
 fn seeds_link_their_terms_and_term_pages_list_the_seeds() {
     let f = Fixture::new();

@@ -560,6 +560,44 @@ fn seeds_warn_for_their_missing_images_and_link_no_missing_file() {
     assert_no_dead(&f);
 }
 
+/// The in-repo twin of the seed test above.
+#[test]
+fn real_notes_warn_for_their_missing_images_and_link_no_missing_file() {
+    let f = Fixture::new();
+    real_into(&f);
+    let r = f.build();
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    let missing = warnings(&r, "image-missing");
+    let compare = format!("notes/{REAL_COMPARE}.md:");
+    assert!(
+        missing
+            .iter()
+            .any(|w| w.starts_with(&format!("{compare}31:1 ")) && w.contains("프로세스_구조.png")),
+        "{missing:#?}"
+    );
+    let ghost = format!("notes/{REAL_GHOST}.md:");
+    assert_eq!(
+        missing.iter().filter(|w| w.starts_with(&ghost)).count(),
+        2,
+        "{missing:#?}"
+    );
+    assert_eq!(missing.len(), 3, "{missing:#?}");
+    // Two Notion exports point at `attachment:` ids, not files.
+    let attachments = warnings(&r, "image-attachment");
+    assert_eq!(attachments.len(), 2, "{attachments:#?}");
+    let til = format!("notes/{REAL_TIL}.md:");
+    assert!(attachments.iter().all(|w| w.starts_with(&til)));
+    // The remote image is kept as written.
+    let remote = attrs(&f.html(&page_of(REAL_OS)), ".note-body img", "src");
+    assert_eq!(
+        remote,
+        vec!["https://upload.wikimedia.org/wikipedia/commons/4/4a/Context_switch.png"]
+    );
+    assert!(texts(&f.html(&page_of(REAL_COMPARE)), ".image-missing")
+        .contains(&"그림 없음: 프로세스_구조.png".to_string()));
+    assert_no_dead(&f);
+}
+
 #[test]
 fn sample_notes_show_their_diagrams() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

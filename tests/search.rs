@@ -46,7 +46,7 @@ fn node_available() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        eprintln!("node not found: the search client tests are skipped (install Node.js 18+)");
+        missing("node (Node.js 18+, for the search client)");
     }
     ok
 }
@@ -72,6 +72,11 @@ fn ask(site: &Path, queries: &[&str]) -> Option<Vec<Answer>> {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert_eq!(
+        text.lines().count(),
+        queries.len(),
+        "one answer line per query:\n{text}"
+    );
     let answers: Vec<Answer> = text
         .lines()
         .map(|l| {
@@ -220,6 +225,76 @@ fn seeds_answer_what_korean_readers_type() {
     assert!(a[3].results[0].4.contains("데드락"));
     for seed in ["000_", "001_", "003_", "004_"] {
         assert!(a[4].has_page_starting(seed), "{seed} {:?}", a[4].hrefs());
+    }
+}
+
+/// The in-repo twin of the seed test above.
+#[test]
+fn real_notes_answer_what_korean_readers_type() {
+    let f = Fixture::new();
+    real_into(&f);
+    built(&f);
+    let Some(a) = ask(
+        &f.out(),
+        &[
+            "멀티스레드",
+            "GIL",
+            "ㅍㄹㅅㅅ",
+            "데드락",
+            "쓰레드",
+            "thread",
+        ],
+    ) else {
+        return;
+    };
+    let page = |name: &str| gongbu::urls::encode_path(&page_of(name));
+    let term = |t: &str| gongbu::urls::encode_path(&format!("glossary/{t}.html"));
+    // 멀티스레드: the term, then the notes that write it or its alias
+    // (멀티 쓰레드) in prose or a markdown heading.
+    assert_eq!(a[0].hrefs()[0], term("멀티스레드"));
+    let pages = a[0].pages();
+    assert!(pages.contains(&page(REAL_GIL)), "{pages:?}");
+    assert!(pages.contains(&page(REAL_GHOST)), "{pages:?}");
+    // GIL: the term, then the section of the note about it.
+    assert_eq!(a[1].hrefs()[0], term("gil"));
+    assert_eq!(
+        gongbu::urls::decode(a[1].hrefs()[1]),
+        format!("{}#python의-gil", page_of(REAL_GIL))
+    );
+    // ㅍㄹㅅㅅ: titles and headings about 프로세스, not the 쓰레드 note.
+    assert_eq!(a[2].mode, "initial");
+    for note in [REAL_TIL, REAL_OS, REAL_COMPARE, REAL_GIL] {
+        assert!(
+            a[2].pages().contains(&page(note)),
+            "{note} {:?}",
+            a[2].hrefs()
+        );
+    }
+    assert!(!a[2].pages().contains(&page(REAL_GHOST)));
+    // 데드락 (an alias of 교착 상태): the term, then both notes using it.
+    assert_eq!(a[3].hrefs()[0], term("교착-상태"));
+    for note in [REAL_OS, REAL_GIL] {
+        assert!(
+            a[3].pages().contains(&page(note)),
+            "{note} {:?}",
+            a[3].hrefs()
+        );
+    }
+    assert!(
+        a[3].results[1].4.contains("데드락"),
+        "{:?}",
+        a[3].results[1]
+    );
+    // 쓰레드 and thread find every note, the term first.
+    for answer in &a[4..] {
+        assert_eq!(answer.hrefs()[0], term("스레드"));
+        for note in [REAL_TIL, REAL_OS, REAL_GHOST, REAL_COMPARE, REAL_GIL] {
+            assert!(
+                answer.pages().contains(&page(note)),
+                "{note} {:?}",
+                answer.hrefs()
+            );
+        }
     }
 }
 
@@ -445,6 +520,11 @@ fn client_splits_text_like_the_index() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert_eq!(
+        text.lines().count(),
+        samples.len(),
+        "one line per sample:\n{text}"
+    );
     for (line, sample) in text.lines().zip(samples) {
         let v: Value = serde_json::from_str(line).expect("json");
         let js: Vec<(String, String, u64, bool)> = v["segments"]

@@ -84,8 +84,58 @@ impl Fixture {
     }
 }
 
+/// Whether the tests run in CI (`CI` set, and not to `false` or `0`):
+/// there a missing tool or seed folder fails the test instead of
+/// skipping it, so a green run always asserted something.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// A test cannot run here because `what` is missing: fails in CI, else
+/// says so on stderr (the caller then returns).
+pub fn missing(what: &str) {
+    assert!(
+        !in_ci(),
+        "{what} is missing and CI is set: this test would assert nothing"
+    );
+    eprintln!("{what} is missing; test skipped (it fails when CI is set)");
+}
+
+/// Copies our own sample notes, shaped like real ones (Jekyll front matter
+/// or none, `<h1>` titles, Notion `attachment:` images, missing images,
+/// emoji headings, box diagrams, 스레드/쓰레드, names with spaces and
+/// brackets), from `tests/fixtures/real/notes/` into `notes/`, glossary
+/// included. Always there: the in-repo twin of [`seeds_into`].
+pub fn real_into(f: &Fixture) -> &Fixture {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/notes");
+    for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let e = e.expect("walk tests/fixtures/real");
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(&dir).expect("under the fixture");
+            let text = std::fs::read(e.path()).expect("read fixture");
+            f.file(&format!("notes/{}", rel.display()), &text);
+        }
+    }
+    f
+}
+
+/// Notes of `tests/fixtures/real/notes/` (notes-relative, no `.md`).
+pub const REAL_TIL: &str = "2026-03-02-til";
+pub const REAL_OS: &str = "[OS] 프로세스 정리";
+pub const REAL_GHOST: &str = "👻 쓰레드 이야기";
+pub const REAL_COMPARE: &str = "운영체제/프로세스 vs 스레드 비교";
+pub const REAL_GIL: &str = "파이썬 GIL 메모";
+
+/// The page of note `name` (notes-relative, without `.md`): each path
+/// segment slugified the way gongbu names pages.
+pub fn page_of(name: &str) -> String {
+    let segments: Vec<String> = name.split('/').map(gongbu::urls::slugify).collect();
+    format!("{}.html", segments.join("/"))
+}
+
 /// Copies the five seed notes (shared with the project, not part of it)
-/// into `notes/` as `.md`. None when the seeds are not on this machine.
+/// into `notes/` as `.md`. None when the seeds are not on this machine;
+/// a failure instead when `CI` is set.
 pub fn seeds_into(f: &Fixture) -> Option<()> {
     let dir = seeds_dir()?;
     let mut entries: Vec<_> = std::fs::read_dir(&dir).ok()?.flatten().collect();
@@ -109,7 +159,7 @@ pub fn seeds_dir() -> Option<PathBuf> {
     ];
     let found = candidates.into_iter().flatten().find(|p| p.is_dir());
     if found.is_none() {
-        eprintln!("seed notes not found (set GONGBU_SEEDS); seed tests skipped");
+        missing("the seed notes folder (../shared/seeds or GONGBU_SEEDS)");
     }
     found
 }
