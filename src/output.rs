@@ -71,6 +71,11 @@ fn unregister(dir: &Path) {
 /// it recognisable: everything but the marker first, then the marker, then
 /// the (empty) folder. A folder without a marker is only ever empty.
 pub fn remove_marked(dir: &Path) {
+    if !dir.join(MARKER).is_file() {
+        // Not (or no longer) marked: only ever removed when empty.
+        let _ = fs::remove_dir(dir);
+        return;
+    }
     for _ in 0..3 {
         let Ok(entries) = fs::read_dir(dir) else {
             return;
@@ -350,7 +355,7 @@ fn clean_leftovers(dir: &Path, prefix: &str) -> Vec<PathBuf> {
         else {
             continue;
         };
-        if build_in_progress(suffix) {
+        if is_staging && build_in_progress(suffix) {
             continue;
         }
         if !path.join(MARKER).is_file() {

@@ -1299,7 +1299,7 @@ fn decompression_bombs_are_not_decoded() {
         .filter(|e| e.file_name().to_string_lossy().contains("800w"))
         .collect();
     assert!(scaled.is_empty());
-    let doc = f.html("그림/큰 그림.html");
+    let doc = f.html("그림/큰-그림.html");
     assert_eq!(
         attrs(&doc, ".note-body img", "src"),
         vec!["%EC%A7%80%EB%8F%84.png"]
@@ -1352,7 +1352,7 @@ fn no_element_can_swallow_the_page() {
     let r = build(&f);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     for (name, _) in cases {
-        let page = format!("열린 {name}.html");
+        let page = format!("열린-{name}.html");
         expect_diag(&r, "unclosed-html", &format!("notes/열린 {name}.md:"));
         assert_page_whole(&f, &page);
         assert_frame_in_body(&f, &page);
@@ -1362,9 +1362,9 @@ fn no_element_can_swallow_the_page() {
         "{:#?}",
         diagnostics(&r)
     );
-    assert_frame_in_body(&f, "닫힌 것.html");
+    assert_frame_in_body(&f, "닫힌-것.html");
     // The author's select is still a select.
-    let doc = f.html("열린 select.html");
+    let doc = f.html("열린-select.html");
     assert_eq!(doc.select(&sel(".note-body select option")).count(), 1);
 }
 
@@ -1409,8 +1409,11 @@ fn distinct_tags_and_categories_stay_distinct() {
     // Links to them are percent-encoded and resolve.
     let tags = f.html("tags/index.html");
     let hrefs = attrs(&tags, "main a", "href");
-    assert!(hrefs.iter().any(|h| h == "c%23.html"), "{hrefs:?}");
-    assert!(hrefs.iter().any(|h| h == "c%2B%2B.html"), "{hrefs:?}");
+    assert!(hrefs.iter().any(|h| h.ends_with("/c%23.html")), "{hrefs:?}");
+    assert!(
+        hrefs.iter().any(|h| h.ends_with("/c%2B%2B.html")),
+        "{hrefs:?}"
+    );
     assert!(
         dead_links(&f.out()).is_empty(),
         "{:#?}",

@@ -296,7 +296,7 @@ fn pages_are_named_with_hangul_and_keep_the_usual_order() {
     assert_eq!(
         files,
         vec![
-            "c-vs-rust.html",
+            "c++-vs-rust.html",
             "index.html",
             "사용자-수준-스레드-vs-커널-수준-스레드.html"
         ]
@@ -314,7 +314,7 @@ fn pages_are_named_with_hangul_and_keep_the_usual_order() {
             vec!["1 / 2".to_string(), "2 / 1".to_string()]
         )]
     );
-    assert_eq!(text(&f.html("compare/c-vs-rust.html"), "h1"), "C++ vs Rust");
+    assert_eq!(text(&f.html("compare/c++-vs-rust.html"), "h1"), "C++ vs Rust");
 }
 
 #[test]

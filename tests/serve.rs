@@ -149,6 +149,31 @@ impl Server {
         }
     }
 
+    /// The status line's code of a GET sent with extra header lines
+    /// (`Host` among them), reading no further than the headers.
+    fn status_with(&self, target: &str, headers: &str) -> u16 {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(
+            s,
+            "GET {target} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n") {
+            match s.read(&mut byte) {
+                Ok(1) => head.push(byte[0]),
+                _ => break,
+            }
+        }
+        String::from_utf8_lossy(&head)
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// The live-reload event stream, as it arrives.
     fn events(&self) -> Captured {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
@@ -487,4 +512,114 @@ fn build_output_never_has_the_live_reload_script() {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains("__gongbu"), "{name}");
     }
+}
+
+/// Item 8 of issue 17: DNS rebinding. Only this machine's names and
+/// addresses are served; the event stream also checks `Origin`.
+#[test]
+fn only_local_hosts_are_served() {
+    let f = fixture();
+    let server = Server::start(f.root(), &["--port", "0"]);
+    let port = server.port;
+    let page = format!("/{}", enc("os/프로세스.html"));
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "localhost".to_string(),
+        format!("[::1]:{port}"),
+    ] {
+        let code = server.status_with(&page, &format!("Host: {host}\r\n"));
+        assert_eq!(code, 200, "{host}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        "attacker.example".to_string(),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("192.168.35.7:{port}"),
+    ] {
+        for target in [page.as_str(), "/", "/__gongbu/events", "/__gongbu/live.js"] {
+            let code = server.status_with(target, &format!("Host: {host}\r\n"));
+            assert_eq!(code, 403, "{host} {target}");
+        }
+    }
+    let local = format!("Host: 127.0.0.1:{port}\r\n");
+    let evil = server.status_with(
+        "/__gongbu/events",
+        &format!("{local}Origin: http://evil.example:{port}\r\n"),
+    );
+    assert_eq!(evil, 403);
+    let null = server.status_with("/__gongbu/events", &format!("{local}Origin: null\r\n"));
+    assert_eq!(null, 403);
+    let ours = server.status_with(
+        "/__gongbu/events",
+        &format!("{local}Origin: http://localhost:{port}\r\n"),
+    );
+    assert_eq!(ours, 200);
+}
+
+/// Item 4 of issue 17: notes/ gone for a moment (a branch switch, a sync
+/// tool) shows the error and keeps serving the last good site; when the
+/// folder is back the error clears and edits work again.
+#[test]
+fn a_vanished_notes_folder_keeps_the_last_good_site() {
+    let f = fixture();
+    let server = Server::start(f.root(), &["--port", "0"]);
+    let events = server.events();
+    let files = |dir: &Path| {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .count()
+    };
+    let served_before = files(&server.out);
+    let url = format!("/{}", enc("os/프로세스.html"));
+    let notes = f.root().join("notes");
+    let away = f.root().join("notes-잠시");
+    std::fs::rename(&notes, &away).unwrap();
+    eventually("the error in the event stream", || {
+        events.text().contains("사라졌습니다").then_some(())
+    });
+    // Give a wrong prune the time it would take.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(server.get(&url).status, 200);
+    assert!(server.get(&url).body.contains("처음 문장."));
+    assert_eq!(files(&server.out), served_before);
+
+    std::fs::rename(&away, &notes).unwrap();
+    eventually("the overlay cleared", || {
+        let t = events.text();
+        let last = t.rfind("event: errors")?;
+        t[last..]
+            .starts_with("event: errors\ndata: {\"errors\":[]}")
+            .then_some(())
+    });
+    assert_eq!(server.get(&url).status, 200);
+    let note = notes.join("os/프로세스.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    std::fs::write(&note, text.replace("처음 문장.", "돌아온 뒤 고친 문장.")).unwrap();
+    eventually("an edit after the folder came back", || {
+        server
+            .get(&url)
+            .body
+            .contains("돌아온 뒤 고친 문장.")
+            .then_some(())
+    });
+}
+
+/// Item 11 of issue 17: start-up cleans only temporary folders serve
+/// marked as its own, never another program's of a similar name.
+#[cfg(target_os = "linux")]
+#[test]
+fn start_up_cleans_only_folders_serve_marked() {
+    let foreign = std::env::temp_dir().join(format!("gongbu-serve-남의-것-{}", std::process::id()));
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("lock"), "").unwrap();
+    std::fs::write(foreign.join("작업.txt"), "다른 프로그램의 파일").unwrap();
+    let f = fixture();
+    let server = Server::start(f.root(), &["--port", "0"]);
+    assert!(server.out.is_dir());
+    let kept = std::fs::read_to_string(foreign.join("작업.txt"));
+    std::fs::remove_dir_all(&foreign).unwrap();
+    assert_eq!(kept.unwrap(), "다른 프로그램의 파일");
 }

@@ -609,7 +609,7 @@ mod tests {
     #[test]
     fn same_slug_for_different_subjects_gets_a_number() {
         let t = |a: &str| format!("| 구분 | {a} | Java |\n|---|---|---|\n| x | 1 | 2 |\n");
-        let notes = vec![note("a.md", &t("C++")), note("b.md", &t("C"))];
+        let notes = vec![note("a.md", &t("C™")), note("b.md", &t("C"))];
         let c = build(&notes, &Glossary::default(), &Config::default());
         let mut urls: Vec<&str> = c.pages.iter().map(|p| p.url.as_str()).collect();
         urls.sort();

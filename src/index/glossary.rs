@@ -524,10 +524,15 @@ mod tests {
             term("C++", &[], ""),
             term("C", &[], ""),
             term("index", &[], ""),
+            term("가상 메모리", &[], ""),
+            term("가상-메모리", &[], ""),
         ]);
-        assert_eq!(g.terms[0].url, "glossary/c.html");
-        assert_eq!(g.terms[1].url, "glossary/c-2.html");
+        // `+` is kept: C and C++ are two pages.
+        assert_eq!(g.terms[0].url, "glossary/c++.html");
+        assert_eq!(g.terms[1].url, "glossary/c.html");
         assert_eq!(g.terms[2].url, "glossary/index-2.html");
+        assert_eq!(g.terms[3].url, "glossary/가상-메모리.html");
+        assert_eq!(g.terms[4].url, "glossary/가상-메모리-2.html");
     }
 
     #[test]
