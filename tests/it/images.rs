@@ -1,17 +1,15 @@
 //! Image assets: resolved, copied once, sized, captioned; missing ones made
 //! visible; nothing from outside notes/ copied.
 
-mod common;
-
 use std::io::Cursor;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use gongbu::diagnostic::Diagnostic;
 use scraper::Html;
 
 /// PNG bytes of a `w`×`h` image.
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
     });

@@ -2,9 +2,7 @@
 //! diagnostics, particle-aware automatic linking with tooltips, the 초성
 //! index and the term pages.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scraper::Html;
 
 /// The glossary of the terms the seed notes use.

@@ -3,12 +3,10 @@
 //! nothing: the other notes are still built, a failed build leaves the
 //! previous site byte for byte, and the bad file itself is never touched.
 
-mod common;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use gongbu::BuildReport;
 
 /// One diagnostic with `code` whose text names `location`; panics listing
