@@ -20,6 +20,7 @@
 
 pub mod config;
 pub mod diagnostic;
+#[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub mod index;
 pub mod korean;
