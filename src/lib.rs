@@ -24,6 +24,7 @@ pub mod diagnostic;
 pub mod fuzz;
 pub mod index;
 pub mod korean;
+pub mod memory;
 pub mod note;
 pub mod output;
 pub mod render;
@@ -261,7 +262,7 @@ fn load_site_with(
             Err(d) => diags.push(d),
         }
     }
-    release_free_memory();
+    memory::release_free_memory();
     timings.push(("노트 읽기·분석", t.elapsed()));
 
     let t = Instant::now();
@@ -427,22 +428,6 @@ pub fn build_with_progress(
     report.diagnostics = finish(diags);
     report.elapsed = started.elapsed();
     report
-}
-
-/// Gives memory the allocator holds but no longer uses back to the system
-/// (glibc keeps freed blocks of its per-thread arenas otherwise). Called
-/// between phases, so each phase's leftovers do not add to the peak.
-pub fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        extern "C" {
-            fn malloc_trim(pad: usize) -> std::ffi::c_int;
-        }
-        // SAFETY: malloc_trim only returns unused heap pages to the system.
-        unsafe {
-            malloc_trim(0);
-        }
-    }
 }
 
 /// About how many HTML pages a site has (for the progress display).
