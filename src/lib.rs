@@ -162,9 +162,6 @@ impl Sink for ProgressSink<'_> {
     }
 }
 
-/// Diagnostics that mean the command itself was wrong (exit code 2).
-const USAGE_CODES: &[&str] = &["config", "output-dir", "usage", "notes-dir"];
-
 impl BuildReport {
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
@@ -174,19 +171,14 @@ impl BuildReport {
         self.diagnostics.len() - self.errors()
     }
 
-    /// 0 success (warnings allowed), 1 content errors, 2 usage/config errors.
+    /// 0 success (warnings allowed), 1 content errors, 2 usage/config
+    /// errors: the worst class among the errors' codes.
     pub fn exit_code(&self) -> i32 {
-        if self
-            .diagnostics
+        self.diagnostics
             .iter()
-            .any(|d| d.is_error() && USAGE_CODES.contains(&d.code))
-        {
-            2
-        } else if self.errors() > 0 {
-            1
-        } else {
-            0
-        }
+            .map(Diagnostic::exit_code)
+            .max()
+            .unwrap_or(0)
     }
 
     fn fail(mut self, d: Diagnostic, started: Instant) -> BuildReport {

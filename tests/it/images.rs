@@ -606,7 +606,7 @@ fn sample_notes_show_their_diagrams() {
     let image_warnings: Vec<String> = r
         .diagnostics
         .iter()
-        .filter(|d| d.code.starts_with("image"))
+        .filter(|d| d.code.as_str().starts_with("image"))
         .map(|d| d.to_string())
         .collect();
     assert!(image_warnings.is_empty(), "{image_warnings:#?}");
