@@ -20,12 +20,131 @@ pub enum Severity {
     Error,
 }
 
+/// How a run ends when a diagnostic of this kind is an error: 2 for a
+/// problem with how gongbu was called or configured, 1 for the content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitClass {
+    /// Exit code 1: a note, link, image or template is wrong.
+    Content,
+    /// Exit code 2: the command line, `gongbu.yaml` or the folders are wrong.
+    Usage,
+}
+
+impl ExitClass {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ExitClass::Content => 1,
+            ExitClass::Usage => 2,
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = $name:literal, $class:ident;)*) => {
+        /// The kind of problem a diagnostic reports. [`Code::as_str`] is
+        /// its stable short name (shown in reports, matched by tests);
+        /// [`Code::class`] decides the exit code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($variant,)*
+            /// A name not (yet) in this list: a content problem.
+            Other(&'static str),
+        }
+
+        impl Code {
+            /// Every named code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable short name, e.g. `broken-link`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                    Code::Other(name) => name,
+                }
+            }
+
+            /// Which exit code an error of this kind leads to.
+            pub const fn class(self) -> ExitClass {
+                match self {
+                    $(Code::$variant => ExitClass::$class,)*
+                    Code::Other(_) => ExitClass::Content,
+                }
+            }
+        }
+
+        impl From<&'static str> for Code {
+            /// The code named `name` (`"broken-link"` → [`Code::BrokenLink`]).
+            fn from(name: &'static str) -> Code {
+                match name {
+                    $($name => Code::$variant,)*
+                    other => Code::Other(other),
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    Usage = "usage", Usage;
+    Config = "config", Usage;
+    NotesDir = "notes-dir", Usage;
+    OutputDir = "output-dir", Usage;
+    Notes = "notes", Content;
+    Walk = "walk", Content;
+    Read = "read", Content;
+    Binary = "binary", Content;
+    Encoding = "encoding", Content;
+    OutsideRoot = "outside-root", Content;
+    FrontMatter = "front-matter", Content;
+    Category = "category", Content;
+    UnclosedHtml = "unclosed-html", Content;
+    BrokenLink = "broken-link", Content;
+    AmbiguousLink = "ambiguous-link", Content;
+    DuplicateOutput = "duplicate-output", Content;
+    ReservedOutput = "reserved-output", Content;
+    Glossary = "glossary", Content;
+    GlossaryConflict = "glossary-conflict", Content;
+    GlossaryNote = "glossary-note", Content;
+    CompareAlias = "compare-alias", Content;
+    CompareAspect = "compare-aspect", Content;
+    CompareSubject = "compare-subject", Content;
+    ImageMissing = "image-missing", Content;
+    ImageAttachment = "image-attachment", Content;
+    ImageEmpty = "image-empty", Content;
+    ImageFormat = "image-format", Content;
+    ImageOutside = "image-outside", Content;
+    ImageResize = "image-resize", Content;
+    Template = "template", Usage;
+    Write = "write", Content;
+    Serve = "serve", Content;
+    Watch = "watch", Content;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
 /// One problem, with enough context to print `path:line:col` and the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A short stable name for the kind of problem, e.g. `broken-link`.
-    pub code: &'static str,
+    /// The kind of problem; `code.as_str()` is its short stable name,
+    /// e.g. `broken-link`.
+    pub code: Code,
     pub message: String,
     /// Path relative to the site root (`notes/os/process.md`), `/`-separated.
     pub path: Option<String>,
@@ -41,10 +160,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+    /// `code` is a [`Code`] or its name (`"broken-link"`).
+    pub fn new(severity: Severity, code: impl Into<Code>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
-            code,
+            code: code.into(),
             message: message.into(),
             path: None,
             line: 0,
@@ -55,11 +175,11 @@ impl Diagnostic {
         }
     }
 
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: impl Into<Code>, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, message)
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: impl Into<Code>, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
     }
 
@@ -111,6 +231,16 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The exit code this diagnostic alone leads to: 0 for a warning,
+    /// else its code's class (1 content, 2 usage or configuration).
+    pub fn exit_code(&self) -> i32 {
+        if self.is_error() {
+            self.code.class().exit_code()
+        } else {
+            0
+        }
     }
 }
 
@@ -251,8 +381,13 @@ impl Diagnostics {
 
 pub fn sort_diagnostics(items: &mut Vec<Diagnostic>) {
     items.sort_by(|a, b| {
-        (&a.path, a.line, a.col, &a.message, a.code)
-            .cmp(&(&b.path, b.line, b.col, &b.message, b.code))
+        (&a.path, a.line, a.col, &a.message, a.code.as_str()).cmp(&(
+            &b.path,
+            b.line,
+            b.col,
+            &b.message,
+            b.code.as_str(),
+        ))
     });
     items.dedup();
 }
@@ -298,6 +433,30 @@ mod tests {
         assert_eq!(d.location().unwrap(), "notes/a.md:2:5001");
         assert_eq!(d.source_line, None);
         assert!(d.to_string().contains("notes/a.md:2:5001"));
+    }
+
+    #[test]
+    fn codes_round_trip_and_decide_the_exit_code() {
+        for &code in Code::ALL {
+            assert_eq!(Code::from(code.as_str()), code);
+        }
+        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len(), "two codes share a name");
+        let usage: Vec<&str> = Code::ALL
+            .iter()
+            .filter(|c| c.class() == ExitClass::Usage)
+            .map(|c| c.as_str())
+            .collect();
+        assert_eq!(usage, ["usage", "config", "notes-dir", "output-dir"]);
+        assert_eq!(Diagnostic::error("config", "x").exit_code(), 2);
+        assert_eq!(Diagnostic::error(Code::BrokenLink, "x").exit_code(), 1);
+        assert_eq!(Diagnostic::warning("config", "x").exit_code(), 0);
+        // A name not in the list yet is a content problem.
+        assert_eq!(Code::from("새-코드"), Code::Other("새-코드"));
+        assert_eq!(Diagnostic::error("새-코드", "x").exit_code(), 1);
+        assert_eq!(Diagnostic::error("broken-link", "x").code, "broken-link");
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //! parallel comparison list, and links to the note under test (which may
 //! link back by `[[프로세스 vs 스레드]]`), so links, backlinks, glossary and
 //! comparison passes all see the fuzzed text.
+//!
+//! Built only with the `fuzzing` feature (fuzz/Cargo.toml enables it;
+//! `cargo test --features fuzzing` runs the fuzz regression tests).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;

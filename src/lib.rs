@@ -20,9 +20,11 @@
 
 pub mod config;
 pub mod diagnostic;
+#[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub mod index;
 pub mod korean;
+pub mod memory;
 pub mod note;
 pub mod output;
 pub mod render;
@@ -164,10 +166,6 @@ impl Sink for ProgressSink<'_> {
     }
 }
 
-/// Diagnostics that mean the command itself, its configuration, theme or
-/// environment was wrong (exit code 2).
-const USAGE_CODES: &[&str] = &["config", "output-dir", "usage", "notes-dir", "template"];
-
 impl BuildReport {
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
@@ -177,19 +175,14 @@ impl BuildReport {
         self.diagnostics.len() - self.errors()
     }
 
-    /// 0 success (warnings allowed), 1 content errors, 2 usage/config errors.
+    /// 0 success (warnings allowed), 1 content errors, 2 usage/config
+    /// errors: the worst class among the errors' codes.
     pub fn exit_code(&self) -> i32 {
-        if self
-            .diagnostics
+        self.diagnostics
             .iter()
-            .any(|d| d.is_error() && USAGE_CODES.contains(&d.code))
-        {
-            2
-        } else if self.errors() > 0 {
-            1
-        } else {
-            0
-        }
+            .map(Diagnostic::exit_code)
+            .max()
+            .unwrap_or(0)
     }
 
     fn fail(mut self, d: Diagnostic, started: Instant) -> BuildReport {
@@ -265,7 +258,7 @@ fn load_site_with(
             Err(d) => diags.push(d),
         }
     }
-    release_free_memory();
+    memory::release_free_memory();
     timings.push(("노트 읽기·분석", t.elapsed()));
 
     let t = Instant::now();
@@ -448,22 +441,6 @@ pub fn build_with_progress(
     report.diagnostics = finish(diags);
     report.elapsed = started.elapsed();
     report
-}
-
-/// Gives memory the allocator holds but no longer uses back to the system
-/// (glibc keeps freed blocks of its per-thread arenas otherwise). Called
-/// between phases, so each phase's leftovers do not add to the peak.
-pub fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        extern "C" {
-            fn malloc_trim(pad: usize) -> std::ffi::c_int;
-        }
-        // SAFETY: malloc_trim only returns unused heap pages to the system.
-        unsafe {
-            malloc_trim(0);
-        }
-    }
 }
 
 /// About how many HTML pages a site has (for the progress display).

@@ -142,13 +142,15 @@ impl Sink for NullSink {
     }
 }
 
-/// Keeps every written file in memory (fuzzing, tests): site-relative path
-/// to bytes. Copies record the source file's bytes when it can be read.
+/// Keeps every written file in memory (the fuzz harness): site-relative
+/// path to bytes. Copies record the source file's bytes when it can be read.
+#[cfg(feature = "fuzzing")]
 #[derive(Debug, Default)]
 pub struct MemorySink {
     files: std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
 }
 
+#[cfg(feature = "fuzzing")]
 impl MemorySink {
     /// Every file written, by site-relative path.
     pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
@@ -165,6 +167,7 @@ impl MemorySink {
     }
 }
 
+#[cfg(feature = "fuzzing")]
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         self.put(rel, bytes.to_vec())

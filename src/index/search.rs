@@ -887,7 +887,7 @@ impl<'a> SearchIndex<'a> {
         postings.extend(concept_postings);
         // What the batches and chunks freed goes back to the system before
         // the index files are made.
-        crate::release_free_memory();
+        crate::memory::release_free_memory();
 
         SearchIndex {
             docs,

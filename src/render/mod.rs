@@ -87,7 +87,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
             put_page(sink, diags, url, note_page_html(env, id));
         }
     });
-    crate::release_free_memory();
+    crate::memory::release_free_memory();
     let intro = intro.into_inner().ok().flatten();
     put_page(
         sink,

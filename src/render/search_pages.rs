@@ -17,7 +17,7 @@ pub fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -
     let index = env.index;
     // The rest of the build's freed memory goes back before the index,
     // the build's peak, is made.
-    crate::release_free_memory();
+    crate::memory::release_free_memory();
     let search = SearchIndex::build(index);
     let files = search.files(&index.notes, &index.glossary);
     files

@@ -358,3 +358,21 @@ pub fn frame_outside_body(doc: &Html) -> Option<String> {
     }
     None
 }
+
+/// Loads the fixture's site and renders every note's body through the
+/// markdown passes (`render::markdown::note_body_html`), without the page
+/// template: notes-relative path → body HTML. Panics when loading fails.
+pub fn bodies(f: &Fixture) -> std::collections::BTreeMap<String, String> {
+    let mut timings = Vec::new();
+    let (site, diags) = gongbu::load_site(&f.options(), &mut timings);
+    let site = site.unwrap_or_else(|| panic!("the site did not load: {diags:#?}"));
+    site.index
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(id, note)| {
+            let html = gongbu::render::markdown::note_body_html(&site.index, id);
+            (note.rel_path.clone(), html)
+        })
+        .collect()
+}

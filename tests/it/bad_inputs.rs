@@ -3,12 +3,10 @@
 //! nothing: the other notes are still built, a failed build leaves the
 //! previous site byte for byte, and the bad file itself is never touched.
 
-mod common;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use gongbu::BuildReport;
 
 /// One diagnostic with `code` whose text names `location`; panics listing
@@ -452,6 +450,7 @@ fn deep_nesting_does_not_overflow_the_stack() {
     assert!(f.html("lists.html").select(&sel("li")).count() >= DEPTH);
     assert!(f.out().join("other.html").is_file());
     // The whole pipeline in memory, pages and all, on the small stack too.
+    #[cfg(feature = "fuzzing")]
     for text in [quotes, lists, ordered, mixed, brackets, emphasis, divs] {
         let o = on_small_stack(move || gongbu::fuzz::build_one(text.as_bytes()));
         assert!(!o.has_errors(), "{:#?}", o.diagnostics);
@@ -1037,6 +1036,7 @@ fn an_interrupted_swap_puts_the_previous_site_back() {
 /// Each left the page inside an element it opened (a `<textarea>`,
 /// `<style>` or comment swallowing the page's own markup) before raw HTML
 /// was closed at the end of the body.
+#[cfg(feature = "fuzzing")]
 #[test]
 fn fuzz_regressions() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");

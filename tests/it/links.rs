@@ -2,9 +2,7 @@
 //! notes' repository and to the site's old URLs, checked anchors, broken
 //! links marked visibly, backlinks, previous/next and related notes.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn link_site() -> Fixture {
     let f = Fixture::new();

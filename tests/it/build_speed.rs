@@ -2,13 +2,11 @@
 //! previous site, keeping their inode and mtime, while the swap stays
 //! atomic), and the progress bar never reaches non-terminal output.
 
-mod common;
-
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::SystemTime;
 
-use common::*;
+use crate::common::*;
 
 fn stamp(path: &Path) -> (u64, SystemTime) {
     let m = std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -1,9 +1,7 @@
 //! `gongbu build`: titles, front matter, heading ids, highlighting, relative
 //! URLs, feeds, determinism, safe output, encodings.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn seeds_build_with_the_right_titles_and_metadata() {

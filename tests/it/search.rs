@@ -3,12 +3,10 @@
 //! Node through `tests/browser/search-cli.mjs`, without a browser; the
 //! browser itself is tested by `tests/browser/search.test.mjs`.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use gongbu::index::search::{hash, segments, SegmentKind};
 use serde_json::Value;
 

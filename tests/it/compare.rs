@@ -1,9 +1,7 @@
 //! Comparison tables: detection on note pages, the comparisons index, merged
 //! pages per compared pair with citations, and what bad input does.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scraper::Html;
 
 /// Rows of the merged table: (aspect, [cell texts]) without citation marks.

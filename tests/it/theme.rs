@@ -3,9 +3,7 @@
 //! blocks laid out in columns, the highlighting stylesheet, the Pages
 //! workflow. The same pages in a real browser: `tests/browser/`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn long_note() -> String {
     let mut s = String::from(

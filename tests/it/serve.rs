@@ -2,8 +2,6 @@
 //! notes are edited, broken and fixed; paths that try to leave the output;
 //! Ctrl-C leaving nothing behind.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -11,7 +9,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 const PATIENCE: Duration = Duration::from_secs(60);
 

@@ -2,9 +2,7 @@
 //! diagnostics, particle-aware automatic linking with tooltips, the 초성
 //! index and the term pages.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scraper::Html;
 
 /// The glossary of the terms the seed notes use.
@@ -618,7 +616,7 @@ fn real_notes_link_their_terms_and_term_pages_list_them() {
     assert!(
         r.diagnostics
             .iter()
-            .all(|d| !d.code.starts_with("glossary")),
+            .all(|d| !d.code.as_str().starts_with("glossary")),
         "{:#?}",
         diagnostics(&r)
     );
@@ -703,7 +701,7 @@ fn seeds_link_their_terms_and_term_pages_list_the_seeds() {
     assert!(
         r.diagnostics
             .iter()
-            .all(|d| !d.code.starts_with("glossary")),
+            .all(|d| !d.code.as_str().starts_with("glossary")),
         "{:#?}",
         diagnostics(&r)
     );

@@ -1,17 +1,15 @@
 //! Image assets: resolved, copied once, sized, captioned; missing ones made
 //! visible; nothing from outside notes/ copied.
 
-mod common;
-
 use std::io::Cursor;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use gongbu::diagnostic::Diagnostic;
 use scraper::Html;
 
 /// PNG bytes of a `w`×`h` image.
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
     });
@@ -608,7 +606,7 @@ fn sample_notes_show_their_diagrams() {
     let image_warnings: Vec<String> = r
         .diagnostics
         .iter()
-        .filter(|d| d.code.starts_with("image"))
+        .filter(|d| d.code.as_str().starts_with("image"))
         .map(|d| d.to_string())
         .collect();
     assert!(image_warnings.is_empty(), "{image_warnings:#?}");

@@ -1,0 +1,50 @@
+//! The dependency direction inside the library: `index/` and `render/`
+//! use the other modules, never the items of `lib.rs` (the build driver
+//! that calls them).
+
+use std::path::Path;
+
+/// Every `crate::NAME` that files under `src/<dir>` use, with where.
+fn crate_paths(dir: &str) -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
+    let mut found = Vec::new();
+    for e in walkdir::WalkDir::new(&root).sort_by_file_name() {
+        let e = e.expect("walk src");
+        if e.path().extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).expect("read source");
+        for (n, line) in text.lines().enumerate() {
+            let mut rest = line;
+            while let Some(at) = rest.find("crate::") {
+                rest = &rest[at + "crate::".len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '{')
+                    .collect();
+                found.push((name, format!("{}:{}", e.path().display(), n + 1)));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn index_and_render_do_not_call_into_lib_rs() {
+    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
+        .expect("lib.rs");
+    let modules: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub mod "))
+        .chain(lib.lines().filter_map(|l| l.trim().strip_prefix("mod ")))
+        .map(|l| l.trim_end_matches(';'))
+        .collect();
+    assert!(modules.contains(&"memory"), "{modules:?}");
+    for dir in ["index", "render"] {
+        let bad: Vec<_> = crate_paths(dir)
+            .into_iter()
+            .filter(|(name, _)| !modules.contains(&name.as_str()))
+            .collect();
+        assert!(bad.is_empty(), "{dir}/ reaches into lib.rs: {bad:#?}");
+    }
+}

@@ -1,0 +1,23 @@
+//! gongbu's integration tests, linked as one binary (`cargo test --test
+//! it`): one module per area, all sharing the fixture harness in
+//! `tests/common/mod.rs`. One binary links the library and its
+//! dependencies once instead of once per file.
+//!
+//! The harness stays at `tests/common/mod.rs` (pulled in by path) so a
+//! test file added on its own at `tests/<name>.rs` with `mod common;`
+//! still builds; move such files here as modules.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod architecture;
+mod bad_inputs;
+mod build;
+mod build_speed;
+mod compare;
+mod glossary;
+mod images;
+mod links;
+mod search;
+mod serve;
+mod theme;
