@@ -18,8 +18,10 @@ use std::sync::OnceLock;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html_body_text;
 use rustc_hash::{FxHashMap, FxHasher};
-use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::html::{css_for_theme_with_class_style, ClassStyle};
+use syntect::parsing::{
+    BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet,
+};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -227,6 +229,106 @@ struct LineCache {
     lines: FxHashMap<u64, LineEntry>,
     /// [`find_syntax`] of each fence language seen.
     syntax_for: FxHashMap<String, Option<&'static SyntaxReference>>,
+    /// The class attribute of each scope met (`hl-source hl-rust`), made
+    /// once per thread instead of once per token (syntect makes it under a
+    /// global lock every time).
+    classes: ClassNames,
+}
+
+/// Class attributes of scopes, per thread.
+#[derive(Default)]
+struct ClassNames(FxHashMap<Scope, Box<str>>);
+
+impl ClassNames {
+    fn get(&mut self, scope: Scope) -> &str {
+        self.0.entry(scope).or_insert_with(|| {
+            // `Scope::build_string` joins the atoms with dots; the class
+            // attribute is each atom with the prefix, joined with spaces
+            // (what syntect's `ClassStyle::SpacedPrefixed` writes).
+            let dotted = scope.build_string();
+            let mut class = String::with_capacity(dotted.len() + 16);
+            for (i, atom) in dotted.split('.').enumerate() {
+                if i > 0 {
+                    class.push(' ');
+                }
+                class.push_str(CLASS_PREFIX);
+                class.push_str(atom);
+            }
+            class.into_boxed_str()
+        })
+    }
+}
+
+const CLASS_PREFIX: &str = "hl-";
+
+/// One parsed line as `<span class="hl-…">` markup appended to `out`, the
+/// scopes in `stack` carried over; returns how many spans the line left
+/// open (negative: closed). The same markup as syntect's
+/// `line_tokens_to_classed_spans` with [`CLASS_STYLE`], written straight
+/// into `out` with class names from `classes`.
+fn push_classed_spans(
+    out: &mut String,
+    line: &str,
+    ops: &[(usize, ScopeStackOp)],
+    stack: &mut ScopeStack,
+    classes: &mut ClassNames,
+) -> Option<isize> {
+    let mut at = 0;
+    let mut delta = 0isize;
+    // An opened span with nothing in it yet is taken back when it closes.
+    let mut empty = false;
+    let mut span_start = 0;
+    for (i, op) in ops {
+        let i = *i;
+        if i > at {
+            empty = false;
+            push_escaped(out, line.get(at..i)?);
+            at = i;
+        }
+        stack
+            .apply_with_hook(op, |basic, _| match basic {
+                BasicScopeStackOp::Push(scope) => {
+                    span_start = out.len();
+                    empty = true;
+                    out.push_str("<span class=\"");
+                    out.push_str(classes.get(scope));
+                    out.push_str("\">");
+                    delta += 1;
+                }
+                BasicScopeStackOp::Pop => {
+                    if empty {
+                        out.truncate(span_start);
+                    } else {
+                        out.push_str("</span>");
+                    }
+                    delta -= 1;
+                    empty = false;
+                }
+            })
+            .ok()?;
+    }
+    push_escaped(out, line.get(at..)?);
+    Some(delta)
+}
+
+/// `text` escaped as syntect escapes highlighted text: `<`, `>`, `&`, `'`
+/// and `"`.
+fn push_escaped(out: &mut String, text: &str) {
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let esc = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'\'' => "&#39;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(text.get(last..i).unwrap_or(""));
+        out.push_str(esc);
+        last = i + 1;
+    }
+    out.push_str(text.get(last..).unwrap_or(""));
 }
 
 /// Entries kept before the memo starts afresh (a few tens of megabytes).
@@ -256,12 +358,14 @@ fn memo_on() -> bool {
 impl LineCache {
     fn highlight(&mut self, code: &str, syntax: &'static SyntaxReference) -> Option<String> {
         if !memo_on() {
-            return highlight_direct(code, syntax);
+            return highlight_direct(code, syntax, &mut self.classes);
         }
         if self.lines.len() > MAX_CACHED_LINES || self.states.len() > MAX_CACHED_STATES {
             let syntax_for = std::mem::take(&mut self.syntax_for);
+            let classes = std::mem::take(&mut self.classes);
             *self = LineCache {
                 syntax_for,
+                classes,
                 ..LineCache::default()
             };
         }
@@ -295,9 +399,14 @@ impl LineCache {
                     misses += 1;
                     let mut next = self.states[state as usize].clone();
                     let ops = next.parse.parse_line(line, syntaxes()).ok()?;
-                    let (line_html, span_delta) =
-                        line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut next.scopes)
-                            .ok()?;
+                    let mut line_html = String::with_capacity(line.len() + ops.len() * 16);
+                    let span_delta = push_classed_spans(
+                        &mut line_html,
+                        line,
+                        &ops,
+                        &mut next.scopes,
+                        &mut self.classes,
+                    )?;
                     let to = self.intern(next);
                     self.lines.insert(
                         h,
@@ -339,7 +448,11 @@ impl LineCache {
 }
 
 /// Highlighting without the memo: every line parsed.
-fn highlight_direct(code: &str, syntax: &'static SyntaxReference) -> Option<String> {
+fn highlight_direct(
+    code: &str,
+    syntax: &'static SyntaxReference,
+    classes: &mut ClassNames,
+) -> Option<String> {
     let mut parse = ParseState::new(syntax);
     let mut scopes = ScopeStack::new();
     let mut html = String::with_capacity(code.len() * 4);
@@ -347,10 +460,7 @@ fn highlight_direct(code: &str, syntax: &'static SyntaxReference) -> Option<Stri
     let mut lines = 0;
     for line in LinesWithEndings::from(code) {
         let ops = parse.parse_line(line, syntaxes()).ok()?;
-        let (line_html, delta) =
-            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
-        html.push_str(&line_html);
-        open_spans += delta;
+        open_spans += push_classed_spans(&mut html, line, &ops, &mut scopes, classes)?;
         lines += 1;
     }
     for _ in 0..open_spans {
@@ -678,6 +788,7 @@ mod tests {
             ("c", "/* 여러 줄\n   주석 */\n#include <stdio.h>\nint main(void) {\n    return 0;\n}\n"),
             ("html", "<script>\nlet a = 1;\n</script>\n<p>}</p>\n"),
             ("java", "class A {\n    String s = \"\"\"\n    }\n    \"\"\";\n}\n"),
+            ("js", "const a = '<b>' && \"&\" > 1; // <주석 & '따옴표'>\n"),
         ];
         // Twice each, and mixed, so later blocks reuse the memo of earlier
         // ones across languages and states.
@@ -691,7 +802,9 @@ mod tests {
             }
         }
         for (lang, code) in samples {
-            let direct = highlight_direct(code, find_syntax(lang).unwrap()).unwrap();
+            let direct =
+                highlight_direct(code, find_syntax(lang).unwrap(), &mut ClassNames::default())
+                    .unwrap();
             assert_eq!(
                 direct,
                 reference_html(code, lang),

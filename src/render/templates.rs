@@ -11,6 +11,7 @@ use tera::Tera;
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
+use crate::index::search;
 
 static DEFAULT_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static DEFAULT_STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
@@ -119,8 +120,14 @@ impl Theme {
         let mut embedded = Vec::new();
         embedded_files(&DEFAULT_STATIC, &mut embedded);
         for (name, bytes) in embedded {
-            static_files.insert(name, Cow::Borrowed(bytes));
+            if !name.starts_with(search::CLIENT_SOURCES) {
+                static_files.insert(name, Cow::Borrowed(bytes));
+            }
         }
+        static_files.insert(
+            search::CLIENT_PATH.to_string(),
+            Cow::Borrowed(search::CLIENT_JS.as_bytes()),
+        );
         for (name, bytes, _) in user_files(&root.join("static")) {
             static_files.insert(name, Cow::Owned(bytes));
         }

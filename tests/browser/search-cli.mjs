@@ -15,9 +15,18 @@ function client(scriptPath) {
   return ctx;
 }
 
+// The client from its sources (joined in this order when gongbu is compiled).
+function sourceClient() {
+  const dir = path.join(here, "../../static/assets/search");
+  const text = ["tokenizer.js", "engine.js", "ui.js"].map((f) => fs.readFileSync(path.join(dir, f), "utf8")).join("");
+  const ctx = vm.createContext({ URL, Map, Set, Promise, Math, console });
+  vm.runInContext(text, ctx, { filename: path.join(dir, "tokenizer.js + engine.js + ui.js") });
+  return ctx;
+}
+
 const args = process.argv.slice(2);
 if (args[0] === "--segments") {
-  const ctx = client(path.join(here, "../../static/assets/search.js"));
+  const ctx = sourceClient();
   for (const text of args.slice(1)) {
     const segs = ctx.gongbuSearchEngine.segments(text).map((s) => ({ ...s }));
     console.log(JSON.stringify({ text, segments: segs, hash: segs.map((s) => ctx.gongbuSearchEngine.hash(s.text)) }));

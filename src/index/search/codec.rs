@@ -1,0 +1,157 @@
+//! The postings encoding: varints in a 64-letter alphabet safe in
+//! JavaScript strings, per document its fields and positions (decoded by
+//! the client, and here for glossary mentions and tests).
+
+use super::tokens::{is_cjk_letter, Field};
+
+/// The 64 characters of the postings encoding: a number is written in
+/// 5-bit groups, lowest first; a group from the second half means more
+/// groups follow. All are safe in JSON and JavaScript strings.
+pub(super) const DIGITS: &[u8; 64] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+pub(super) fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 32 {
+        out.push(DIGITS[32 + (v & 31) as usize]);
+        v >>= 5;
+    }
+    out.push(DIGITS[v as usize]);
+}
+
+pub(super) fn digit_value(b: u8) -> Option<u32> {
+    DIGITS.iter().position(|&d| d == b).map(|p| p as u32)
+}
+
+/// Reads one number; None at the end or on a byte outside the alphabet.
+pub(super) fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
+    let mut v: u32 = 0;
+    let mut shift = 0u32;
+    loop {
+        let d = digit_value(*bytes.get(*at)?)?;
+        *at += 1;
+        if d < 32 {
+            return Some(v | d.checked_shl(shift)?);
+        }
+        v |= (d - 32).checked_shl(shift)?;
+        shift += 5;
+        if shift > 30 {
+            return None;
+        }
+    }
+}
+
+/// Where one token stands in one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posting {
+    pub doc: u32,
+    /// Fields in order, each with its positions in ascending order.
+    pub fields: Vec<(Field, Vec<u32>)>,
+}
+
+/// Whether a token's postings carry positions. CJK unigrams (one-syllable
+/// queries) and whole runs (a bonus for whole-word matches) only say which
+/// fields of which documents hold them; bigrams, words, 초성 and glossary
+/// tokens keep positions for matching runs, phrases and proximity.
+pub fn keeps_positions(token: &str) -> bool {
+    match token.chars().next() {
+        Some(c) if is_cjk_letter(c) => {
+            token.chars().nth(1).is_some() && token.chars().nth(2).is_none()
+        }
+        _ => true,
+    }
+}
+
+/// Appends one document's entry. The stream is, per document: the gap to
+/// the previous document (document number minus previous minus one; the
+/// first counts from -1), then per field `count·16 + field·2 + more`
+/// (`more` = another field follows) and the positions, the first as is and
+/// the others as differences.
+pub(super) fn encode_doc(out: &mut Vec<u8>, gap: Option<u32>, fields: &[(Field, Vec<u32>)]) {
+    if let Some(g) = gap {
+        put_varint(out, g);
+    }
+    for (i, (field, positions)) in fields.iter().enumerate() {
+        let more = u32::from(i + 1 < fields.len());
+        put_varint(
+            out,
+            (positions.len() as u32) * 16 + (*field as u32) * 2 + more,
+        );
+        let mut prev = 0;
+        for (j, &p) in positions.iter().enumerate() {
+            put_varint(out, if j == 0 { p } else { p - prev });
+            prev = p;
+        }
+    }
+}
+
+/// Reads a postings stream back (for building glossary tokens and tests).
+pub fn decode_postings(bytes: &[u8]) -> Vec<Posting> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut doc: i64 = -1;
+    while at < bytes.len() {
+        let Some(gap) = get_varint(bytes, &mut at) else {
+            break;
+        };
+        doc += i64::from(gap) + 1;
+        let mut fields = Vec::new();
+        loop {
+            let Some(head) = get_varint(bytes, &mut at) else {
+                return out;
+            };
+            let count = head / 16;
+            let Some(field) = Field::from_code((head / 2) % 8) else {
+                return out;
+            };
+            let mut positions = Vec::with_capacity(count as usize);
+            let mut p = 0u32;
+            for j in 0..count {
+                let Some(v) = get_varint(bytes, &mut at) else {
+                    return out;
+                };
+                p = if j == 0 { v } else { p + v };
+                positions.push(p);
+            }
+            fields.push((field, positions));
+            if head % 2 == 0 {
+                break;
+            }
+        }
+        out.push(Posting {
+            doc: doc as u32,
+            fields,
+        });
+    }
+    out
+}
+
+/// [`encode_doc`] for (field, position) pairs sorted by field and position.
+pub(super) fn encode_pending(
+    out: &mut Vec<u8>,
+    gap: Option<u32>,
+    pending: &[(Field, u32)],
+    positions: bool,
+) {
+    if let Some(g) = gap {
+        put_varint(out, g);
+    }
+    let mut i = 0;
+    while i < pending.len() {
+        let field = pending[i].0;
+        let end = pending[i..]
+            .iter()
+            .position(|(f, _)| *f != field)
+            .map_or(pending.len(), |n| i + n);
+        let more = u32::from(end < pending.len());
+        let count = if positions { (end - i) as u32 } else { 0 };
+        put_varint(out, count * 16 + (field as u32) * 2 + more);
+        if positions {
+            let mut prev = 0;
+            for (k, &(_, p)) in pending[i..end].iter().enumerate() {
+                put_varint(out, if k == 0 { p } else { p - prev });
+                prev = p;
+            }
+        }
+        i = end;
+    }
+}

@@ -1,0 +1,402 @@
+//! The index as script files under `search/`: `meta.js`, postings shards
+//! and text fragments, each a `gongbuSearch(kind, number, build, data)`
+//! call so search works from `file://`; JSON made safe inside scripts and
+//! the build id filled in place at the end.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use super::build::{DocKind, SearchIndex, LIST_SEPARATOR};
+use super::codec::put_varint;
+use super::tokens::*;
+use crate::index::glossary::Glossary;
+use crate::korean::PARTICLES;
+use crate::note::Note;
+use crate::urls::{encode_fragment, encode_path};
+
+/// Version of the file format; the client refuses other versions.
+pub const FORMAT_VERSION: u32 = 1;
+/// Folder of the index in the output.
+pub const SEARCH_DIR: &str = "search";
+/// Aimed size of one postings shard, in bytes.
+const SHARD_TARGET_BYTES: usize = 12 * 1024;
+const MAX_SHARDS: usize = 8192;
+/// Aimed size of one text fragment, in bytes (whole notes per fragment).
+const FRAGMENT_TARGET_BYTES: usize = 4 * 1024;
+
+/// A file of the index: path under the output root and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// JSON made safe inside a script file: `<`, `>`, `&` and the JavaScript
+/// line separators become escapes, so no text of a note can close or open a
+/// tag.
+pub fn script_safe(json: String) -> String {
+    let special = |c: char| matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}');
+    if !json.contains(special) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 64);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`script_safe`] JSON of a value.
+fn to_script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    script_safe(serde_json::to_string(value).unwrap_or_else(|_| "null".to_string()))
+}
+
+fn varint_string(values: impl IntoIterator<Item = u32>) -> String {
+    let mut out = Vec::new();
+    for v in values {
+        put_varint(&mut out, v);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// FNV-1a, 64 bits: the build id of the index files.
+fn fnv64(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// How many postings shards for this many bytes: a power of two.
+fn shard_count(total: usize) -> usize {
+    total
+        .div_ceil(SHARD_TARGET_BYTES)
+        .next_power_of_two()
+        .clamp(1, MAX_SHARDS)
+}
+
+fn hex_width(count: usize) -> usize {
+    let mut width = 1;
+    while 16usize.pow(width as u32) < count {
+        width += 1;
+    }
+    width
+}
+
+/// Name of shard `i` of `count`: `shard-0a.js`.
+pub fn shard_file(i: usize, count: usize) -> String {
+    format!("shard-{:0w$x}.js", i, w = hex_width(count))
+}
+
+/// Name of fragment `i`: `frag-12.js`.
+pub fn fragment_file(i: usize) -> String {
+    format!("frag-{i}.js")
+}
+
+/// A file's text `gongbuSearch("kind",number,"build",payload);` made whole
+/// before the build id (a hash of every payload) is known: the id's 16
+/// places are filled in at the end, in place.
+struct Wrapped {
+    text: String,
+    /// Where the build id stands.
+    build_at: usize,
+    /// Where the payload starts.
+    payload_at: usize,
+}
+
+/// The placeholder of the build id, as long as the id.
+const NO_BUILD: &str = "0000000000000000";
+/// What follows the payload.
+const WRAP_END: &str = ");\n";
+
+impl Wrapped {
+    /// Starts a file whose payload will be about `payload_len` bytes.
+    fn start(kind: &str, number: usize, payload_len: usize) -> Wrapped {
+        let mut text = String::with_capacity(payload_len + kind.len() + 48);
+        text.push_str("gongbuSearch(\"");
+        text.push_str(kind);
+        text.push_str("\",");
+        text.push_str(&number.to_string());
+        text.push_str(",\"");
+        let build_at = text.len();
+        text.push_str(NO_BUILD);
+        text.push_str("\",");
+        let payload_at = text.len();
+        Wrapped {
+            text,
+            build_at,
+            payload_at,
+        }
+    }
+
+    fn of(kind: &str, number: usize, payload: &str) -> Wrapped {
+        let mut w = Wrapped::start(kind, number, payload.len());
+        w.push_str(payload);
+        w.finish()
+    }
+
+    fn push(&mut self, c: char) {
+        self.text.push(c);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn finish(mut self) -> Wrapped {
+        self.text.push_str(WRAP_END);
+        self
+    }
+
+    fn payload(&self) -> &str {
+        let end = self.text.len().saturating_sub(WRAP_END.len());
+        self.text.get(self.payload_at..end).unwrap_or("")
+    }
+
+    fn with_build(mut self, build: &str) -> String {
+        let range = self.build_at..self.build_at + NO_BUILD.len();
+        if build.len() == NO_BUILD.len() && self.text.is_char_boundary(range.end) {
+            self.text.replace_range(range, build);
+        }
+        self.text
+    }
+}
+
+/// A note in a text fragment: title, link, tags, then its documents as
+/// (anchor, heading, text).
+#[derive(serde::Serialize)]
+struct FragmentNote<'a>(&'a str, String, String, Vec<(String, &'a str, &'a str)>);
+
+/// A glossary term in a text fragment: term, link, names, definition.
+#[derive(serde::Serialize)]
+struct FragmentTerm<'a>(&'a str, String, &'a [String], &'a str);
+
+#[derive(serde::Serialize)]
+struct Fragment<'a> {
+    n: Vec<FragmentNote<'a>>,
+    t: Vec<FragmentTerm<'a>>,
+}
+
+/// Consecutive items grouped so each group holds about `target` bytes:
+/// the index where each group starts.
+fn group_starts(sizes: impl Iterator<Item = usize>, target: usize) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut size = usize::MAX;
+    for (i, s) in sizes.enumerate() {
+        if size >= target {
+            starts.push(i);
+            size = 0;
+        }
+        size += s;
+    }
+    starts
+}
+
+impl SearchIndex<'_> {
+    /// The index as script files (`search/meta.js`, shards, fragments).
+    /// `notes` and `glossary` are what the index was built from.
+    ///
+    /// Consumes the index: the postings are freed once the shards are
+    /// made, the documents once the fragments are, and every file is made
+    /// whole at once with a placeholder build id filled in at the end, so
+    /// no payload is ever copied (the index files are the tail of a build's
+    /// memory).
+    pub fn files(mut self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
+        // Postings, sharded.
+        let total: usize = self
+            .postings
+            .iter()
+            .map(|(t, b)| t.len() + b.len() + 6)
+            .sum();
+        let shards = shard_count(total);
+        let mut members: Vec<Vec<(&String, &Vec<u8>)>> = vec![Vec::new(); shards];
+        for (token, bytes) in &self.postings {
+            members[shard_of(token, shards)].push((token, bytes));
+        }
+        let shard_files: Vec<Wrapped> = members
+            .par_iter()
+            .enumerate()
+            .map(|(n, list)| {
+                let mut out = Wrapped::start(
+                    "shard",
+                    n,
+                    list.iter()
+                        .map(|(t, b)| t.len() + b.len() + 8)
+                        .sum::<usize>()
+                        + 2,
+                );
+                out.push('{');
+                for (i, (token, bytes)) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&to_script_json(token.as_str()));
+                    out.push_str(":\"");
+                    // The postings alphabet needs no escaping.
+                    out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
+                    out.push('"');
+                }
+                out.push('}');
+                out.finish()
+            })
+            .collect();
+        drop(members);
+        self.postings = BTreeMap::new();
+
+        // Text fragments: whole notes, then terms.
+        let doc_range = |n: usize| {
+            let start = self.note_starts.get(n).copied().unwrap_or(0) as usize;
+            let end = self.note_starts.get(n + 1).copied().unwrap_or(0) as usize;
+            self.docs.get(start..end).unwrap_or(&[])
+        };
+        let note_size = |n: usize| -> usize {
+            doc_range(n)
+                .iter()
+                .flat_map(|d| d.fields.iter().map(|(_, t)| t.len() + 16))
+                .sum::<usize>()
+                + notes[n].url.len() * 3
+        };
+        let term_start = self.note_starts.last().copied().unwrap_or(0);
+        let note_groups = group_starts((0..notes.len()).map(note_size), FRAGMENT_TARGET_BYTES);
+        let term_groups = group_starts(
+            glossary
+                .terms
+                .iter()
+                .map(|t| t.term.len() + t.definition.len() + t.url.len() * 3 + 64),
+            FRAGMENT_TARGET_BYTES,
+        );
+        let mut fragments: Vec<(u32, std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
+        for (g, &start) in note_groups.iter().enumerate() {
+            let end = note_groups.get(g + 1).copied().unwrap_or(notes.len());
+            let first = self.note_starts.get(start).copied().unwrap_or(0);
+            fragments.push((first, start..end, 0..0));
+        }
+        for (g, &start) in term_groups.iter().enumerate() {
+            let end = term_groups
+                .get(g + 1)
+                .copied()
+                .unwrap_or(glossary.terms.len());
+            fragments.push((term_start + start as u32, 0..0, start..end));
+        }
+        let fragment_files: Vec<Wrapped> = fragments
+            .par_iter()
+            .enumerate()
+            .map(|(fi, (_, note_range, term_range))| {
+                let n = note_range
+                    .clone()
+                    .map(|i| {
+                        let note = &notes[i];
+                        let docs = doc_range(i)
+                            .iter()
+                            .map(|d| {
+                                let anchor = match d.kind {
+                                    DocKind::Note {
+                                        heading: Some(h), ..
+                                    } => note
+                                        .facts
+                                        .headings
+                                        .get(h)
+                                        .map(|h| encode_fragment(&h.id))
+                                        .unwrap_or_default(),
+                                    _ => String::new(),
+                                };
+                                (
+                                    anchor,
+                                    d.field(Field::Heading).unwrap_or(""),
+                                    d.field(Field::Body).unwrap_or(""),
+                                )
+                            })
+                            .collect();
+                        let title = doc_range(i)
+                            .first()
+                            .and_then(|d| d.field(Field::Title))
+                            .unwrap_or("");
+                        FragmentNote(
+                            title,
+                            encode_path(&note.url),
+                            note.tags.join(LIST_SEPARATOR),
+                            docs,
+                        )
+                    })
+                    .collect();
+                let t = term_range
+                    .clone()
+                    .filter_map(|i| {
+                        let term = glossary.terms.get(i)?;
+                        let doc = self.docs.get(term_start as usize + i)?;
+                        let names = self.term_names.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                        Some(FragmentTerm(
+                            names.first().map(String::as_str).unwrap_or(&term.term),
+                            encode_path(&term.url),
+                            names,
+                            doc.field(Field::Body).unwrap_or(""),
+                        ))
+                    })
+                    .collect();
+                Wrapped::of("frag", fi, &to_script_json(&Fragment { n, t }))
+            })
+            .collect();
+        self.docs = Vec::new();
+
+        let docs_per_note = self.note_starts.windows(2).map(|w| w[1] - w[0]);
+        let mut prev = 0;
+        let fragment_gaps = fragments.iter().map(|f| {
+            let g = f.0 - prev;
+            prev = f.0;
+            g
+        });
+        let meta = serde_json::json!({
+            "v": FORMAT_VERSION,
+            "shards": shards,
+            "notes": notes.len(),
+            "docs": varint_string(docs_per_note),
+            "terms": glossary.terms.len(),
+            "frags": varint_string(fragment_gaps),
+            "names": self.names,
+            "termNames": self.term_names,
+            "particles": PARTICLES,
+            "prefix": PREFIX_KEY_LEN,
+            "maxWord": MAX_WORD_LEN,
+        });
+        let meta_payload = to_script_json(&meta);
+
+        let meta_file = Wrapped::of("meta", 0, &meta_payload);
+        drop(meta_payload);
+
+        let mut parts: Vec<&str> = vec![meta_file.payload()];
+        parts.extend(shard_files.iter().map(Wrapped::payload));
+        parts.extend(fragment_files.iter().map(Wrapped::payload));
+        let build = fnv64(&parts);
+
+        let mut files = Vec::with_capacity(1 + shard_files.len() + fragment_files.len());
+        files.push(SearchFile {
+            path: format!("{SEARCH_DIR}/meta.js"),
+            text: meta_file.with_build(&build),
+        });
+        for (i, w) in shard_files.into_iter().enumerate() {
+            files.push(SearchFile {
+                path: format!("{SEARCH_DIR}/{}", shard_file(i, shards)),
+                text: w.with_build(&build),
+            });
+        }
+        for (i, w) in fragment_files.into_iter().enumerate() {
+            files.push(SearchFile {
+                path: format!("{SEARCH_DIR}/{}", fragment_file(i)),
+                text: w.with_build(&build),
+            });
+        }
+        files
+    }
+}

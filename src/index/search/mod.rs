@@ -1,0 +1,419 @@
+//! Search: what a reader can find (note sections and glossary terms), the
+//! tokenizer the browser client shares, and the index written as script
+//! files under `search/` so that search works with no server, even from
+//! `file://` where `fetch()` of JSON is blocked.
+//!
+//! # Tokens (the same rules live in `static/assets/search/tokenizer.js`)
+//!
+//! Text is NFC. It splits into segments: runs of Hangul and CJK letters
+//! ("CJK runs") and runs of other letters, digits and `_` ("words").
+//! Positions count UTF-16 code units from the start of the field, as
+//! JavaScript strings do.
+//!
+//! - A word becomes one lower-cased token (`Thread` → `thread`); queries
+//!   match it by prefix.
+//! - A CJK run of n letters becomes its n-1 character bigrams (`멀티스레드`
+//!   → 멀티 티스 스레 레드, each at its letter), its first letter as a
+//!   unigram (so one-syllable queries find words that start with it: 힙 finds
+//!   힙, 힙은 and 힙정렬) and, when n ≥ 3, the whole run (whole-word
+//!   matches rank higher). A query of two or more syllables matches where
+//!   its bigrams stand one after another, so 스레드 is found inside
+//!   멀티스레드 and 스레드가; the client looks up only the bigrams that
+//!   cover the query ([`covering_bigrams`]). Unigrams and whole runs say
+//!   only which fields hold them ([`keeps_positions`]).
+//! - Particles right after a word (`CPU가`, `IPC를`) are not indexed.
+//! - Titles, tags, headings and glossary names also get 초성 tokens: `#`
+//!   and the bigrams of their initial consonants (`프로세스` → #ㅍㄹ #ㄹㅅ
+//!   #ㅅㅅ) plus `#` and the first consonant, in a position space of their
+//!   own.
+//! - Every mention of a glossary term under any of its names (스레드, 쓰레드,
+//!   Thread) becomes the token `@<term number>`, so a query for any name
+//!   finds all of them with one lookup.
+//!
+//! # Files
+//!
+//! - `search/meta.js`: sizes, the documents of each note, the fragment
+//!   boundaries, the glossary names and the particle list.
+//! - `search/shard-XX.js`: postings, sharded by a hash of the token's shard
+//!   key (the token; for words its first three letters, so prefix queries
+//!   find every completion in one shard).
+//! - `search/frag-XXX.js`: the documents' text (title, link, headings,
+//!   sections), loaded only for the results shown.
+//!
+//! Each file calls `gongbuSearch(kind, number, build, data)`; `build` is a
+//! hash of the whole index so the client never mixes files of two builds.
+//! Output is deterministic, and `<`, `>`, `&` are escaped in every string.
+
+mod build;
+mod codec;
+mod concepts;
+mod files;
+mod tokens;
+
+pub use build::*;
+pub use codec::*;
+pub use files::*;
+pub use tokens::*;
+
+/// The browser client, `assets/search.js`: its three sources under
+/// `static/assets/search/` (tokenizer, engine, UI) joined at compile time
+/// into one script (they share one function scope, opened by the first and
+/// closed by the last).
+pub(crate) const CLIENT_JS: &str = concat!(
+    include_str!("../../../static/assets/search/tokenizer.js"),
+    include_str!("../../../static/assets/search/engine.js"),
+    include_str!("../../../static/assets/search/ui.js"),
+);
+/// Where the sources of [`CLIENT_JS`] live under `static/` (not copied to
+/// the output themselves).
+pub(crate) const CLIENT_SOURCES: &str = "assets/search/";
+/// The client's path in the output.
+pub(crate) const CLIENT_PATH: &str = "assets/search.js";
+
+#[cfg(test)]
+mod tests {
+    use super::concepts::{decode_tokens, phrase_matches, tokens_for_names};
+    use super::*;
+    use crate::index::glossary::{Glossary, Term};
+    use crate::korean::nfc;
+    use crate::note::Note;
+    use crate::note::{from_source, SourceFile};
+
+    fn token_texts(text: &str) -> Vec<(String, u32)> {
+        tokens(text).into_iter().map(|t| (t.text, t.pos)).collect()
+    }
+
+    fn pairs(list: &[(&str, u32)]) -> Vec<(String, u32)> {
+        list.iter().map(|(t, p)| (t.to_string(), *p)).collect()
+    }
+
+    fn note(rel: &str, text: &str) -> Note {
+        let file = SourceFile {
+            rel: rel.to_string(),
+            path: rel.into(),
+        };
+        from_source(
+            &file,
+            format!("notes/{rel}"),
+            text.to_string(),
+            &mut Vec::new(),
+        )
+        .unwrap()
+    }
+
+    fn thread_glossary() -> Glossary {
+        Glossary::from_terms(vec![
+            Term {
+                term: "스레드".into(),
+                aliases: vec!["쓰레드".into()],
+                english: "Thread".into(),
+                definition: "프로세스 안의 실행 흐름".into(),
+                ..Default::default()
+            },
+            Term {
+                term: "컨텍스트 스위칭".into(),
+                aliases: vec!["문맥 교환".into()],
+                english: "Context Switch".into(),
+                definition: "CPU가 작업을 바꾸는 일".into(),
+                ..Default::default()
+            },
+        ])
+    }
+
+    /// Documents (by note number and heading) holding `token`.
+    fn docs_with(index: &SearchIndex<'_>, token: &str) -> Vec<DocKind> {
+        index
+            .postings_of(token)
+            .into_iter()
+            .map(|p| index.docs[p.doc as usize].kind.clone())
+            .collect()
+    }
+
+    #[test]
+    fn segments_split_hangul_from_words_and_count_utf16() {
+        let segs = segments("👻 CPU가 멀티스레드를, thread_pool");
+        let got: Vec<(&str, SegmentKind, u32, bool)> = segs
+            .iter()
+            .map(|s| (s.text, s.kind, s.pos, s.attached))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("CPU", SegmentKind::Word, 3, false),
+                ("가", SegmentKind::Cjk, 6, true),
+                ("멀티스레드를", SegmentKind::Cjk, 8, false),
+                ("thread_pool", SegmentKind::Word, 16, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn hangul_runs_become_bigrams_first_letter_and_whole_run() {
+        assert_eq!(
+            token_texts("멀티스레드"),
+            pairs(&[
+                ("멀", 0),
+                ("멀티", 0),
+                ("티스", 1),
+                ("스레", 2),
+                ("레드", 3),
+                ("멀티스레드", 0)
+            ])
+        );
+        // Two letters: the bigram is the whole run.
+        assert_eq!(token_texts("힙은"), pairs(&[("힙", 0), ("힙은", 0)]));
+        assert_eq!(token_texts("큐"), pairs(&[("큐", 0)]));
+    }
+
+    #[test]
+    fn words_are_lower_cased_and_particles_after_them_dropped() {
+        assert_eq!(
+            token_texts("Thread와 IPC를 GIL"),
+            pairs(&[("thread", 0), ("ipc", 8), ("gil", 13)])
+        );
+        // Not a particle: 언어 after C stays.
+        assert_eq!(
+            token_texts("C언어"),
+            pairs(&[("c", 0), ("언", 1), ("언어", 1)])
+        );
+        let long = "a".repeat(MAX_WORD_LEN + 1);
+        assert!(tokens(&long).is_empty());
+    }
+
+    #[test]
+    fn nfd_text_is_searched_as_nfc() {
+        use unicode_normalization::UnicodeNormalization;
+        let nfd: String = "스레드".nfd().collect();
+        let doc_tokens = tokens(&nfc(&nfd));
+        assert_eq!(doc_tokens, tokens("스레드"));
+    }
+
+    #[test]
+    fn initial_consonant_tokens() {
+        let mut got = Vec::new();
+        let n = for_each_initial_token("프로세스 vs 스레드", 0, |t, p| {
+            got.push((t.to_string(), p))
+        });
+        assert_eq!(n, 7);
+        assert_eq!(
+            got,
+            pairs(&[
+                ("#ㅍ", 0),
+                ("#ㅍㄹ", 0),
+                ("#ㄹㅅ", 1),
+                ("#ㅅㅅ", 2),
+                ("#ㅅㅅ", 3),
+                ("#ㅅㄹ", 4),
+                ("#ㄹㄷ", 5)
+            ])
+        );
+    }
+
+    #[test]
+    fn covering_bigrams_spell_the_whole_run() {
+        assert_eq!(covering_bigrams(1), Vec::<usize>::new());
+        assert_eq!(covering_bigrams(2), vec![0]);
+        assert_eq!(covering_bigrams(3), vec![0, 1]);
+        assert_eq!(covering_bigrams(4), vec![0, 2]);
+        assert_eq!(covering_bigrams(5), vec![0, 2, 3]);
+    }
+
+    #[test]
+    fn shard_keys_and_hash() {
+        assert_eq!(shard_key("threading"), "thr");
+        assert_eq!(shard_key("os"), "os");
+        assert_eq!(shard_key("스레"), "스레");
+        assert_eq!(shard_key("#ㅍㄹ"), "#ㅍㄹ");
+        assert_eq!(shard_key("@3"), "@3");
+        // FNV-1a of "a": 0xe40c292c.
+        assert_eq!(hash("a"), 0xe40c_292c);
+        assert_eq!(shard_of("thread", 16), shard_of("threads", 16));
+    }
+
+    #[test]
+    fn name_keys_ignore_case_spaces_and_hyphens() {
+        assert_eq!(name_key("Context-Switch"), "contextswitch");
+        assert_eq!(name_key(" 컨텍스트 스위칭 "), "컨텍스트스위칭");
+    }
+
+    #[test]
+    fn varints_and_postings_round_trip() {
+        let mut bytes = Vec::new();
+        for v in [0, 31, 32, 1023, 1024, 1 << 20, u32::MAX >> 2] {
+            bytes.clear();
+            put_varint(&mut bytes, v);
+            let mut at = 0;
+            assert_eq!(get_varint(&bytes, &mut at), Some(v));
+            assert_eq!(at, bytes.len());
+        }
+        let postings = vec![
+            Posting {
+                doc: 0,
+                fields: vec![(Field::Title, vec![0, 7]), (Field::Body, vec![3])],
+            },
+            Posting {
+                doc: 40,
+                fields: vec![(Field::Body, vec![])],
+            },
+        ];
+        let mut out = Vec::new();
+        encode_doc(&mut out, Some(0), &postings[0].fields);
+        encode_doc(&mut out, Some(39), &postings[1].fields);
+        assert_eq!(decode_postings(&out), postings);
+        // Garbage ends decoding instead of panicking.
+        assert!(decode_postings(b"!!").is_empty());
+    }
+
+    #[test]
+    fn positions_are_kept_for_bigrams_words_and_initials_only() {
+        assert!(keeps_positions("스레"));
+        assert!(keeps_positions("thread"));
+        assert!(keeps_positions("#ㅍㄹ"));
+        assert!(keeps_positions("@0"));
+        assert!(!keeps_positions("스"));
+        assert!(!keeps_positions("스레드"));
+    }
+
+    #[test]
+    fn notes_become_head_and_section_documents() {
+        let n = note(
+            "a.md",
+            "---\ntags: [OS, 동기화]\n---\n# 스레드 정리\n\n머리말\n\n## 데드락\n\n본문\n\n```\n코드\n```\n",
+        );
+        let docs = note_docs(0, &n);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].field(Field::Title), Some("스레드 정리"));
+        assert_eq!(docs[0].field(Field::Tags), Some("OS · 동기화"));
+        assert_eq!(docs[0].field(Field::Body), Some("머리말"));
+        assert_eq!(
+            docs[1].kind,
+            DocKind::Note {
+                note: 0,
+                heading: Some(1)
+            }
+        );
+        assert_eq!(docs[1].field(Field::Heading), Some("데드락"));
+        assert_eq!(docs[1].field(Field::Body), Some("본문"));
+    }
+
+    #[test]
+    fn bigrams_find_words_inside_longer_words() {
+        let notes = vec![
+            note("a.md", "# 가\n\n멀티스레드 프로그램\n"),
+            note("b.md", "# 나\n\n스레드가 하나\n"),
+            note("c.md", "# 다\n\n스프레드시트\n"),
+        ];
+        let index = SearchIndex::from_parts(&notes, &Glossary::default());
+        // 스레 and 레드 stand one after the other in a and b only.
+        let with_both: Vec<DocKind> = docs_with(&index, "스레");
+        assert_eq!(with_both.len(), 2);
+        assert_eq!(docs_with(&index, "레드").len(), 3);
+        let names = ["스레드".to_string()];
+        let decoded = decode_tokens(&index.postings, tokens_for_names(&index.postings, &names));
+        let matches = phrase_matches(&decoded, "스레드");
+        let notes_found: Vec<u32> = matches.iter().map(|m| m.0).collect();
+        assert_eq!(notes_found, vec![0, 1]);
+        assert_eq!(matches[0].2, Some(2));
+    }
+
+    #[test]
+    fn glossary_names_become_one_concept_token_both_ways() {
+        let notes = vec![
+            note("a.md", "# 가\n\n쓰레드는 가볍다.\n"),
+            note("b.md", "# 나\n\nThreads share memory.\n"),
+            note("c.md", "# 다\n\n멀티스레드 서버\n"),
+            note("d.md", "# 라\n\n프로세스만 있다.\n"),
+            note(
+                "e.md",
+                "# 마\n\n## 문맥 교환\n\ncontext switching은 비싸다.\n",
+            ),
+        ];
+        let glossary = thread_glossary();
+        let index = SearchIndex::from_parts(&notes, &glossary);
+        assert_eq!(index.names.get("쓰레드"), Some(&0));
+        assert_eq!(index.names.get("thread"), Some(&0));
+        assert_eq!(index.names.get("스레드"), Some(&0));
+        assert_eq!(index.names.get("contextswitch"), Some(&1));
+        let found: Vec<DocKind> = docs_with(&index, "@0");
+        let note_ids: Vec<usize> = found
+            .iter()
+            .filter_map(|k| match k {
+                DocKind::Note { note, .. } => Some(*note),
+                DocKind::Term(_) => None,
+            })
+            .collect();
+        assert_eq!(note_ids, vec![0, 1, 2]);
+        // The term's own document holds its names.
+        assert!(found.contains(&DocKind::Term(0)));
+        // Multi-word names: heading 문맥 교환 and "context switching".
+        let switching = index.postings_of("@1");
+        let e_head = index.note_starts[4] as u32;
+        let fields: Vec<Field> = switching
+            .iter()
+            .filter(|p| p.doc >= e_head && p.doc < index.note_starts[5])
+            .flat_map(|p| p.fields.iter().map(|f| f.0))
+            .collect();
+        assert_eq!(fields, vec![Field::Heading, Field::Body]);
+    }
+
+    #[test]
+    fn files_are_deterministic_and_escape_markup() {
+        let notes = vec![
+            note(
+                "a.md",
+                "---\ntitle: \"<script>alert(1)</script>\"\ntags: [\"<b>태그</b>\"]\n---\n본문 </script> & 끝\n",
+            ),
+            note("b.md", "# 스레드\n\n## 동기화\n\n뮤텍스\n"),
+        ];
+        let glossary = thread_glossary();
+        let index = SearchIndex::from_parts(&notes, &glossary);
+        let files = index.files(&notes, &glossary);
+        let again = SearchIndex::from_parts(&notes, &glossary).files(&notes, &glossary);
+        assert_eq!(files, again);
+        assert_eq!(files[0].path, "search/meta.js");
+        for f in &files {
+            assert!(!f.text.contains('<') && !f.text.contains('>'), "{}", f.text);
+            assert!(f.text.starts_with("gongbuSearch(\""), "{}", f.path);
+        }
+        let all: String = files.iter().map(|f| f.text.as_str()).collect();
+        assert!(all.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));
+        // One build id in every file.
+        let build = files[0].text.split('"').nth(3).unwrap();
+        assert_eq!(build.len(), 16);
+        assert!(files
+            .iter()
+            .all(|f| f.text.contains(&format!("\"{build}\""))));
+    }
+
+    #[test]
+    fn fragments_hold_whole_notes() {
+        let body = "긴 문장입니다. ".repeat(400);
+        let notes: Vec<Note> = (0..6)
+            .map(|i| {
+                note(
+                    &format!("n{i}.md"),
+                    &format!("# 노트 {i}\n\n{body}\n\n## 둘\n\n끝\n"),
+                )
+            })
+            .collect();
+        let index = SearchIndex::from_parts(&notes, &Glossary::default());
+        let files = index.files(&notes, &Glossary::default());
+        let frags: Vec<&SearchFile> = files.iter().filter(|f| f.path.contains("frag-")).collect();
+        assert!(frags.len() >= 2, "{}", frags.len());
+        let meta = &files[0].text;
+        // Every note has two documents; fragments start at note boundaries.
+        let start = meta.find("\"frags\":\"").unwrap() + 9;
+        let gaps: Vec<u32> = {
+            let s = &meta[start..];
+            let s = &s[..s.find('"').unwrap()];
+            let mut at = 0;
+            let mut out = Vec::new();
+            while let Some(v) = get_varint(s.as_bytes(), &mut at) {
+                out.push(v);
+            }
+            out
+        };
+        assert_eq!(gaps.len(), frags.len());
+        assert!(gaps.iter().skip(1).all(|g| g % 2 == 0), "{gaps:?}");
+    }
+}

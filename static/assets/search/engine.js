@@ -1,0 +1,646 @@
+  // ── engine.js: postings, matching, ranking, snippets (no DOM) ──
+
+  // ── postings (search.rs: encode_doc / decode_postings) ──
+
+  const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  const DIGIT_CODE = new Int8Array(128).fill(-1);
+  for (let d = 0; d < DIGITS.length; d++) DIGIT_CODE[DIGITS.charCodeAt(d)] = d;
+
+  function Reader(s) { this.s = s; this.i = 0; }
+  Reader.prototype.more = function () { return this.i < this.s.length; };
+  Reader.prototype.next = function () {
+    let s = this.s, i = this.i, v = 0, mul = 1;
+    while (i < s.length) {
+      let c = s.charCodeAt(i++), dv = c < 128 ? DIGIT_CODE[c] : -1;
+      if (dv < 0) break;
+      if (dv < 32) { this.i = i; return v + dv * mul; }
+      v += (dv - 32) * mul;
+      mul *= 32;
+    }
+    throw new Error("색인 파일이 올바르지 않습니다");
+  };
+
+  function varints(s) {
+    let r = new Reader(s), out = [];
+    while (r.more()) out.push(r.next());
+    return out;
+  }
+
+  // One token's postings as flat arrays, one entry per (document, field),
+  // sorted by key = document * 8 + field; the entry's positions are
+  // pos[start .. start + count].
+  function decodePostings(s) {
+    const cap = (s.length >> 1) + 1;
+    let key = new Int32Array(cap), start = new Int32Array(cap), count = new Int32Array(cap);
+    let pos = new Int32Array(s.length);
+    let n = 0, np = 0, r = new Reader(s), doc = -1;
+    while (r.more()) {
+      doc += r.next() + 1;
+      for (;;) {
+        const head = r.next();
+        let c = head >>> 4, p = 0;
+        key[n] = doc * 8 + ((head >>> 1) & 7);
+        start[n] = np;
+        count[n] = c;
+        for (let j = 0; j < c; j++) { p = j === 0 ? r.next() : p + r.next(); pos[np++] = p; }
+        n++;
+        if ((head & 1) === 0) break;
+      }
+    }
+    return { n: n, key: key, start: start, count: count, pos: pos };
+  }
+
+  const NO_POSTINGS = decodePostings("");
+
+  // Matches of a query part: entries sorted by key (document * 8 + field),
+  // each with its spans [s, e) (none when matched by a token that keeps no
+  // positions) and whether a whole word matched.
+  function Matches() {
+    this.key = []; this.exact = []; this.first = []; this.count = []; this.s = []; this.e = [];
+  }
+  Matches.prototype.entry = function (key, exact) {
+    this.key.push(key); this.exact.push(exact); this.first.push(this.s.length); this.count.push(0);
+  };
+  Matches.prototype.span = function (s, e) {
+    this.s.push(s); this.e.push(e); this.count[this.count.length - 1]++;
+  };
+  Matches.prototype.spans = function (i) {
+    let out = [];
+    for (let k = this.first[i]; k < this.first[i] + this.count[i]; k++) out.push([this.s[k], this.e[k]]);
+    return out;
+  };
+
+  function hasPosIn(pos, from, to, x) {
+    let lo = from, hi = to - 1;
+    while (lo <= hi) {
+      let mid = (lo + hi) >> 1;
+      if (pos[mid] === x) return true;
+      if (pos[mid] < x) lo = mid + 1; else hi = mid - 1;
+    }
+    return false;
+  }
+
+  // Index of the entry with `key` at or after cursor `at`, or -1.
+  function seek(list, at, key) {
+    while (at.i < list.n && list.key[at.i] < key) at.i++;
+    return at.i < list.n && list.key[at.i] === key ? at.i : -1;
+  }
+
+  // Starts of the bigrams that cover n letters: 0, 2, 4, … and n-2. Bigrams
+  // at those places spell the whole run; the ones between add nothing.
+  function covering(n) {
+    let out = [];
+    for (let i = 0; i + 1 < n; i += 2) out.push(i);
+    if (n >= 3 && n % 2 === 1) out.push(n - 2);
+    return out;
+  }
+
+
+  // ── the engine: query → ranked results (no DOM) ──
+
+  function createEngine(loadFile) {
+    let meta = null, metaPromise = null;
+    const shards = new Map(), fragments = new Map(), postingCache = new Map();
+    let noteStarts = [], fragFirsts = [];
+
+    function ready() {
+      if (!metaPromise) {
+        metaPromise = loadFile("meta.js").then(function (f) {
+          if (!f.data || f.data.v !== FORMAT_VERSION) throw new Error("검색 색인의 형식이 이 검색 스크립트와 맞지 않습니다");
+          meta = f.data;
+          meta.build = f.build;
+          noteStarts = [0];
+          varints(meta.docs).forEach(function (n) { noteStarts.push(noteStarts[noteStarts.length - 1] + n); });
+          fragFirsts = [];
+          let at = 0;
+          varints(meta.frags).forEach(function (g) { at += g; fragFirsts.push(at); });
+          return meta;
+        });
+        metaPromise.catch(function () { metaPromise = null; });
+      }
+      return metaPromise;
+    }
+
+    function checked(f) {
+      if (f.build !== meta.build) throw new Error("stale");
+      return f.data;
+    }
+
+    function shard(i) {
+      if (!shards.has(i)) {
+        const width = Math.max(1, (meta.shards - 1).toString(16).length);
+        let name = "shard-" + ("0000" + i.toString(16)).slice(-width) + ".js?v=" + meta.build;
+        let p = loadFile(name).then(checked);
+        p.catch(function () { shards.delete(i); });
+        shards.set(i, p);
+      }
+      return shards.get(i);
+    }
+
+    function fragment(i) {
+      if (!fragments.has(i)) {
+        let p = loadFile("frag-" + i + ".js?v=" + meta.build).then(checked);
+        p.catch(function () { fragments.delete(i); });
+        fragments.set(i, p);
+      }
+      return fragments.get(i);
+    }
+
+    function shardOf(token) { return hash(shardKey(token, meta.prefix)) % meta.shards; }
+
+    // Postings of one token from its loaded shard.
+    function postings(data, token) {
+      if (postingCache.has(token)) return postingCache.get(token);
+      let s = data[shardOf(token)][token];
+      let p = s ? decodePostings(s) : NO_POSTINGS;
+      postingCache.set(token, p);
+      return p;
+    }
+
+    function stemOf(word) {
+      // The shortest stem of two or more syllables whose rest is particles.
+      let chars = Array.from(word);
+      if (!/^[\uAC00-\uD7A3]+$/.test(word)) {
+        let segs = segments(word);
+        let last = segs[segs.length - 1];
+        if (segs.length > 1 && last.kind === "cjk" && last.attached && isParticles(last.text, meta.particles)) {
+          return word.slice(0, last.pos);
+        }
+        return word;
+      }
+      for (let k = 2; k < chars.length; k++) {
+        if (isParticles(chars.slice(k).join(""), meta.particles)) return chars.slice(0, k).join("");
+      }
+      return word;
+    }
+
+    function termFor(words) {
+      let key = nameKey(words.join(""));
+      if (Object.prototype.hasOwnProperty.call(meta.names, key)) return meta.names[key];
+      let last = words[words.length - 1];
+      let chars = Array.from(last);
+      for (let k = chars.length - 1; k >= 1; k--) {
+        if (!isParticles(chars.slice(k).join(""), meta.particles)) continue;
+        const cut = words.slice(0, -1).concat([chars.slice(0, k).join("")]);
+        key = nameKey(cut.join(""));
+        if (Object.prototype.hasOwnProperty.call(meta.names, key)) return meta.names[key];
+      }
+      return -1;
+    }
+
+    function wordConcept(text) {
+      let segs = querySegments(text, meta.particles).map(function (s) {
+        if (s.kind === "word") {
+          let w = s.text.toLowerCase();
+          return { kind: "word", text: w, prefix: Array.from(w).length >= meta.prefix };
+        }
+        let chars = Array.from(s.text), at = [], off = 0, grams = [], offs = [];
+        chars.forEach(function (c) { at.push(off); off += c.length; });
+        if (chars.length === 1) { grams.push(chars[0]); offs.push(0); }
+        covering(chars.length).forEach(function (i) { grams.push(chars[i] + chars[i + 1]); offs.push(at[i]); });
+        return { kind: "cjk", text: s.text, grams: grams, offs: offs, len: s.text.length, unigram: chars.length === 1,
+          whole: chars.length >= 3 && chars.length <= meta.maxWord ? s.text : null };
+      });
+      if (!segs.length) return null;
+      return { kind: "word", segs: segs, needles: segs.map(function (s) { return s.text; }) };
+    }
+
+    // query → { mode, concepts }
+    function analyze(query) {
+      // A pasted paragraph is not a query: its first words are enough.
+      let q = query.normalize("NFC").trim().split(/\s+/).slice(0, MAX_QUERY_WORDS).join(" ");
+      if (!q) return { mode: "empty", concepts: [] };
+      const letters = q.replace(/\s+/g, "");
+      if (Array.from(letters).every(isCompatConsonant)) {
+        let cho = Array.from(letters), tokens = [], offs = [];
+        if (cho.length === 1) { tokens.push("#" + cho[0]); offs.push(0); }
+        covering(cho.length).forEach(function (i) { tokens.push("#" + cho[i] + cho[i + 1]); offs.push(i); });
+        return { mode: "initial", concepts: [{ kind: "initial", letters: letters, tokens: tokens, offs: offs, needles: [] }] };
+      }
+      const words = q.split(/\s+/), concepts = [];
+      for (let at = 0; at < words.length;) {
+        let found = false;
+        for (let len = Math.min(4, words.length - at); len >= 1 && !found; len--) {
+          let t = termFor(words.slice(at, at + len));
+          if (t >= 0) {
+            concepts.push({ kind: "term", term: t, token: "@" + t, needles: meta.termNames[t] || [] });
+            at += len;
+            found = true;
+          }
+        }
+        if (found) continue;
+        let c = wordConcept(stemOf(words[at]));
+        if (c) concepts.push(c);
+        at += 1;
+      }
+      return { mode: concepts.length ? "words" : "empty", concepts: concepts };
+    }
+
+    function tokensOf(concept) {
+      if (concept.kind === "term") return [concept.token];
+      if (concept.kind === "initial") return concept.tokens;
+      let out = [];
+      concept.segs.forEach(function (s) {
+        if (s.kind === "word") out.push(s.text);
+        else { out = out.concat(s.grams); if (s.whole) out.push(s.whole); }
+      });
+      return out;
+    }
+
+    function fromPostings(list, len, exact) {
+      let m = new Matches();
+      for (let i = 0; i < list.n; i++) {
+        m.entry(list.key[i], exact);
+        for (let k = list.start[i]; k < list.start[i] + list.count[i]; k++) m.span(list.pos[k], list.pos[k] + len);
+      }
+      return m;
+    }
+
+    function segmentMatches(data, seg) {
+      if (seg.kind === "word") {
+        const map = data[shardOf(seg.text)];
+        let tokens = seg.prefix ? Object.keys(map).filter(function (t) { return t.lastIndexOf(seg.text, 0) === 0; })
+          : (map[seg.text] ? [seg.text] : []);
+        if (tokens.length === 1) return fromPostings(postings(data, tokens[0]), tokens[0].length, tokens[0] === seg.text);
+        // Several completions: merge their entries by key.
+        const all = [];
+        tokens.forEach(function (t) {
+          let list = postings(data, t);
+          for (let i = 0; i < list.n; i++) all.push({ key: list.key[i], list: list, i: i, len: t.length, exact: t === seg.text });
+        });
+        all.sort(function (a, b) { return a.key - b.key; });
+        let m = new Matches();
+        for (let a = 0; a < all.length;) {
+          let b = a, exact = false, spans = [];
+          for (; b < all.length && all[b].key === all[a].key; b++) {
+            const x = all[b];
+            exact = exact || x.exact;
+            for (let k = x.list.start[x.i]; k < x.list.start[x.i] + x.list.count[x.i]; k++) {
+              spans.push([x.list.pos[k], x.list.pos[k] + x.len]);
+            }
+          }
+          spans.sort(function (p, q) { return p[0] - q[0]; });
+          m.entry(all[a].key, exact);
+          spans.forEach(function (sp) { m.span(sp[0], sp[1]); });
+          a = b;
+        }
+        return m;
+      }
+      let lists = seg.grams.map(function (g) { return postings(data, g); });
+      const whole = seg.whole ? postings(data, seg.whole) : null;
+      let first = lists[0], cursors = lists.map(function () { return { i: 0 }; }), wc = { i: 0 };
+      let out = new Matches();
+      entries: for (let i = 0; i < first.n; i++) {
+        let key = first.key[i], found = [];
+        for (let l = 1; l < lists.length; l++) {
+          let j = seek(lists[l], cursors[l], key);
+          if (j < 0) continue entries;
+          found.push(j);
+        }
+        // Unigrams and whole runs keep no positions (keeps_positions).
+        let exact = whole ? seek(whole, wc, key) >= 0 : false;
+        if (seg.unigram) { out.entry(key, exact); continue; }
+        let opened = false;
+        for (let k = first.start[i]; k < first.start[i] + first.count[i]; k++) {
+          let s = first.pos[k], ok = true;
+          for (let q = 1; q < lists.length && ok; q++) {
+            const L = lists[q], e = found[q - 1];
+            ok = hasPosIn(L.pos, L.start[e], L.start[e] + L.count[e], s + seg.offs[q]);
+          }
+          if (!ok) continue;
+          if (!opened) { out.entry(key, exact); opened = true; }
+          out.span(s, s + seg.len);
+        }
+      }
+      return out;
+    }
+
+    function conceptMatches(data, concept) {
+      if (concept.kind === "term") return fromPostings(postings(data, concept.token), 0, true);
+      if (concept.kind === "initial") {
+        if (concept.tokens.length === 1) return fromPostings(postings(data, concept.tokens[0]), 0, true);
+        return segmentMatches(data, { kind: "cjk", grams: concept.tokens, offs: concept.offs, len: concept.letters.length, whole: null, unigram: false });
+      }
+      let current = null;
+      concept.segs.forEach(function (seg) {
+        const next = segmentMatches(data, seg);
+        if (!current) { current = next; return; }
+        let joined = new Matches(), at = 0;
+        for (let i = 0; i < current.key.length; i++) {
+          while (at < next.key.length && next.key[at] < current.key[i]) at++;
+          if (at >= next.key.length || next.key[at] !== current.key[i]) continue;
+          let exact = current.exact[i] && next.exact[at];
+          if (!current.count[i] || !next.count[at]) {
+            // Without positions on one side, being in the same field has to do.
+            joined.entry(current.key[i], exact);
+            continue;
+          }
+          let opened = false;
+          for (let a = current.first[i]; a < current.first[i] + current.count[i]; a++) {
+            for (let b = next.first[at]; b < next.first[at] + next.count[at]; b++) {
+              const g = next.s[b] - current.e[a];
+              if (g >= 0 && g <= NAME_WORD_GAP) {
+                if (!opened) { joined.entry(current.key[i], exact); opened = true; }
+                joined.span(current.s[a], next.e[b]);
+                break;
+              }
+            }
+          }
+        }
+        current = joined;
+      });
+      return current || new Matches();
+    }
+
+    function fieldScore(field, count, exact) {
+      let w = FIELD_WEIGHT[field];
+      if (field === FIELD_BODY) w *= Math.min(1 + Math.log(Math.max(1, count)), BODY_TF_CAP);
+      return exact ? w * 1.2 : w;
+    }
+
+    function noteOf(doc) {
+      let lo = 0, hi = noteStarts.length - 2;
+      if (doc >= noteStarts[noteStarts.length - 1]) return -1;
+      while (lo < hi) {
+        let mid = (lo + hi + 1) >> 1;
+        if (noteStarts[mid] <= doc) lo = mid; else hi = mid - 1;
+      }
+      return lo;
+    }
+
+    // Smallest distance between matches of every concept in one field.
+    function proximityWindow(lists) {
+      let idx = lists.map(function () { return 0; }), best = Infinity;
+      for (;;) {
+        let lo = Infinity, hi = -Infinity, which = -1;
+        for (let i = 0; i < lists.length; i++) {
+          let v = lists[i][idx[i]][0];
+          if (v < lo) { lo = v; which = i; }
+          if (v > hi) hi = v;
+        }
+        best = Math.min(best, hi - lo);
+        idx[which]++;
+        if (idx[which] >= lists[which].length) return best;
+      }
+    }
+
+    // Ranked documents, one per note (its best document) and one per term.
+    // The matches of every concept are sorted by document, so one merging
+    // pass sees each document once, in order, with all its entries.
+    function rank(concepts, matches, partial) {
+      let C = concepts.length, m, c, i;
+      // Title and tag matches count for every part of the note.
+      const noteLevel = new Map();
+      for (c = 0; c < C; c++) {
+        m = matches[c];
+        for (i = 0; i < m.key.length; i++) {
+          const f = m.key[i] & 7;
+          if (f !== FIELD_TITLE && f !== FIELD_TAGS) continue;
+          let n0 = noteOf(Math.floor(m.key[i] / 8)), l = noteLevel.get(n0);
+          if (!l) { l = []; for (let z = 0; z < C; z++) l.push(0); noteLevel.set(n0, l); }
+          l[c] = Math.max(l[c], fieldScore(f, m.count[i], m.exact[i]));
+        }
+      }
+      // Per concept: document and score of each entry, as typed arrays.
+      const docOf = [], scoreOf = [], lens = [];
+      for (c = 0; c < C; c++) {
+        m = matches[c];
+        let len = m.key.length, d = new Int32Array(len), sc = new Float64Array(len);
+        for (i = 0; i < len; i++) {
+          d[i] = m.key[i] >> 3;
+          sc[i] = fieldScore(m.key[i] & 7, m.count[i], m.exact[i]);
+        }
+        docOf.push(d); scoreOf.push(sc); lens.push(len);
+      }
+      let cursor = new Int32Array(C), scores = new Float64Array(C), out = [];
+      let note = -1, noteBest = null, lastNote = noteStarts.length - 2;
+      let termStart = noteStarts[noteStarts.length - 1];
+      for (;;) {
+        let doc = 2147483647;
+        for (c = 0; c < C; c++) {
+          if (cursor[c] < lens[c] && docOf[c][cursor[c]] < doc) doc = docOf[c][cursor[c]];
+        }
+        if (doc === 2147483647) break;
+        const ents = [];
+        for (c = 0; c < C; c++) {
+          scores[c] = 0;
+          const dc = docOf[c], sc2 = scoreOf[c];
+          while (cursor[c] < lens[c] && dc[cursor[c]] === doc) {
+            i = cursor[c]++;
+            if (sc2[i] > scores[c]) scores[c] = sc2[i];
+            ents.push(c, i);
+          }
+        }
+        while (note < lastNote && noteStarts[note + 1] <= doc) {
+          note++;
+          if (noteBest) { out.push(noteBest); noteBest = null; }
+        }
+        const isTerm = doc >= termStart;
+        const level = isTerm ? null : noteLevel.get(note);
+        let score = 0, matched = 0;
+        for (c = 0; c < C; c++) {
+          let v = level && level[c] > scores[c] ? level[c] : scores[c];
+          if (v > 0) matched++;
+          score += v;
+        }
+        if (matched === 0 || (!partial && matched < C)) continue;
+        if (C > 1) score += proximity(matches, ents, C);
+        const hit = { doc: doc, note: isTerm ? -1 : note, score: score, matched: matched, ents: ents };
+        if (isTerm) out.push(hit);
+        else if (!noteBest || score > noteBest.score) noteBest = hit;
+      }
+      if (noteBest) out.push(noteBest);
+      out.sort(function (a, b) {
+        return (b.score - a.score) || ((a.note < 0 ? 0 : 1) - (b.note < 0 ? 0 : 1)) || (a.doc - b.doc);
+      });
+      return out;
+    }
+
+    // Bonus for concepts standing close together in one field.
+    function proximity(matches, ents, C) {
+      let bonus = 0;
+      [FIELD_TITLE, FIELD_HEADING, FIELD_BODY, FIELD_TERM].forEach(function (f) {
+        let lists = [];
+        for (let c = 0; c < C; c++) lists.push(null);
+        for (let k = 0; k < ents.length; k += 2) {
+          let m = matches[ents[k]], i = ents[k + 1];
+          if ((m.key[i] & 7) === f && m.count[i]) lists[ents[k]] = m.spans(i);
+        }
+        if (lists.every(Boolean)) bonus += 50 * C / (1 + proximityWindow(lists) / 10);
+      });
+      return bonus;
+    }
+
+    // Spans in the body of a ranked document, for its snippet.
+    function bodySpans(hit, matches) {
+      let out = [];
+      for (let k = 0; k < hit.ents.length; k += 2) {
+        let m = matches[hit.ents[k]], i = hit.ents[k + 1];
+        if ((m.key[i] & 7) === FIELD_BODY) out = out.concat(m.spans(i));
+      }
+      return out;
+    }
+
+    function fragmentOf(doc) {
+      let lo = 0, hi = fragFirsts.length - 1;
+      while (lo < hi) {
+        let mid = (lo + hi + 1) >> 1;
+        if (fragFirsts[mid] <= doc) lo = mid; else hi = mid - 1;
+      }
+      return lo;
+    }
+
+    // The stored text of `doc` from its fragment.
+    function describe(hit, frag, fi, needles, concepts) {
+      let at = fragFirsts[fi];
+      let termStart = noteStarts[noteStarts.length - 1];
+      if (hit.note < 0) {
+        let t = frag.t[hit.doc - Math.max(at, termStart)];
+        return {
+          kind: "term", title: t[0], href: t[1], section: "", names: t[2],
+          snippet: snippet(t[3], [], needles), titleMarks: marks(t[0], needles, concepts)
+        };
+      }
+      for (let i = 0; i < frag.n.length; i++) {
+        let note = frag.n[i], docs = note[3];
+        if (hit.doc < at + docs.length) {
+          let d = docs[hit.doc - at];
+          // A head with no text of its own: show the first section's text.
+          const text = d[2] || (!d[0] && docs[1] ? docs[1][2] : "");
+          return {
+            kind: "note", title: note[0], href: note[1] + (d[0] ? "#" + d[0] : ""), section: d[1], tags: note[2],
+            snippet: snippet(text, d[2] ? hit.body : [], needles), titleMarks: marks(note[0], needles, concepts),
+            sectionMarks: marks(d[1], needles, concepts)
+          };
+        }
+        at += docs.length;
+      }
+      return null;
+    }
+
+    function search(query, opts) {
+      opts = opts || {};
+      const limit = opts.limit || 10, offset = opts.offset || 0;
+      return ready().then(function () {
+        const plan = analyze(query);
+        if (plan.mode === "empty") return { query: query, mode: plan.mode, total: 0, partial: false, results: [] };
+        let tokens = [];
+        plan.concepts.forEach(function (c) { tokens = tokens.concat(tokensOf(c)); });
+        const ids = Array.from(new Set(tokens.map(shardOf)));
+        return Promise.all(ids.map(shard)).then(function (loaded) {
+          const data = {};
+          ids.forEach(function (id, i) { data[id] = loaded[i]; });
+          const matches = plan.concepts.map(function (c) { return conceptMatches(data, c); });
+          let partial = false;
+          let ranked = rank(plan.concepts, matches, false);
+          if (!ranked.length && plan.concepts.length > 1) { ranked = rank(plan.concepts, matches, true); partial = ranked.length > 0; }
+          const page = ranked.slice(offset, offset + limit);
+          page.forEach(function (h) { h.body = bodySpans(h, matches); });
+          let needles = [];
+          plan.concepts.forEach(function (c) { needles = needles.concat(c.needles); });
+          const fis = Array.from(new Set(page.map(function (h) { return fragmentOf(h.doc); })));
+          return Promise.all(fis.map(fragment)).then(function (frags) {
+            const byIndex = new Map();
+            fis.forEach(function (fi, i) { byIndex.set(fi, frags[i]); });
+            let results = page.map(function (h) {
+              const fi = fragmentOf(h.doc);
+              let r = describe(h, byIndex.get(fi), fi, needles, plan.concepts);
+              if (r) r.score = h.score;
+              return r;
+            }).filter(Boolean);
+            return { query: query, mode: plan.mode, total: ranked.length, partial: partial, results: results };
+          });
+        });
+      }).catch(function (e) {
+        if (e && e.message === "stale") {
+          // A file of a newer build: read the index again, once.
+          reset(true);
+          if (!opts.retried) return search(query, Object.assign({}, opts, { retried: true }));
+        }
+        throw e;
+      });
+    }
+
+    function reset(bust) {
+      meta = null; metaPromise = null;
+      shards.clear(); fragments.clear(); postingCache.clear();
+      if (bust && loadFile.bust) loadFile.bust();
+    }
+
+    return { ready: ready, search: search, analyze: function (q) { return ready().then(function () { return analyze(q); }); } };
+  }
+
+  // ── snippets and highlights ──
+
+  // Ranges of `text` where a needle stands (case-insensitive); for 초성
+  // queries the letters whose initial consonants spell the query.
+  function marks(text, needles, concepts) {
+    let out = [];
+    if (!text) return out;
+    const initial = concepts && concepts[0] && concepts[0].kind === "initial" ? concepts[0].letters : "";
+    if (initial) {
+      let cho = "", at = [];
+      for (let i = 0; i < text.length; i++) {
+        let c = initialOf(text.charAt(i));
+        if (c) { cho += c; at.push(i); }
+      }
+      let k = cho.indexOf(initial);
+      if (k >= 0) out.push([at[k], at[k + initial.length - 1] + 1]);
+      return out;
+    }
+    let lower = text.toLowerCase();
+    if (lower.length !== text.length) lower = text;
+    needles.forEach(function (n) {
+      const needle = n.normalize("NFC").toLowerCase();
+      if (!needle) return;
+      for (let from = 0; ;) {
+        let p = lower.indexOf(needle, from);
+        if (p < 0) break;
+        out.push([p, p + needle.length]);
+        from = p + needle.length;
+      }
+    });
+    out.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    const merged = [];
+    out.forEach(function (r) {
+      let last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1]]);
+    });
+    return merged;
+  }
+
+  const SNIPPET_LEN = 140;
+
+  // About SNIPPET_LEN letters of `text` around the first match.
+  function snippet(text, hits, needles) {
+    if (!text) return { text: "", marks: [] };
+    let first = hits.length ? Math.min.apply(null, hits.map(function (h) { return h[0]; })) : -1;
+    if (first < 0) {
+      let m = marks(text, needles);
+      first = m.length ? m[0][0] : 0;
+    }
+    let start = Math.max(0, first - 40);
+    if (start > 0) {
+      const space = text.lastIndexOf(" ", start + 10);
+      if (space > start - 20 && space < first) start = space + 1;
+    }
+    const end = Math.min(text.length, start + SNIPPET_LEN);
+    const body = text.slice(start, end);
+    const prefix = start > 0 ? "… " : "", suffix = end < text.length ? " …" : "";
+    let out = prefix + body + suffix;
+    const ranges = marks(body, needles).map(function (r) { return [r[0] + prefix.length, r[1] + prefix.length]; });
+    return { text: out, marks: ranges };
+  }
+
+  const api = {
+    createEngine: createEngine,
+    segments: segments,
+    isParticles: isParticles,
+    shardKey: shardKey,
+    hash: hash,
+    nameKey: nameKey,
+    decodePostings: decodePostings,
+    marks: marks
+  };
+  global.gongbuSearchEngine = api;
