@@ -41,6 +41,13 @@ pub struct Config {
     pub reading_speed: usize,
     /// Free-form values handed to templates as `config.extra`.
     pub extra: BTreeMap<String, serde_yaml::Value>,
+    /// Image shared (`og:image`) for pages that have none of their own.
+    pub og_image: String,
+    /// `summary` (default) or `full`: what the feeds carry of each note.
+    pub feed_content: String,
+    /// What `_config.yml` of a Jekyll blog says (not a gongbu.yaml key).
+    #[serde(skip)]
+    pub jekyll: Option<crate::jekyll::JekyllSite>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -66,6 +73,9 @@ impl Default for Config {
             images: ImagesConfig::default(),
             reading_speed: 500,
             extra: BTreeMap::new(),
+            og_image: String::new(),
+            feed_content: String::new(),
+            jekyll: None,
         }
     }
 }

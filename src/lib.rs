@@ -22,6 +22,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod fuzz;
 pub mod index;
+pub mod jekyll;
 pub mod korean;
 pub mod note;
 pub mod output;
@@ -274,6 +275,7 @@ fn load_site_with(
 /// `gongbu.yaml` with the command line's overrides applied.
 pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
     let mut config = Config::load(&opts.root)?;
+    jekyll::merge_config(&mut config, &opts.root, &opts.notes_dir())?;
     if let Some(base) = &opts.base_url {
         config.set_base_url(base.clone());
     }

@@ -79,13 +79,14 @@ impl SiteIndex {
     /// Merges the notes into the site index. `notes` must be sorted by path
     /// and hold only the notes to publish.
     pub fn build(
-        notes: Vec<Note>,
+        mut notes: Vec<Note>,
         config: Config,
         mut assets: HashMap<String, PathBuf>,
         notes_root: &Path,
         display_prefix: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> SiteIndex {
+        crate::jekyll::apply(&mut notes, &config, diags);
         check_output_paths(&notes, diags);
         let mut lookup = Lookup::build(&notes);
         let taxonomy = Taxonomy::build(&notes);

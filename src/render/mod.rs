@@ -128,6 +128,10 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
 
     // Feeds and files for hosts.
     put_page(sink, diags, "atom.xml", pages::feed(env));
+    pages_written += crate::jekyll::redirects::write_all(index, sink, diags);
+    if crate::jekyll::is_jekyll_site(&index.config, &index.notes) {
+        put_page(sink, diags, crate::jekyll::FEED_COPY, pages::feed(env));
+    }
     let mut sitemap_urls: Vec<(String, Option<String>)> = index
         .notes
         .iter()
