@@ -26,6 +26,9 @@ pub struct Config {
     /// The notes' own repository on GitHub (`https://github.com/OWNER/REPO`):
     /// links into it become internal links.
     pub repo_url: String,
+    /// Branch of `repo_url` the notes are on, for the "GitHub에서 보기/고치기"
+    /// links (`main` when empty).
+    pub repo_branch: String,
     /// Written to `CNAME` when set (custom domain on GitHub Pages).
     pub cname: String,
     /// How many notes the feed and the home page list.
@@ -66,6 +69,7 @@ impl Default for Config {
             base_url: String::new(),
             language: "ko".to_string(),
             repo_url: String::new(),
+            repo_branch: String::new(),
             cname: String::new(),
             feed_limit: 20,
             autolink: true,

@@ -362,7 +362,11 @@ impl Resolver<'_> {
     /// `{% post_url NAME %}` becomes (`_posts/NAME.md`) for a post that sits
     /// in a sub-folder of `_posts/` or under a category folder.
     fn jekyll_site_path(&self, path: &str, fragment: Option<&str>, query: &str) -> Option<Target> {
-        let base = self.config.jekyll.as_ref().map(|j| j.baseurl.trim_matches('/'));
+        let base = self
+            .config
+            .jekyll
+            .as_ref()
+            .map(|j| j.baseurl.trim_matches('/'));
         if let Some(rest) = base
             .filter(|b| !b.is_empty())
             .and_then(|b| path.strip_prefix(b))

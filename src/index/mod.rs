@@ -164,6 +164,7 @@ impl SiteIndex {
         .resolve_all(diags);
         assets.extend(images.extra_assets);
         assets_used.extend(images.info.keys().cloned());
+        assets_used.extend(crate::render::sharing::front_images_used(&notes, &assets));
 
         let related = related_notes(&notes, &taxonomy, &glossary);
 

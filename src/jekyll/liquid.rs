@@ -127,13 +127,23 @@ pub(crate) fn rewrite(body: &str, report_output_tags: bool) -> Rewritten {
                     continue;
                 }
                 "post_url" => {
-                    let name = args.first().copied().unwrap_or("").trim_start_matches('/');
-                    out.text.push_str(&format!("/_posts/{name}.md"));
+                    // The whole argument: post names may hold spaces.
+                    let name = inner
+                        .get(name.len()..)
+                        .unwrap_or("")
+                        .trim()
+                        .trim_start_matches('/');
+                    out.text
+                        .push_str(&format!("/_posts/{}.md", link_escape(name)));
                 }
                 "link" => {
-                    let path = args.first().copied().unwrap_or("").trim_start_matches('/');
+                    let path = inner
+                        .get(name.len()..)
+                        .unwrap_or("")
+                        .trim()
+                        .trim_start_matches('/');
                     out.text.push('/');
-                    out.text.push_str(path);
+                    out.text.push_str(&link_escape(path));
                 }
                 _ => {
                     if !in_code(start) {
@@ -179,8 +189,9 @@ fn output_value(inner: &str) -> Option<String> {
     let filters: Vec<&str> = parts.collect();
     let value = match head {
         "site.baseurl" | "site.url" | "site.base_url" => String::new(),
-        quoted if (quoted.starts_with('\'') && quoted.ends_with('\'') && quoted.len() >= 2)
-            || (quoted.starts_with('"') && quoted.ends_with('"') && quoted.len() >= 2) =>
+        quoted
+            if (quoted.starts_with('\'') && quoted.ends_with('\'') && quoted.len() >= 2)
+                || (quoted.starts_with('"') && quoted.ends_with('"') && quoted.len() >= 2) =>
         {
             let s = quoted.get(1..quoted.len() - 1).unwrap_or("");
             if filters.is_empty() {
@@ -201,6 +212,16 @@ fn output_value(inner: &str) -> Option<String> {
     } else {
         Some(format!("/{value}"))
     }
+}
+
+/// A path made safe inside a markdown link destination.
+fn link_escape(path: &str) -> String {
+    path.replace('%', "%25")
+        .replace(' ', "%20")
+        .replace('(', "%28")
+        .replace(')', "%29")
+        .replace('<', "%3C")
+        .replace('>', "%3E")
 }
 
 /// Finds `{% end… %}` (any spacing, `-` trims); returns the start of the
@@ -322,10 +343,7 @@ mod tests {
     fn highlight_becomes_a_fence_with_the_same_lines() {
         let src = "앞\n\n{% highlight rust linenos %}\nfn main() {}\n{% endhighlight %}\n\n뒤\n";
         let r = rewrite(src, true);
-        assert_eq!(
-            r.text,
-            "앞\n\n```rust linenos\nfn main() {}\n```\n\n뒤\n"
-        );
+        assert_eq!(r.text, "앞\n\n```rust linenos\nfn main() {}\n```\n\n뒤\n");
         assert_eq!(lines(&r.text), lines(src));
         assert!(r.unknown.is_empty());
     }

@@ -137,7 +137,7 @@ fn post_parts(note: &Note) -> Option<(Vec<String>, chrono::NaiveDate, String)> {
     let stem = note.stem();
     let date = chrono::NaiveDate::parse_from_str(stem.get(..10)?, "%Y-%m-%d").ok()?;
     let slug = stem.get(11..)?.to_string();
-    if slug.is_empty() || !stem.get(10..11).is_some_and(|c| c == "-") {
+    if slug.is_empty() || stem.get(10..11).is_none_or(|c| c != "-") {
         return None;
     }
     let above = segs
@@ -419,10 +419,10 @@ fn excerpt(body: &str, separator: &str) -> Option<String> {
             pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => text.push_str(&t),
             pulldown_cmark::Event::SoftBreak
             | pulldown_cmark::Event::HardBreak
-            | pulldown_cmark::Event::End(_) => {
-                if !text.ends_with(' ') {
-                    text.push(' ');
-                }
+            | pulldown_cmark::Event::End(_)
+                if !text.ends_with(' ') =>
+            {
+                text.push(' ')
             }
             _ => {}
         }

@@ -201,7 +201,10 @@ pub(crate) fn url_to_file(url: &str) -> Option<String> {
     let url = url.trim();
     let url = url.split(['#', '?']).next().unwrap_or("");
     let url = crate::korean::nfc(&crate::urls::decode(url));
-    let parts: Vec<&str> = url.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+    let parts: Vec<&str> = url
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
     if parts.contains(&"..") {
         return None;
     }
@@ -240,7 +243,10 @@ mod tests {
     fn slug_modes() {
         assert_eq!(slugify("운영체제 정리[2]", true, true), "운영체제-정리-2");
         assert_eq!(slugify("Hello World", true, true), "Hello-World");
-        assert_eq!(slugify(" Q*bert says _@!#?@!", true, false), "q-bert-says-_@!-@!");
+        assert_eq!(
+            slugify(" Q*bert says _@!#?@!", true, false),
+            "q-bert-says-_@!-@!"
+        );
         assert_eq!(slugify(" Q*bert says @!#@!", false, false), "q-bert-says");
     }
 
@@ -256,8 +262,14 @@ mod tests {
             expand(&style_pattern("pretty"), &p),
             "/os/memory/2020/03/07/Paging-2/"
         );
-        assert_eq!(expand(&style_pattern("ordinal"), &p), "/os/memory/2020/067/Paging-2.html");
-        assert_eq!(expand(&style_pattern("none"), &p), "/os/memory/Paging-2.html");
+        assert_eq!(
+            expand(&style_pattern("ordinal"), &p),
+            "/os/memory/2020/067/Paging-2.html"
+        );
+        assert_eq!(
+            expand(&style_pattern("none"), &p),
+            "/os/memory/Paging-2.html"
+        );
         let none: Vec<String> = Vec::new();
         assert_eq!(
             expand("/blog/:year/:i_month/:title", &post(&none, "a b")),

@@ -20,7 +20,9 @@ pub(crate) fn redirect_html(old: &str, new: &str, title: &str, absolute: Option<
     let mut esc_title = String::new();
     let _ = escape_html(&mut esc_title, title);
     h.push_str("<!doctype html>\n<html lang=\"ko\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str(&format!("<title>{esc_title} · 주소가 바뀌었습니다</title>\n"));
+    h.push_str(&format!(
+        "<title>{esc_title} · 주소가 바뀌었습니다</title>\n"
+    ));
     h.push_str(&format!(
         "<meta http-equiv=\"refresh\" content=\"0; url={esc_href}\">\n"
     ));
