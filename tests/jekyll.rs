@@ -258,6 +258,9 @@ fn config_yml_liquid_and_kramdown() {
         attrs(&doc, "meta[name=description]", "content"),
         vec!["LRU와 FIFO를 비교해 본다. Belady의 이상 현상도 정리한다."]
     );
+    // The cover is the post's thumbnail in lists.
+    let home = f.html("index.html");
+    assert!(attrs(&home, ".note-thumb", "src").contains(&"assets/img/cover.png".to_string()));
     // The feed is also where jekyll-feed put it.
     assert_eq!(f.read("feed.xml"), f.read("atom.xml"));
 }

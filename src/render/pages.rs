@@ -22,6 +22,12 @@ pub struct NoteItem {
     pub date: Option<String>,
     pub description: String,
     pub category: Option<Crumb>,
+    /// Front matter `cover`/`image` under the notes root (site-relative,
+    /// encoded), or its absolute URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumb_href: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumb_url: Option<String>,
 }
 
 /// A named link: breadcrumbs, tags, categories.
@@ -58,7 +64,10 @@ struct CategoryTree {
 
 pub fn note_item(index: &SiteIndex, id: NoteId) -> NoteItem {
     let note = &index.notes[id];
+    let (thumb_href, thumb_url) = super::sharing::thumbnail(index, id);
     NoteItem {
+        thumb_href,
+        thumb_url,
         title: note.title.clone(),
         href: encode_path(&note.url),
         date: note.date.map(|d| d.ymd()),

@@ -55,6 +55,22 @@ pub(crate) fn front_images_used(notes: &[Note], assets: &HashMap<String, PathBuf
         .collect()
 }
 
+/// A note's thumbnail in lists: its front matter `cover`/`image` only (a
+/// file under the notes root, site-relative and encoded; or an absolute URL).
+pub(crate) fn thumbnail(index: &SiteIndex, id: NoteId) -> (Option<String>, Option<String>) {
+    let note = &index.notes[id];
+    let Some(written) = crate::jekyll::front_image(note) else {
+        return (None, None);
+    };
+    if written.starts_with("https://") || written.starts_with("http://") {
+        return (None, Some(written));
+    }
+    (
+        front_image_file(note, &index.assets).map(|rel| encode_path(&asset_url(&rel))),
+        None,
+    )
+}
+
 /// The image a page is shared with: a site-relative URL or an absolute one.
 fn note_image(index: &SiteIndex, id: NoteId) -> Option<String> {
     let note = &index.notes[id];
