@@ -37,7 +37,8 @@ fn jekyll_blog() -> Fixture {
 | FCFS | 먼저 온 순서 |\n| SJF | 짧은 작업 먼저 |\n| RR | 시간 할당량 |\n\n\
 {% highlight c linenos %}\nint quantum = 4;\n{% endhighlight %}\n\n\
 다음 글: [페이지 교체]({% post_url 2021-04-01-페이지 교체[2] %}), [소개]({{ site.baseurl }}/about/)\n\n\
-{% include adsense.html %}\n\n{% include adsense.html %}\n",
+{% include adsense.html %}\n\n{% include adsense.html %}\n\n\
+시간 할당량이 너무 작으면 문맥 교환 비용이 커진다.\n{: .notice--info}\n\n끝.\n",
     )
     .note(
         "os/_posts/2021-04-01-페이지 교체[2].md",
@@ -224,6 +225,7 @@ fn config_yml_liquid_and_kramdown() {
     assert!(h.value().attr("class").unwrap_or("").contains("wide"));
     assert_eq!(texts(&doc, ".note-body table tr").len(), 3, "rows");
     assert!(!text(&doc, ".note-body").contains("{:"));
+    assert_eq!(texts(&doc, "p.notice--info").len(), 1);
     // Liquid: highlight with line numbers became code; the unknown tag stays
     // visible and is reported once, at its line.
     assert!(text(&doc, ".note-body pre").contains("int quantum = 4;"));

@@ -10,6 +10,7 @@
 // Raw note text reaches this module: no indexing or slicing that can panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 /// Whether `body` may hold kramdown syntax (the cheap test).
@@ -337,14 +338,33 @@ pub(crate) fn rewrite(body: &str) -> Option<String> {
                         format!("{heading} {{{}}}{pnl}", spec.trim()),
                     );
                 }
-            } else if let Some((alt, src, title, len)) = image_at(prev_t) {
-                if len == prev_t.len() {
+            } else if let Some((alt, src, title, _)) =
+                image_at(prev_t).filter(|(_, _, _, len)| *len == prev_t.len())
+            {
+                {
                     let p = prev.unwrap_or_default();
                     let indent_len = p.len() - p.trim_start().len();
                     let indent = p.get(..indent_len).unwrap_or("").to_string();
                     let pnl = if p.ends_with('\n') { "\n" } else { "" };
                     let html = image_html(&alt, &src, &title, &safe_attrs(&ial));
                     set(&mut lines, i - 1, format!("{indent}{html}{pnl}"));
+                }
+            } else if !prev_t.is_empty() {
+                // A paragraph or table: the attributes travel in a marker
+                // on the blank line below, for `attrs_pass` to apply.
+                let attrs = safe_attrs(&ial);
+                let next_blank = lines.get(i + 1).is_none_or(|l| l.trim().is_empty());
+                if !attrs.is_empty() && next_blank {
+                    let mut mark = String::from(ATTRS_MARK);
+                    for (k, v) in &attrs {
+                        mark.push_str(&format!(" {k}=\"{}\"", marker_escape(v)));
+                    }
+                    mark.push_str("-->\n");
+                    if i + 1 < lines.len() {
+                        set(&mut lines, i + 1, mark);
+                    } else {
+                        lines.push(format!("{nl}{mark}"));
+                    }
                 }
             }
             set(&mut lines, i, nl.to_string());
@@ -405,6 +425,113 @@ pub(crate) fn rewrite(body: &str) -> Option<String> {
     Some(text)
 }
 
+/// Starts the marker that carries a block's attributes to the render.
+const ATTRS_MARK: &str = "<!--gongbu:attrs";
+
+/// Applies the attribute markers `rewrite` left after paragraphs and
+/// tables: `<p class="notice">`, a `<div>` with the attributes around a
+/// table. Runs last among the passes, so the others see plain blocks.
+pub(crate) fn attrs_pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let has_mark = events
+        .iter()
+        .any(|e| matches!(e, Event::Html(h) if h.starts_with(ATTRS_MARK)));
+    if !has_mark {
+        return events;
+    }
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut depth = 0usize;
+    let mut block_start: Option<usize> = None;
+    // The last top-level block: (start index in `out`, end index).
+    let mut last: Option<(usize, usize)> = None;
+    let mut it = events.into_iter().peekable();
+    while let Some(event) = it.next() {
+        if matches!(event, Event::Start(Tag::HtmlBlock))
+            && matches!(it.peek(), Some(Event::Html(h)) if h.starts_with(ATTRS_MARK))
+        {
+            let Some(Event::Html(mark)) = it.next() else {
+                continue;
+            };
+            if matches!(it.peek(), Some(Event::End(TagEnd::HtmlBlock))) {
+                it.next();
+            }
+            if let Some((s, e)) = last.take() {
+                apply_marker(&mut out, s, e, &mark);
+            }
+            continue;
+        }
+        match &event {
+            Event::Start(_) => {
+                if depth == 0 {
+                    block_start = Some(out.len());
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    last = block_start.take().map(|s| (s, out.len()));
+                }
+            }
+            _ if depth == 0 => last = None,
+            _ => {}
+        }
+        out.push(event);
+    }
+    out
+}
+
+/// A value inside the marker comment: no `"`, `-` or `>` that could end
+/// the attribute or the comment.
+fn marker_escape(v: &str) -> String {
+    v.replace('%', "%25")
+        .replace('"', "%22")
+        .replace('-', "%2D")
+        .replace('>', "%3E")
+}
+
+/// `class="a" id="b"` of a marker, checked again.
+fn marker_attrs(mark: &str) -> String {
+    let inner = mark
+        .trim()
+        .trim_start_matches(ATTRS_MARK)
+        .trim_end_matches("-->");
+    let mut ial = Ial::default();
+    for (k, v) in parse_ial(inner).pairs {
+        ial.pairs.push((k, crate::urls::decode(&v)));
+    }
+    let mut html = String::new();
+    for (k, v) in safe_attrs(&ial) {
+        html.push(' ');
+        html.push_str(&k);
+        html.push_str("=\"");
+        let _ = escape_html(&mut html, &v);
+        html.push('"');
+    }
+    html
+}
+
+fn apply_marker(out: &mut Vec<Event<'_>>, start: usize, end: usize, mark: &str) {
+    let attrs = marker_attrs(mark);
+    if attrs.is_empty() {
+        return;
+    }
+    match out.get(start) {
+        Some(Event::Start(Tag::Paragraph)) => {
+            if let Some(slot) = out.get_mut(start) {
+                *slot = Event::Html(CowStr::from(format!("<p{attrs}>")));
+            }
+            if let Some(slot) = out.get_mut(end) {
+                *slot = Event::Html(CowStr::from("</p>\n"));
+            }
+        }
+        Some(Event::Start(Tag::Table(_))) if end < out.len() => {
+            out.insert(end + 1, Event::Html(CowStr::from("</div>\n")));
+            out.insert(start, Event::Html(CowStr::from(format!("<div{attrs}>\n"))));
+        }
+        _ => {}
+    }
+}
+
 fn set(lines: &mut [String], i: usize, value: String) {
     if let Some(l) = lines.get_mut(i) {
         *l = value;
@@ -441,6 +568,30 @@ mod tests {
         assert_eq!(r, "앞\n\n| a | b |\n|---|---|\n| c | d |\n");
         assert_eq!(r.matches('\n').count(), 5);
         assert!(rewrite("| a | b |\n|---|---|\n| c | d |\n").is_none());
+    }
+
+    #[test]
+    fn paragraph_and_table_attributes_reach_the_html() {
+        let src = "알림 문단\n{: .notice--info onclick=\"x\"}\n\n| a | b |\n|---|---|\n| c | d |\n{: #t1 .wide}\n\n끝\n";
+        let text = rewrite(src).unwrap();
+        assert_eq!(text.matches('\n').count(), src.matches('\n').count());
+        let events: Vec<Event<'_>> =
+            pulldown_cmark::Parser::new_ext(&text, crate::note::parse::options()).collect();
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, attrs_pass(events).into_iter());
+        assert!(
+            html.contains("<p class=\"notice--info\">알림 문단</p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<div id=\"t1\" class=\"wide\">\n<table>"),
+            "{html}"
+        );
+        assert!(html.contains("</table>\n</div>"), "{html}");
+        assert!(
+            !html.contains("gongbu:attrs") && !html.contains("onclick"),
+            "{html}"
+        );
     }
 
     #[test]
