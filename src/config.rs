@@ -26,6 +26,9 @@ pub struct Config {
     /// The notes' own repository on GitHub (`https://github.com/OWNER/REPO`):
     /// links into it become internal links.
     pub repo_url: String,
+    /// Branch of `repo_url` the notes are on, for the "GitHub에서 보기/고치기"
+    /// links (`main` when empty).
+    pub repo_branch: String,
     /// Written to `CNAME` when set (custom domain on GitHub Pages).
     pub cname: String,
     /// How many notes the feed and the home page list.
@@ -43,6 +46,13 @@ pub struct Config {
     pub extra: BTreeMap<String, serde_yaml::Value>,
     /// The site's IANA time zone (`gongbu new` dates notes in it).
     pub timezone: String,
+    /// Image shared (`og:image`) for pages that have none of their own.
+    pub og_image: String,
+    /// `summary` (default) or `full`: what the feeds carry of each note.
+    pub feed_content: String,
+    /// What `_config.yml` of a Jekyll blog says (not a gongbu.yaml key).
+    #[serde(skip)]
+    pub jekyll: Option<crate::jekyll::JekyllSite>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -74,6 +84,7 @@ impl Default for Config {
             base_url: String::new(),
             language: "ko".to_string(),
             repo_url: String::new(),
+            repo_branch: String::new(),
             cname: String::new(),
             feed_limit: 20,
             autolink: true,
@@ -82,6 +93,9 @@ impl Default for Config {
             reading_speed: 500,
             extra: BTreeMap::new(),
             timezone: DEFAULT_TIMEZONE.to_string(),
+            og_image: String::new(),
+            feed_content: String::new(),
+            jekyll: None,
         }
     }
 }

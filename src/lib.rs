@@ -23,6 +23,7 @@ pub mod diagnostic;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub mod index;
+pub mod jekyll;
 pub mod korean;
 pub mod memory;
 pub mod note;
@@ -272,6 +273,7 @@ fn load_site_with(
 /// `gongbu.yaml` with the command line's overrides applied.
 pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
     let mut config = Config::load(&opts.root)?;
+    jekyll::merge_config(&mut config, &opts.root, &opts.notes_dir())?;
     if let Some(base) = &opts.base_url {
         // `/` is serve's own: pages relative to the server's root.
         if base != "/" {

@@ -385,7 +385,35 @@ impl Resolver<'_> {
                     .unwrap_or_else(|| query.to_string()),
             });
         }
-        None
+        self.jekyll_site_path(path, fragment, query)
+    }
+
+    /// Jekyll leftovers (old URLs themselves are in `by_url`): a root path
+    /// that still carries `baseurl` (`/blog/2020/…`), and the paths
+    /// `{% post_url NAME %}` becomes (`_posts/NAME.md`) for a post that sits
+    /// in a sub-folder of `_posts/` or under a category folder.
+    fn jekyll_site_path(&self, path: &str, fragment: Option<&str>, query: &str) -> Option<Target> {
+        let base = self
+            .config
+            .jekyll
+            .as_ref()
+            .map(|j| j.baseurl.trim_matches('/'));
+        if let Some(rest) = base
+            .filter(|b| !b.is_empty())
+            .and_then(|b| path.strip_prefix(b))
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            return self.resolve_site_path(rest, fragment, query);
+        }
+        let name = path.strip_prefix("_posts/")?;
+        let name = name.strip_suffix(".md").unwrap_or(name);
+        let (sub, stem) = name.rsplit_once('/').unwrap_or(("", name));
+        let id = self.notes.iter().position(|n| {
+            n.stem() == stem
+                && n.folder.split('/').any(|s| s == "_posts")
+                && (sub.is_empty() || n.folder.ends_with(sub))
+        })?;
+        Some(self.page_with_fragment(id, fragment, query))
     }
 
     fn page_with_fragment(&self, id: NoteId, fragment: Option<&str>, _query: &str) -> Target {

@@ -79,13 +79,14 @@ impl SiteIndex {
     /// Merges the notes into the site index. `notes` must be sorted by path
     /// and hold only the notes to publish.
     pub fn build(
-        notes: Vec<Note>,
+        mut notes: Vec<Note>,
         config: Config,
         mut assets: HashMap<String, PathBuf>,
         notes_root: &Path,
         display_prefix: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> SiteIndex {
+        crate::jekyll::apply(&mut notes, &config, diags);
         check_output_paths(&notes, diags);
         let mut lookup = Lookup::build(&notes);
         let mut taxonomy = Taxonomy::build(&notes);
@@ -165,6 +166,7 @@ impl SiteIndex {
         .resolve_all(diags);
         assets.extend(images.extra_assets);
         assets_used.extend(images.info.keys().cloned());
+        assets_used.extend(crate::render::sharing::front_images_used(&notes, &assets));
 
         let related = related_notes(&notes, &taxonomy, &glossary);
 

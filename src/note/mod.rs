@@ -164,6 +164,14 @@ pub fn from_source(
             (FrontMatter::default(), 0)
         }
     };
+    let source = crate::jekyll::rewrite_source(
+        source,
+        body_start,
+        &front,
+        &file.rel,
+        &display_path,
+        warnings,
+    );
     let body = source.get(body_start..).unwrap_or("");
     let facts = parse::analyze(body, body_start);
     if let Some(open) = &facts.open_html {

@@ -22,6 +22,7 @@ pub fn note_body_html(index: &SiteIndex, id: NoteId) -> String {
     let events = super::tables::pass(events, index, id);
     let events = super::highlight::pass(events);
     let events = math_pass(events);
+    let events = crate::jekyll::kramdown::attrs_pass(events);
     let events = super::raw_html::pass(events);
     let mut out = String::with_capacity(note.body().len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());

@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod pages;
 pub mod raw_html;
 pub mod search_pages;
+pub mod sharing;
 pub mod tables;
 pub mod templates;
 
@@ -105,6 +106,10 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
         if sink.wants(url) {
             put_page(sink, diags, url, pages::category_page(env, c));
         }
+        if c != 0 {
+            let feed = pages::feed_url(url);
+            put_page(sink, diags, &feed, pages::category_feed(env, c));
+        }
     });
     pages_written += categories.len();
     (0..index.taxonomy.tags.len())
@@ -114,6 +119,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
             if sink.wants(url) {
                 put_page(sink, diags, url, pages::tag_page(env, t));
             }
+            put_page(sink, diags, &pages::feed_url(url), pages::tag_feed(env, t));
         });
     pages_written += index.taxonomy.tags.len();
     put_page(sink, diags, TAG_INDEX_URL, pages::tag_index_page(env));
@@ -128,6 +134,10 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
 
     // Feeds and files for hosts.
     put_page(sink, diags, "atom.xml", pages::feed(env));
+    pages_written += crate::jekyll::redirects::write_all(index, sink, diags);
+    if crate::jekyll::is_jekyll_site(&index.config, &index.notes) {
+        put_page(sink, diags, crate::jekyll::FEED_COPY, pages::feed(env));
+    }
     let mut sitemap_urls: Vec<(String, Option<String>)> = index
         .notes
         .iter()

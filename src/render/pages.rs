@@ -22,6 +22,12 @@ pub struct NoteItem {
     pub date: Option<String>,
     pub description: String,
     pub category: Option<Crumb>,
+    /// Front matter `cover`/`image` under the notes root (site-relative,
+    /// encoded), or its absolute URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumb_href: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumb_url: Option<String>,
 }
 
 /// A named link: breadcrumbs, tags, categories.
@@ -58,7 +64,10 @@ struct CategoryTree {
 
 pub fn note_item(index: &SiteIndex, id: NoteId) -> NoteItem {
     let note = &index.notes[id];
+    let (thumb_href, thumb_url) = super::sharing::thumbnail(index, id);
     NoteItem {
+        thumb_href,
+        thumb_url,
         title: note.title.clone(),
         href: encode_path(&note.url),
         date: note.date.map(|d| d.ymd()),
@@ -119,6 +128,7 @@ pub fn global_context(index: &SiteIndex) -> Context {
         has_glossary: bool,
         has_comparisons: bool,
         extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
+        og_locale: String,
     }
     ctx.insert(
         "site",
@@ -133,6 +143,7 @@ pub fn global_context(index: &SiteIndex) -> Context {
             has_glossary: !index.glossary.terms.is_empty(),
             has_comparisons: super::has_comparisons(index),
             extra: &c.extra,
+            og_locale: super::sharing::og_locale(&c.language),
         },
     );
     let top: Vec<Crumb> = index.taxonomy.categories[0]
@@ -230,6 +241,7 @@ pub fn note_page(env: &RenderEnv<'_>, id: NoteId, body_html: &str) -> Result<Str
         },
     );
     ctx.insert("toc", &toc(note));
+    super::sharing::note_context(env, id, &mut ctx);
 
     let backlinks: Vec<BacklinkItem> = index.backlinks[id]
         .iter()
@@ -350,6 +362,9 @@ pub fn category_page(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnost
         c.path.join(" / ")
     };
     let mut ctx = base_context(env, &c.url, &title, "category");
+    if cat != 0 {
+        ctx.insert("feed_href", &encode_path(&feed_url(&c.url)));
+    }
     let breadcrumbs: Vec<Crumb> = index
         .taxonomy
         .ancestry(cat)
@@ -398,6 +413,7 @@ pub fn tag_page(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
     let index = env.index;
     let t = &index.taxonomy.tags[tag];
     let mut ctx = base_context(env, &t.url, &format!("#{}", t.name), "tag");
+    ctx.insert("feed_href", &encode_path(&feed_url(&t.url)));
     ctx.insert("tag_name", &t.name);
     let notes: Vec<NoteItem> = t.notes.iter().map(|&i| note_item(index, i)).collect();
     ctx.insert("notes", &notes);
@@ -474,6 +490,57 @@ pub fn not_found_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
 /// Atom feed of the newest notes.
 pub fn feed(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
     let index = env.index;
+    feed_of(
+        env,
+        &index.taxonomy.listed,
+        &index.config.title,
+        "atom.xml",
+        "index.html",
+    )
+}
+
+/// The feed beside a category or tag page: `tags/운영체제.html` →
+/// `tags/운영체제.atom.xml`.
+pub fn feed_url(page_url: &str) -> String {
+    let stem = page_url.strip_suffix(".html").unwrap_or(page_url);
+    format!("{stem}.atom.xml")
+}
+
+/// The feed of a category (its notes and those below it).
+pub fn category_feed(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnostic> {
+    let index = env.index;
+    let c = &index.taxonomy.categories[cat];
+    let mut ids: std::collections::HashSet<NoteId> = c.notes.iter().copied().collect();
+    ids.extend(notes_below(index, cat));
+    let ordered: Vec<NoteId> = index
+        .taxonomy
+        .listed
+        .iter()
+        .copied()
+        .filter(|i| ids.contains(i))
+        .collect();
+    let title = format!("{} · {}", c.path.join(" / "), index.config.title);
+    feed_of(env, &ordered, &title, &feed_url(&c.url), &c.url)
+}
+
+/// The feed of a tag.
+pub fn tag_feed(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
+    let index = env.index;
+    let t = &index.taxonomy.tags[tag];
+    let title = format!("#{} · {}", t.name, index.config.title);
+    feed_of(env, &t.notes, &title, &feed_url(&t.url), &t.url)
+}
+
+/// An Atom feed of `ids` (newest first), at `self_url`, about the page
+/// `page_url`. With `feed_content: full` each entry carries the note's HTML.
+fn feed_of(
+    env: &RenderEnv<'_>,
+    ids: &[NoteId],
+    title: &str,
+    self_url: &str,
+    page_url: &str,
+) -> Result<String, Diagnostic> {
+    let index = env.index;
     #[derive(Serialize)]
     struct Entry {
         title: String,
@@ -484,11 +551,11 @@ pub fn feed(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
         summary: String,
         author: String,
         categories: Vec<String>,
+        content: Option<String>,
     }
     let base = &index.config.base_url;
-    let entries: Vec<Entry> = index
-        .taxonomy
-        .listed
+    let full = index.config.feed_content.trim() == "full";
+    let entries: Vec<Entry> = ids
         .iter()
         .filter(|&&i| index.notes[i].date.is_some())
         .take(index.config.feed_limit.max(1))
@@ -512,6 +579,7 @@ pub fn feed(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
                 summary: xml_text(&n.description),
                 author: xml_text(n.front.author.as_deref().unwrap_or(&index.config.author)),
                 categories: n.tags.iter().map(|t| xml_text(t)).collect(),
+                content: full.then(|| xml_text(&super::markdown::note_body_html(index, i))),
             }
         })
         .collect();
@@ -521,11 +589,13 @@ pub fn feed(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
         .max()
         .unwrap_or_else(|| "1970-01-01T00:00:00+09:00".to_string());
     let mut ctx = Context::new();
-    ctx.insert("site_title", &xml_text(&index.config.title));
+    ctx.insert("site_title", &xml_text(title));
     ctx.insert("site_description", &xml_text(&index.config.description));
     ctx.insert("base_url", base);
     ctx.insert("updated", &updated);
     ctx.insert("entries", &entries);
+    ctx.insert("self_href", &encode_path(self_url));
+    ctx.insert("page_href", &encode_path(page_url));
     env.theme.render("atom.xml", &ctx)
 }
 
