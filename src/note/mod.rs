@@ -5,6 +5,7 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
 pub mod front_matter;
+pub mod gfm;
 pub mod html;
 pub mod load;
 pub mod parse;
@@ -87,6 +88,7 @@ impl Note {
 pub fn load_note(
     file: &SourceFile,
     display_prefix: &str,
+    dialect: parse::Dialect,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Option<Note>, Diagnostic> {
     let display_path = if display_prefix.is_empty() {
@@ -107,10 +109,11 @@ pub fn load_note(
         Err(d) => return Err(d),
     };
     warnings.extend(decoded.warnings);
-    Ok(Some(from_source(
+    Ok(Some(from_source_with(
         file,
         display_path,
         decoded.text,
+        dialect,
         warnings,
     )?))
 }
@@ -122,6 +125,23 @@ pub fn from_source(
     source: String,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Note, Diagnostic> {
+    from_source_with(
+        file,
+        display_path,
+        source,
+        parse::Dialect::default(),
+        warnings,
+    )
+}
+
+/// [`from_source`] in a given markdown dialect.
+pub fn from_source_with(
+    file: &SourceFile,
+    display_path: String,
+    source: String,
+    dialect: parse::Dialect,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Note, Diagnostic> {
     let (front, body_start) = match front_matter::split(&source) {
         Some(split) => (
             front_matter::parse(&source, split, &display_path, warnings)?,
@@ -130,7 +150,7 @@ pub fn from_source(
         None => (FrontMatter::default(), 0),
     };
     let body = source.get(body_start..).unwrap_or("");
-    let facts = parse::analyze(body, body_start);
+    let facts = parse::analyze_with(body, body_start, dialect);
     if let Some(open) = &facts.open_html {
         warnings.push(open_html_warning(open, &source, &display_path));
     }

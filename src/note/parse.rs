@@ -2,8 +2,8 @@
 //! headings and their GitHub ids, outgoing links with the sentence around
 //! them, images, tables, lists and section text. No HTML is produced here.
 //!
-//! The render phase parses the same text with the same options again, so the
-//! n-th link, image or heading seen here is the n-th one seen there.
+//! The render phase parses the same text with the same options again and
+//! finds each link and image fact by its source byte range.
 
 // Raw note text reaches this module: no indexing or slicing that can panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
@@ -12,20 +12,48 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::note::gfm::{
+    anchor_depth_change, bare_links_at, comment_ranges, html_anchors, merge_text,
+};
 use crate::note::html::{HtmlTracker, OpenHtml};
 use crate::urls::{github_heading_id, HeadingIds};
 
 /// The markdown dialect: CommonMark + GFM tables, footnotes, strikethrough,
-/// task lists, heading attributes, `[[wiki links]]`, math kept as written.
+/// task lists, heading attributes, `[[wiki links]]`, math kept as written,
+/// and CJK-friendly emphasis (`cjk_emphasis` in `gongbu.yaml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    /// `**"따옴표"**는` is bold (the CJK-friendly amendment); false keeps
+    /// strict CommonMark.
+    pub cjk_emphasis: bool,
+}
+
+impl Default for Dialect {
+    fn default() -> Self {
+        Dialect { cjk_emphasis: true }
+    }
+}
+
+impl Dialect {
+    pub fn options(self) -> Options {
+        let mut o = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_HEADING_ATTRIBUTES
+            | Options::ENABLE_WIKILINKS
+            | Options::ENABLE_MATH
+            | Options::ENABLE_GFM;
+        if self.cjk_emphasis {
+            o |= Options::ENABLE_CJK_FRIENDLY_EMPHASIS;
+        }
+        o
+    }
+}
+
+/// The options of the default dialect.
 pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_WIKILINKS
-        | Options::ENABLE_MATH
-        | Options::ENABLE_GFM
+    Dialect::default().options()
 }
 
 /// A heading of the note with its id.
@@ -44,6 +72,10 @@ pub enum LinkKind {
     Markdown,
     /// `[[target]]`, `[[target|label]]`, `[[target#section]]`.
     Wiki,
+    /// A bare URL, `www.` address or e-mail address in text (GFM autolink).
+    Bare,
+    /// `<a href>` in raw HTML.
+    Html,
 }
 
 /// An outgoing link, in document order.
@@ -144,12 +176,21 @@ pub struct BodyFacts {
     /// Raw HTML the note leaves open (an unclosed `<script>`, comment, …),
     /// which the render closes at the end of the body.
     pub open_html: Option<OpenHtml>,
+    /// The dialect the body was read in; the render reads it the same way.
+    pub dialect: Dialect,
 }
 
 /// Reads `body` (which starts at byte `base` of the file).
 pub fn analyze(body: &str, base: usize) -> BodyFacts {
+    analyze_with(body, base, Dialect::default())
+}
+
+/// Reads `body` in `dialect`.
+pub fn analyze_with(body: &str, base: usize, dialect: Dialect) -> BodyFacts {
     let mut st = State::new(body, base);
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    st.facts.dialect = dialect;
+    let events = Parser::new_ext(body, dialect.options()).into_offset_iter();
+    for (event, range) in merge_text(events) {
         st.event(event, range);
     }
     st.finish()
@@ -201,6 +242,8 @@ struct State<'s> {
     /// `<img>` tag spread over several lines is still seen.
     html_block: Option<(String, Vec<(usize, usize)>)>,
     raw_html: HtmlTracker,
+    /// `<a>` elements open in inline raw HTML (no bare links inside).
+    html_anchor_depth: isize,
 }
 
 impl<'s> State<'s> {
@@ -226,6 +269,7 @@ impl<'s> State<'s> {
             first_html_block: None,
             html_block: None,
             raw_html: HtmlTracker::new(),
+            html_anchor_depth: 0,
         }
     }
 
@@ -272,11 +316,21 @@ impl<'s> State<'s> {
                 self.depth = self.depth.saturating_sub(1);
                 self.end(end, range);
             }
-            Event::Text(t) => self.text(&t),
+            Event::Text(t) => {
+                let block_at = self.blocks.last().map(String::len).unwrap_or(0);
+                self.text(&t);
+                if !self.in_code_block && self.open_links.is_empty() && self.html_anchor_depth <= 0
+                {
+                    self.bare_links(&t, &range, block_at);
+                }
+            }
             Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
             Event::SoftBreak | Event::HardBreak => self.text(" "),
             Event::Html(html) | Event::InlineHtml(html) => {
                 self.raw_html.feed(&html, self.base + range.start);
+                if self.html_block.is_none() {
+                    self.html_anchor_depth += anchor_depth_change(&html);
+                }
                 if let Some(buf) = self.first_html_block.as_mut() {
                     buf.push_str(&html);
                 }
@@ -413,7 +467,7 @@ impl<'s> State<'s> {
                 };
                 self.facts.links.push(LinkRef {
                     kind,
-                    dest: dest_url.to_string(),
+                    dest: dest_url.trim().to_string(),
                     text: String::new(),
                     offset: self.base + range.start,
                     len: range.len(),
@@ -453,21 +507,46 @@ impl<'s> State<'s> {
     /// `html` to body offsets.
     fn html_images(&mut self, html: &str, lines: &[(usize, usize)]) {
         for (src, alt, start, len) in html_images(html) {
-            let line = lines
-                .iter()
-                .rev()
-                .find(|(pos, _)| *pos <= start)
-                .or(lines.first());
-            let offset = line
-                .map(|&(pos, at)| at + start - pos.min(start))
-                .unwrap_or(0);
             self.facts.images.push(ImageRef {
                 src,
                 alt,
-                offset: self.base + offset,
+                offset: self.base + body_offset(lines, start),
                 len,
                 in_html: true,
             });
+        }
+        for (href, start, len) in html_anchors(html) {
+            let index = self.facts.links.len();
+            self.facts.links.push(LinkRef {
+                kind: LinkKind::Html,
+                dest: href.trim().to_string(),
+                text: String::new(),
+                offset: self.base + body_offset(lines, start),
+                len,
+                context: String::new(),
+            });
+            if !self.blocks.is_empty() {
+                let at = self.blocks.last().map(String::len).unwrap_or(0);
+                self.pending_context.push((index, self.blocks.len(), at));
+            }
+        }
+    }
+
+    /// Records the bare URLs and addresses of a text event that starts at
+    /// position `block_at` of its block's text.
+    fn bare_links(&mut self, text: &str, range: &Range<usize>, block_at: usize) {
+        for link in bare_links_at(text, range, self.body) {
+            let index = self.facts.links.len();
+            self.facts.links.push(LinkRef {
+                kind: LinkKind::Bare,
+                dest: link.dest,
+                text: text.get(link.range.clone()).unwrap_or("").to_string(),
+                offset: self.base + range.start + link.range.start,
+                len: link.range.len(),
+                context: String::new(),
+            });
+            self.pending_context
+                .push((index, self.blocks.len(), block_at + link.range.start));
         }
     }
 
@@ -664,6 +743,18 @@ impl<'s> State<'s> {
     }
 }
 
+/// The body offset of position `pos` of joined HTML lines (each line: its
+/// position in the joined text, its body offset).
+pub(crate) fn body_offset(lines: &[(usize, usize)], pos: usize) -> usize {
+    lines
+        .iter()
+        .rev()
+        .find(|(p, _)| *p <= pos)
+        .or(lines.first())
+        .map(|&(p, at)| at + pos - p.min(pos))
+        .unwrap_or(0)
+}
+
 /// The part of `text` within a few times `max` characters of byte `at`
 /// (all of it when short), cut at character boundaries.
 fn near(text: &str, at: usize, max: usize) -> &str {
@@ -754,11 +845,14 @@ pub fn strip_tags(s: &str) -> String {
 pub fn html_images(html: &str) -> Vec<(String, String, usize, usize)> {
     let mut out = Vec::new();
     let lower = html.to_ascii_lowercase();
+    let comments = comment_ranges(html);
     let mut from = 0;
     while let Some(rel) = lower.get(from..).and_then(|rest| rest.find("<img")) {
         let start = from + rel;
         let after = lower.as_bytes().get(start + 4).copied();
-        if !matches!(after, Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>')) {
+        if !matches!(after, Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>'))
+            || comments.iter().any(|r| r.contains(&start))
+        {
             from = start + 4;
             continue;
         }
