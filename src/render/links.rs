@@ -298,3 +298,49 @@ pub(crate) fn target_at(
         .cloned()
         .unwrap_or_else(unknown_link)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pulldown_cmark::{html, Parser};
+
+    fn render(md: &str, facts: &[LinkRef], targets: &[Target]) -> String {
+        let events: Vec<Spanned<'_>> = Parser::new_ext(md, crate::note::parse::options())
+            .into_offset_iter()
+            .collect();
+        let mut out = String::new();
+        html::push_html(
+            &mut out,
+            pass(events, facts, targets, 0, md, "a.html").into_iter(),
+        );
+        out
+    }
+
+    #[test]
+    fn links_meet_their_facts_by_range_never_by_count() {
+        let md = "[하나](b.md) 그리고 [둘](https://example.com/)\n";
+        let facts = crate::note::parse::analyze(md, 0).links;
+        let targets = vec![
+            Target::Page {
+                url: "b.html".into(),
+                fragment: None,
+                note: None,
+            },
+            Target::External,
+        ];
+        let html = render(md, &facts, &targets);
+        assert!(html.contains("<a href=\"b.html\">하나</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.com/\" class=\"external\""),
+            "{html}"
+        );
+        // Facts in another order still meet their links.
+        let reversed: Vec<LinkRef> = facts.iter().rev().cloned().collect();
+        let targets_rev: Vec<Target> = targets.iter().rev().cloned().collect();
+        assert_eq!(render(md, &reversed, &targets_rev), html);
+        // A link the analysis did not record is broken text, not external.
+        let html = render(md, &facts[..1], &targets[..1]);
+        assert!(html.contains("<span class=\"broken-link\""), "{html}");
+        assert!(!html.contains("example.com/\" class"), "{html}");
+    }
+}
