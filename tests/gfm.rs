@@ -261,3 +261,45 @@ fn korean_emphasis_with_punctuation() {
     assert!(!strong.iter().any(|s| s.contains("따옴표")), "{strong:?}");
     assert!(text(&doc, ".note-body").contains("**\"따옴표\"**는"));
 }
+
+#[test]
+fn placeholder_alt_text_makes_no_caption_and_descriptions_skip_boilerplate() {
+    let f = Fixture::new();
+    let png = include_bytes!("../static/assets/favicon.svg");
+    f.file("notes/os/images/스케줄러 구조.svg", png)
+        .file("notes/os/images/Untitled.svg", png)
+        .note(
+            "os/스케줄러.md",
+            "[![빌드](https://img.shields.io/badge/build-passing-green.svg)](https://ci.example.com)\n\n\
+작성자 : 김지우\n\n\
+**출처**: 운영체제 수업\n\n\
+스케줄러는 다음에 실행할 프로세스를 고른다.\n\n\
+![image](images/Untitled.svg)\n\n\
+![스케줄러 구조](images/스케줄러%20구조.svg)\n\n\
+![Screenshot 2026-03-02 at 10.11.12](images/Untitled.svg)\n\n\
+![준비 큐와 실행 상태](images/스케줄러%20구조.svg)\n",
+        )
+        .note(
+            "os/부제.md",
+            "---\ntitle: 부제 노트\nsubtitle: 부제가 설명이 된다\n---\n본문 첫 문단.\n",
+        );
+    let r = f.build();
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    let doc = f.html("os/스케줄러.html");
+    assert_eq!(
+        texts(&doc, ".note-body figcaption"),
+        vec!["준비 큐와 실행 상태"]
+    );
+    assert_eq!(
+        doc_meta(&doc),
+        "스케줄러는 다음에 실행할 프로세스를 고른다."
+    );
+    assert_eq!(doc_meta(&f.html("os/부제.html")), "부제가 설명이 된다");
+}
+
+fn doc_meta(doc: &scraper::Html) -> String {
+    attrs(doc, "meta[name=description]", "content")
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}

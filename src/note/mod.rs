@@ -255,9 +255,11 @@ pub fn from_source_with(
         }
     }
 
-    let description = front
-        .description
-        .clone()
+    let description = [&front.description, &front.subtitle, &front.excerpt]
+        .into_iter()
+        .flatten()
+        .find(|d| !d.trim().is_empty())
+        .cloned()
         .unwrap_or_else(|| parse::shorten_around(&facts.first_paragraph, "", 160));
 
     Ok(Note {

@@ -144,6 +144,9 @@ pub struct Section {
     /// Index into `headings`; None for the text before the first heading.
     pub heading: Option<usize>,
     pub text: String,
+    /// Text of the code blocks in the section (diagrams, listings), one
+    /// block per line group: searched, ranked below prose.
+    pub code: String,
 }
 
 /// The first block when it names the page (`# 제목` or `<h1>제목</h1>`); it
@@ -244,6 +247,10 @@ struct State<'s> {
     raw_html: HtmlTracker,
     /// `<a>` elements open in inline raw HTML (no bare links inside).
     html_anchor_depth: isize,
+    /// Letters and digits of the open paragraph outside links and images:
+    /// a paragraph with none (a badge row, a link list) is not the
+    /// description.
+    paragraph_prose: usize,
 }
 
 impl<'s> State<'s> {
@@ -270,6 +277,7 @@ impl<'s> State<'s> {
             html_block: None,
             raw_html: HtmlTracker::new(),
             html_anchor_depth: 0,
+            paragraph_prose: 0,
         }
     }
 
@@ -288,6 +296,8 @@ impl<'s> State<'s> {
             if self.heading.is_none() {
                 self.current_section.text.push_str(t);
             }
+        } else {
+            self.current_section.code.push_str(t);
         }
     }
 
@@ -319,6 +329,9 @@ impl<'s> State<'s> {
             Event::Text(t) => {
                 let block_at = self.blocks.last().map(String::len).unwrap_or(0);
                 self.text(&t);
+                if self.open_links.is_empty() {
+                    self.paragraph_prose += t.chars().filter(|c| c.is_alphanumeric()).count();
+                }
                 if !self.in_code_block && self.open_links.is_empty() && self.html_anchor_depth <= 0
                 {
                     self.bare_links(&t, &range, block_at);
@@ -389,6 +402,7 @@ impl<'s> State<'s> {
                 self.blocks.push(String::new());
                 self.in_paragraph_first =
                     self.facts.first_paragraph.is_empty() && self.item_stack.is_empty();
+                self.paragraph_prose = 0;
             }
             Tag::Heading { level, id, .. } => {
                 self.blocks.push(String::new());
@@ -562,7 +576,13 @@ impl<'s> State<'s> {
         match end {
             TagEnd::Paragraph => {
                 let text = self.close_block();
-                if self.in_paragraph_first && !text.trim().is_empty() {
+                // The first real paragraph: prose, not a row of badges or
+                // links, not an `작성자 :` / `출처 :` line.
+                if self.in_paragraph_first
+                    && !text.trim().is_empty()
+                    && self.paragraph_prose > 0
+                    && !is_byline(&text)
+                {
                     self.facts.first_paragraph = text.trim().to_string();
                 }
                 self.in_paragraph_first = false;
@@ -598,10 +618,13 @@ impl<'s> State<'s> {
                         &mut self.current_section,
                         Section {
                             heading: Some(index),
-                            text: String::new(),
+                            ..Section::default()
                         },
                     );
-                    if finished.heading.is_some() || !finished.text.trim().is_empty() {
+                    if finished.heading.is_some()
+                        || !finished.text.trim().is_empty()
+                        || !finished.code.trim().is_empty()
+                    {
                         self.facts.sections.push(finished);
                     }
                 }
@@ -621,6 +644,10 @@ impl<'s> State<'s> {
             }
             TagEnd::CodeBlock => {
                 self.in_code_block = false;
+                let code = &mut self.current_section.code;
+                if !code.is_empty() && !code.ends_with('\n') {
+                    code.push('\n');
+                }
                 self.block_break();
             }
             TagEnd::TableCell => {
@@ -732,15 +759,47 @@ impl<'s> State<'s> {
             None => self.raw_html.finish(),
         };
         let last = std::mem::take(&mut self.current_section);
-        if last.heading.is_some() || !last.text.trim().is_empty() {
+        if last.heading.is_some() || !last.text.trim().is_empty() || !last.code.trim().is_empty() {
             self.facts.sections.push(last);
         }
         for s in &mut self.facts.sections {
             let trimmed = s.text.trim().to_string();
             s.text = trimmed;
+            let code = s.code.trim_end().to_string();
+            s.code = code;
         }
         self.facts
     }
+}
+
+/// A paragraph that only says who wrote it, where it comes from or when:
+/// `작성자 : 김지우`, `출처: …`, `Author: …`.
+fn is_byline(text: &str) -> bool {
+    const KEYS: &[&str] = &[
+        "작성자",
+        "글쓴이",
+        "출처",
+        "참고",
+        "참고 자료",
+        "작성일",
+        "날짜",
+        "수정일",
+        "author",
+        "source",
+        "sources",
+        "date",
+        "written by",
+        "reference",
+        "references",
+    ];
+    let Some((key, _)) = text.trim().split_once([':', '：']) else {
+        return false;
+    };
+    let key = key
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_')
+        .trim();
+    KEYS.contains(&key.to_lowercase().as_str())
 }
 
 /// The body offset of position `pos` of joined HTML lines (each line: its
@@ -1043,6 +1102,29 @@ mod tests {
         assert_eq!(
             f.sections[0].text,
             "정의\n프로세스: 실행 단위\n스레드: 흐름\n문단 하나, 이어지는 줄.\n가\n나\n다\n라"
+        );
+    }
+
+    #[test]
+    fn description_is_the_first_real_paragraph() {
+        let f = analyze(
+            "[![빌드](https://img.shields.io/b.svg)](https://ci.example.com) [![라이선스](l.svg)](LICENSE)\n\n작성자 : 김지우\n\n**출처**: 운영체제 강의\n\n[개요](#개요) | [본문](#본문)\n\n- 목차 하나\n- 목차 둘\n\n프로세스는 실행 중인 프로그램이다.\n",
+            0,
+        );
+        assert_eq!(f.first_paragraph, "프로세스는 실행 중인 프로그램이다.");
+    }
+
+    #[test]
+    fn code_block_text_is_kept_apart_from_prose() {
+        let f = analyze(
+            "## 구조\n\n설명 문단.\n\n```text\n+--------+\n| 커널영역 |\n+--------+\n```\n",
+            0,
+        );
+        assert_eq!(f.sections[0].text, "설명 문단.");
+        assert!(
+            f.sections[0].code.contains("커널영역"),
+            "{:?}",
+            f.sections[0]
         );
     }
 

@@ -62,7 +62,7 @@ pub fn pass<'a>(events: Vec<Spanned<'a>>, index: &SiteIndex, id: NoteId) -> Vec<
                 let target = pass.take(&img_range);
                 let alt = alt_text(&mut it);
                 let alone = matches!(it.peek(), Some((Event::End(TagEnd::Paragraph), _)));
-                if alone && !alt.trim().is_empty() {
+                if alone && !is_placeholder_alt(&alt, &dest_url) {
                     let end = it.next().map(|(_, r)| r.end).unwrap_or(img_range.end);
                     let mut html = String::from("<figure>");
                     html.push_str(&pass.image_html(&target, &dest_url, &alt, &title));
@@ -365,6 +365,76 @@ impl ImagePass<'_> {
     }
 }
 
+/// Alt text that says nothing a caption could show: empty, an editor's
+/// default (`image`, `Untitled`, `download (5)`, `스크린샷 2024-01-02 …`,
+/// `Screenshot …`) or the image's own file name.
+fn is_placeholder_alt(alt: &str, src: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "image",
+        "img",
+        "untitled",
+        "download",
+        "picture",
+        "pic",
+        "photo",
+        "screenshot",
+        "screen shot",
+        "capture",
+        "alt",
+        "alt text",
+        "그림",
+        "이미지",
+        "사진",
+        "스크린샷",
+        "캡처",
+        "화면 캡처",
+        "제목 없음",
+    ];
+    const PREFIXES: &[&str] = &[
+        "screenshot",
+        "screen shot",
+        "스크린샷",
+        "화면 캡처",
+        "캡처",
+        "capture",
+        "untitled",
+        "image",
+        "img_",
+        "img-",
+        "kakaotalk_",
+    ];
+    let alt = alt.trim();
+    if alt.is_empty() {
+        return true;
+    }
+    let lower = alt.to_lowercase();
+    // `image (3)`, `Untitled-1`, `download(5)`: a default word and a number.
+    let stem = lower
+        .trim_end_matches(|c: char| {
+            c.is_ascii_digit() || c.is_whitespace() || matches!(c, '(' | ')' | '-' | '_' | '.')
+        })
+        .trim();
+    if WORDS.contains(&stem) {
+        return true;
+    }
+    // `Screenshot 2024-01-02 at 10.11.12`, `스크린샷 2024-01-02 오후 3.21.45`.
+    let has_digit = lower.chars().any(|c| c.is_ascii_digit());
+    if has_digit && PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // The file's own name, with or without its extension.
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    let name = crate::urls::decode(path.rsplit('/').next().unwrap_or(path)).to_lowercase();
+    let name_stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(&name);
+    if !name.is_empty() && (lower == name || lower == name_stem) {
+        return true;
+    }
+    // Any file name of an image (`diagram_final.png`).
+    [".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp"]
+        .iter()
+        .any(|ext| lower.ends_with(ext) && !lower.contains(' '))
+}
+
 /// The size the page shows: the downscaled copy's when there is one.
 fn shown_size(info: Option<&ImageInfo>) -> Option<(u32, u32)> {
     let info = info?;
@@ -436,6 +506,36 @@ mod tests {
             insert_after_name("<img src=\"a.png\">", " loading=\"lazy\""),
             "<img loading=\"lazy\" src=\"a.png\">"
         );
+    }
+
+    #[test]
+    fn placeholder_alt_text_makes_no_caption() {
+        for alt in [
+            "",
+            "image",
+            "Image (3)",
+            "img",
+            "Untitled",
+            "Untitled-1",
+            "download (5)",
+            "스크린샷 2026-03-02 오후 3.21.45",
+            "Screenshot 2026-03-02 at 10.11.12",
+            "프로세스 구조",
+            "diagram_final.png",
+        ] {
+            let src = "images/%ED%94%84%EB%A1%9C%EC%84%B8%EC%8A%A4%20%EA%B5%AC%EC%A1%B0.png";
+            assert!(
+                is_placeholder_alt(alt, src),
+                "{alt:?} should be a placeholder"
+            );
+        }
+        for alt in [
+            "프로세스 상태 전이도",
+            "Process states",
+            "이미지 처리 파이프라인",
+        ] {
+            assert!(!is_placeholder_alt(alt, "a/b.png"), "{alt:?}");
+        }
     }
 
     #[test]

@@ -16,8 +16,9 @@
 
   var FORMAT_VERSION = 1;
   var FIELD_TITLE = 0, FIELD_TAGS = 1, FIELD_HEADING = 2, FIELD_BODY = 3, FIELD_TERM = 4;
+  // 5: code blocks, found but ranked below prose.
   // Title and glossary-term matches first, then tags, headings, body.
-  var FIELD_WEIGHT = [1000, 500, 100, 10, 1000];
+  var FIELD_WEIGHT = [1000, 500, 100, 10, 1000, 3];
   var BODY_TF_CAP = 5;
   var NAME_WORD_GAP = 2;
   var MAX_QUERY_WORDS = 12;
