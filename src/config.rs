@@ -35,6 +35,9 @@ pub struct Config {
     pub feed_limit: usize,
     /// Whether glossary terms are linked automatically in notes.
     pub autolink: bool,
+    /// CJK-friendly emphasis (`**"따옴표"**는` is bold); false for strict
+    /// CommonMark.
+    pub cjk_emphasis: bool,
     /// Same-meaning aspect names for merged comparisons:
     /// `{ 메모리: [메모리 구조, 주소 공간] }`.
     pub aspect_aliases: BTreeMap<String, Vec<String>>,
@@ -88,6 +91,7 @@ impl Default for Config {
             cname: String::new(),
             feed_limit: 20,
             autolink: true,
+            cjk_emphasis: true,
             aspect_aliases: BTreeMap::new(),
             images: ImagesConfig::default(),
             reading_speed: 500,
@@ -147,6 +151,13 @@ pub fn check_base_url(url: &str) -> Result<(), Diagnostic> {
 }
 
 impl Config {
+    /// The markdown dialect notes are read in.
+    pub fn dialect(&self) -> crate::note::parse::Dialect {
+        crate::note::parse::Dialect {
+            cjk_emphasis: self.cjk_emphasis,
+        }
+    }
+
     /// Sets `base_url`, ending it with `/` unless it is empty.
     pub fn set_base_url(&mut self, url: String) {
         self.base_url =

@@ -245,7 +245,7 @@ fn load_site_with(
         .par_iter()
         .map(|file| {
             let mut warnings = Vec::new();
-            let result = note::load_note(file, "notes", &mut warnings);
+            let result = note::load_note(file, "notes", config.dialect(), &mut warnings);
             progress.advance(1);
             (result, warnings)
         })

@@ -9,14 +9,16 @@
 #![cfg_attr(not(test), deny(clippy::string_slice))]
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::korean::nfc;
 use crate::note::parse::{LinkKind, LinkRef};
 use crate::note::{Note, NoteId};
-use crate::urls::{decode, github_heading_id, has_scheme, join_normalized, slugify, split_url};
+use crate::urls::{
+    decode, encode_path, github_heading_id, has_scheme, join_normalized, slugify, split_url,
+};
 
 /// Where a link goes, decided once for the whole site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +34,9 @@ pub enum Target {
     },
     /// A non-markdown file under the notes root (copied to the output).
     Asset { rel: String, suffix: String },
+    /// Leaves the site for this absolute URL: a repository file that is
+    /// not a note or image (`../src/main.rs` becomes its GitHub page).
+    Url(String),
     /// Nothing there: rendered as a marked span, reported as a warning.
     Broken { reason: String },
 }
@@ -142,6 +147,58 @@ impl Lookup {
     }
 }
 
+/// The git work tree the notes live in: links to its files that are not
+/// notes keep working as links to the repository on GitHub.
+#[derive(Debug, Clone)]
+pub struct RepoTree {
+    /// The work tree's root folder.
+    pub root: PathBuf,
+    /// The notes root inside it, `/`-separated (`notes`, or `` when the
+    /// notes are the repository itself).
+    pub notes_prefix: String,
+}
+
+impl RepoTree {
+    /// The work tree holding `notes_root` (the nearest folder above it with
+    /// a `.git`), if any.
+    pub fn find(notes_root: &Path) -> Option<RepoTree> {
+        let notes_root = notes_root.canonicalize().ok()?;
+        let root = notes_root
+            .ancestors()
+            .find(|dir| dir.join(".git").exists())?
+            .to_path_buf();
+        let inside = notes_root.strip_prefix(&root).ok()?;
+        let notes_prefix = inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        Some(RepoTree {
+            root,
+            notes_prefix: nfc(&notes_prefix),
+        })
+    }
+
+    /// A notes-relative path as a repository path.
+    fn repo_path(&self, notes_rel: &str) -> String {
+        match (self.notes_prefix.is_empty(), notes_rel.is_empty()) {
+            (true, _) => notes_rel.to_string(),
+            (false, true) => self.notes_prefix.clone(),
+            (false, false) => format!("{}/{notes_rel}", self.notes_prefix),
+        }
+    }
+
+    /// Whether `repo_rel` is a folder (true) or a file (false) of the work
+    /// tree; None when it is not there. `.git` itself does not count.
+    fn kind(&self, repo_rel: &str) -> Option<bool> {
+        if repo_rel.split('/').any(|s| s == ".git") {
+            return None;
+        }
+        let meta = std::fs::metadata(self.root.join(repo_rel)).ok()?;
+        Some(meta.is_dir())
+    }
+}
+
 /// What link resolution needs besides the notes.
 pub struct Resolver<'a> {
     pub notes: &'a [Note],
@@ -153,6 +210,8 @@ pub struct Resolver<'a> {
     pub folder_category: &'a (dyn Fn(&[String]) -> Option<String> + Sync),
     /// Glossary term page for a name (wiki links to terms).
     pub term_page: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// The git work tree around the notes, when there is one.
+    pub repo: Option<&'a RepoTree>,
 }
 
 /// The scheme of a link that would run code or smuggle a document when
@@ -191,7 +250,9 @@ impl Resolver<'_> {
         }
         let target = match link.kind {
             LinkKind::Wiki => self.resolve_wiki(from, &link.dest, diags, link),
-            LinkKind::Markdown => self.resolve_markdown(from, &link.dest),
+            LinkKind::Markdown | LinkKind::Bare | LinkKind::Html => {
+                self.resolve_markdown(from, &link.dest)
+            }
         };
         if let Target::Broken { reason } = &target {
             let note = &self.notes[from];
@@ -230,7 +291,9 @@ impl Resolver<'_> {
             }
         }
         let Some(joined) = join_normalized(&note.folder, &path) else {
-            return broken("노트 폴더 밖을 가리킵니다");
+            return self
+                .repo_file(&note.folder, &path, query, fragment)
+                .unwrap_or_else(|| broken("노트 폴더 밖을 가리킵니다"));
         };
         let is_dir_link = path.ends_with('/') || path == "." || path == "..";
         if !is_dir_link {
@@ -264,6 +327,9 @@ impl Resolver<'_> {
             if let Some(&id) = self.lookup.by_url.get(&candidate) {
                 return self.page_with_fragment(id, fragment, query);
             }
+        }
+        if let Some(t) = self.repo_file(&note.folder, &path, query, fragment) {
+            return t;
         }
         if path.to_ascii_lowercase().ends_with(".md")
             || path.to_ascii_lowercase().ends_with(".markdown")
@@ -312,19 +378,48 @@ impl Resolver<'_> {
                 let inner = parts.next().unwrap_or("");
                 if kind == "blob" || kind == "tree" {
                     let inner = nfc(&decode(inner));
-                    // The repository root is the site root; notes/ may be in it.
-                    let candidates = [
-                        inner.strip_prefix("notes/").map(str::to_string),
-                        Some(inner.clone()),
-                    ];
-                    for c in candidates.into_iter().flatten() {
+                    let inner = inner.trim_end_matches('/');
+                    // The notes root inside the repository: known from the
+                    // work tree, else `notes/` or the root itself.
+                    let notes_rel = match self.repo {
+                        Some(repo) if repo.notes_prefix.is_empty() => Some(inner.to_string()),
+                        Some(repo) => {
+                            if inner == repo.notes_prefix {
+                                Some(String::new())
+                            } else {
+                                inner
+                                    .strip_prefix(&format!("{}/", repo.notes_prefix))
+                                    .map(str::to_string)
+                            }
+                        }
+                        None => None,
+                    };
+                    let candidates = match (&notes_rel, self.repo) {
+                        (Some(rel), _) => vec![rel.clone()],
+                        (None, Some(_)) => Vec::new(),
+                        (None, None) => [
+                            inner.strip_prefix("notes/").map(str::to_string),
+                            Some(inner.to_string()),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
+                    };
+                    for c in candidates {
                         if let Some(t) = self.resolve_site_path(&c, fragment, query) {
                             return Some(t);
                         }
                     }
-                    return Some(broken(format!(
-                        "저장소 링크 `{inner}`에 해당하는 노트가 없습니다"
-                    )));
+                    // A repository file that is not a page (LICENSE, source
+                    // code, a PDF, a folder outside the notes): the link
+                    // worked on GitHub and keeps working there. Only a path
+                    // the work tree does not have is broken.
+                    return match self.repo {
+                        Some(repo) if repo.kind(inner).is_none() && !inner.is_empty() => {
+                            Some(broken(format!("저장소에 `{inner}`가 없습니다")))
+                        }
+                        _ => Some(Target::External),
+                    };
                 }
             }
         }
@@ -345,6 +440,35 @@ impl Resolver<'_> {
             }
         }
         None
+    }
+
+    /// A relative link (from notes folder `folder`) to a file or folder of
+    /// the repository that is not part of the site: its page on GitHub, when
+    /// `repo_url` is set and the work tree has it.
+    fn repo_file(
+        &self,
+        folder: &str,
+        path: &str,
+        query: &str,
+        fragment: Option<&str>,
+    ) -> Option<Target> {
+        let repo = self.repo?;
+        let base = self.config.repo_url.trim_end_matches('/');
+        if base.is_empty() || path.starts_with('/') {
+            return None;
+        }
+        let repo_rel = join_normalized(&repo.repo_path(folder), path)?;
+        if repo_rel.is_empty() {
+            return None;
+        }
+        let is_dir = repo.kind(&repo_rel)?;
+        let kind = if is_dir { "tree" } else { "blob" };
+        let mut url = format!("{base}/{kind}/HEAD/{}{query}", encode_path(&repo_rel));
+        if let Some(f) = fragment {
+            url.push('#');
+            url.push_str(f);
+        }
+        Some(Target::Url(url))
     }
 
     /// A path from the site or notes root: a note file, a folder, a page URL,

@@ -105,6 +105,7 @@ impl SiteIndex {
                 .map(|c| taxonomy.categories[c].url.clone())
         };
         let term_page = |name: &str| glossary.find(name).map(|t| glossary.terms[t].url.clone());
+        let repo = links::RepoTree::find(notes_root);
         let resolver = Resolver {
             notes: &notes,
             lookup: &lookup,
@@ -112,6 +113,7 @@ impl SiteIndex {
             assets: &assets,
             folder_category: &folder_category,
             term_page: &term_page,
+            repo: repo.as_ref(),
         };
         let resolved: Vec<(Vec<Target>, Vec<Diagnostic>)> = (0..notes.len())
             .into_par_iter()

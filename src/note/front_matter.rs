@@ -24,6 +24,10 @@ pub struct FrontMatter {
     pub category: Option<Vec<String>>,
     pub tags: Vec<String>,
     pub description: Option<String>,
+    /// `subtitle:` and `excerpt:`, descriptions when `description` is not
+    /// given.
+    pub subtitle: Option<String>,
+    pub excerpt: Option<String>,
     pub draft: bool,
     pub slug: Option<String>,
     pub aliases: Vec<String>,
@@ -232,6 +236,11 @@ pub fn parse(
             "description" | "summary" => {
                 fm.description = expect_scalar_or_null(&key, &v).map_err(|m| err(&key, m))?
             }
+            // Jekyll themes' one-line summaries; `description` wins.
+            "subtitle" => {
+                fm.subtitle = expect_scalar_or_null(&key, &v).map_err(|m| err(&key, m))?
+            }
+            "excerpt" => fm.excerpt = expect_scalar_or_null(&key, &v).map_err(|m| err(&key, m))?,
             "slug" => fm.slug = expect_scalar_or_null(&key, &v).map_err(|m| err(&key, m))?,
             "layout" => fm.layout = expect_scalar_or_null(&key, &v).map_err(|m| err(&key, m))?,
             "permalink" => {

@@ -5,6 +5,7 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
 pub mod front_matter;
+pub mod gfm;
 pub mod html;
 pub mod load;
 pub mod parse;
@@ -109,6 +110,7 @@ fn is_blank(title: &str) -> bool {
 pub fn load_note(
     file: &SourceFile,
     display_prefix: &str,
+    dialect: parse::Dialect,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Option<Note>, Diagnostic> {
     let display_path = if display_prefix.is_empty() {
@@ -129,10 +131,11 @@ pub fn load_note(
         Err(d) => return Err(d),
     };
     warnings.extend(decoded.warnings);
-    Ok(Some(from_source(
+    Ok(Some(from_source_with(
         file,
         display_path,
         decoded.text,
+        dialect,
         warnings,
     )?))
 }
@@ -142,6 +145,23 @@ pub fn from_source(
     file: &SourceFile,
     display_path: String,
     source: String,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Note, Diagnostic> {
+    from_source_with(
+        file,
+        display_path,
+        source,
+        parse::Dialect::default(),
+        warnings,
+    )
+}
+
+/// [`from_source`] in a given markdown dialect.
+pub fn from_source_with(
+    file: &SourceFile,
+    display_path: String,
+    source: String,
+    dialect: parse::Dialect,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Note, Diagnostic> {
     let (front, body_start) = match front_matter::split(&source) {
@@ -173,7 +193,7 @@ pub fn from_source(
         warnings,
     );
     let body = source.get(body_start..).unwrap_or("");
-    let facts = parse::analyze(body, body_start);
+    let facts = parse::analyze_with(body, body_start, dialect);
     if let Some(open) = &facts.open_html {
         warnings.push(open_html_warning(open, &source, &display_path));
     }
@@ -278,9 +298,11 @@ pub fn from_source(
         }
     }
 
-    let description = front
-        .description
-        .clone()
+    let description = [&front.description, &front.subtitle, &front.excerpt]
+        .into_iter()
+        .flatten()
+        .find(|d| !d.trim().is_empty())
+        .cloned()
         .unwrap_or_else(|| parse::shorten_around(&facts.first_paragraph, "", 160));
 
     Ok(Note {

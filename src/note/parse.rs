@@ -2,8 +2,8 @@
 //! headings and their GitHub ids, outgoing links with the sentence around
 //! them, images, tables, lists and section text. No HTML is produced here.
 //!
-//! The render phase parses the same text with the same options again, so the
-//! n-th link, image or heading seen here is the n-th one seen there.
+//! The render phase parses the same text with the same options again and
+//! finds each link and image fact by its source byte range.
 
 // Raw note text reaches this module: no indexing or slicing that can panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
@@ -12,20 +12,48 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::note::gfm::{
+    anchor_depth_change, bare_links_at, comment_ranges, html_anchors, merge_text,
+};
 use crate::note::html::{HtmlTracker, OpenHtml};
 use crate::urls::{github_heading_id, HeadingIds};
 
 /// The markdown dialect: CommonMark + GFM tables, footnotes, strikethrough,
-/// task lists, heading attributes, `[[wiki links]]`, math kept as written.
+/// task lists, heading attributes, `[[wiki links]]`, math kept as written,
+/// and CJK-friendly emphasis (`cjk_emphasis` in `gongbu.yaml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    /// `**"따옴표"**는` is bold (the CJK-friendly amendment); false keeps
+    /// strict CommonMark.
+    pub cjk_emphasis: bool,
+}
+
+impl Default for Dialect {
+    fn default() -> Self {
+        Dialect { cjk_emphasis: true }
+    }
+}
+
+impl Dialect {
+    pub fn options(self) -> Options {
+        let mut o = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_HEADING_ATTRIBUTES
+            | Options::ENABLE_WIKILINKS
+            | Options::ENABLE_MATH
+            | Options::ENABLE_GFM;
+        if self.cjk_emphasis {
+            o |= Options::ENABLE_CJK_FRIENDLY_EMPHASIS;
+        }
+        o
+    }
+}
+
+/// The options of the default dialect.
 pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_WIKILINKS
-        | Options::ENABLE_MATH
-        | Options::ENABLE_GFM
+    Dialect::default().options()
 }
 
 /// A heading of the note with its id.
@@ -44,6 +72,10 @@ pub enum LinkKind {
     Markdown,
     /// `[[target]]`, `[[target|label]]`, `[[target#section]]`.
     Wiki,
+    /// A bare URL, `www.` address or e-mail address in text (GFM autolink).
+    Bare,
+    /// `<a href>` in raw HTML.
+    Html,
 }
 
 /// An outgoing link, in document order.
@@ -112,6 +144,9 @@ pub struct Section {
     /// Index into `headings`; None for the text before the first heading.
     pub heading: Option<usize>,
     pub text: String,
+    /// Text of the code blocks in the section (diagrams, listings), one
+    /// block per line group: searched, ranked below prose.
+    pub code: String,
 }
 
 /// The first block when it names the page (`# 제목` or `<h1>제목</h1>`); it
@@ -144,12 +179,21 @@ pub struct BodyFacts {
     /// Raw HTML the note leaves open (an unclosed `<script>`, comment, …),
     /// which the render closes at the end of the body.
     pub open_html: Option<OpenHtml>,
+    /// The dialect the body was read in; the render reads it the same way.
+    pub dialect: Dialect,
 }
 
 /// Reads `body` (which starts at byte `base` of the file).
 pub fn analyze(body: &str, base: usize) -> BodyFacts {
+    analyze_with(body, base, Dialect::default())
+}
+
+/// Reads `body` in `dialect`.
+pub fn analyze_with(body: &str, base: usize, dialect: Dialect) -> BodyFacts {
     let mut st = State::new(body, base);
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    st.facts.dialect = dialect;
+    let events = Parser::new_ext(body, dialect.options()).into_offset_iter();
+    for (event, range) in merge_text(events) {
         st.event(event, range);
     }
     st.finish()
@@ -201,6 +245,12 @@ struct State<'s> {
     /// `<img>` tag spread over several lines is still seen.
     html_block: Option<(String, Vec<(usize, usize)>)>,
     raw_html: HtmlTracker,
+    /// `<a>` elements open in inline raw HTML (no bare links inside).
+    html_anchor_depth: isize,
+    /// Letters and digits of the open paragraph outside links and images:
+    /// a paragraph with none (a badge row, a link list) is not the
+    /// description.
+    paragraph_prose: usize,
 }
 
 impl<'s> State<'s> {
@@ -226,6 +276,8 @@ impl<'s> State<'s> {
             first_html_block: None,
             html_block: None,
             raw_html: HtmlTracker::new(),
+            html_anchor_depth: 0,
+            paragraph_prose: 0,
         }
     }
 
@@ -244,6 +296,8 @@ impl<'s> State<'s> {
             if self.heading.is_none() {
                 self.current_section.text.push_str(t);
             }
+        } else {
+            self.current_section.code.push_str(t);
         }
     }
 
@@ -272,11 +326,24 @@ impl<'s> State<'s> {
                 self.depth = self.depth.saturating_sub(1);
                 self.end(end, range);
             }
-            Event::Text(t) => self.text(&t),
+            Event::Text(t) => {
+                let block_at = self.blocks.last().map(String::len).unwrap_or(0);
+                self.text(&t);
+                if self.open_links.is_empty() {
+                    self.paragraph_prose += t.chars().filter(|c| c.is_alphanumeric()).count();
+                }
+                if !self.in_code_block && self.open_links.is_empty() && self.html_anchor_depth <= 0
+                {
+                    self.bare_links(&t, &range, block_at);
+                }
+            }
             Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
             Event::SoftBreak | Event::HardBreak => self.text(" "),
             Event::Html(html) | Event::InlineHtml(html) => {
                 self.raw_html.feed(&html, self.base + range.start);
+                if self.html_block.is_none() {
+                    self.html_anchor_depth += anchor_depth_change(&html);
+                }
                 if let Some(buf) = self.first_html_block.as_mut() {
                     buf.push_str(&html);
                 }
@@ -335,6 +402,7 @@ impl<'s> State<'s> {
                 self.blocks.push(String::new());
                 self.in_paragraph_first =
                     self.facts.first_paragraph.is_empty() && self.item_stack.is_empty();
+                self.paragraph_prose = 0;
             }
             Tag::Heading { level, id, .. } => {
                 self.blocks.push(String::new());
@@ -413,7 +481,7 @@ impl<'s> State<'s> {
                 };
                 self.facts.links.push(LinkRef {
                     kind,
-                    dest: dest_url.to_string(),
+                    dest: dest_url.trim().to_string(),
                     text: String::new(),
                     offset: self.base + range.start,
                     len: range.len(),
@@ -453,21 +521,46 @@ impl<'s> State<'s> {
     /// `html` to body offsets.
     fn html_images(&mut self, html: &str, lines: &[(usize, usize)]) {
         for (src, alt, start, len) in html_images(html) {
-            let line = lines
-                .iter()
-                .rev()
-                .find(|(pos, _)| *pos <= start)
-                .or(lines.first());
-            let offset = line
-                .map(|&(pos, at)| at + start - pos.min(start))
-                .unwrap_or(0);
             self.facts.images.push(ImageRef {
                 src,
                 alt,
-                offset: self.base + offset,
+                offset: self.base + body_offset(lines, start),
                 len,
                 in_html: true,
             });
+        }
+        for (href, start, len) in html_anchors(html) {
+            let index = self.facts.links.len();
+            self.facts.links.push(LinkRef {
+                kind: LinkKind::Html,
+                dest: href.trim().to_string(),
+                text: String::new(),
+                offset: self.base + body_offset(lines, start),
+                len,
+                context: String::new(),
+            });
+            if !self.blocks.is_empty() {
+                let at = self.blocks.last().map(String::len).unwrap_or(0);
+                self.pending_context.push((index, self.blocks.len(), at));
+            }
+        }
+    }
+
+    /// Records the bare URLs and addresses of a text event that starts at
+    /// position `block_at` of its block's text.
+    fn bare_links(&mut self, text: &str, range: &Range<usize>, block_at: usize) {
+        for link in bare_links_at(text, range, self.body) {
+            let index = self.facts.links.len();
+            self.facts.links.push(LinkRef {
+                kind: LinkKind::Bare,
+                dest: link.dest,
+                text: text.get(link.range.clone()).unwrap_or("").to_string(),
+                offset: self.base + range.start + link.range.start,
+                len: link.range.len(),
+                context: String::new(),
+            });
+            self.pending_context
+                .push((index, self.blocks.len(), block_at + link.range.start));
         }
     }
 
@@ -483,7 +576,13 @@ impl<'s> State<'s> {
         match end {
             TagEnd::Paragraph => {
                 let text = self.close_block();
-                if self.in_paragraph_first && !text.trim().is_empty() {
+                // The first real paragraph: prose, not a row of badges or
+                // links, not an `작성자 :` / `출처 :` line.
+                if self.in_paragraph_first
+                    && !text.trim().is_empty()
+                    && self.paragraph_prose > 0
+                    && !is_byline(&text)
+                {
                     self.facts.first_paragraph = text.trim().to_string();
                 }
                 self.in_paragraph_first = false;
@@ -519,10 +618,13 @@ impl<'s> State<'s> {
                         &mut self.current_section,
                         Section {
                             heading: Some(index),
-                            text: String::new(),
+                            ..Section::default()
                         },
                     );
-                    if finished.heading.is_some() || !finished.text.trim().is_empty() {
+                    if finished.heading.is_some()
+                        || !finished.text.trim().is_empty()
+                        || !finished.code.trim().is_empty()
+                    {
                         self.facts.sections.push(finished);
                     }
                 }
@@ -542,6 +644,10 @@ impl<'s> State<'s> {
             }
             TagEnd::CodeBlock => {
                 self.in_code_block = false;
+                let code = &mut self.current_section.code;
+                if !code.is_empty() && !code.ends_with('\n') {
+                    code.push('\n');
+                }
                 self.block_break();
             }
             TagEnd::TableCell => {
@@ -653,15 +759,59 @@ impl<'s> State<'s> {
             None => self.raw_html.finish(),
         };
         let last = std::mem::take(&mut self.current_section);
-        if last.heading.is_some() || !last.text.trim().is_empty() {
+        if last.heading.is_some() || !last.text.trim().is_empty() || !last.code.trim().is_empty() {
             self.facts.sections.push(last);
         }
         for s in &mut self.facts.sections {
             let trimmed = s.text.trim().to_string();
             s.text = trimmed;
+            let code = s.code.trim_end().to_string();
+            s.code = code;
         }
         self.facts
     }
+}
+
+/// A paragraph that only says who wrote it, where it comes from or when:
+/// `작성자 : 김지우`, `출처: …`, `Author: …`.
+fn is_byline(text: &str) -> bool {
+    const KEYS: &[&str] = &[
+        "작성자",
+        "글쓴이",
+        "출처",
+        "참고",
+        "참고 자료",
+        "작성일",
+        "날짜",
+        "수정일",
+        "author",
+        "source",
+        "sources",
+        "date",
+        "written by",
+        "reference",
+        "references",
+    ];
+    let Some((key, _)) = text.trim().split_once([':', '：']) else {
+        return false;
+    };
+    let key = key
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_')
+        .trim();
+    KEYS.contains(&key.to_lowercase().as_str())
+}
+
+/// The body offset of position `pos` of joined HTML lines (each line: its
+/// position in the joined text, its body offset).
+pub(crate) fn body_offset(lines: &[(usize, usize)], pos: usize) -> usize {
+    lines
+        .iter()
+        .rev()
+        .find(|(p, _)| *p <= pos)
+        .or(lines.first())
+        .map(|&(p, at)| at + pos - p.min(pos))
+        .unwrap_or(0)
 }
 
 /// The part of `text` within a few times `max` characters of byte `at`
@@ -754,11 +904,14 @@ pub fn strip_tags(s: &str) -> String {
 pub fn html_images(html: &str) -> Vec<(String, String, usize, usize)> {
     let mut out = Vec::new();
     let lower = html.to_ascii_lowercase();
+    let comments = comment_ranges(html);
     let mut from = 0;
     while let Some(rel) = lower.get(from..).and_then(|rest| rest.find("<img")) {
         let start = from + rel;
         let after = lower.as_bytes().get(start + 4).copied();
-        if !matches!(after, Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>')) {
+        if !matches!(after, Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>'))
+            || comments.iter().any(|r| r.contains(&start))
+        {
             from = start + 4;
             continue;
         }
@@ -949,6 +1102,29 @@ mod tests {
         assert_eq!(
             f.sections[0].text,
             "정의\n프로세스: 실행 단위\n스레드: 흐름\n문단 하나, 이어지는 줄.\n가\n나\n다\n라"
+        );
+    }
+
+    #[test]
+    fn description_is_the_first_real_paragraph() {
+        let f = analyze(
+            "[![빌드](https://img.shields.io/b.svg)](https://ci.example.com) [![라이선스](l.svg)](LICENSE)\n\n작성자 : 김지우\n\n**출처**: 운영체제 강의\n\n[개요](#개요) | [본문](#본문)\n\n- 목차 하나\n- 목차 둘\n\n프로세스는 실행 중인 프로그램이다.\n",
+            0,
+        );
+        assert_eq!(f.first_paragraph, "프로세스는 실행 중인 프로그램이다.");
+    }
+
+    #[test]
+    fn code_block_text_is_kept_apart_from_prose() {
+        let f = analyze(
+            "## 구조\n\n설명 문단.\n\n```text\n+--------+\n| 커널영역 |\n+--------+\n```\n",
+            0,
+        );
+        assert_eq!(f.sections[0].text, "설명 문단.");
+        assert!(
+            f.sections[0].code.contains("커널영역"),
+            "{:?}",
+            f.sections[0]
         );
     }
 

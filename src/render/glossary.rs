@@ -187,7 +187,12 @@ impl Linker<'_> {
                 return;
             };
             let inside = seg.range.start <= range.start && range.end <= seg.range.end;
-            if !inside || !seg.linkable || (self.skip)(term) || self.linked.contains(&term) {
+            if !inside
+                || !seg.linkable
+                || (self.skip)(term)
+                || self.linked.contains(&term)
+                || in_file_name_or_url(&text, &range)
+            {
                 return;
             }
             self.linked.insert(term);
@@ -249,6 +254,33 @@ impl Linker<'_> {
         close.push_str("</span>");
         (open, close)
     }
+}
+
+/// Whether the words at `range` of `text` are part of a file name or URL
+/// written in prose (`index.html`, `프로세스.md`, `https://…/thread`), where
+/// a glossary link would cut the name apart.
+fn in_file_name_or_url(text: &str, range: &Range<usize>) -> bool {
+    let before = text.get(..range.start).unwrap_or("");
+    let after = text.get(range.end..).unwrap_or("");
+    let token_start = before
+        .rfind(char::is_whitespace)
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let token_end = after
+        .find(char::is_whitespace)
+        .map(|i| range.end + i)
+        .unwrap_or(text.len());
+    let token = text.get(token_start..token_end).unwrap_or("");
+    if token.contains("://") || token.to_ascii_lowercase().starts_with("www.") {
+        return true;
+    }
+    let mut back = before.chars().rev();
+    let joined_before = matches!(back.next(), Some('.' | '/' | '\\'))
+        && back.next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let mut ahead = after.chars();
+    let joined_after = matches!(ahead.next(), Some('.' | '/' | '\\'))
+        && ahead.next().is_some_and(|c| c.is_ascii_alphanumeric());
+    joined_before || joined_after
 }
 
 /// Adjacent text events as one (the parser splits text at escapes and
@@ -371,6 +403,19 @@ mod tests {
         assert!(h.contains(">멀티스레드</a>"), "{h}");
         assert!(h.contains(">쓰레드</a>"), "{h}");
         assert!(h.contains("스레드풀"), "{h}");
+        assert_eq!(h.matches("class=\"term\"").count(), 2, "{h}");
+    }
+
+    #[test]
+    fn never_inside_file_names_or_urls() {
+        let h = render(
+            "설정은 ipc.yaml 과 docs/IPC 에, 주소는 https://example.com/프로세스 이다. 이제 IPC와 프로세스를 본다.\n",
+        );
+        assert!(h.contains("ipc.yaml"), "{h}");
+        assert!(h.contains("docs/IPC 에"), "{h}");
+        assert!(h.contains("https://example.com/프로세스 이다"), "{h}");
+        assert!(h.contains(">IPC</a>"), "{h}");
+        assert!(h.contains(">프로세스</a>"), "{h}");
         assert_eq!(h.matches("class=\"term\"").count(), 2, "{h}");
     }
 

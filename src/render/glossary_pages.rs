@@ -269,7 +269,7 @@ fn body_html(index: &SiteIndex, t: TermId) -> String {
             _ => true,
         })
         .collect();
-    let events = super::links::pass(events, &term.body_links, &term.url);
+    let events = super::links::pass_in_order(events, &term.body_links, &term.body, &term.url);
     let events = super::glossary::link_terms(events, g, &term.url, &|u| u == t);
     let events = super::tables::wrap_plain(events);
     let events = super::highlight::pass(events);

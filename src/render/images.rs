@@ -1,5 +1,6 @@
-//! Images in note bodies: the n-th image (markdown `![]()` or `<img>` in raw
-//! HTML) gets the n-th resolved [`ImageTarget`]. Local files get a relative
+//! Images in note bodies: each image (markdown `![]()` or `<img>` in raw
+//! HTML) gets the [`ImageTarget`] resolved for the image fact at the same
+//! source range. Local files get a relative
 //! `src`, `width`/`height` from their header, `loading="lazy"` and
 //! `decoding="async"` (a downscaled copy links to the original); remote
 //! images are kept with `referrerpolicy="no-referrer"`; missing ones become
@@ -7,109 +8,166 @@
 //! A paragraph holding only an image with alt text becomes a `<figure>`.
 //!
 //! Runs before the headings pass so that images in the title block, which
-//! that pass drops, are still counted.
+//! that pass drops, are still seen. Events keep their source ranges for the
+//! links pass that follows.
+
+use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
 
+use super::links::{self, ByRange, Spanned};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index::images::{ImageInfo, ImageTarget};
 use crate::index::SiteIndex;
-use crate::note::parse::{html_attr, html_attr_range, html_images};
+use crate::note::gfm::html_anchors;
+use crate::note::parse::{body_offset, html_attr, html_attr_range, html_images};
 use crate::note::NoteId;
 use crate::output::Sink;
 use crate::urls::{asset_url, relative_href};
 
 /// The pass over note `id`'s events.
-pub fn pass<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Event<'a>> {
+pub fn pass<'a>(events: Vec<Spanned<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Spanned<'a>> {
     let targets = index.images.get(id).map(Vec::as_slice).unwrap_or(&[]);
+    let note = &index.notes[id];
+    let facts = &note.facts.images;
     let mut pass = ImagePass {
         index,
-        page_url: &index.notes[id].url,
+        page_url: &note.url,
         targets,
-        next: 0,
+        by_range: ByRange::new(facts.iter().map(|i| (i.offset, i.len))),
+        link_targets: index.links.get(id).map(Vec::as_slice).unwrap_or(&[]),
+        links_by_range: ByRange::new(note.facts.links.iter().map(|l| (l.offset, l.len))),
+        base: note.body_start,
         link_depth: 0,
         html_anchor_depth: 0,
     };
     let mut out = Vec::with_capacity(events.len());
     let mut it = events.into_iter().peekable();
-    while let Some(event) = it.next() {
+    while let Some((event, range)) = it.next() {
         match event {
             Event::Start(Tag::Paragraph)
-                if matches!(it.peek(), Some(Event::Start(Tag::Image { .. }))) =>
+                if matches!(it.peek(), Some((Event::Start(Tag::Image { .. }), _))) =>
             {
-                let Some(Event::Start(Tag::Image {
-                    dest_url, title, ..
-                })) = it.next()
+                let Some((
+                    Event::Start(Tag::Image {
+                        dest_url, title, ..
+                    }),
+                    img_range,
+                )) = it.next()
                 else {
                     continue;
                 };
-                let target = pass.take();
-                let alt = pass.alt_text(&mut it);
-                let alone = matches!(it.peek(), Some(Event::End(TagEnd::Paragraph)));
-                if alone && !alt.trim().is_empty() {
-                    it.next();
+                let target = pass.take(&img_range);
+                let alt = alt_text(&mut it);
+                let alone = matches!(it.peek(), Some((Event::End(TagEnd::Paragraph), _)));
+                if alone && !is_placeholder_alt(&alt, &dest_url) {
+                    let end = it.next().map(|(_, r)| r.end).unwrap_or(img_range.end);
                     let mut html = String::from("<figure>");
                     html.push_str(&pass.image_html(&target, &dest_url, &alt, &title));
                     html.push_str("<figcaption>");
                     let _ = escape_html(&mut html, alt.trim());
                     html.push_str("</figcaption></figure>\n");
-                    out.push(Event::Html(CowStr::from(html)));
+                    out.push((Event::Html(CowStr::from(html)), range.start..end));
                 } else {
-                    out.push(Event::Start(Tag::Paragraph));
+                    out.push((Event::Start(Tag::Paragraph), range));
                     let html = pass.image_html(&target, &dest_url, &alt, &title);
-                    out.push(Event::InlineHtml(CowStr::from(html)));
+                    out.push((Event::InlineHtml(CowStr::from(html)), img_range));
                 }
             }
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
-                let target = pass.take();
-                let alt = pass.alt_text(&mut it);
+                let target = pass.take(&range);
+                let alt = alt_text(&mut it);
                 let html = pass.image_html(&target, &dest_url, &alt, &title);
-                out.push(Event::InlineHtml(CowStr::from(html)));
+                out.push((Event::InlineHtml(CowStr::from(html)), range));
             }
             Event::Start(tag @ Tag::Link { .. }) => {
                 pass.link_depth += 1;
-                out.push(Event::Start(tag));
+                out.push((Event::Start(tag), range));
             }
             Event::End(TagEnd::Link) => {
                 pass.link_depth = pass.link_depth.saturating_sub(1);
-                out.push(Event::End(TagEnd::Link));
+                out.push((Event::End(TagEnd::Link), range));
             }
             Event::Start(Tag::HtmlBlock) => {
                 // One event per line; joined so a tag over several lines is
-                // rewritten whole, as the analysis saw it.
+                // rewritten whole, as the analysis saw it. `lines` maps
+                // positions in the joined text to body offsets.
                 let mut joined = String::new();
+                let mut lines = Vec::new();
                 let mut after = None;
-                for e in it.by_ref() {
+                let mut span = range.clone();
+                for (e, r) in it.by_ref() {
                     match e {
-                        Event::Html(h) => joined.push_str(&h),
+                        Event::Html(h) => {
+                            lines.push((joined.len(), r.start));
+                            span.end = span.end.max(r.end);
+                            joined.push_str(&h);
+                        }
                         other => {
-                            after = Some(other);
+                            after = Some((other, r));
                             break;
                         }
                     }
                 }
-                out.push(Event::Start(Tag::HtmlBlock));
-                out.push(Event::Html(pass.rewrite_html(CowStr::from(joined))));
+                out.push((Event::Start(Tag::HtmlBlock), range));
+                let html = pass.rewrite_html(CowStr::from(joined), &lines);
+                out.push((Event::Html(html), span));
                 out.extend(after);
             }
-            Event::Html(html) => out.push(Event::Html(pass.rewrite_html(html))),
-            Event::InlineHtml(html) => out.push(Event::InlineHtml(pass.rewrite_html(html))),
-            other => out.push(other),
+            Event::Html(html) => {
+                let lines = [(0, range.start)];
+                out.push((Event::Html(pass.rewrite_html(html, &lines)), range));
+            }
+            Event::InlineHtml(html) => {
+                let lines = [(0, range.start)];
+                out.push((Event::InlineHtml(pass.rewrite_html(html, &lines)), range));
+            }
+            other => out.push((other, range)),
         }
     }
     out
+}
+
+/// Consumes the events inside an image up to its end and returns their
+/// text. Images nested in the alt text are not shown, as the HTML writer
+/// does.
+fn alt_text<'a>(it: &mut impl Iterator<Item = Spanned<'a>>) -> String {
+    let mut alt = String::new();
+    let mut depth = 1usize;
+    for (event, _) in it.by_ref() {
+        match event {
+            Event::Start(Tag::Image { .. }) => depth += 1,
+            Event::End(TagEnd::Image) => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                alt.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => alt.push(' '),
+            _ => {}
+        }
+    }
+    alt
 }
 
 struct ImagePass<'i> {
     index: &'i SiteIndex,
     page_url: &'i str,
     targets: &'i [ImageTarget],
-    /// Index of the next image in the note.
-    next: usize,
+    /// Image facts by source range.
+    by_range: ByRange,
+    /// Link facts by source range, for `<a href>` in the same raw HTML.
+    link_targets: &'i [crate::index::links::Target],
+    links_by_range: ByRange,
+    /// The body's offset in the file.
+    base: usize,
     /// Markdown links open around the current event.
     link_depth: usize,
     /// `<a>` elements open in raw HTML.
@@ -117,41 +175,25 @@ struct ImagePass<'i> {
 }
 
 impl ImagePass<'_> {
-    fn take(&mut self) -> ImageTarget {
-        let t = self.targets.get(self.next).cloned();
-        self.next += 1;
-        // Counting can only fall out of step if parsing differed; show the
-        // image as written rather than guess.
-        t.unwrap_or(ImageTarget::Remote)
+    /// The target of the image fact at body range `range`.
+    fn take(&self, range: &Range<usize>) -> ImageTarget {
+        self.target_at(self.base + range.start, range.len())
     }
 
-    /// Consumes the events inside an image up to its end and returns their
-    /// text. Images nested in the alt text are counted, not shown, as the
-    /// HTML writer does.
-    fn alt_text<'a>(&mut self, it: &mut impl Iterator<Item = Event<'a>>) -> String {
-        let mut alt = String::new();
-        let mut depth = 1usize;
-        for event in it.by_ref() {
-            match event {
-                Event::Start(Tag::Image { .. }) => {
-                    self.next += 1;
-                    depth += 1;
-                }
-                Event::End(TagEnd::Image) => {
-                    depth -= 1;
-                    if depth == 0 {
-                        break;
-                    }
-                }
-                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                    alt.push_str(&t)
-                }
-                Event::SoftBreak | Event::HardBreak => alt.push(' '),
-                Event::Html(h) | Event::InlineHtml(h) => self.next += html_images(&h).len(),
-                _ => {}
-            }
+    fn target_at(&self, offset: usize, len: usize) -> ImageTarget {
+        match self
+            .by_range
+            .get(offset, len)
+            .and_then(|i| self.targets.get(i))
+        {
+            Some(t) => t.clone(),
+            // The analysis saw every image the render sees; if not, say so
+            // rather than guess.
+            None => ImageTarget::Missing {
+                name: String::new(),
+                reason: "내부 오류: 분석 단계에서 보지 못한 그림입니다".to_string(),
+            },
         }
-        alt
     }
 
     fn inside_link(&self) -> bool {
@@ -214,23 +256,44 @@ impl ImagePass<'_> {
         html
     }
 
-    /// Rewrites every `<img>` of one piece of raw HTML; other markup is kept
-    /// byte for byte.
-    fn rewrite_html<'a>(&mut self, html: CowStr<'a>) -> CowStr<'a> {
-        let found = html_images(&html);
-        if found.is_empty() {
+    /// Rewrites every `<img>` and `<a href>` of one piece of raw HTML
+    /// (images to their files, links as the links pass would); other markup
+    /// is kept byte for byte.
+    fn rewrite_html<'a>(&mut self, html: CowStr<'a>, lines: &[(usize, usize)]) -> CowStr<'a> {
+        // (start, length, replacement), in order.
+        let mut edits: Vec<(usize, usize, String)> = Vec::new();
+        for (_, _, start, len) in html_images(&html) {
+            let target = self.target_at(self.base + body_offset(lines, start), len);
+            edits.push((
+                start,
+                len,
+                self.rewrite_img_tag(&html[start..start + len], &target),
+            ));
+        }
+        for (href, start, len) in html_anchors(&html) {
+            let offset = self.base + body_offset(lines, start);
+            let target = links::target_at(&self.links_by_range, self.link_targets, offset, len);
+            let tag = &html[start..start + len];
+            if let Some(new_tag) = links::rewrite_anchor(tag, &href, &target, self.page_url) {
+                edits.push((start, len, new_tag));
+            }
+        }
+        if edits.is_empty() {
             self.track_anchors(&html);
             return html;
         }
+        edits.sort_by_key(|e| e.0);
         let mut out = String::with_capacity(html.len() + 64);
         let mut last = 0;
-        for (_, _, start, len) in found {
+        for (start, len, replacement) in edits {
+            if start < last {
+                continue;
+            }
             let before = &html[last..start];
             self.track_anchors(before);
             out.push_str(before);
-            let tag = &html[start..start + len];
-            let target = self.take();
-            out.push_str(&self.rewrite_img_tag(tag, &target));
+            self.track_anchors(&html[start..start + len]);
+            out.push_str(&replacement);
             last = start + len;
         }
         let rest = &html[last..];
@@ -300,6 +363,76 @@ impl ImagePass<'_> {
         }
         out
     }
+}
+
+/// Alt text that says nothing a caption could show: empty, an editor's
+/// default (`image`, `Untitled`, `download (5)`, `스크린샷 2024-01-02 …`,
+/// `Screenshot …`) or the image's own file name.
+fn is_placeholder_alt(alt: &str, src: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "image",
+        "img",
+        "untitled",
+        "download",
+        "picture",
+        "pic",
+        "photo",
+        "screenshot",
+        "screen shot",
+        "capture",
+        "alt",
+        "alt text",
+        "그림",
+        "이미지",
+        "사진",
+        "스크린샷",
+        "캡처",
+        "화면 캡처",
+        "제목 없음",
+    ];
+    const PREFIXES: &[&str] = &[
+        "screenshot",
+        "screen shot",
+        "스크린샷",
+        "화면 캡처",
+        "캡처",
+        "capture",
+        "untitled",
+        "image",
+        "img_",
+        "img-",
+        "kakaotalk_",
+    ];
+    let alt = alt.trim();
+    if alt.is_empty() {
+        return true;
+    }
+    let lower = alt.to_lowercase();
+    // `image (3)`, `Untitled-1`, `download(5)`: a default word and a number.
+    let stem = lower
+        .trim_end_matches(|c: char| {
+            c.is_ascii_digit() || c.is_whitespace() || matches!(c, '(' | ')' | '-' | '_' | '.')
+        })
+        .trim();
+    if WORDS.contains(&stem) {
+        return true;
+    }
+    // `Screenshot 2024-01-02 at 10.11.12`, `스크린샷 2024-01-02 오후 3.21.45`.
+    let has_digit = lower.chars().any(|c| c.is_ascii_digit());
+    if has_digit && PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // The file's own name, with or without its extension.
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    let name = crate::urls::decode(path.rsplit('/').next().unwrap_or(path)).to_lowercase();
+    let name_stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(&name);
+    if !name.is_empty() && (lower == name || lower == name_stem) {
+        return true;
+    }
+    // Any file name of an image (`diagram_final.png`).
+    [".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp"]
+        .iter()
+        .any(|ext| lower.ends_with(ext) && !lower.contains(' '))
 }
 
 /// The size the page shows: the downscaled copy's when there is one.
@@ -373,6 +506,36 @@ mod tests {
             insert_after_name("<img src=\"a.png\">", " loading=\"lazy\""),
             "<img loading=\"lazy\" src=\"a.png\">"
         );
+    }
+
+    #[test]
+    fn placeholder_alt_text_makes_no_caption() {
+        for alt in [
+            "",
+            "image",
+            "Image (3)",
+            "img",
+            "Untitled",
+            "Untitled-1",
+            "download (5)",
+            "스크린샷 2026-03-02 오후 3.21.45",
+            "Screenshot 2026-03-02 at 10.11.12",
+            "프로세스 구조",
+            "diagram_final.png",
+        ] {
+            let src = "images/%ED%94%84%EB%A1%9C%EC%84%B8%EC%8A%A4%20%EA%B5%AC%EC%A1%B0.png";
+            assert!(
+                is_placeholder_alt(alt, src),
+                "{alt:?} should be a placeholder"
+            );
+        }
+        for alt in [
+            "프로세스 상태 전이도",
+            "Process states",
+            "이미지 처리 파이프라인",
+        ] {
+            assert!(!is_placeholder_alt(alt, "a/b.png"), "{alt:?}");
+        }
     }
 
     #[test]

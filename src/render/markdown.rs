@@ -1,25 +1,34 @@
 //! A note's body to HTML: parse the markdown again (same options as the
-//! analysis, so the n-th link here is the n-th link there), run the passes,
-//! then pulldown-cmark's HTML writer.
+//! analysis, so a link or image here has the source range its fact has
+//! there), run the passes, then pulldown-cmark's HTML writer.
 
 use pulldown_cmark::{html, CowStr, Event, Parser};
 use pulldown_cmark_escape::escape_html_body_text;
 
 use crate::index::SiteIndex;
-use crate::note::parse::options;
 use crate::note::NoteId;
 
 /// The HTML of note `id`'s body as it appears on its page.
 pub fn note_body_html(index: &SiteIndex, id: NoteId) -> String {
     let note = &index.notes[id];
-    let events: Vec<Event<'_>> = Parser::new_ext(note.body(), options()).collect();
-    // Images and links first: they count events by position, and the
-    // headings pass drops the title block (which may hold either).
+    let events: Vec<_> = Parser::new_ext(note.body(), note.facts.dialect.options())
+        .into_offset_iter()
+        .collect();
+    // Images and links first: they find their facts by source range, and
+    // the headings pass drops the title block (which may hold either).
     let events = super::images::pass(events, index, id);
-    let events = super::links::pass(events, &index.links[id], &note.url);
+    let events = super::links::pass(
+        events,
+        &note.facts.links,
+        &index.links[id],
+        note.body_start,
+        note.body(),
+        &note.url,
+    );
     let events = super::headings::pass(events, &note.facts);
     let events = super::glossary::pass(events, index, id);
     let events = super::tables::pass(events, index, id);
+    let events = super::footnotes::pass(events);
     let events = super::highlight::pass(events);
     let events = math_pass(events);
     let events = crate::jekyll::kramdown::attrs_pass(events);

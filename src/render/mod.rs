@@ -3,6 +3,7 @@
 //! each does one thing; `pages` turns results into template contexts.
 
 pub mod compare_pages;
+pub(crate) mod footnotes;
 pub mod glossary;
 pub mod glossary_pages;
 pub mod headings;

@@ -431,7 +431,7 @@ impl Workspace {
         };
         let (added, _, _) = ws.rescan();
         let mut notes = Vec::new();
-        let _ = ws.load_files(&added, &mut notes);
+        let _ = ws.load_files(&added, config.dialect(), &mut notes);
         let edit = Edit::default();
         let outcome =
             ws.reindex_and_render(notes, config, theme, &edit, served, started, &mut |_| {});
@@ -488,6 +488,7 @@ impl Workspace {
     fn load_files(
         &mut self,
         paths: &[PathBuf],
+        dialect: crate::note::parse::Dialect,
         notes: &mut Vec<Note>,
     ) -> (BTreeSet<String>, BTreeSet<String>) {
         let files: Vec<SourceFile> = paths
@@ -503,7 +504,7 @@ impl Workspace {
             .into_par_iter()
             .map(|file| {
                 let mut warnings = Vec::new();
-                let result = note::load_note(&file, "notes", &mut warnings);
+                let result = note::load_note(&file, "notes", dialect, &mut warnings);
                 (file, result, warnings)
             })
             .collect();
@@ -698,7 +699,8 @@ impl Workspace {
             }
             reload.sort();
             reload.dedup();
-            let (changed, reshaped) = self.load_files(&reload, &mut notes);
+            let dialect = new_config.as_ref().unwrap_or(&site.index.config).dialect();
+            let (changed, reshaped) = self.load_files(&reload, dialect, &mut notes);
             prose_only = gone.is_empty() && assets_touched.is_empty() && reshaped.is_empty();
             for rel in changed {
                 sources.insert(format!("notes/{rel}"));

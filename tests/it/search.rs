@@ -567,3 +567,29 @@ fn client_splits_text_like_the_index() {
         assert_eq!(hashes, rust_hashes, "{sample}");
     }
 }
+
+#[test]
+fn words_only_in_code_blocks_are_found_below_prose() {
+    let f = Fixture::new();
+    f.note(
+        "os/메모리 구조.md",
+        "# 메모리 구조\n\n프로세스의 주소 공간은 아래와 같다.\n\n```text\n+-----------+\n|   스택영역   |\n+-----------+\n|   힙영역    |\n+-----------+\n```\n",
+    )
+    .note("os/힙.md", "# 힙\n\n힙영역은 동적 할당에 쓰인다.\n");
+    built(&f);
+    // Runs the real client: Node.js is required here, not optional.
+    let a = ask_one(&f.out(), "스택영역").expect("node (Node.js 18+) runs the search client");
+    assert_eq!(
+        a.pages(),
+        vec!["os/%EB%A9%94%EB%AA%A8%EB%A6%AC-%EA%B5%AC%EC%A1%B0.html"]
+    );
+    let a = ask_one(&f.out(), "힙영역").expect("node runs the search client");
+    assert_eq!(
+        a.pages(),
+        vec![
+            "os/%ED%9E%99.html",
+            "os/%EB%A9%94%EB%AA%A8%EB%A6%AC-%EA%B5%AC%EC%A1%B0.html"
+        ],
+        "prose first"
+    );
+}

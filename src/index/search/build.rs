@@ -58,6 +58,7 @@ pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc<'_>> {
     let facts = &note.facts;
     let title_heading = facts.title_block.as_ref().and_then(|t| t.heading);
     let mut head_body: Cow<'_, str> = Cow::Borrowed("");
+    let mut head_code: Cow<'_, str> = Cow::Borrowed("");
     let mut sections = Vec::new();
     for s in &facts.sections {
         match s.heading {
@@ -68,13 +69,23 @@ pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc<'_>> {
                         note: note_id,
                         heading: Some(h),
                     },
-                    fields: vec![
-                        (Field::Heading, Cow::Borrowed(heading)),
-                        (Field::Body, Cow::Borrowed(s.text.as_str())),
-                    ],
+                    fields: with_code(
+                        vec![
+                            (Field::Heading, Cow::Borrowed(heading)),
+                            (Field::Body, Cow::Borrowed(s.text.as_str())),
+                        ],
+                        &Cow::Borrowed(s.code.as_str()),
+                    ),
                 });
             }
             _ => {
+                if !s.code.is_empty() {
+                    let code = head_code.to_mut();
+                    if !code.is_empty() {
+                        code.push('\n');
+                    }
+                    code.push_str(&s.code);
+                }
                 if head_body.is_empty() {
                     head_body = Cow::Borrowed(s.text.as_str());
                 } else if !s.text.is_empty() {
@@ -91,14 +102,28 @@ pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc<'_>> {
             note: note_id,
             heading: None,
         },
-        fields: vec![
-            (Field::Title, Cow::Borrowed(note.title.as_str())),
-            (Field::Tags, Cow::Owned(note.tags.join(LIST_SEPARATOR))),
-            (Field::Body, head_body),
-        ],
+        fields: with_code(
+            vec![
+                (Field::Title, Cow::Borrowed(note.title.as_str())),
+                (Field::Tags, Cow::Owned(note.tags.join(LIST_SEPARATOR))),
+                (Field::Body, head_body),
+            ],
+            &head_code,
+        ),
     });
     docs.extend(sections);
     docs
+}
+
+/// `fields` plus the code field when there is code text.
+fn with_code<'a>(
+    mut fields: Vec<(Field, Cow<'a, str>)>,
+    code: &Cow<'a, str>,
+) -> Vec<(Field, Cow<'a, str>)> {
+    if !code.is_empty() {
+        fields.push((Field::Code, code.clone()));
+    }
+    fields
 }
 
 /// The names of a term: term, aliases, English name, without repeats.
@@ -249,7 +274,7 @@ fn index_doc(chunk: &mut ChunkPostings, doc: &Doc<'_>) {
                         for_each_initial_token(item, base, |t, pos| chunk.add(t, *field, pos)) + 1;
                 }
             }
-            Field::Body => {}
+            Field::Body | Field::Code => {}
         }
     }
 }

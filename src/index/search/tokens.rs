@@ -22,15 +22,18 @@ pub enum Field {
     Body = 3,
     /// A glossary term's names (term, aliases, English name).
     Term = 4,
+    /// Text of code blocks (diagrams, listings): found, ranked below prose.
+    Code = 5,
 }
 
 impl Field {
-    const ALL: [Field; 5] = [
+    const ALL: [Field; 6] = [
         Field::Title,
         Field::Tags,
         Field::Heading,
         Field::Body,
         Field::Term,
+        Field::Code,
     ];
 
     pub(super) fn from_code(code: u32) -> Option<Field> {

@@ -20,8 +20,9 @@
 
   const FORMAT_VERSION = 1;
   const FIELD_TITLE = 0, FIELD_TAGS = 1, FIELD_HEADING = 2, FIELD_BODY = 3, FIELD_TERM = 4;
+  // 5: code blocks, found but ranked below prose.
   // Title and glossary-term matches first, then tags, headings, body.
-  const FIELD_WEIGHT = [1000, 500, 100, 10, 1000];
+  const FIELD_WEIGHT = [1000, 500, 100, 10, 1000, 3];
   const BODY_TF_CAP = 5;
   const NAME_WORD_GAP = 2;
   const MAX_QUERY_WORDS = 12;
