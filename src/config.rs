@@ -41,6 +41,13 @@ pub struct Config {
     pub reading_speed: usize,
     /// Free-form values handed to templates as `config.extra`.
     pub extra: BTreeMap<String, serde_yaml::Value>,
+    /// Where the notes are, relative to the site root: `notes` by default,
+    /// `.` for the root itself (a repository of markdown as it is).
+    pub notes_dir: String,
+    /// Gitignore-style patterns of files and folders that are not notes.
+    pub exclude: Vec<String>,
+    /// Whether dates missing from front matter come from git history.
+    pub git_dates: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -66,9 +73,15 @@ impl Default for Config {
             images: ImagesConfig::default(),
             reading_speed: 500,
             extra: BTreeMap::new(),
+            notes_dir: DEFAULT_NOTES_DIR.to_string(),
+            exclude: Vec::new(),
+            git_dates: true,
         }
     }
 }
+
+/// The notes folder when neither `notes_dir` nor `--notes` names one.
+pub const DEFAULT_NOTES_DIR: &str = "notes";
 
 pub const CONFIG_FILE: &str = "gongbu.yaml";
 

@@ -45,6 +45,9 @@ struct SiteArgs {
     /// 단계별 소요 시간을 보여 줍니다
     #[arg(long)]
     timings: bool,
+    /// 노트 폴더 (ROOT 기준; 기본값은 gongbu.yaml의 notes_dir, 없으면 notes; `.`은 ROOT 자체)
+    #[arg(long)]
+    notes: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -82,6 +85,9 @@ enum Command {
         /// 다시 빌드할 때마다 단계별 소요 시간을 보여 줍니다
         #[arg(long)]
         timings: bool,
+        /// 노트 폴더 (ROOT 기준; 기본값은 gongbu.yaml의 notes_dir, 없으면 notes; `.`은 ROOT 자체)
+        #[arg(long)]
+        notes: Option<PathBuf>,
     },
     /// 앞머리(front matter)를 채운 새 노트를 만듭니다
     New {
@@ -92,6 +98,9 @@ enum Command {
         category: Option<String>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// 노트 폴더 (ROOT 기준; 기본값은 gongbu.yaml의 notes_dir, 없으면 notes)
+        #[arg(long)]
+        notes: Option<PathBuf>,
     },
 }
 
@@ -103,6 +112,7 @@ fn options(site: &SiteArgs, out: Option<PathBuf>) -> BuildOptions {
         drafts: site.drafts,
         strict: site.strict,
         live_reload: false,
+        notes: site.notes.clone(),
     }
 }
 
@@ -129,9 +139,11 @@ fn main() -> ExitCode {
             drafts,
             bind,
             timings,
+            notes,
         } => {
             let mut opts = gongbu::serve::ServeOptions::new(root);
             opts.site.drafts = drafts;
+            opts.site.notes = notes;
             opts.port = port;
             opts.bind = bind;
             opts.open = open;
@@ -155,9 +167,12 @@ fn main() -> ExitCode {
             title,
             category,
             root,
+            notes,
         } => {
             let today = chrono::Local::now().date_naive();
-            match gongbu::new_note(&root, &title, category.as_deref(), today) {
+            let mut opts = BuildOptions::new(root);
+            opts.notes = notes;
+            match gongbu::new_note_in(&opts, &title, category.as_deref(), today) {
                 Ok(path) => {
                     println!("새 노트: {}", path.display());
                     0

@@ -7,6 +7,7 @@ pub mod glossary;
 pub mod image_file;
 pub mod images;
 pub mod links;
+pub mod order;
 pub mod search;
 pub mod taxonomy;
 
@@ -88,7 +89,7 @@ impl SiteIndex {
     ) -> SiteIndex {
         check_output_paths(&notes, diags);
         let mut lookup = Lookup::build(&notes);
-        let taxonomy = Taxonomy::build(&notes);
+        let mut taxonomy = Taxonomy::build(&notes);
         let mut glossary = Glossary::build(&notes, &lookup, notes_root, display_prefix, diags);
         glossary.note_terms.resize(notes.len(), Vec::new());
         let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
@@ -129,6 +130,7 @@ impl SiteIndex {
             links.push(targets);
             diags.extend(d);
         }
+        order::apply(&notes, &links, &mut taxonomy);
 
         let mut assets_used = BTreeSet::new();
         let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); notes.len()];
