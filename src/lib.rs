@@ -372,6 +372,8 @@ impl Site {
         assets: HashMap<String, PathBuf>,
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
+        let mut notes = notes;
+        note::load::keep_linked_meta(&mut notes);
         let options = options.resolved();
         let notes_dir = options.notes_dir();
         let prefix = options.display_prefix();

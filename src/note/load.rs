@@ -174,6 +174,45 @@ pub fn is_meta_file(rel: &str) -> bool {
     META_STEMS.contains(&stem) || stem.starts_with("license") || stem.starts_with("licence")
 }
 
+/// Drops the repository meta files no other note links to: they are pages
+/// only when something leads to them. A link counts when its last path
+/// segment names the file (`CONTRIBUTING.md`, `../CONTRIBUTING`, a GitHub
+/// blob URL, `[[CONTRIBUTING]]`).
+pub fn keep_linked_meta(notes: &mut Vec<crate::note::Note>) {
+    if !notes.iter().any(|n| n.is_meta) {
+        return;
+    }
+    let mut linked: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for n in notes.iter() {
+        for l in &n.facts.links {
+            let dest = l.dest.split(['#', '?']).next().unwrap_or_default();
+            let last = dest
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            let last = percent_encoding::percent_decode_str(last).decode_utf8_lossy();
+            let last = nfc(&last.to_lowercase());
+            let stem = last.rsplit_once('.').map(|(s, _)| s.to_string());
+            linked.extend(stem);
+            linked.insert(last);
+        }
+    }
+    notes.retain(|n| {
+        if !n.is_meta {
+            return true;
+        }
+        let name = n
+            .rel_path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(&name);
+        linked.contains(&name) || linked.contains(stem)
+    });
+}
+
 /// Walks `notes_root`, leaving out what `exclusions` names. `site_root` is
 /// only used to print paths.
 pub fn discover(notes_root: &Path, site_root: &Path, exclusions: &Exclusions) -> Discovered {
