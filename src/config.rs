@@ -56,6 +56,13 @@ pub struct Config {
     /// What `_config.yml` of a Jekyll blog says (not a gongbu.yaml key).
     #[serde(skip)]
     pub jekyll: Option<crate::jekyll::JekyllSite>,
+    /// Where the notes are, relative to the site root: `notes` by default,
+    /// `.` for the root itself (a repository of markdown as it is).
+    pub notes_dir: String,
+    /// Gitignore-style patterns of files and folders that are not notes.
+    pub exclude: Vec<String>,
+    /// Whether dates missing from front matter come from git history.
+    pub git_dates: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -100,9 +107,15 @@ impl Default for Config {
             og_image: String::new(),
             feed_content: String::new(),
             jekyll: None,
+            notes_dir: DEFAULT_NOTES_DIR.to_string(),
+            exclude: Vec::new(),
+            git_dates: true,
         }
     }
 }
+
+/// The notes folder when neither `notes_dir` nor `--notes` names one.
+pub const DEFAULT_NOTES_DIR: &str = "notes";
 
 pub const CONFIG_FILE: &str = "gongbu.yaml";
 /// The time zone of a site that names none.

@@ -22,6 +22,7 @@ pub mod config;
 pub mod diagnostic;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
+pub mod git_dates;
 pub mod index;
 pub mod jekyll;
 pub mod korean;
@@ -66,6 +67,9 @@ pub struct BuildOptions {
     /// Drop files in the output that gongbu did not write (`--clean`);
     /// top-level dotfiles and `CNAME` are kept all the same.
     pub clean: bool,
+    /// The notes folder relative to `root` (`--notes`); None reads
+    /// `notes_dir` of gongbu.yaml (default `notes`). `.` is the root itself.
+    pub notes: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -78,6 +82,7 @@ impl BuildOptions {
             strict: false,
             live_reload: false,
             clean: false,
+            notes: None,
         }
     }
 
@@ -85,8 +90,64 @@ impl BuildOptions {
         self.out.clone().unwrap_or_else(|| self.root.join("site"))
     }
 
+    /// The notes folder: `--notes`, else `notes_dir` of gongbu.yaml, else
+    /// `ROOT/notes`. `.` is the root itself.
     pub fn notes_dir(&self) -> PathBuf {
-        self.root.join("notes")
+        let rel = self.notes_rel();
+        if rel.as_os_str().is_empty() || rel == Path::new(".") {
+            self.root.clone()
+        } else {
+            self.root.join(rel)
+        }
+    }
+
+    /// `notes` with the notes folder read from gongbu.yaml when the command
+    /// line named none, so later calls need not read the file again.
+    pub fn resolved(&self) -> BuildOptions {
+        let mut opts = self.clone();
+        opts.notes = Some(self.notes_rel());
+        opts
+    }
+
+    fn notes_rel(&self) -> PathBuf {
+        match &self.notes {
+            Some(n) => n.clone(),
+            None => {
+                let configured = Config::load(&self.root)
+                    .map(|c| c.notes_dir)
+                    .unwrap_or_default();
+                let configured = configured.trim();
+                PathBuf::from(if configured.is_empty() {
+                    config::DEFAULT_NOTES_DIR
+                } else {
+                    configured
+                })
+            }
+        }
+    }
+
+    /// The notes folder as diagnostics show it, relative to the root
+    /// (`notes`, `docs/notes`, `` when the notes are the root itself).
+    pub fn display_prefix(&self) -> String {
+        let dir = self.notes_dir();
+        let rel = dir.strip_prefix(&self.root).unwrap_or(&dir);
+        let shown = rel.to_string_lossy().replace('\\', "/");
+        let shown = shown.trim_matches('/');
+        if shown == "." {
+            String::new()
+        } else {
+            shown.trim_start_matches("./").to_string()
+        }
+    }
+
+    /// What the walk of the notes folder leaves out: see [`note::load::Exclusions`].
+    pub fn exclusions(&self, config: &Config) -> note::load::Exclusions {
+        note::load::Exclusions::new(
+            &self.notes_dir(),
+            &self.root,
+            &self.out_dir(),
+            &config.exclude,
+        )
     }
 
     /// Whether a loaded note goes into the site (drafts only with `--drafts`).
@@ -214,6 +275,7 @@ fn load_site_with(
     timings: &mut Vec<(&'static str, Duration)>,
     progress: &dyn Progress,
 ) -> (Option<Site>, Vec<Diagnostic>) {
+    let opts = &opts.resolved();
     let mut diags = Vec::new();
     let t = Instant::now();
     let config = match load_config(opts) {
@@ -226,26 +288,24 @@ fn load_site_with(
     };
     let notes_dir = opts.notes_dir();
     if !notes_dir.is_dir() {
-        let d = Diagnostic::error(
-            "notes-dir",
-            format!("노트 폴더 `{}`가 없습니다", notes_dir.display()),
-        )
-        .with_help("--root로 notes/ 폴더를 담은 폴더를 지정하세요");
-        return (None, vec![d]);
+        return (None, vec![missing_notes_dir(&notes_dir)]);
     }
     timings.push(("설정·테마", t.elapsed()));
 
     let t = Instant::now();
-    let found = note::load::discover(&notes_dir, &opts.root);
+    let exclusions = opts.exclusions(&config);
+    diags.extend(exclusions.diagnostics.iter().cloned());
+    let found = note::load::discover(&notes_dir, &opts.root, &exclusions);
     diags.extend(found.diagnostics);
     progress.start(PHASE_LOAD, found.notes.len());
+    let prefix = opts.display_prefix();
     type Loaded = (Result<Option<Note>, Diagnostic>, Vec<Diagnostic>);
     let loaded: Vec<Loaded> = found
         .notes
         .par_iter()
         .map(|file| {
             let mut warnings = Vec::new();
-            let result = note::load_note(file, "notes", config.dialect(), &mut warnings);
+            let result = note::load_note(file, &prefix, config.dialect(), &mut warnings);
             progress.advance(1);
             (result, warnings)
         })
@@ -262,12 +322,33 @@ fn load_site_with(
     memory::release_free_memory();
     timings.push(("노트 읽기·분석", t.elapsed()));
 
+    if config.git_dates {
+        let t = Instant::now();
+        if let Some(dates) = git_dates::GitDates::read(&notes_dir) {
+            for n in &mut notes {
+                dates.apply(n);
+            }
+        }
+        timings.push(("git 날짜", t.elapsed()));
+    }
+
     let t = Instant::now();
     let assets: HashMap<String, PathBuf> =
         found.assets.into_iter().map(|f| (f.rel, f.path)).collect();
     let site = Site::from_notes(opts.clone(), notes, config, theme, assets, &mut diags);
     timings.push(("사이트 색인", t.elapsed()));
     (Some(site), diags)
+}
+
+/// The error for a notes folder that is not there (exit code 2).
+pub fn missing_notes_dir(notes_dir: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "notes-dir",
+        format!("노트 폴더 `{}`가 없습니다", notes_dir.display()),
+    )
+    .with_help(
+        "--root로 노트 폴더를 담은 폴더를, --notes나 gongbu.yaml의 `notes_dir`로 노트 폴더를 지정하세요 (`.`은 루트 자체)",
+    )
 }
 
 /// `gongbu.yaml` with the command line's overrides applied.
@@ -298,8 +379,12 @@ impl Site {
         assets: HashMap<String, PathBuf>,
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
+        let mut notes = notes;
+        note::load::keep_linked_meta(&mut notes);
+        let options = options.resolved();
         let notes_dir = options.notes_dir();
-        let index = SiteIndex::build(notes, config, assets, &notes_dir, "notes", diags);
+        let prefix = options.display_prefix();
+        let index = SiteIndex::build(notes, config, assets, &notes_dir, &prefix, diags);
         // Values every page shares go into Tera's global context once.
         *theme.tera.global_context() = render::pages::global_context(&index);
         Site {
@@ -344,6 +429,7 @@ pub fn build_with_progress(
     progress: &dyn Progress,
 ) -> BuildReport {
     let started = Instant::now();
+    let opts = &opts.resolved();
     let out = opts.out_dir();
     let mut report = BuildReport {
         out: out.clone(),
@@ -466,9 +552,30 @@ fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
 }
 
-/// Writes a new note with its front matter filled in; returns its path.
+/// Writes a new note with its front matter filled in, in the notes folder
+/// of `opts` (`--notes` or `notes_dir`); returns its path.
+pub fn new_note_in(
+    opts: &BuildOptions,
+    title: &str,
+    category: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<PathBuf, Diagnostic> {
+    write_new_note(&opts.notes_dir(), title, category, today)
+}
+
+/// Writes a new note under `ROOT`'s notes folder (`notes_dir` of its
+/// gongbu.yaml); returns its path.
 pub fn new_note(
     root: &Path,
+    title: &str,
+    category: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<PathBuf, Diagnostic> {
+    new_note_in(&BuildOptions::new(root), title, category, today)
+}
+
+fn write_new_note(
+    notes: &Path,
     title: &str,
     category: Option<&str>,
     today: chrono::NaiveDate,
@@ -477,8 +584,7 @@ pub fn new_note(
     if title.is_empty() {
         return Err(Diagnostic::error("usage", "제목이 비어 있습니다"));
     }
-    let notes = root.join("notes");
-    let mut dir = notes.clone();
+    let mut dir = notes.to_path_buf();
     if let Some(cat) = category {
         for seg in cat.split('/').filter(|s| !s.trim().is_empty()) {
             if seg == ".." || seg == "." {

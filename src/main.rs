@@ -47,6 +47,9 @@ struct SiteArgs {
     /// 단계별 소요 시간을 보여 줍니다
     #[arg(long)]
     timings: bool,
+    /// 노트 폴더 (ROOT 기준; 기본값은 gongbu.yaml의 notes_dir, 없으면 notes; `.`은 ROOT 자체)
+    #[arg(long)]
+    notes: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -87,6 +90,9 @@ enum Command {
         /// 다시 빌드할 때마다 단계별 소요 시간을 보여 줍니다
         #[arg(long)]
         timings: bool,
+        /// 노트 폴더 (ROOT 기준; 기본값은 gongbu.yaml의 notes_dir, 없으면 notes; `.`은 ROOT 자체)
+        #[arg(long)]
+        notes: Option<PathBuf>,
     },
     /// 앞머리(front matter)를 채운 새 노트를 만듭니다
     New {
@@ -97,6 +103,9 @@ enum Command {
         category: Option<String>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// 노트 폴더 (ROOT 기준; 기본값은 gongbu.yaml의 notes_dir, 없으면 notes)
+        #[arg(long)]
+        notes: Option<PathBuf>,
     },
 }
 
@@ -109,6 +118,7 @@ fn options(site: &SiteArgs, out: Option<PathBuf>) -> BuildOptions {
         strict: site.strict,
         live_reload: false,
         clean: false,
+        notes: site.notes.clone(),
     }
 }
 
@@ -141,9 +151,11 @@ fn main() -> ExitCode {
             drafts,
             bind,
             timings,
+            notes,
         } => {
             let mut opts = gongbu::serve::ServeOptions::new(root);
             opts.site.drafts = drafts;
+            opts.site.notes = notes;
             opts.port = port;
             opts.bind = bind;
             opts.open = open;
@@ -167,11 +179,14 @@ fn main() -> ExitCode {
             title,
             category,
             root,
+            notes,
         } => {
             // The date in the site's time zone (`timezone:`, Asia/Seoul).
             let today = gongbu::config::Config::load(&root).and_then(|c| c.today());
+            let mut opts = BuildOptions::new(root);
+            opts.notes = notes;
             match today
-                .and_then(|today| gongbu::new_note(&root, &title, category.as_deref(), today))
+                .and_then(|today| gongbu::new_note_in(&opts, &title, category.as_deref(), today))
             {
                 Ok(path) => {
                     println!("새 노트: {}", path.display());

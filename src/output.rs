@@ -266,7 +266,9 @@ pub fn check_out_dir(out: &Path, root: &Path, notes: &Path) -> Result<(), Diagno
         )
         .with_help("--out site 처럼 따로 된 폴더를 지정하세요"));
     }
-    if out_abs.starts_with(&notes_abs) {
+    // Notes kept at the root itself (`notes_dir: .`) leave the output
+    // folder out of the walk; any other notes folder must not hold it.
+    if out_abs.starts_with(&notes_abs) && notes_abs != root_abs {
         return Err(
             output_error(out, "출력 폴더가 notes/ 폴더 안에 있습니다; 거부합니다")
                 .with_help("출력은 notes/ 밖에 두세요 (기본값: ROOT/site)"),
@@ -899,6 +901,9 @@ mod tests {
         assert!(check_out_dir(&notes, root, &notes).is_err());
         assert!(check_out_dir(&notes.join("site"), root, &notes).is_err());
         assert!(check_out_dir(&root.join("site"), root, &notes).is_ok());
+        // Notes at the root: the output beside them is left out of the walk.
+        assert!(check_out_dir(&root.join("site"), root, root).is_ok());
+        assert!(check_out_dir(root, root, root).is_err());
         let foreign = root.join("foreign");
         fs::create_dir_all(&foreign).unwrap();
         fs::write(foreign.join("keep.txt"), "mine").unwrap();

@@ -7,6 +7,7 @@ pub mod glossary;
 pub mod image_file;
 pub mod images;
 pub mod links;
+pub mod order;
 pub mod search;
 pub mod taxonomy;
 
@@ -133,6 +134,7 @@ impl SiteIndex {
             links.push(targets);
             diags.extend(d);
         }
+        order::apply(&notes, &links, &mut taxonomy);
 
         let mut assets_used = BTreeSet::new();
         let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); notes.len()];

@@ -1,5 +1,8 @@
 //! Categories (hierarchical), tags, the archive by year and month, and
-//! previous/next within a category.
+//! previous/next within a category. A folder's `README.md`/`index.md` is
+//! that folder's page: its folder is a category even when the README is
+//! its only note. Repository meta files (CONTRIBUTING.md, …) are in no list.
+//! Explicit order and series are applied afterwards by `index::order`.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -19,8 +22,13 @@ pub struct Category {
     /// Notes filed directly here, newest first.
     pub notes: Vec<NoteId>,
     pub children: Vec<usize>,
-    /// Notes here and below.
+    /// Notes here and below, folder pages below included.
     pub total: usize,
+    /// The folder's own page (its README/index note).
+    pub folder_page: Option<NoteId>,
+    /// `notes` is in an explicit reading order (`order:`, the README's
+    /// list) instead of newest first.
+    pub ordered: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +56,8 @@ pub struct Taxonomy {
     pub categories: Vec<Category>,
     /// Category of each note (index into `categories`), None for folder pages.
     pub note_category: Vec<Option<usize>>,
+    /// The category whose page each folder page is (None for other notes).
+    pub folder_of: Vec<Option<usize>>,
     pub tags: Vec<Tag>,
     /// Tag indices of each note.
     pub note_tags: Vec<Vec<usize>>,
@@ -56,8 +66,13 @@ pub struct Taxonomy {
     pub undated: Vec<NoteId>,
     /// Previous (older) and next (newer) note in the same category.
     pub neighbors: Vec<(Option<NoteId>, Option<NoteId>)>,
-    /// Notes that appear in lists (not folder pages), newest first.
+    /// Notes that appear in lists (not folder pages, not meta files),
+    /// newest first.
     pub listed: Vec<NoteId>,
+    /// Series (`series:` in front matter), in name order.
+    pub series: Vec<Series>,
+    /// The series of each note.
+    pub note_series: Vec<Option<usize>>,
     by_slug_path: HashMap<Vec<String>, usize>,
     /// Tags or folders whose names differ (not only in case) but share a
     /// page: one warning naming both for each pair.
@@ -72,6 +87,13 @@ fn collision(kind: &str, first: &str, second: &str, url: &str, note: &Note) -> D
     )
     .with_path(note.display_path.clone())
     .with_help("둘 중 하나의 이름을 바꾸면 따로 된 페이지가 됩니다")
+}
+
+/// Notes grouped by `series:`, in reading order.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub notes: Vec<NoteId>,
 }
 
 pub const CATEGORY_ROOT_URL: &str = "categories/index.html";
@@ -97,17 +119,33 @@ impl Taxonomy {
                 notes: Vec::new(),
                 children: Vec::new(),
                 total: 0,
+                folder_page: None,
+                ordered: false,
             }],
             note_category: vec![None; notes.len()],
+            folder_of: vec![None; notes.len()],
+            note_series: vec![None; notes.len()],
             note_tags: vec![Vec::new(); notes.len()],
             ..Default::default()
         };
         t.by_slug_path.insert(Vec::new(), 0);
 
         let mut listed: Vec<NoteId> = (0..notes.len())
-            .filter(|&i| !notes[i].is_folder_index)
+            .filter(|&i| !notes[i].is_folder_index && !notes[i].is_meta)
             .collect();
         listed.sort_by(|&a, &b| by_date_desc(notes, a, b));
+
+        // Folder pages make their folder a category (notes are sorted by
+        // path: the first README/index of a folder is its page).
+        for (id, note) in notes.iter().enumerate() {
+            if note.is_folder_index && !note.is_meta {
+                let cat = t.category_for(&note.category);
+                if t.categories[cat].folder_page.is_none() {
+                    t.categories[cat].folder_page = Some(id);
+                    t.folder_of[id] = Some(cat);
+                }
+            }
+        }
 
         let mut tag_by_slug: HashMap<String, usize> = HashMap::new();
         // Each tag's spellings with how many notes use each, in order seen.
@@ -257,6 +295,8 @@ impl Taxonomy {
                         notes: Vec::new(),
                         children: Vec::new(),
                         total: 0,
+                        folder_page: None,
+                        ordered: false,
                     });
                     self.categories[current].children.push(i);
                     self.by_slug_path.insert(slugs, i);
@@ -269,7 +309,8 @@ impl Taxonomy {
 
     fn count_totals(&mut self, i: usize) -> usize {
         let children = self.categories[i].children.clone();
-        let mut total = self.categories[i].notes.len();
+        let own_page = i != 0 && self.categories[i].folder_page.is_some();
+        let mut total = self.categories[i].notes.len() + usize::from(own_page);
         for c in children {
             total += self.count_totals(c);
         }

@@ -1,9 +1,13 @@
-//! Finding notes and assets under `notes/` and decoding note files.
+//! Finding notes and assets in the notes folder and decoding note files.
 //!
 //! Walks with walkdir (following symlinks, surviving loops), skips `_`/`.`
-//! entries (except Jekyll's `_posts`), refuses anything that resolves outside
-//! the notes root, and decodes UTF-8 (BOM stripped), UTF-16 with a BOM and
-//! EUC-KR/CP949 (with a warning).
+//! entries (except Jekyll's `_posts`), `node_modules/`, the `exclude:`
+//! patterns of gongbu.yaml (gitignore rules, with the `ignore` crate) and,
+//! when the notes are the site root itself, the output folder, `templates/`,
+//! `static/` and `target/`; refuses anything that resolves outside the notes
+//! root, and decodes UTF-8 (BOM stripped), UTF-16 with a BOM and EUC-KR/CP949
+//! (with a warning). Also knows the repository meta files (CONTRIBUTING.md,
+//! LICENSE, …) that are pages but not notes to list.
 
 // Raw note text reaches this module: no indexing or slicing that can panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
@@ -44,8 +48,174 @@ pub fn is_skipped(name: &str) -> bool {
     (name.starts_with('_') && name != "_posts") || name.starts_with('.')
 }
 
-/// Walks `notes_root`. `site_root` is only used to print paths.
-pub fn discover(notes_root: &Path, site_root: &Path) -> Discovered {
+/// Folders where notes never are (besides `_`/`.` names), by name.
+const NEVER_NOTES: &[&str] = &["node_modules"];
+
+/// Folders of the site root that hold no notes when the notes are the root
+/// itself (`notes_dir: .`); the output folder is added to them.
+const ROOT_NON_NOTES: &[&str] = &["templates", "static", "target"];
+
+/// What the walk of the notes folder leaves out besides `_`/`.` names.
+#[derive(Debug, Default)]
+pub struct Exclusions {
+    /// Folders relative to the notes root (output, templates, …).
+    folders: Vec<PathBuf>,
+    /// `exclude:` patterns, relative to the notes root.
+    patterns: Option<ignore::gitignore::Gitignore>,
+    /// Patterns that could not be read (config warnings).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Exclusions {
+    /// `notes_root` is walked; `site_root` holds gongbu.yaml and the theme;
+    /// `out` is the output folder; `patterns` are gitignore lines.
+    pub fn new(notes_root: &Path, site_root: &Path, out: &Path, patterns: &[String]) -> Self {
+        let mut ex = Exclusions::default();
+        let notes_abs = absolute(notes_root);
+        let root_abs = absolute(site_root);
+        let mut candidates = vec![absolute(out)];
+        if notes_abs == root_abs {
+            candidates.extend(ROOT_NON_NOTES.iter().map(|d| root_abs.join(d)));
+        }
+        for dir in candidates {
+            if let Ok(rel) = dir.strip_prefix(&notes_abs) {
+                if !rel.as_os_str().is_empty() {
+                    ex.folders.push(rel.to_path_buf());
+                }
+            }
+        }
+        if !patterns.is_empty() {
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(notes_root);
+            for p in patterns {
+                if let Err(e) = builder.add_line(None, p) {
+                    ex.diagnostics.push(
+                        Diagnostic::warning(
+                            "config",
+                            format!("`exclude`의 패턴 `{p}`을 읽을 수 없어 건너뜁니다: {e}"),
+                        )
+                        .with_path(crate::config::CONFIG_FILE),
+                    );
+                }
+            }
+            match builder.build() {
+                Ok(gi) => ex.patterns = Some(gi),
+                Err(e) => ex.diagnostics.push(
+                    Diagnostic::warning(
+                        "config",
+                        format!("`exclude` 패턴을 읽을 수 없어 쓰지 않습니다: {e}"),
+                    )
+                    .with_path(crate::config::CONFIG_FILE),
+                ),
+            }
+        }
+        ex
+    }
+
+    /// Whether `rel` (relative to the notes root) is left out.
+    pub fn excludes(&self, rel: &Path, is_dir: bool) -> bool {
+        if rel.as_os_str().is_empty() {
+            return false;
+        }
+        if is_dir {
+            let name = rel.file_name().map(|n| n.to_string_lossy());
+            if name.is_some_and(|n| NEVER_NOTES.contains(&n.as_ref())) {
+                return true;
+            }
+            if self.folders.iter().any(|f| f == rel) {
+                return true;
+            }
+        }
+        self.patterns
+            .as_ref()
+            .is_some_and(|gi| gi.matched(rel, is_dir).is_ignore())
+    }
+}
+
+/// The path made absolute and lexically clean (`.`/`..` resolved), without
+/// touching the disk beyond the working directory.
+fn absolute(p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Repository meta files (CONTRIBUTING.md, LICENSE, issue templates, …):
+/// built as pages when linked, never listed as notes, recent notes or feed
+/// entries.
+pub fn is_meta_file(rel: &str) -> bool {
+    const META_STEMS: &[&str] = &[
+        "contributing",
+        "code_of_conduct",
+        "pull_request_template",
+        "security",
+        "support",
+        "copying",
+    ];
+    let lower = rel.to_lowercase();
+    let mut parts = lower.split('/').rev();
+    let name = parts.next().unwrap_or_default();
+    if parts.any(|dir| dir == "issue_template" || dir == "pull_request_template") {
+        return true;
+    }
+    let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+    META_STEMS.contains(&stem) || stem.starts_with("license") || stem.starts_with("licence")
+}
+
+/// Drops the repository meta files no other note links to: they are pages
+/// only when something leads to them. A link counts when its last path
+/// segment names the file (`CONTRIBUTING.md`, `../CONTRIBUTING`, a GitHub
+/// blob URL, `[[CONTRIBUTING]]`).
+pub fn keep_linked_meta(notes: &mut Vec<crate::note::Note>) {
+    if !notes.iter().any(|n| n.is_meta) {
+        return;
+    }
+    let mut linked: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for n in notes.iter() {
+        for l in &n.facts.links {
+            let dest = l.dest.split(['#', '?']).next().unwrap_or_default();
+            let last = dest
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            let last = percent_encoding::percent_decode_str(last).decode_utf8_lossy();
+            let last = nfc(&last.to_lowercase());
+            let stem = last.rsplit_once('.').map(|(s, _)| s.to_string());
+            linked.extend(stem);
+            linked.insert(last);
+        }
+    }
+    notes.retain(|n| {
+        if !n.is_meta {
+            return true;
+        }
+        let name = n
+            .rel_path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(&name);
+        linked.contains(&name) || linked.contains(stem)
+    });
+}
+
+/// Walks `notes_root`, leaving out what `exclusions` names. `site_root` is
+/// only used to print paths.
+pub fn discover(notes_root: &Path, site_root: &Path, exclusions: &Exclusions) -> Discovered {
     let mut found = Discovered::default();
     let canonical_root = match notes_root.canonicalize() {
         Ok(p) => p,
@@ -61,7 +231,14 @@ pub fn discover(notes_root: &Path, site_root: &Path) -> Discovered {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_skipped(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(is_skipped(&e.file_name().to_string_lossy())
+                    || exclusions.excludes(
+                        e.path().strip_prefix(notes_root).unwrap_or(e.path()),
+                        e.file_type().is_dir(),
+                    ))
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -244,6 +421,43 @@ fn is_stripped_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn meta_files() {
+        assert!(is_meta_file("CONTRIBUTING.md"));
+        assert!(is_meta_file("docs/LICENSE.md"));
+        assert!(is_meta_file("LICENSE-MIT.md"));
+        assert!(is_meta_file("ISSUE_TEMPLATE/버그 제보.md"));
+        assert!(!is_meta_file("os/프로세스 [정리].md"));
+        assert!(!is_meta_file("README.md"));
+    }
+
+    #[test]
+    fn exclusions_at_the_root() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let ex = Exclusions::new(
+            root,
+            root,
+            &root.join("site"),
+            &[
+                "초안/".to_string(),
+                "*.tmp.md".to_string(),
+                "!keep.tmp.md".to_string(),
+            ],
+        );
+        assert!(ex.excludes(Path::new("site"), true));
+        assert!(ex.excludes(Path::new("templates"), true));
+        assert!(ex.excludes(Path::new("a/node_modules"), true));
+        assert!(ex.excludes(Path::new("os/초안"), true));
+        assert!(ex.excludes(Path::new("x.tmp.md"), false));
+        assert!(!ex.excludes(Path::new("keep.tmp.md"), false));
+        assert!(!ex.excludes(Path::new("os"), true));
+        // In a notes folder of its own, `templates/` may be a topic.
+        let notes = root.join("notes");
+        let ex = Exclusions::new(&notes, root, &root.join("site"), &[]);
+        assert!(!ex.excludes(Path::new("templates"), true));
+    }
 
     #[test]
     fn bom_and_crlf() {

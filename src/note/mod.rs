@@ -53,6 +53,9 @@ pub struct Note {
     pub folder: String,
     /// URLs the note used to have (Jekyll post URL, permalink), site-relative.
     pub old_urls: Vec<String>,
+    /// A repository meta file (CONTRIBUTING.md, LICENSE, …): a page when
+    /// linked, never listed among notes, recent notes or the feed.
+    pub is_meta: bool,
 }
 
 impl Note {
@@ -321,6 +324,7 @@ pub fn from_source_with(
         is_folder_index,
         folder,
         old_urls,
+        is_meta: load::is_meta_file(&file.rel),
         front,
         facts,
         source,

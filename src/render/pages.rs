@@ -160,6 +160,81 @@ fn category_crumb_short(index: &SiteIndex, cat: usize) -> Crumb {
     crumb(&c.name, &c.url, Some(c.total))
 }
 
+/// A category as a place to go: its folder's page (README) when it has
+/// one, else its category page.
+fn section_crumb(index: &SiteIndex, cat: usize) -> Crumb {
+    let c = &index.taxonomy.categories[cat];
+    let url = c
+        .folder_page
+        .map(|p| index.notes[p].url.as_str())
+        .unwrap_or(&c.url);
+    crumb(&c.name, url, Some(c.total))
+}
+
+/// The way up from a note (or a folder page): each folder above it, linked
+/// to its folder page when it has one.
+fn note_breadcrumbs(index: &SiteIndex, id: NoteId) -> Vec<Crumb> {
+    let t = &index.taxonomy;
+    if let Some(c) = t.note_category[id] {
+        return t
+            .ancestry(c)
+            .into_iter()
+            .map(|a| section_crumb(index, a))
+            .collect();
+    }
+    match t.folder_of[id] {
+        Some(c) => {
+            let mut up = t.ancestry(c);
+            up.pop();
+            up.into_iter().map(|a| section_crumb(index, a)).collect()
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The series box of a note: where it stands, the notes before and after,
+/// the whole list.
+#[derive(Debug, Clone, Serialize)]
+struct SeriesBox {
+    name: String,
+    position: usize,
+    total: usize,
+    prev: Option<NoteItem>,
+    next: Option<NoteItem>,
+    notes: Vec<SeriesEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SeriesEntry {
+    title: String,
+    href: String,
+    current: bool,
+}
+
+fn series_box(index: &SiteIndex, id: NoteId) -> Option<SeriesBox> {
+    let s = &index.taxonomy.series[index.taxonomy.note_series[id]?];
+    let pos = s.notes.iter().position(|&n| n == id)?;
+    Some(SeriesBox {
+        name: s.name.clone(),
+        position: pos + 1,
+        total: s.notes.len(),
+        prev: pos
+            .checked_sub(1)
+            .and_then(|p| s.notes.get(p))
+            .map(|&p| note_item(index, p)),
+        next: s.notes.get(pos + 1).map(|&n| note_item(index, n)),
+        notes: s
+            .notes
+            .iter()
+            .map(|&n| SeriesEntry {
+                title: index.notes[n].title.clone(),
+                href: encode_path(&index.notes[n].url),
+                current: n == id,
+            })
+            .collect(),
+    })
+}
+
 /// A note's page (folder pages too: they also list their folder's notes).
 pub fn note_page(env: &RenderEnv<'_>, id: NoteId, body_html: &str) -> Result<String, Diagnostic> {
     let index = env.index;
@@ -193,16 +268,7 @@ pub fn note_page(env: &RenderEnv<'_>, id: NoteId, body_html: &str) -> Result<Str
         extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
         title_id: Option<&'a str>,
     }
-    let breadcrumbs = index.taxonomy.note_category[id]
-        .map(|c| {
-            index
-                .taxonomy
-                .ancestry(c)
-                .into_iter()
-                .map(|a| category_crumb_short(index, a))
-                .collect()
-        })
-        .unwrap_or_default();
+    let breadcrumbs = note_breadcrumbs(index, id);
     let tags = index.taxonomy.note_tags[id]
         .iter()
         .map(|&t| {
@@ -260,6 +326,7 @@ pub fn note_page(env: &RenderEnv<'_>, id: NoteId, body_html: &str) -> Result<Str
         .map(|&r| note_item(index, r))
         .collect();
     ctx.insert("related", &related);
+    ctx.insert("series", &series_box(index, id));
 
     // A folder's page lists what is in the folder.
     let folder_notes: Vec<NoteItem> = if note.is_folder_index {
@@ -278,14 +345,24 @@ fn folder_listing(index: &SiteIndex, folder_note: &Note) -> Vec<NoteItem> {
     } else {
         format!("{}/", folder_note.folder)
     };
-    index
+    let mut listed = index
         .taxonomy
         .listed
         .iter()
         .copied()
         .filter(|&i| index.notes[i].rel_path.starts_with(&prefix))
-        .map(|i| note_item(index, i))
-        .collect()
+        .collect::<Vec<NoteId>>();
+    // A folder in an explicit reading order lists its own notes that way.
+    let t = &index.taxonomy;
+    if let Some(c) = t
+        .categories
+        .iter()
+        .find(|c| c.ordered && c.folder_page == index.note_by_url(&folder_note.url))
+    {
+        let rank = |i: NoteId| c.notes.iter().position(|&n| n == i).unwrap_or(usize::MAX);
+        listed.sort_by_key(|&i| rank(i));
+    }
+    listed.into_iter().map(|i| note_item(index, i)).collect()
 }
 
 fn toc(note: &Note) -> Vec<TocEntry> {
@@ -316,14 +393,54 @@ pub fn home_page(
         .unwrap_or_else(|| index.config.title.clone());
     let mut ctx = base_context(env, "index.html", &title, "home");
     ctx.insert("intro", &intro_html);
-    let recent: Vec<NoteItem> = index
-        .taxonomy
-        .listed
-        .iter()
-        .take(index.config.feed_limit.max(1))
-        .map(|&i| note_item(index, i))
-        .collect();
+    // Without any date, "recent" would be a made-up order: the notes are
+    // listed by section instead.
+    let t = &index.taxonomy;
+    let dated = t.listed.iter().any(|&i| index.notes[i].date.is_some());
+    let recent: Vec<NoteItem> = if dated {
+        t.listed
+            .iter()
+            .filter(|&&i| index.notes[i].date.is_some())
+            .take(index.config.feed_limit.max(1))
+            .map(|&i| note_item(index, i))
+            .collect()
+    } else {
+        Vec::new()
+    };
     ctx.insert("recent", &recent);
+    #[derive(Serialize)]
+    struct Section {
+        #[serde(flatten)]
+        link: Crumb,
+        category_href: String,
+        children: Vec<CategoryTree>,
+        notes: Vec<NoteItem>,
+    }
+    let root = &t.categories[0];
+    let sections: Vec<Section> = root
+        .children
+        .iter()
+        .map(|&c| Section {
+            link: section_crumb(index, c),
+            category_href: encode_path(&t.categories[c].url),
+            children: category_tree(index, c).children,
+            notes: if dated {
+                Vec::new()
+            } else {
+                let mut ids: Vec<NoteId> = t.categories[c].folder_page.into_iter().collect();
+                ids.extend(t.categories[c].notes.iter().copied());
+                ids.extend(notes_below(index, c));
+                ids.into_iter().map(|i| note_item(index, i)).collect()
+            },
+        })
+        .collect();
+    ctx.insert("sections", &sections);
+    let loose: Vec<NoteItem> = if dated {
+        Vec::new()
+    } else {
+        root.notes.iter().map(|&i| note_item(index, i)).collect()
+    };
+    ctx.insert("loose_notes", &loose);
     ctx.insert("categories", &category_tree(index, 0).children);
     let mut tags: Vec<Crumb> = index
         .taxonomy
@@ -387,6 +504,8 @@ pub fn category_page(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnost
             .collect()
     };
     ctx.insert("notes_below", &below);
+    ctx.insert("ordered", &c.ordered);
+    ctx.insert("folder_page", &c.folder_page.map(|p| note_item(index, p)));
     env.theme.render("category.html", &ctx)
 }
 
@@ -396,17 +515,23 @@ fn notes_below(index: &SiteIndex, cat: usize) -> Vec<NoteId> {
     let cats = &index.taxonomy.categories;
     let mut below = std::collections::HashSet::new();
     let mut stack: Vec<usize> = cats[cat].children.clone();
+    let mut folder_pages = Vec::new();
     while let Some(k) = stack.pop() {
         below.extend(cats[k].notes.iter().copied());
+        folder_pages.extend(cats[k].folder_page);
         stack.extend(cats[k].children.iter().copied());
     }
-    index
+    let mut ids: Vec<NoteId> = index
         .taxonomy
         .listed
         .iter()
         .copied()
         .filter(|i| below.contains(i))
-        .collect()
+        .collect();
+    // Folder pages below (a folder whose README is its only note too).
+    folder_pages.sort_by(|&a, &b| index.notes[a].rel_path.cmp(&index.notes[b].rel_path));
+    ids.extend(folder_pages);
+    ids
 }
 
 pub fn tag_page(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
@@ -481,10 +606,43 @@ pub fn not_found_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
     // 404.html is served for any missing path, so its links cannot be
     // relative to it: they use base_url when known, else the site root.
     let mut ctx = base_context(env, "404.html", "페이지를 찾을 수 없습니다", "404");
-    if !env.index.config.base_url.is_empty() {
-        ctx.insert("root", &env.index.config.base_url);
-    }
+    let (root, guess) = not_found_root(&env.index.config);
+    ctx.insert("root", &root);
+    ctx.insert("root_guess", &guess);
     env.theme.render("404.html", &ctx)
+}
+
+/// Where the 404 page's links start, and whether a script should guess
+/// better: `base_url` when known; on a custom domain `/`; with `repo_url`
+/// the GitHub Pages path of that repository (`/REPO/`, `/` for a
+/// `OWNER.github.io` repository); else `/`, which a small script moves one
+/// folder down on a `*.github.io` project site.
+pub(crate) fn not_found_root(config: &crate::config::Config) -> (String, bool) {
+    if !config.base_url.is_empty() {
+        return (config.base_url.clone(), false);
+    }
+    if !config.cname.trim().is_empty() {
+        return ("/".to_string(), false);
+    }
+    let repo = config
+        .repo_url
+        .trim()
+        .trim_end_matches('/')
+        .trim_end_matches(".git");
+    if let Some(path) = repo
+        .strip_prefix("https://github.com/")
+        .or_else(|| repo.strip_prefix("http://github.com/"))
+    {
+        if let Some((owner, name)) = path.split_once('/') {
+            if !name.is_empty() && !name.contains('/') {
+                if name.eq_ignore_ascii_case(&format!("{owner}.github.io")) {
+                    return ("/".to_string(), false);
+                }
+                return (format!("/{}/", encode_path(name)), false);
+            }
+        }
+    }
+    ("/".to_string(), true)
 }
 
 /// Atom feed of the newest notes.
@@ -587,7 +745,7 @@ fn feed_of(
         .iter()
         .map(|e| e.updated.clone())
         .max()
-        .unwrap_or_else(|| "1970-01-01T00:00:00+09:00".to_string());
+        .unwrap_or_else(|| newest_source_time(index));
     let mut ctx = Context::new();
     ctx.insert("site_title", &xml_text(title));
     ctx.insert("site_description", &xml_text(&index.config.description));
@@ -597,6 +755,20 @@ fn feed_of(
     ctx.insert("self_href", &encode_path(self_url));
     ctx.insert("page_href", &encode_path(page_url));
     env.theme.render("atom.xml", &ctx)
+}
+
+/// The feed's own date when no note has one: the newest modification time
+/// of a note file (never 1970).
+fn newest_source_time(index: &SiteIndex) -> String {
+    let newest = index
+        .notes
+        .iter()
+        .filter_map(|n| std::fs::metadata(&n.source_path).ok()?.modified().ok())
+        .max()
+        .unwrap_or_else(std::time::SystemTime::now);
+    chrono::DateTime::<chrono::Utc>::from(newest)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// sitemap.xml: every page, absolute when `base_url` is set.

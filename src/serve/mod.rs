@@ -258,7 +258,8 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
     // Watching starts before the first build reads anything, so that no
     // edit made meanwhile is missed.
     let (tx, rx) = mpsc::channel();
-    let watcher = match Watcher::start(&root, tx.clone()) {
+    let notes_dir = site.resolved().notes_dir();
+    let watcher = match Watcher::start(&root, &notes_dir, tx.clone()) {
         Ok(w) => Some(w),
         Err(e) => {
             report(ServeEvent::Problem(

@@ -36,7 +36,7 @@ use crate::diagnostic::{self, Diagnostic, Diagnostics};
 use crate::index::links::Target;
 use crate::index::taxonomy::Taxonomy;
 use crate::index::SiteIndex;
-use crate::note::load::{discover, is_skipped, SourceFile};
+use crate::note::load::{discover, is_skipped, Exclusions, SourceFile};
 use crate::note::{self, Note, NoteId};
 use crate::render::pages::global_context;
 use crate::render::templates::Theme;
@@ -119,6 +119,12 @@ pub struct Workspace {
     shown: HashSet<String>,
     /// notes/ was gone at the last rebuild: walk it again when it is back.
     notes_missing: bool,
+    /// What the walk of the notes folder leaves out (gongbu.yaml's `exclude`).
+    exclusions: Exclusions,
+    /// The notes folder as messages show it (`notes`, `` for the root).
+    prefix: String,
+    /// Dates from git history, read once when serving starts.
+    git_dates: Option<crate::git_dates::GitDates>,
 }
 
 /// How the paths of one batch of file events concern the site.
@@ -136,11 +142,16 @@ impl Classified {
     }
 }
 
-/// Sorts changed paths into config, templates, static and notes; paths
-/// the site does not read (skipped `_`/`.` names, other folders) are dropped.
-pub fn classify(root: &Path, paths: &[PathBuf]) -> Classified {
+/// Sorts changed paths into config, templates, static and notes (under
+/// `notes`); paths the site does not read (skipped `_`/`.` names, excluded
+/// or other folders) are dropped.
+pub fn classify(
+    root: &Path,
+    notes: &Path,
+    exclusions: &Exclusions,
+    paths: &[PathBuf],
+) -> Classified {
     let mut c = Classified::default();
-    let notes = root.join("notes");
     for p in paths {
         if p == &root.join(CONFIG_FILE) {
             c.config = true;
@@ -148,10 +159,13 @@ pub fn classify(root: &Path, paths: &[PathBuf]) -> Classified {
             c.templates = true;
         } else if p.starts_with(root.join("static")) {
             c.statics = true;
-        } else if let Ok(rel) = p.strip_prefix(&notes) {
+        } else if let Ok(rel) = p.strip_prefix(notes) {
             let skipped = rel
                 .components()
-                .any(|part| is_skipped(&part.as_os_str().to_string_lossy()));
+                .any(|part| is_skipped(&part.as_os_str().to_string_lossy()))
+                || rel
+                    .ancestors()
+                    .any(|a| exclusions.excludes(a, a != rel || p.is_dir()));
             if !skipped && !c.notes.contains(p) {
                 c.notes.push(p.clone());
             }
@@ -402,17 +416,24 @@ impl Workspace {
         served: &ServedDir,
     ) -> Result<(Workspace, Outcome), Vec<Diagnostic>> {
         let started = Instant::now();
+        let opts = opts.resolved();
         let config = load_config(&opts).map_err(|d| vec![d])?;
         let theme = Theme::load(&opts.root).map_err(|d| vec![d])?;
         let notes_dir = opts.notes_dir();
         if !notes_dir.is_dir() {
-            return Err(vec![Diagnostic::error(
-                "notes-dir",
-                format!("노트 폴더 `{}`가 없습니다", notes_dir.display()),
-            )
-            .with_help("--root로 notes/ 폴더를 담은 폴더를 지정하세요")]);
+            return Err(vec![crate::missing_notes_dir(&notes_dir)]);
         }
+        let exclusions = opts.exclusions(&config);
+        let prefix = opts.display_prefix();
+        let git_dates = if config.git_dates {
+            crate::git_dates::GitDates::read(&notes_dir)
+        } else {
+            None
+        };
         let mut ws = Workspace {
+            exclusions,
+            prefix,
+            git_dates,
             opts,
             site: None,
             note_files: BTreeMap::new(),
@@ -445,8 +466,9 @@ impl Workspace {
     /// Walks notes/ again; returns the note files that appeared, those that
     /// went away, and the other files that appeared or went away.
     fn rescan(&mut self) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<String>) {
-        let found = discover(&self.opts.notes_dir(), &self.opts.root);
-        self.walk_warnings = found.diagnostics;
+        let found = discover(&self.opts.notes_dir(), &self.opts.root, &self.exclusions);
+        self.walk_warnings = self.exclusions.diagnostics.clone();
+        self.walk_warnings.extend(found.diagnostics);
         let files: BTreeMap<PathBuf, SourceFile> = found
             .notes
             .into_iter()
@@ -500,11 +522,15 @@ impl Workspace {
             Result<Option<Note>, Diagnostic>,
             Vec<Diagnostic>,
         );
+        let (prefix, dates) = (&self.prefix, &self.git_dates);
         let loaded: Vec<Loaded> = files
             .into_par_iter()
             .map(|file| {
                 let mut warnings = Vec::new();
-                let result = note::load_note(&file, "notes", dialect, &mut warnings);
+                let mut result = note::load_note(&file, prefix, dialect, &mut warnings);
+                if let (Ok(Some(n)), Some(dates)) = (&mut result, dates) {
+                    dates.apply(n);
+                }
                 (file, result, warnings)
             })
             .collect();
@@ -562,6 +588,15 @@ impl Workspace {
         (rels, reshaped)
     }
 
+    /// A note's path as messages show it (`notes/os/a.md`).
+    fn shown_path(&self, rel: &str) -> String {
+        if self.prefix.is_empty() {
+            rel.to_string()
+        } else {
+            format!("{}/{rel}", self.prefix)
+        }
+    }
+
     fn forget(&mut self, rel: &str, notes: &mut Vec<Note>) {
         self.broken.remove(rel);
         self.note_warnings.remove(rel);
@@ -581,7 +616,7 @@ impl Workspace {
     ) -> Option<Outcome> {
         let started = Instant::now();
         let root = self.opts.root.clone();
-        let what = classify(&root, paths);
+        let what = classify(&root, &self.opts.notes_dir(), &self.exclusions, paths);
         if what.is_empty() && !self.notes_missing {
             return None;
         }
@@ -624,6 +659,7 @@ impl Workspace {
                     if c != site.index.config {
                         self.render_all_next = true;
                     }
+                    self.exclusions = self.opts.exclusions(&c);
                     new_config = Some(c);
                     self.config_error = None;
                 }
@@ -693,7 +729,7 @@ impl Workspace {
                 if let Ok(rel) = p.strip_prefix(self.opts.notes_dir()) {
                     let rel = crate::korean::nfc(&rel.to_string_lossy().replace('\\', "/"));
                     self.forget(&rel, &mut notes);
-                    sources.insert(format!("notes/{rel}"));
+                    sources.insert(self.shown_path(&rel));
                     edit.notes.insert(rel);
                 }
             }
@@ -703,7 +739,7 @@ impl Workspace {
             let (changed, reshaped) = self.load_files(&reload, dialect, &mut notes);
             prose_only = gone.is_empty() && assets_touched.is_empty() && reshaped.is_empty();
             for rel in changed {
-                sources.insert(format!("notes/{rel}"));
+                sources.insert(self.shown_path(&rel));
                 edit.notes.insert(rel);
             }
             for rel in &assets_touched {
@@ -1461,6 +1497,8 @@ mod tests {
         let root = Path::new("/r");
         let c = classify(
             root,
+            &root.join("notes"),
+            &Exclusions::default(),
             &[
                 root.join("gongbu.yaml"),
                 root.join("templates/note.html"),

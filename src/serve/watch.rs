@@ -1,5 +1,7 @@
-//! Watching the site's sources: notes/, templates/ and static/ (recursively)
-//! and the root itself (for gongbu.yaml and for those folders appearing),
+//! Watching the site's sources: the notes folder, templates/ and static/
+//! (recursively) and the root itself (for gongbu.yaml and for those folders
+//! appearing); when the notes are the root itself, each of its folders that
+//! may hold notes (not `.`/`_` names, `target/`, `node_modules/`),
 //! with notify and a short debounce, so that one save is one rebuild.
 //! Reads (every build opens the notes) are not changes.
 
@@ -15,8 +17,12 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, Recom
 /// editor's write-then-rename, short enough not to be felt.
 pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
-/// The folders watched recursively.
-pub const FOLDERS: [&str; 3] = ["notes", "templates", "static"];
+/// The theme folders watched recursively (besides the notes folder).
+pub const FOLDERS: [&str; 2] = ["templates", "static"];
+
+/// Root folders never watched when the notes are the root itself: they
+/// are large and hold no notes.
+const NOT_WATCHED: [&str; 2] = ["target", "node_modules"];
 
 /// What the watcher sends to the rebuild loop.
 #[derive(Debug)]
@@ -39,11 +45,25 @@ fn changes_content(kind: &EventKind) -> bool {
 pub struct Watcher {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     root: PathBuf,
+    /// Folders watched recursively.
+    folders: Vec<PathBuf>,
+    /// The notes are the root itself: every new folder of the root is watched.
+    notes_at_root: bool,
+}
+
+/// Whether a folder of the root is watched when the notes are the root.
+fn watched_root_folder(dir: &Path) -> bool {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    !crate::note::load::is_skipped(&name) && !NOT_WATCHED.contains(&name.as_str())
 }
 
 impl Watcher {
-    /// Starts watching `root` (canonical); events go to `tx`.
-    pub fn start(root: &Path, tx: Sender<WatchMsg>) -> Result<Watcher, String> {
+    /// Starts watching `root` (canonical) and the notes folder `notes`;
+    /// events go to `tx`.
+    pub fn start(root: &Path, notes: &Path, tx: Sender<WatchMsg>) -> Result<Watcher, String> {
         let debouncer = new_debouncer(DEBOUNCE, None, move |res: DebounceEventResult| {
             let msg = match res {
                 Ok(events) => {
@@ -68,18 +88,33 @@ impl Watcher {
             let _ = tx.send(msg);
         })
         .map_err(|e| e.to_string())?;
+        let notes_at_root = notes == root;
+        let mut folders: Vec<PathBuf> = FOLDERS.iter().map(|n| root.join(n)).collect();
+        if notes_at_root {
+            if let Ok(entries) = std::fs::read_dir(root) {
+                for e in entries.flatten() {
+                    let dir = e.path();
+                    if dir.is_dir() && watched_root_folder(&dir) && !folders.contains(&dir) {
+                        folders.push(dir);
+                    }
+                }
+            }
+        } else {
+            folders.push(notes.to_path_buf());
+        }
         let mut w = Watcher {
             debouncer,
             root: root.to_path_buf(),
+            folders,
+            notes_at_root,
         };
         w.debouncer
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| e.to_string())?;
-        for name in FOLDERS {
-            let dir = root.join(name);
+        for dir in &w.folders {
             if dir.is_dir() {
                 w.debouncer
-                    .watch(&dir, RecursiveMode::Recursive)
+                    .watch(dir, RecursiveMode::Recursive)
                     .map_err(|e| e.to_string())?;
             }
         }
@@ -88,10 +123,16 @@ impl Watcher {
 
     /// Watches a source folder that appeared (or came back) since the start.
     pub fn follow(&mut self, changed: &[PathBuf]) {
-        for name in FOLDERS {
-            let dir = self.root.join(name);
-            if changed.contains(&dir) && dir.is_dir() {
-                let _ = self.debouncer.watch(&dir, RecursiveMode::Recursive);
+        for dir in changed {
+            let known = self.folders.contains(dir);
+            let new_root_folder = self.notes_at_root
+                && dir.parent() == Some(self.root.as_path())
+                && watched_root_folder(dir);
+            if (known || new_root_folder) && dir.is_dir() {
+                if !known {
+                    self.folders.push(dir.clone());
+                }
+                let _ = self.debouncer.watch(dir, RecursiveMode::Recursive);
             }
         }
     }
