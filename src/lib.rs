@@ -21,9 +21,12 @@
 pub mod config;
 pub mod diagnostic;
 pub mod fuzz;
+pub mod import;
 pub mod index;
+pub mod init;
 pub mod korean;
 pub mod note;
+pub(crate) mod obsidian;
 pub mod output;
 pub mod render;
 pub mod serve;

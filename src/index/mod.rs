@@ -88,6 +88,7 @@ impl SiteIndex {
     ) -> SiteIndex {
         check_output_paths(&notes, diags);
         let mut lookup = Lookup::build(&notes);
+        crate::obsidian::embeds::check(&notes, &lookup, diags);
         let taxonomy = Taxonomy::build(&notes);
         let mut glossary = Glossary::build(&notes, &lookup, notes_root, display_prefix, diags);
         glossary.note_terms.resize(notes.len(), Vec::new());

@@ -122,6 +122,7 @@ pub fn from_source(
     source: String,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Note, Diagnostic> {
+    let source = crate::obsidian::comments::strip(source, &display_path, warnings);
     let (front, body_start) = match front_matter::split(&source) {
         Some(split) => (
             front_matter::parse(&source, split, &display_path, warnings)?,
@@ -130,7 +131,8 @@ pub fn from_source(
         None => (FrontMatter::default(), 0),
     };
     let body = source.get(body_start..).unwrap_or("");
-    let facts = parse::analyze(body, body_start);
+    let mut facts = parse::analyze(body, body_start);
+    facts.block_ids = crate::obsidian::blocks::ids(body);
     if let Some(open) = &facts.open_html {
         warnings.push(open_html_warning(open, &source, &display_path));
     }

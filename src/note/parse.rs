@@ -69,6 +69,8 @@ pub struct ImageRef {
     pub len: usize,
     /// True for `<img src>` inside raw HTML.
     pub in_html: bool,
+    /// True for Obsidian's `![[그림.png]]`, found anywhere in the vault.
+    pub wiki: bool,
 }
 
 /// A table cell: its plain text and its markdown source.
@@ -144,6 +146,10 @@ pub struct BodyFacts {
     /// Raw HTML the note leaves open (an unclosed `<script>`, comment, …),
     /// which the render closes at the end of the body.
     pub open_html: Option<OpenHtml>,
+    /// Obsidian block ids (`^id` ending a paragraph or item), without `^`.
+    pub block_ids: Vec<String>,
+    /// Obsidian note embeds `![[노트]]`, in document order.
+    pub embeds: Vec<crate::obsidian::embeds::NoteEmbed>,
 }
 
 /// Reads `body` (which starts at byte `base` of the file).
@@ -428,15 +434,31 @@ impl<'s> State<'s> {
                 self.pending_context
                     .push((index, self.blocks.len(), start_text_len));
             }
-            Tag::Image { dest_url, .. } => {
-                let index = self.facts.images.len();
-                self.facts.images.push(ImageRef {
-                    src: dest_url.to_string(),
-                    alt: String::new(),
-                    offset: self.base + range.start,
-                    len: range.len(),
-                    in_html: false,
-                });
+            Tag::Image {
+                dest_url,
+                link_type,
+                ..
+            } => {
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                let index = if wiki && crate::obsidian::embeds::is_note_embed(&dest_url) {
+                    // `![[노트]]`: not an image (the images pass never sees it).
+                    self.facts.embeds.push(crate::obsidian::embeds::NoteEmbed {
+                        dest: dest_url.to_string(),
+                        offset: self.base + range.start,
+                        len: range.len(),
+                    });
+                    usize::MAX
+                } else {
+                    self.facts.images.push(ImageRef {
+                        src: dest_url.to_string(),
+                        alt: String::new(),
+                        offset: self.base + range.start,
+                        len: range.len(),
+                        in_html: false,
+                        wiki,
+                    });
+                    self.facts.images.len() - 1
+                };
                 self.open_links.push(OpenLink {
                     index,
                     start_text_len: self.blocks.last().map(String::len).unwrap_or(0),
@@ -467,6 +489,7 @@ impl<'s> State<'s> {
                 offset: self.base + offset,
                 len,
                 in_html: true,
+                wiki: false,
             });
         }
     }

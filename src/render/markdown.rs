@@ -15,13 +15,17 @@ pub fn note_body_html(index: &SiteIndex, id: NoteId) -> String {
     let events: Vec<Event<'_>> = Parser::new_ext(note.body(), options()).collect();
     // Images and links first: they count events by position, and the
     // headings pass drops the title block (which may hold either).
+    let events = crate::obsidian::embeds::pass(events);
     let events = super::images::pass(events, index, id);
     let events = super::links::pass(events, &index.links[id], &note.url);
     let events = super::headings::pass(events, &note.facts);
+    let events = crate::obsidian::blocks::pass(events);
     let events = super::glossary::pass(events, index, id);
     let events = super::tables::pass(events, index, id);
+    let events = crate::obsidian::mark::pass(events);
     let events = super::highlight::pass(events);
     let events = math_pass(events);
+    let events = crate::obsidian::embeds::expand(events, index, id);
     let events = super::raw_html::pass(events);
     let mut out = String::with_capacity(note.body().len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
