@@ -133,6 +133,7 @@ pub fn from_source(
     let body = source.get(body_start..).unwrap_or("");
     let mut facts = parse::analyze(body, body_start);
     facts.block_ids = crate::obsidian::blocks::ids(body);
+    crate::obsidian::blocks::clean_facts(&mut facts);
     if let Some(open) = &facts.open_html {
         warnings.push(open_html_warning(open, &source, &display_path));
     }

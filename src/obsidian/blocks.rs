@@ -59,6 +59,26 @@ pub(crate) fn ids(body: &str) -> Vec<String> {
     out
 }
 
+/// Block ids are markup, not prose: they leave the first paragraph (the
+/// description) and the section texts (search, glossary sentences).
+pub(crate) fn clean_facts(facts: &mut crate::note::parse::BodyFacts) {
+    if facts.block_ids.is_empty() {
+        return;
+    }
+    let tokens: Vec<String> = facts.block_ids.iter().map(|id| format!(" ^{id}")).collect();
+    let clean = |text: &mut String| {
+        for t in &tokens {
+            if text.contains(t.as_str()) {
+                *text = text.replace(t.as_str(), "");
+            }
+        }
+    };
+    clean(&mut facts.first_paragraph);
+    for s in &mut facts.sections {
+        clean(&mut s.text);
+    }
+}
+
 /// The render pass: a paragraph or item ending in `^id` loses the id text
 /// and opens with an empty anchor `<span id="^id">`.
 pub(crate) fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
