@@ -224,3 +224,40 @@ fn embed_cycles_are_cut_with_a_warning() {
     assert_eq!(texts(&ga, ".embed .embed").len(), 0);
     assert_eq!(texts(&ga, ".embed-cut a"), vec!["가"]);
 }
+
+#[test]
+fn inline_tags_count_in_a_vault() {
+    let f = Fixture::new();
+    f.file("notes/.obsidian/workspace.json", b"{}")
+        .file("notes/.trash/지운 노트.md", "# 지운 노트\n".as_bytes())
+        .note(
+            "프로세스.md",
+            "# 프로세스\n\n#운영체제 #면접/기초 공부. C# 과 #1 은 태그가 아니다.\n\n```\n#include <stdio.h>\n```\n",
+        );
+    let report = f.build();
+    assert!(report.written, "{:?}", diagnostics(&report));
+    let page = f.html("프로세스.html");
+    assert_eq!(
+        texts(&page, ".note-body a.inline-tag"),
+        vec!["#운영체제", "#면접/기초"]
+    );
+    assert!(f.out().join("tags/운영체제.html").is_file());
+    assert!(!f.out().join(".trash").exists() && !f.out().join("trash/지운-노트.html").exists());
+    assert!(texts(&page, ".tags a").contains(&"#운영체제".to_string()));
+    assert!(!texts(&page, ".tags a")
+        .iter()
+        .any(|t| t.contains("include") || t == "#1"));
+    assert_eq!(dead_links(&f.out()), Vec::<String>::new());
+
+    // Without `.obsidian/` (and without `obsidian: true`) `#` is just text.
+    let plain = Fixture::new();
+    plain.note("a.md", "# 가\n\n#운영체제 공부\n");
+    assert!(plain.build().written);
+    assert!(texts(&plain.html("a.html"), "a.inline-tag").is_empty());
+    plain.config("obsidian: true\n");
+    assert!(plain.build().written);
+    assert_eq!(
+        texts(&plain.html("a.html"), "a.inline-tag"),
+        vec!["#운영체제"]
+    );
+}

@@ -79,14 +79,15 @@ impl SiteIndex {
     /// Merges the notes into the site index. `notes` must be sorted by path
     /// and hold only the notes to publish.
     pub fn build(
-        notes: Vec<Note>,
-        config: Config,
+        mut notes: Vec<Note>,
+        mut config: Config,
         mut assets: HashMap<String, PathBuf>,
         notes_root: &Path,
         display_prefix: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> SiteIndex {
         check_output_paths(&notes, diags);
+        crate::obsidian::add_inline_tags(&mut notes, &mut config, notes_root);
         let mut lookup = Lookup::build(&notes);
         crate::obsidian::embeds::check(&notes, &lookup, diags);
         let taxonomy = Taxonomy::build(&notes);

@@ -20,6 +20,11 @@ pub fn note_body_html(index: &SiteIndex, id: NoteId) -> String {
     let events = super::links::pass(events, &index.links[id], &note.url);
     let events = super::headings::pass(events, &note.facts);
     let events = crate::obsidian::blocks::pass(events);
+    let events = if index.config.obsidian {
+        crate::obsidian::tags::pass(events, &note.url)
+    } else {
+        events
+    };
     let events = super::glossary::pass(events, index, id);
     let events = super::tables::pass(events, index, id);
     let events = crate::obsidian::mark::pass(events);
