@@ -45,6 +45,9 @@ pub struct Config {
     pub images: ImagesConfig,
     /// Characters read per minute, for the reading time.
     pub reading_speed: usize,
+    /// The notes are an Obsidian vault: inline `#태그` count as tags (also
+    /// on when the notes root holds `.obsidian/`).
+    pub obsidian: bool,
     /// Free-form values handed to templates as `config.extra`.
     pub extra: BTreeMap<String, serde_yaml::Value>,
     /// The site's IANA time zone (`gongbu new` dates notes in it).
@@ -102,6 +105,7 @@ impl Default for Config {
             aspect_aliases: BTreeMap::new(),
             images: ImagesConfig::default(),
             reading_speed: 500,
+            obsidian: false,
             extra: BTreeMap::new(),
             timezone: DEFAULT_TIMEZONE.to_string(),
             og_image: String::new(),

@@ -23,11 +23,14 @@ pub mod diagnostic;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub mod git_dates;
+pub mod import;
 pub mod index;
+pub mod init;
 pub mod jekyll;
 pub mod korean;
 pub mod memory;
 pub mod note;
+pub(crate) mod obsidian;
 pub mod output;
 pub mod render;
 pub mod serve;

@@ -107,6 +107,35 @@ enum Command {
         #[arg(long)]
         notes: Option<PathBuf>,
     },
+    /// 새 사이트를 만듭니다: 예시 노트, gongbu.yaml, GitHub Pages 워크플로, .gitignore (있는 파일은 건드리지 않음)
+    Init {
+        /// 사이트 폴더 (기본: 지금 폴더)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// 이미 있는 노트 폴더 (Jekyll 블로그, Obsidian 보관함, 마크다운 저장소)에 맞춘 설정을 씁니다
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
+    /// 다른 도구의 노트를 가져옵니다
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportSource {
+    /// Notion의 "Markdown & CSV" 내보내기(zip 또는 푼 폴더)를 깔끔한 노트로 바꿉니다
+    Notion {
+        /// 내보낸 zip 파일이나 그것을 푼 폴더
+        export: PathBuf,
+        /// 노트를 넣을 폴더
+        #[arg(long, default_value = "notes")]
+        into: PathBuf,
+        /// 아무것도 쓰지 않고 계획만 보여 줍니다
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn options(site: &SiteArgs, out: Option<PathBuf>) -> BuildOptions {
@@ -198,8 +227,92 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Init { dir, from } => init(&dir, from.as_deref(), color),
+        Command::Import {
+            source:
+                ImportSource::Notion {
+                    export,
+                    into,
+                    dry_run,
+                },
+        } => import_notion(&export, &into, dry_run, color),
     };
     ExitCode::from(code as u8)
+}
+
+fn init(dir: &std::path::Path, from: Option<&std::path::Path>, color: bool) -> i32 {
+    let today = chrono::Local::now().date_naive();
+    match gongbu::init::init(dir, from, today) {
+        Ok(report) => {
+            if let Some(source) = report.source {
+                println!("알아본 폴더: {}", source.label());
+            }
+            for f in &report.written {
+                println!("  썼습니다      {}", dir.join(f).display());
+            }
+            for f in &report.kept {
+                println!("  이미 있어 둠  {}", dir.join(f).display());
+            }
+            if report.placeholder {
+                println!(
+                    "주의: 이 gongbu는 어느 저장소에서 빌드됐는지 몰라 .github/workflows/pages.yml의 \
+                     GONGBU_GIT에 자리표시자({})를 넣었습니다. gongbu 저장소 주소로 고치세요.",
+                    gongbu::init::PLACEHOLDER_URL
+                );
+            }
+            println!("다음:");
+            for c in &report.next {
+                println!("  {c}");
+            }
+            0
+        }
+        Err(d) => {
+            eprintln!("{}", report::render(&d, color));
+            2
+        }
+    }
+}
+
+fn import_notion(
+    export: &std::path::Path,
+    into: &std::path::Path,
+    dry_run: bool,
+    color: bool,
+) -> i32 {
+    match gongbu::import::notion::import(export, into, dry_run) {
+        Ok(report) => {
+            for d in &report.diagnostics {
+                eprintln!("{}", report::render(d, color));
+            }
+            let verb = if dry_run {
+                "쓸 파일"
+            } else {
+                "썼습니다"
+            };
+            for f in &report.files {
+                println!("  {verb}  {}  ← {}", into.join(&f.to).display(), f.from);
+            }
+            for f in &report.kept {
+                println!("  이미 있어 건너뜀  {}", into.join(f).display());
+            }
+            println!(
+                "노트 {}개 · 그림·파일 {}개 · 목록 페이지 {}개{}",
+                report.notes,
+                report.assets,
+                report.databases,
+                if dry_run {
+                    " — --dry-run이라 아무것도 쓰지 않았습니다"
+                } else {
+                    ""
+                }
+            );
+            i32::from(report.diagnostics.iter().any(|d| d.is_error()))
+        }
+        Err(d) => {
+            eprintln!("{}", report::render(&d, color));
+            2
+        }
+    }
 }
 
 fn print_report(report: &BuildReport, mode: Mode, timings: bool, color: bool) {

@@ -114,10 +114,12 @@ impl ImageResolver<'_> {
             .keys()
             .map(|k| (k.to_lowercase(), k.as_str()))
             .collect();
+        let by_name = crate::obsidian::embeds::FileNames::new(self.assets);
         let ctx = Context {
             resolver: self,
             canonical_root: canonical_root.as_deref(),
             lower: &lower,
+            by_name: &by_name,
         };
         type Resolved = (Vec<ImageTarget>, Vec<(String, PathBuf)>, Vec<Diagnostic>);
         let resolved: Vec<Resolved> = (0..self.notes.len())
@@ -284,6 +286,8 @@ struct Context<'a> {
     canonical_root: Option<&'a Path>,
     /// Lower-cased path → path, for `A.PNG` written as `a.png`.
     lower: &'a HashMap<String, &'a str>,
+    /// Files by name, for Obsidian's `![[그림.png]]` (vault-wide).
+    by_name: &'a crate::obsidian::embeds::FileNames<'a>,
 }
 
 impl Context<'_> {
@@ -295,7 +299,15 @@ impl Context<'_> {
         diags: &mut Vec<Diagnostic>,
     ) -> ImageTarget {
         let note = &self.resolver.notes[from];
-        match self.find(&note.folder, &img.src) {
+        let found = match self.find(&note.folder, &img.src) {
+            Err(p) if img.wiki => {
+                crate::obsidian::embeds::find_file(self.by_name, note, img, diags)
+                    .map(|rel| Ok(Some((rel, None))))
+                    .unwrap_or(Err(p))
+            }
+            other => other,
+        };
+        match found {
             Ok(Some((rel, path))) => {
                 if let Some(path) = path {
                     extra.push((rel.clone(), path));

@@ -79,7 +79,15 @@ impl Lookup {
         let mut l = Lookup {
             heading_ids: notes
                 .iter()
-                .map(|n| n.facts.headings.iter().map(|h| h.id.clone()).collect())
+                .map(|n| {
+                    let blocks = n.facts.block_ids.iter().map(|b| format!("^{b}"));
+                    n.facts
+                        .headings
+                        .iter()
+                        .map(|h| h.id.clone())
+                        .chain(blocks)
+                        .collect()
+                })
                 .collect(),
             ..Default::default()
         };

@@ -81,7 +81,7 @@ impl SiteIndex {
     /// and hold only the notes to publish.
     pub fn build(
         mut notes: Vec<Note>,
-        config: Config,
+        mut config: Config,
         mut assets: HashMap<String, PathBuf>,
         notes_root: &Path,
         display_prefix: &str,
@@ -89,7 +89,9 @@ impl SiteIndex {
     ) -> SiteIndex {
         crate::jekyll::apply(&mut notes, &config, diags);
         check_output_paths(&notes, diags);
+        crate::obsidian::add_inline_tags(&mut notes, &mut config, notes_root);
         let mut lookup = Lookup::build(&notes);
+        crate::obsidian::embeds::check(&notes, &lookup, diags);
         let mut taxonomy = Taxonomy::build(&notes);
         diags.append(&mut taxonomy.warnings);
         let mut glossary = Glossary::build(&notes, &lookup, notes_root, display_prefix, diags);

@@ -167,6 +167,7 @@ pub fn from_source_with(
     dialect: parse::Dialect,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Note, Diagnostic> {
+    let source = crate::obsidian::comments::strip(source, &display_path, warnings);
     let (front, body_start) = match front_matter::split(&source) {
         Some(split) => (
             front_matter::parse(&source, split, &display_path, warnings)?,
@@ -196,7 +197,9 @@ pub fn from_source_with(
         warnings,
     );
     let body = source.get(body_start..).unwrap_or("");
-    let facts = parse::analyze_with(body, body_start, dialect);
+    let mut facts = parse::analyze_with(body, body_start, dialect);
+    facts.block_ids = crate::obsidian::blocks::ids(body);
+    crate::obsidian::blocks::clean_facts(&mut facts);
     if let Some(open) = &facts.open_html {
         warnings.push(open_html_warning(open, &source, &display_path));
     }

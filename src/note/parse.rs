@@ -101,6 +101,8 @@ pub struct ImageRef {
     pub len: usize,
     /// True for `<img src>` inside raw HTML.
     pub in_html: bool,
+    /// True for Obsidian's `![[그림.png]]`, found anywhere in the vault.
+    pub wiki: bool,
 }
 
 /// A table cell: its plain text and its markdown source.
@@ -181,6 +183,10 @@ pub struct BodyFacts {
     pub open_html: Option<OpenHtml>,
     /// The dialect the body was read in; the render reads it the same way.
     pub dialect: Dialect,
+    /// Obsidian block ids (`^id` ending a paragraph or item), without `^`.
+    pub block_ids: Vec<String>,
+    /// Obsidian note embeds `![[노트]]`, in document order.
+    pub embeds: Vec<crate::obsidian::embeds::NoteEmbed>,
 }
 
 /// Reads `body` (which starts at byte `base` of the file).
@@ -496,15 +502,31 @@ impl<'s> State<'s> {
                 self.pending_context
                     .push((index, self.blocks.len(), start_text_len));
             }
-            Tag::Image { dest_url, .. } => {
-                let index = self.facts.images.len();
-                self.facts.images.push(ImageRef {
-                    src: dest_url.to_string(),
-                    alt: String::new(),
-                    offset: self.base + range.start,
-                    len: range.len(),
-                    in_html: false,
-                });
+            Tag::Image {
+                dest_url,
+                link_type,
+                ..
+            } => {
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                let index = if wiki && crate::obsidian::embeds::is_note_embed(&dest_url) {
+                    // `![[노트]]`: not an image (the images pass never sees it).
+                    self.facts.embeds.push(crate::obsidian::embeds::NoteEmbed {
+                        dest: dest_url.to_string(),
+                        offset: self.base + range.start,
+                        len: range.len(),
+                    });
+                    usize::MAX
+                } else {
+                    self.facts.images.push(ImageRef {
+                        src: dest_url.to_string(),
+                        alt: String::new(),
+                        offset: self.base + range.start,
+                        len: range.len(),
+                        in_html: false,
+                        wiki,
+                    });
+                    self.facts.images.len() - 1
+                };
                 self.open_links.push(OpenLink {
                     index,
                     start_text_len: self.blocks.last().map(String::len).unwrap_or(0),
@@ -527,6 +549,7 @@ impl<'s> State<'s> {
                 offset: self.base + body_offset(lines, start),
                 len,
                 in_html: true,
+                wiki: false,
             });
         }
         for (href, start, len) in html_anchors(html) {

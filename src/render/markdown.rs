@@ -16,6 +16,7 @@ pub fn note_body_html(index: &SiteIndex, id: NoteId) -> String {
         .collect();
     // Images and links first: they find their facts by source range, and
     // the headings pass drops the title block (which may hold either).
+    let events = crate::obsidian::embeds::pass(events);
     let events = super::images::pass(events, index, id);
     let events = super::links::pass(
         events,
@@ -26,12 +27,20 @@ pub fn note_body_html(index: &SiteIndex, id: NoteId) -> String {
         &note.url,
     );
     let events = super::headings::pass(events, &note.facts);
+    let events = crate::obsidian::blocks::pass(events);
+    let events = if index.config.obsidian {
+        crate::obsidian::tags::pass(events, &note.url)
+    } else {
+        events
+    };
     let events = super::glossary::pass(events, index, id);
     let events = super::tables::pass(events, index, id);
     let events = super::footnotes::pass(events);
+    let events = crate::obsidian::mark::pass(events);
     let events = super::highlight::pass(events);
     let events = math_pass(events);
     let events = crate::jekyll::kramdown::attrs_pass(events);
+    let events = crate::obsidian::embeds::expand(events, index, id);
     let events = super::raw_html::pass(events);
     let mut out = String::with_capacity(note.body().len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
