@@ -41,6 +41,10 @@ pub struct Config {
     pub reading_speed: usize,
     /// Free-form values handed to templates as `config.extra`.
     pub extra: BTreeMap<String, serde_yaml::Value>,
+    /// Comments under notes (giscus or utterances); none by default.
+    pub comments: crate::render::third_party::CommentsConfig,
+    /// Analytics (GoatCounter, Plausible, Google); none by default.
+    pub analytics: crate::render::third_party::AnalyticsConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -66,6 +70,8 @@ impl Default for Config {
             images: ImagesConfig::default(),
             reading_speed: 500,
             extra: BTreeMap::new(),
+            comments: Default::default(),
+            analytics: Default::default(),
         }
     }
 }
