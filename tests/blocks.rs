@@ -273,7 +273,7 @@ fn external_hosts(site: &std::path::Path) -> Vec<String> {
     let mut found = Vec::new();
     for e in walkdir::WalkDir::new(site).into_iter().flatten() {
         let p = e.path();
-        if !p.extension().is_some_and(|x| x == "html") {
+        if p.extension().is_none_or(|x| x != "html") {
             continue;
         }
         let doc = scraper::Html::parse_document(&std::fs::read_to_string(p).unwrap_or_default());
