@@ -66,6 +66,10 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Whether dates missing from front matter come from git history.
     pub git_dates: bool,
+    /// Comments under notes (giscus or utterances); none by default.
+    pub comments: crate::render::third_party::CommentsConfig,
+    /// Analytics (GoatCounter, Plausible, Google); none by default.
+    pub analytics: crate::render::third_party::AnalyticsConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -114,6 +118,8 @@ impl Default for Config {
             notes_dir: DEFAULT_NOTES_DIR.to_string(),
             exclude: Vec::new(),
             git_dates: true,
+            comments: Default::default(),
+            analytics: Default::default(),
         }
     }
 }

@@ -203,6 +203,12 @@ pub fn from_source_with(
     if let Some(open) = &facts.open_html {
         warnings.push(open_html_warning(open, &source, &display_path));
     }
+    warnings.extend(crate::render::math::check(
+        body,
+        body_start,
+        &source,
+        &display_path,
+    ));
 
     let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
     let stem = name

@@ -2,8 +2,7 @@
 //! analysis, so a link or image here has the source range its fact has
 //! there), run the passes, then pulldown-cmark's HTML writer.
 
-use pulldown_cmark::{html, CowStr, Event, Parser};
-use pulldown_cmark_escape::escape_html_body_text;
+use pulldown_cmark::{html, Event, Parser};
 
 use crate::index::SiteIndex;
 use crate::note::NoteId;
@@ -33,41 +32,17 @@ pub fn note_body_html(index: &SiteIndex, id: NoteId) -> String {
     } else {
         events
     };
+    let events = super::callouts::pass(events);
     let events = super::glossary::pass(events, index, id);
     let events = super::tables::pass(events, index, id);
     let events = super::footnotes::pass(events);
     let events = crate::obsidian::mark::pass(events);
-    let events = super::highlight::pass(events);
-    let events = math_pass(events);
+    let events = super::code_block::pass(events);
+    let events = super::math::pass(events);
     let events = crate::jekyll::kramdown::attrs_pass(events);
     let events = crate::obsidian::embeds::expand(events, index, id);
     let events = super::raw_html::pass(events);
     let mut out = String::with_capacity(note.body().len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
-}
-
-/// Math is kept as the author wrote it, delimiters included, for a math
-/// script to pick up; gongbu does not typeset it.
-fn math_pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    events
-        .into_iter()
-        .map(|e| match e {
-            Event::InlineMath(m) => {
-                Event::InlineHtml(CowStr::from(math_html(&m, "math-inline", "$")))
-            }
-            Event::DisplayMath(m) => {
-                Event::InlineHtml(CowStr::from(math_html(&m, "math-display", "$$")))
-            }
-            other => other,
-        })
-        .collect()
-}
-
-fn math_html(math: &str, class: &str, delim: &str) -> String {
-    let mut s = format!("<span class=\"math {class}\">{delim}");
-    let _ = escape_html_body_text(&mut s, math);
-    s.push_str(delim);
-    s.push_str("</span>");
-    s
 }

@@ -2,6 +2,8 @@
 //! straight into a [`Sink`]. Markdown passes live in their own modules and
 //! each does one thing; `pages` turns results into template contexts.
 
+pub mod callouts;
+pub mod code_block;
 pub mod compare_pages;
 pub(crate) mod footnotes;
 pub mod glossary;
@@ -11,12 +13,15 @@ pub mod highlight;
 pub mod images;
 pub mod links;
 pub mod markdown;
+pub mod math;
+pub mod mermaid;
 pub mod pages;
 pub mod raw_html;
 pub mod search_pages;
 pub mod sharing;
 pub mod tables;
 pub mod templates;
+pub mod third_party;
 
 use std::path::Path;
 
@@ -40,6 +45,30 @@ pub struct RenderEnv<'a> {
 
 pub fn has_comparisons(index: &SiteIndex) -> bool {
     !index.comparisons.is_empty()
+}
+
+/// What a note page needs for its code blocks, diagrams and comments:
+/// `has_code` and `has_mermaid` (the page then loads `note.js`, and the
+/// Mermaid script), `show_comments` unless the note says `comments: false`.
+fn note_extras_context(
+    ctx: &mut tera::Context,
+    index: &SiteIndex,
+    note: &crate::note::Note,
+    body_html: &str,
+) {
+    let has_mermaid = mermaid::page_has_diagram(body_html);
+    let has_code = body_html.contains("<pre class=\"code");
+    let comments_off = note
+        .front
+        .extra
+        .get("comments")
+        .is_some_and(|v| v.as_bool() == Some(false));
+    let show_comments = !note.is_folder_index
+        && !comments_off
+        && (index.config.comments.giscus.is_some() || index.config.comments.utterances.is_some());
+    ctx.insert("has_mermaid", &has_mermaid);
+    ctx.insert("has_code", &has_code);
+    ctx.insert("show_comments", &show_comments);
 }
 
 /// Writes one file, turning an I/O failure into a diagnostic.
@@ -175,7 +204,15 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     }
 
     // Theme files, highlighting stylesheet, referenced assets.
+    // Mermaid (a few megabytes) only for a site with a diagram.
+    let has_diagrams = index
+        .notes
+        .iter()
+        .any(|n| mermaid::source_may_have_diagram(n.body()));
     for (rel, bytes) in &env.theme.static_files {
+        if !has_diagrams && rel.starts_with("assets/mermaid/") {
+            continue;
+        }
         put(sink, diags, rel, bytes);
     }
     put(

@@ -152,6 +152,14 @@ pub fn global_context(index: &SiteIndex) -> Context {
         .map(|&i| category_crumb_short(index, i))
         .collect();
     ctx.insert("nav_categories", &top);
+    ctx.insert(
+        "analytics_html",
+        &super::third_party::analytics_html(&c.analytics),
+    );
+    ctx.insert(
+        "comments_html",
+        &super::third_party::comments_html(&c.comments),
+    );
     ctx
 }
 
@@ -335,6 +343,7 @@ pub fn note_page(env: &RenderEnv<'_>, id: NoteId, body_html: &str) -> Result<Str
         Vec::new()
     };
     ctx.insert("folder_notes", &folder_notes);
+    super::note_extras_context(&mut ctx, index, note, body_html);
     env.theme.render("note.html", &ctx)
 }
 
