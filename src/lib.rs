@@ -610,7 +610,7 @@ fn write_new_note(
         .map_err(|e| Diagnostic::error("usage", format!("폴더를 만들 수 없습니다: {e}")))?;
     // A symlinked folder on the way must not lead the new file out of the
     // notes: check the part of the path that exists, before creating more.
-    let notes_real = notes.canonicalize().unwrap_or_else(|_| notes.clone());
+    let notes_real = notes.canonicalize().unwrap_or_else(|_| notes.to_path_buf());
     let mut existing = dir.clone();
     while std::fs::symlink_metadata(&existing).is_err() {
         if !existing.pop() {

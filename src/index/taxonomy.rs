@@ -139,7 +139,7 @@ impl Taxonomy {
         // path: the first README/index of a folder is its page).
         for (id, note) in notes.iter().enumerate() {
             if note.is_folder_index && !note.is_meta {
-                let cat = t.category_for(&note.category);
+                let cat = t.category_for(&note.category, note);
                 if t.categories[cat].folder_page.is_none() {
                     t.categories[cat].folder_page = Some(id);
                     t.folder_of[id] = Some(cat);

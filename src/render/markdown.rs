@@ -2,7 +2,7 @@
 //! analysis, so a link or image here has the source range its fact has
 //! there), run the passes, then pulldown-cmark's HTML writer.
 
-use pulldown_cmark::{html, Event, Parser};
+use pulldown_cmark::{html, Parser};
 
 use crate::index::SiteIndex;
 use crate::note::NoteId;
