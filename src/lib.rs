@@ -29,6 +29,7 @@ pub mod note;
 pub mod output;
 pub mod render;
 pub mod serve;
+pub mod site_files;
 pub mod urls;
 pub mod yaml;
 
@@ -81,7 +82,7 @@ impl BuildOptions {
     }
 
     pub fn notes_dir(&self) -> PathBuf {
-        self.root.join("notes")
+        self.root.join(site_files::NOTES_DIR)
     }
 
     /// Whether a loaded note goes into the site (drafts only with `--drafts`).
@@ -240,7 +241,7 @@ fn load_site_with(
         .par_iter()
         .map(|file| {
             let mut warnings = Vec::new();
-            let result = note::load_note(file, "notes", &mut warnings);
+            let result = note::load_note(file, site_files::NOTES_DIR, &mut warnings);
             progress.advance(1);
             (result, warnings)
         })
@@ -286,7 +287,14 @@ impl Site {
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
         let notes_dir = options.notes_dir();
-        let index = SiteIndex::build(notes, config, assets, &notes_dir, "notes", diags);
+        let index = SiteIndex::build(
+            notes,
+            config,
+            assets,
+            &notes_dir,
+            site_files::NOTES_DIR,
+            diags,
+        );
         // Values every page shares go into Tera's global context once.
         *theme.tera.global_context() = render::pages::global_context(&index);
         Site {
@@ -454,7 +462,7 @@ pub fn new_note(
     if title.is_empty() {
         return Err(Diagnostic::error("usage", "제목이 비어 있습니다"));
     }
-    let notes = root.join("notes");
+    let notes = root.join(site_files::NOTES_DIR);
     let mut dir = notes.clone();
     if let Some(cat) = category {
         for seg in cat.split('/').filter(|s| !s.trim().is_empty()) {

@@ -40,7 +40,7 @@ struct App {
 pub fn router(out: PathBuf, live: Arc<Live>, stop: watch::Receiver<bool>) -> Router {
     let files = ServeDir::new(&out)
         .append_index_html_on_directories(true)
-        .not_found_service(ServeFile::new(out.join("404.html")));
+        .not_found_service(ServeFile::new(out.join(crate::site_files::NOT_FOUND)));
     let app = App {
         out: Arc::new(out),
         live,
@@ -137,7 +137,7 @@ fn is_inside(out: &Path, file: &Path) -> bool {
 }
 
 async fn not_found(out: &Path) -> Response {
-    let body = tokio::fs::read(out.join("404.html"))
+    let body = tokio::fs::read(out.join(crate::site_files::NOT_FOUND))
         .await
         .unwrap_or_default();
     let mut res = (StatusCode::NOT_FOUND, body).into_response();
