@@ -125,7 +125,7 @@ impl Default for Config {
 }
 
 /// The notes folder when neither `notes_dir` nor `--notes` names one.
-pub const DEFAULT_NOTES_DIR: &str = "notes";
+pub const DEFAULT_NOTES_DIR: &str = crate::site_files::NOTES_DIR;
 
 pub const CONFIG_FILE: &str = "gongbu.yaml";
 /// The time zone of a site that names none.

@@ -34,6 +34,7 @@ pub(crate) mod obsidian;
 pub mod output;
 pub mod render;
 pub mod serve;
+pub mod site_files;
 pub mod urls;
 pub mod yaml;
 

@@ -895,7 +895,7 @@ mod tests {
     fn refuses_dangerous_outputs() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
-        let notes = root.join("notes");
+        let notes = root.join(crate::site_files::NOTES_DIR);
         fs::create_dir_all(&notes).unwrap();
         assert!(check_out_dir(root, root, &notes).is_err());
         assert!(check_out_dir(&notes, root, &notes).is_err());

@@ -32,25 +32,7 @@ pub struct Backlink {
     pub context: String,
 }
 
-/// Output paths of generated pages; a note must not claim one.
-pub const RESERVED_PREFIXES: &[&str] = &[
-    "categories/",
-    "tags/",
-    "glossary/",
-    "compare/",
-    "assets/",
-    "search/",
-];
-pub const RESERVED_FILES: &[&str] = &[
-    "404.html",
-    "search.html",
-    "archive.html",
-    "atom.xml",
-    "sitemap.xml",
-    "robots.txt",
-    "CNAME",
-    ".nojekyll",
-];
+pub use crate::site_files::{RESERVED_FILES, RESERVED_PREFIXES};
 
 /// Everything rendering needs to know about the site.
 #[derive(Debug)]

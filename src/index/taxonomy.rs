@@ -97,8 +97,8 @@ pub struct Series {
 }
 
 pub const CATEGORY_ROOT_URL: &str = "categories/index.html";
-pub const TAG_INDEX_URL: &str = "tags/index.html";
-pub const ARCHIVE_URL: &str = "archive.html";
+pub const TAG_INDEX_URL: &str = crate::site_files::TAG_INDEX;
+pub const ARCHIVE_URL: &str = crate::site_files::ARCHIVE;
 
 /// Newest first; undated notes last, then by title.
 pub fn by_date_desc(notes: &[Note], a: NoteId, b: NoteId) -> std::cmp::Ordering {

@@ -32,6 +32,7 @@ use crate::index::taxonomy::{ARCHIVE_URL, TAG_INDEX_URL};
 use crate::index::SiteIndex;
 use crate::note::NoteId;
 use crate::output::Sink;
+use crate::site_files;
 use templates::Theme;
 
 /// What rendering reads.
@@ -103,7 +104,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
 
     // Notes (and folder pages), in parallel. The root README is the home
     // page's introduction.
-    let home_note = index.note_by_url("index.html");
+    let home_note = index.note_by_url(site_files::HOME);
     let intro: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
     (0..index.notes.len()).into_par_iter().for_each(|id| {
         if Some(id) == home_note {
@@ -123,7 +124,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     put_page(
         sink,
         diags,
-        "index.html",
+        site_files::HOME,
         pages::home_page(env, intro.as_deref(), home_note),
     );
 
@@ -154,7 +155,12 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     pages_written += index.taxonomy.tags.len();
     put_page(sink, diags, TAG_INDEX_URL, pages::tag_index_page(env));
     put_page(sink, diags, ARCHIVE_URL, pages::archive_page(env));
-    put_page(sink, diags, "404.html", pages::not_found_page(env));
+    put_page(
+        sink,
+        diags,
+        site_files::NOT_FOUND,
+        pages::not_found_page(env),
+    );
     pages_written += 3;
     pages_written += compare_pages::render_all(env, sink, diags);
 
@@ -163,7 +169,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     pages_written += search_pages::write_search(env, sink, diags);
 
     // Feeds and files for hosts.
-    put_page(sink, diags, "atom.xml", pages::feed(env));
+    put_page(sink, diags, site_files::FEED, pages::feed(env));
     pages_written += crate::jekyll::redirects::write_all(index, sink, diags);
     if crate::jekyll::is_jekyll_site(&index.config, &index.notes) {
         put_page(sink, diags, crate::jekyll::FEED_COPY, pages::feed(env));
@@ -174,7 +180,7 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
         .map(|n| (n.url.clone(), n.updated.or(n.date).map(|d| d.ymd())))
         .collect();
     if home_note.is_none() {
-        sitemap_urls.push(("index.html".to_string(), None));
+        sitemap_urls.push((site_files::HOME.to_string(), None));
     }
     sitemap_urls.extend(pages::category_urls(index).into_iter().map(|u| (u, None)));
     sitemap_urls.extend(index.taxonomy.tags.iter().map(|t| (t.url.clone(), None)));
@@ -185,20 +191,20 @@ pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) ->
     put_page(
         sink,
         diags,
-        "sitemap.xml",
+        site_files::SITEMAP,
         pages::sitemap(env, &sitemap_urls),
     );
     let mut robots = String::from("User-agent: *\nAllow: /\n");
-    if let Some(url) = index.config.absolute_url("sitemap.xml") {
+    if let Some(url) = index.config.absolute_url(site_files::SITEMAP) {
         robots.push_str(&format!("Sitemap: {url}\n"));
     }
-    put(sink, diags, "robots.txt", robots.as_bytes());
-    put(sink, diags, ".nojekyll", b"");
+    put(sink, diags, site_files::ROBOTS, robots.as_bytes());
+    put(sink, diags, site_files::NOJEKYLL, b"");
     if !index.config.cname.trim().is_empty() {
         put(
             sink,
             diags,
-            "CNAME",
+            site_files::CNAME,
             format!("{}\n", index.config.cname.trim()).as_bytes(),
         );
     }

@@ -9,7 +9,7 @@ use crate::output::Sink;
 use crate::render::{pages, put, put_page, RenderEnv};
 
 /// Output path of the search page.
-pub const SEARCH_URL: &str = "search.html";
+pub const SEARCH_URL: &str = crate::site_files::SEARCH;
 
 /// Writes the search index and the search page. Returns the number of HTML
 /// pages written (one).

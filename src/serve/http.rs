@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use futures_util::stream::{self, StreamExt};
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+use percent_encoding::percent_decode_str;
 use tokio::sync::{broadcast, watch};
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -46,7 +46,7 @@ struct App {
 pub fn router(out: PathBuf, live: Arc<Live>, stop: watch::Receiver<bool>, bind: IpAddr) -> Router {
     let files = ServeDir::new(&out)
         .append_index_html_on_directories(true)
-        .not_found_service(ServeFile::new(out.join("404.html")));
+        .not_found_service(ServeFile::new(out.join(crate::site_files::NOT_FOUND)));
     let app = App {
         out: Arc::new(out),
         live,
@@ -121,20 +121,6 @@ pub fn site_path(raw: &str) -> Result<String, Refused> {
     Ok(crate::korean::nfc(&decoded))
 }
 
-/// What `encode` leaves alone in a path: everything but controls, space
-/// and the characters a URL path cannot hold as they are.
-const PATH: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}');
-
 fn is_inside(out: &Path, file: &Path) -> bool {
     match file.canonicalize() {
         Ok(real) => real.starts_with(out),
@@ -144,7 +130,7 @@ fn is_inside(out: &Path, file: &Path) -> bool {
 }
 
 async fn not_found(out: &Path) -> Response {
-    let body = tokio::fs::read(out.join("404.html"))
+    let body = tokio::fs::read(out.join(crate::site_files::NOT_FOUND))
         .await
         .unwrap_or_default();
     let mut res = (StatusCode::NOT_FOUND, body).into_response();
@@ -241,7 +227,8 @@ async fn guard(State(app): State<App>, mut req: Request, next: Next) -> Response
             return finish(not_found(&app.out).await);
         }
         // Ask for the file by its NFC name (macOS sends NFD Hangul).
-        let encoded = format!("/{}", utf8_percent_encode(&rel, PATH));
+        // Encoded the way gongbu writes its hrefs (one set: `urls`).
+        let encoded = format!("/{}", crate::urls::encode_path(&rel));
         if encoded != raw {
             let mut parts = req.uri().clone().into_parts();
             let query = req

@@ -20,4 +20,6 @@ mod images;
 mod links;
 mod search;
 mod serve;
+mod snapshots;
+mod spec;
 mod theme;
