@@ -20,7 +20,11 @@ use pulldown_cmark::{CowStr, Event};
 /// destination it stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BareLink {
+    /// Where it is in the text.
     pub range: Range<usize>,
+    /// Where it starts in the text's source, relative to the source's start
+    /// (differs from `range.start` when escapes or entities come before).
+    pub source_start: usize,
     pub dest: String,
 }
 
@@ -59,6 +63,7 @@ pub fn bare_links(text: &str) -> Vec<BareLink> {
         }
         out.push(BareLink {
             range: link.start()..link.end(),
+            source_start: link.start(),
             dest,
         });
     }
@@ -203,14 +208,34 @@ pub fn merge_text<'a>(
     })
 }
 
-/// The bare links of a text event at body range `range`, when the text is
-/// exactly the source there (no escapes or entities, which would shift
-/// positions).
+/// The bare links of a text event at body range `range`, each placed in
+/// the source too. Text and source differ when the text holds escapes or
+/// entities (`\_`, `&amp;`): the k-th occurrence of a link's text is then
+/// the k-th occurrence in the source, and a link not found there is left
+/// as text (both the analysis and the render skip it).
 pub fn bare_links_at(text: &str, range: &Range<usize>, body: &str) -> Vec<BareLink> {
-    if body.get(range.clone()) != Some(text) {
+    let Some(source) = body.get(range.clone()) else {
         return Vec::new();
+    };
+    let mut links = bare_links(text);
+    if source == text {
+        return links;
     }
-    bare_links(text)
+    links.retain_mut(|link| {
+        let Some(shown) = text.get(link.range.clone()) else {
+            return false;
+        };
+        let before = text.get(..link.range.start).unwrap_or("");
+        let k = before.matches(shown).count();
+        match source.match_indices(shown).nth(k) {
+            Some((at, _)) => {
+                link.source_start = at;
+                true
+            }
+            None => false,
+        }
+    });
+    links
 }
 
 #[cfg(test)]
@@ -234,6 +259,20 @@ mod tests {
         );
         // Not links on GitHub: a bare domain, a file name.
         assert!(dests("example.com 과 index.html").is_empty());
+    }
+
+    #[test]
+    fn links_are_placed_in_the_source_past_escapes() {
+        let body = "a\\_b &amp; https://example.com/x 끝";
+        let text = "a_b & https://example.com/x 끝";
+        let links = bare_links_at(text, &(0..body.len()), body);
+        assert_eq!(links.len(), 1);
+        let l = &links[0];
+        assert_eq!(&text[l.range.clone()], "https://example.com/x");
+        assert_eq!(
+            &body[l.source_start..l.source_start + l.range.len()],
+            "https://example.com/x"
+        );
     }
 
     #[test]

@@ -555,7 +555,7 @@ impl<'s> State<'s> {
                 kind: LinkKind::Bare,
                 dest: link.dest,
                 text: text.get(link.range.clone()).unwrap_or("").to_string(),
-                offset: self.base + range.start + link.range.start,
+                offset: self.base + range.start + link.source_start,
                 len: link.range.len(),
                 context: String::new(),
             });
