@@ -14,6 +14,8 @@
 use std::ops::Range;
 
 use linkify::{LinkFinder, LinkKind};
+
+use crate::korean::{is_hangul_syllable, particle_len};
 use pulldown_cmark::{CowStr, Event};
 
 /// A bare URL or address in text: where it is (in the text) and the link
@@ -40,7 +42,7 @@ pub fn bare_links(text: &str) -> Vec<BareLink> {
     finder.url_must_have_scheme(false);
     let mut out = Vec::new();
     for link in finder.links(text) {
-        let s = link.as_str();
+        let (s, end) = without_particles(link.as_str(), link.end());
         let lower = s.to_ascii_lowercase();
         let dest = match link.kind() {
             LinkKind::Email => format!("mailto:{s}"),
@@ -62,12 +64,36 @@ pub fn bare_links(text: &str) -> Vec<BareLink> {
             }
         }
         out.push(BareLink {
-            range: link.start()..link.end(),
+            range: link.start()..end,
             source_start: link.start(),
             dest,
         });
     }
     out
+}
+
+/// A found address without the Korean particles written onto its end
+/// (`https://example.com을`, `a@b.com으로`): the link and where it ends.
+/// Hangul that belongs to a path (`/wiki/스레드`) is kept.
+fn without_particles(found: &str, end: usize) -> (&str, usize) {
+    let run = found
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_hangul_syllable(c))
+        .last()
+        .map(|(i, _)| i);
+    let Some(at) = run.filter(|&i| i > 0) else {
+        return (found, end);
+    };
+    let before = found.get(..at).and_then(|b| b.chars().next_back());
+    let tail = found.get(at..).unwrap_or("");
+    if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == ')')
+        && particle_len(tail) == Some(tail.len())
+    {
+        (found.get(..at).unwrap_or(found), end - tail.len())
+    } else {
+        (found, end)
+    }
 }
 
 /// `text` with `:shortcode:`s GitHub knows replaced by their emoji; None
@@ -257,6 +283,12 @@ mod tests {
             dests("메일: someone@example.com"),
             vec!["mailto:someone@example.com"]
         );
+        // Korean particles written onto an address are not part of it.
+        assert_eq!(
+            dests("문서는 https://example.com/guide를 보고, 질문은 a@example.com으로."),
+            vec!["https://example.com/guide", "mailto:a@example.com"]
+        );
+        assert_eq!(bare_links("https://example.com을")[0].range, 0..19);
         // Not links on GitHub: a bare domain, a file name.
         assert!(dests("example.com 과 index.html").is_empty());
     }
