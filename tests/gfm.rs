@@ -15,6 +15,7 @@ fn bare_urls_www_and_emails_become_links_outside_code() {
         "# 링크 모음\n\n\
 참고 자료는 https://docs.rust-lang.org/book/ 와 www.kernel.org 에 있고, 질문은 jiwoo.kim@example.com 으로 보내면 된다.\n\n\
 주소 끝의 마침표는 빼야 한다: https://example.com/a_b_c.\n\n\
+이스케이프 snake\\_case 와 &amp; 뒤의 주소 https://escaped.example.com/q?a=1 도 링크.\n\n\
 `https://code.example.com` 은 코드라서 그대로 둔다.\n\n\
 ```text\nhttps://block.example.com\n```\n\n\
 [이미 링크](https://already.example.com) 와 <https://angle.example.com> 은 한 번만.\n\n\
@@ -30,6 +31,7 @@ fn bare_urls_www_and_emails_become_links_outside_code() {
         "http://www.kernel.org",
         "mailto:jiwoo.kim@example.com",
         "https://example.com/a_b_c",
+        "https://escaped.example.com/q?a=1",
     ] {
         assert!(hrefs.iter().any(|h| h == want), "{want} not in {hrefs:?}");
     }

@@ -199,7 +199,12 @@ impl RepoTree {
     /// Whether `repo_rel` is a folder (true) or a file (false) of the work
     /// tree; None when it is not there. `.git` itself does not count.
     fn kind(&self, repo_rel: &str) -> Option<bool> {
-        if repo_rel.split('/').any(|s| s == ".git") {
+        // Only inside the work tree, never its `.git`.
+        if repo_rel
+            .split(['/', '\\'])
+            .any(|s| s == ".git" || s == "..")
+            || repo_rel.starts_with('/')
+        {
             return None;
         }
         let meta = std::fs::metadata(self.root.join(repo_rel)).ok()?;

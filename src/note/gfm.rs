@@ -14,13 +14,19 @@
 use std::ops::Range;
 
 use linkify::{LinkFinder, LinkKind};
+
+use crate::korean::{is_hangul_syllable, particle_len};
 use pulldown_cmark::{CowStr, Event};
 
 /// A bare URL or address in text: where it is (in the text) and the link
 /// destination it stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BareLink {
+    /// Where it is in the text.
     pub range: Range<usize>,
+    /// Where it starts in the text's source, relative to the source's start
+    /// (differs from `range.start` when escapes or entities come before).
+    pub source_start: usize,
     pub dest: String,
 }
 
@@ -36,7 +42,7 @@ pub fn bare_links(text: &str) -> Vec<BareLink> {
     finder.url_must_have_scheme(false);
     let mut out = Vec::new();
     for link in finder.links(text) {
-        let s = link.as_str();
+        let (s, end) = without_particles(link.as_str(), link.end());
         let lower = s.to_ascii_lowercase();
         let dest = match link.kind() {
             LinkKind::Email => format!("mailto:{s}"),
@@ -58,11 +64,36 @@ pub fn bare_links(text: &str) -> Vec<BareLink> {
             }
         }
         out.push(BareLink {
-            range: link.start()..link.end(),
+            range: link.start()..end,
+            source_start: link.start(),
             dest,
         });
     }
     out
+}
+
+/// A found address without the Korean particles written onto its end
+/// (`https://example.com을`, `a@b.com으로`): the link and where it ends.
+/// Hangul that belongs to a path (`/wiki/스레드`) is kept.
+fn without_particles(found: &str, end: usize) -> (&str, usize) {
+    let run = found
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_hangul_syllable(c))
+        .last()
+        .map(|(i, _)| i);
+    let Some(at) = run.filter(|&i| i > 0) else {
+        return (found, end);
+    };
+    let before = found.get(..at).and_then(|b| b.chars().next_back());
+    let tail = found.get(at..).unwrap_or("");
+    if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == ')')
+        && particle_len(tail) == Some(tail.len())
+    {
+        (found.get(..at).unwrap_or(found), end - tail.len())
+    } else {
+        (found, end)
+    }
 }
 
 /// `text` with `:shortcode:`s GitHub knows replaced by their emoji; None
@@ -203,14 +234,34 @@ pub fn merge_text<'a>(
     })
 }
 
-/// The bare links of a text event at body range `range`, when the text is
-/// exactly the source there (no escapes or entities, which would shift
-/// positions).
+/// The bare links of a text event at body range `range`, each placed in
+/// the source too. Text and source differ when the text holds escapes or
+/// entities (`\_`, `&amp;`): the k-th occurrence of a link's text is then
+/// the k-th occurrence in the source, and a link not found there is left
+/// as text (both the analysis and the render skip it).
 pub fn bare_links_at(text: &str, range: &Range<usize>, body: &str) -> Vec<BareLink> {
-    if body.get(range.clone()) != Some(text) {
+    let Some(source) = body.get(range.clone()) else {
         return Vec::new();
+    };
+    let mut links = bare_links(text);
+    if source == text {
+        return links;
     }
-    bare_links(text)
+    links.retain_mut(|link| {
+        let Some(shown) = text.get(link.range.clone()) else {
+            return false;
+        };
+        let before = text.get(..link.range.start).unwrap_or("");
+        let k = before.matches(shown).count();
+        match source.match_indices(shown).nth(k) {
+            Some((at, _)) => {
+                link.source_start = at;
+                true
+            }
+            None => false,
+        }
+    });
+    links
 }
 
 #[cfg(test)]
@@ -232,8 +283,28 @@ mod tests {
             dests("메일: someone@example.com"),
             vec!["mailto:someone@example.com"]
         );
+        // Korean particles written onto an address are not part of it.
+        assert_eq!(
+            dests("문서는 https://example.com/guide를 보고, 질문은 a@example.com으로."),
+            vec!["https://example.com/guide", "mailto:a@example.com"]
+        );
+        assert_eq!(bare_links("https://example.com을")[0].range, 0..19);
         // Not links on GitHub: a bare domain, a file name.
         assert!(dests("example.com 과 index.html").is_empty());
+    }
+
+    #[test]
+    fn links_are_placed_in_the_source_past_escapes() {
+        let body = "a\\_b &amp; https://example.com/x 끝";
+        let text = "a_b & https://example.com/x 끝";
+        let links = bare_links_at(text, &(0..body.len()), body);
+        assert_eq!(links.len(), 1);
+        let l = &links[0];
+        assert_eq!(&text[l.range.clone()], "https://example.com/x");
+        assert_eq!(
+            &body[l.source_start..l.source_start + l.range.len()],
+            "https://example.com/x"
+        );
     }
 
     #[test]

@@ -578,7 +578,7 @@ impl<'s> State<'s> {
                 kind: LinkKind::Bare,
                 dest: link.dest,
                 text: text.get(link.range.clone()).unwrap_or("").to_string(),
-                offset: self.base + range.start + link.range.start,
+                offset: self.base + range.start + link.source_start,
                 len: link.range.len(),
                 context: String::new(),
             });
@@ -1149,6 +1149,58 @@ mod tests {
             "{:?}",
             f.sections[0]
         );
+    }
+
+    fn inline_html(md: &str, cjk_emphasis: bool) -> String {
+        let mut out = String::new();
+        let opts = Dialect { cjk_emphasis }.options();
+        pulldown_cmark::html::push_html(&mut out, Parser::new_ext(md, opts));
+        out.trim()
+            .trim_start_matches("<p>")
+            .trim_end_matches("</p>")
+            .to_string()
+    }
+
+    #[test]
+    fn cjk_friendly_emphasis_follows_the_amendment() {
+        let cases = [
+            // The proposal's motivating examples (Japanese, Chinese, Korean).
+            (
+                "**このアスタリスクは強調記号として認識されず、そのまま表示されます。**この文のせいで。",
+                "<strong>このアスタリスクは強調記号として認識されず、そのまま表示されます。</strong>この文のせいで。",
+            ),
+            (
+                "**该星号不会被识别，而是直接显示。**这是因为它没有被识别为强调符号。",
+                "<strong>该星号不会被识别，而是直接显示。</strong>这是因为它没有被识别为强调符号。",
+            ),
+            (
+                "**이 별표는 강조 표시로 인식되지 않고 그대로 표시됩니다(이 괄호 때문에)**이 문장 때문에.",
+                "<strong>이 별표는 강조 표시로 인식되지 않고 그대로 표시됩니다(이 괄호 때문에)</strong>이 문장 때문에.",
+            ),
+            ("**\"따옴표\"**는", "<strong>\"따옴표\"</strong>는"),
+            ("**괄호(A)**를", "<strong>괄호(A)</strong>를"),
+            ("**C++**와", "<strong>C++</strong>와"),
+            ("문장**「인용」**이다", "문장<strong>「인용」</strong>이다"),
+        ];
+        for (md, want) in cases {
+            assert_eq!(inline_html(md, true), want, "{md}");
+            assert_ne!(inline_html(md, false), want, "strict CommonMark: {md}");
+        }
+        // Already emphasis in CommonMark, and still.
+        assert_eq!(inline_html("*강조*를", true), "<em>강조</em>를");
+        // Unchanged: Latin text, intraword `_`, code, links, math, HTML.
+        for md in [
+            "**Hello.**World",
+            "a**\"b\"**c",
+            "foo*bar*baz",
+            "snake_case_name 과 변수_이름_입니다",
+            "`**\"코드\"**는`",
+            "[**링크**](a.md)는",
+            "$**\"x\"**는$",
+            "<b>**굵게**</b>",
+        ] {
+            assert_eq!(inline_html(md, true), inline_html(md, false), "{md}");
+        }
     }
 
     #[test]

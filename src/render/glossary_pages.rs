@@ -12,7 +12,6 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index::glossary::{TermId, GLOSSARY_INDEX_URL};
 use crate::index::SiteIndex;
 use crate::korean::{collation_key, index_group, IndexGroup, CHOSEONG};
-use crate::note::parse::options;
 use crate::output::Sink;
 use crate::render::pages::base_context;
 use crate::render::RenderEnv;
@@ -256,7 +255,7 @@ fn body_html(index: &SiteIndex, t: TermId) -> String {
         return String::new();
     }
     let mut local_images = 0usize;
-    let events: Vec<Event<'_>> = Parser::new_ext(&term.body, options())
+    let events: Vec<Event<'_>> = Parser::new_ext(&term.body, index.config.dialect().options())
         .filter(|e| match e {
             Event::Start(Tag::Image { dest_url, .. }) if !has_scheme(dest_url) => {
                 local_images += 1;

@@ -205,7 +205,7 @@ fn rewrite<'a>(
                 for link in bare {
                     push_text(&mut out, text.get(pos..link.range.start).unwrap_or(""));
                     let target = target_for(
-                        base + range.start + link.range.start,
+                        base + range.start + link.source_start,
                         link.range.len(),
                         &link.dest,
                     );

@@ -546,7 +546,12 @@ impl Workspace {
                     let was_broken = self.broken.remove(&rel).is_some();
                     match pos {
                         // Touched, not changed (or put back as it was).
-                        Ok(i) if notes[i].source == n.source => was_broken,
+                        Ok(i)
+                            if notes[i].source == n.source
+                                && notes[i].facts.dialect == n.facts.dialect =>
+                        {
+                            was_broken
+                        }
                         Ok(i) => {
                             if !same_shape(&notes[i], &n) {
                                 reshaped.insert(rel.clone());
@@ -688,6 +693,17 @@ impl Workspace {
 
         let mut edit = Edit::default();
         let mut prose_only = false;
+        // `cjk_emphasis` changed: every note is read again in the new dialect.
+        if let Some(c) = new_config.as_ref() {
+            if c.dialect() != site.index.config.dialect() {
+                let all: Vec<PathBuf> = self.note_files.keys().cloned().collect();
+                let (changed, _) = self.load_files(&all, c.dialect(), &mut notes);
+                for rel in changed {
+                    sources.insert(self.shown_path(&rel));
+                    edit.notes.insert(rel);
+                }
+            }
+        }
         if !what.notes.is_empty() || back {
             let mut rescan = back;
             let mut reload = Vec::new();
@@ -1089,6 +1105,18 @@ mod tests {
         fn page(&self, url: &str) -> String {
             fs::read_to_string(self.served.dir().join(url)).unwrap_or_default()
         }
+    }
+
+    #[test]
+    fn switching_cjk_emphasis_reads_notes_again() {
+        let (site, mut ws, _) = Site::new(&[("강조.md", "# 강조\n\n**\"따옴표\"**는 굵다.\n")]);
+        assert!(site
+            .page("강조.html")
+            .contains("<strong>\"따옴표\"</strong>는"));
+        site.write(&mut ws, "gongbu.yaml", "cjk_emphasis: false\n");
+        let page = site.page("강조.html");
+        assert!(!page.contains("<strong>"), "{page}");
+        assert!(page.contains("**\"따옴표\"**는"), "{page}");
     }
 
     fn note(title: &str, date: &str, category: &str, tags: &str, body: &str) -> String {
