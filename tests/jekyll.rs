@@ -305,6 +305,10 @@ fn two_redirects_or_a_redirect_on_a_page_are_errors_naming_both() {
     .note(
         "다.md",
         "---\ntitle: 다\nredirect_from: /가.html\n---\n본문\n",
+    )
+    .note(
+        "about.md",
+        "---\ntitle: 소개\nredirect_from: /About.html\n---\n본문\n",
     );
     let r = f.build();
     assert_eq!(r.exit_code(), 1);
@@ -321,6 +325,15 @@ fn two_redirects_or_a_redirect_on_a_page_are_errors_naming_both() {
     assert!(errors
         .iter()
         .any(|e| e.contains("notes/가.md") && e.contains("notes/다.md")));
+    let case = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "redirect-case")
+        .unwrap();
+    assert!(
+        case.message.contains("About.html") && !case.is_error(),
+        "{case}"
+    );
     let d = r
         .diagnostics
         .iter()

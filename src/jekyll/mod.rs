@@ -177,12 +177,46 @@ fn front_matter_old_paths(note: &Note) -> Vec<String> {
 /// as a redirect. Recomputed from the notes' own facts on every call.
 pub fn apply(notes: &mut [Note], config: &Config, diags: &mut Vec<Diagnostic>) {
     set_urls(notes, config);
+    drop_case_twins(notes, diags);
     apply_descriptions(notes, config);
     let mut generated = vec!["index.html"];
     if is_jekyll_site(config, notes) {
         generated.push(FEED_COPY);
     }
     check_old_urls(notes, &generated, diags);
+}
+
+/// An old URL that differs from a page's URL only in case would overwrite
+/// that page on a case-insensitive disk (macOS, Windows): it is not
+/// written, with a warning.
+fn drop_case_twins(notes: &mut [Note], diags: &mut Vec<Diagnostic>) {
+    let pages: HashMap<String, String> = notes
+        .iter()
+        .map(|n| (n.url.to_lowercase(), n.url.clone()))
+        .collect();
+    for note in notes.iter_mut() {
+        let mut dropped = Vec::new();
+        note.old_urls.retain(|old| {
+            match pages.get(&old.to_lowercase()).filter(|page| *page != old) {
+                Some(page) => {
+                    dropped.push((old.clone(), page.clone()));
+                    false
+                }
+                None => true,
+            }
+        });
+        for (old, page) in dropped {
+            diags.push(at_old_url_line(
+                Diagnostic::warning(
+                    "redirect-case",
+                    format!(
+                        "옛 주소 `{old}`는 페이지 `{page}`와 대소문자만 달라 쓰지 않습니다 (대소문자를 가리지 않는 디스크에서 페이지를 덮어씁니다)"
+                    ),
+                ),
+                note,
+            ));
+        }
+    }
 }
 
 /// The feed's second name when the notes came from Jekyll (jekyll-feed's).
