@@ -278,7 +278,15 @@ fn named_permalink_styles_and_front_matter_dates() {
         .note(
             "_posts/2019-02-03-둘째.md",
             "[첫 글]({% post_url 2019-01-02-Hello World %})\n",
+        )
+        .note(
+            "_posts/2019-03-01-새벽.md",
+            "---\ndate: 2019-03-01 08:30:00 +0900\n---\nGitHub Pages는 UTC로 빌드해 날짜가 하루 앞선다\n",
         );
+    let r = f.build();
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    // Without `timezone:` Jekyll on GitHub Pages dated posts in UTC.
+    assert!(f.out().join("2019/02/28/새벽/index.html").is_file());
     assert_eq!(f.build().exit_code(), 0);
     assert!(f
         .out()

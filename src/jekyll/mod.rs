@@ -32,6 +32,61 @@ pub struct JekyllSite {
     pub baseurl: String,
     /// `excerpt_separator`.
     pub excerpt_separator: Option<String>,
+    /// The zone Jekyll put post dates in, seconds east of UTC: `timezone:`
+    /// when it is a zone without daylight saving, UTC without one (GitHub
+    /// Pages builds in UTC), None for a zone gongbu cannot compute.
+    pub utc_offset: Option<i32>,
+}
+
+/// Seconds east of UTC of the zones without daylight saving that blogs
+/// here use; None for the others.
+fn fixed_zone_offset(zone: &str) -> Option<i32> {
+    let hours = |h: i32| Some(h * 3600);
+    match zone.trim() {
+        "UTC" | "Etc/UTC" | "GMT" | "Etc/GMT" | "Etc/Universal" | "Universal" | "Zulu" => hours(0),
+        "Asia/Seoul" | "ROK" | "Asia/Tokyo" | "Japan" | "Asia/Pyongyang" => hours(9),
+        "Asia/Shanghai" | "PRC" | "Asia/Hong_Kong" | "Asia/Taipei" | "Asia/Singapore"
+        | "Asia/Manila" | "Asia/Kuala_Lumpur" => hours(8),
+        "Asia/Ho_Chi_Minh" | "Asia/Bangkok" | "Asia/Jakarta" => hours(7),
+        "Asia/Kolkata" | "Asia/Calcutta" => Some(5 * 3600 + 1800),
+        _ => None,
+    }
+}
+
+/// The front matter `date` as Jekyll dated the post: a date written with
+/// an offset is moved into the site's zone (`2021-03-06 08:00 +0900` is
+/// 2021-03-05 in UTC); one without an offset is already in it.
+fn post_date_in_site_zone(
+    note: &Note,
+    site_offset: Option<i32>,
+) -> Option<(chrono::NaiveDate, Option<chrono::NaiveTime>)> {
+    let d = note.front.date?;
+    let offset = site_offset.and_then(chrono::FixedOffset::east_opt);
+    let written = note
+        .source
+        .get(..note.body_start)
+        .unwrap_or("")
+        .lines()
+        .find_map(|l| l.strip_prefix("date:"))
+        .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\''));
+    let with_offset = written.and_then(|w| {
+        chrono::DateTime::parse_from_rfc3339(w).ok().or_else(|| {
+            [
+                "%Y-%m-%d %H:%M:%S %z",
+                "%Y-%m-%d %H:%M %z",
+                "%Y-%m-%d %H:%M:%S%.f %z",
+            ]
+            .iter()
+            .find_map(|f| chrono::DateTime::parse_from_str(w, f).ok())
+        })
+    });
+    match (with_offset, offset) {
+        (Some(dt), Some(zone)) => {
+            let local = dt.with_timezone(&zone);
+            Some((local.date_naive(), Some(local.time())))
+        }
+        _ => Some((d.date, d.time)),
+    }
 }
 
 /// The Jekyll configuration files gongbu looks for, notes root first.
@@ -120,6 +175,10 @@ pub fn merge_config(config: &mut Config, root: &Path, notes_dir: &Path) -> Resul
         permalink: permalink::style_pattern(&get("permalink").unwrap_or_default()),
         baseurl,
         excerpt_separator: get("excerpt_separator"),
+        utc_offset: match get("timezone") {
+            Some(zone) => fixed_zone_offset(&zone),
+            None => Some(0),
+        },
     });
     Ok(())
 }
@@ -243,10 +302,8 @@ fn set_urls(notes: &mut [Note], config: &Config) {
                     categories.push(c.clone());
                 }
             }
-            let (date, time) = match note.front.date {
-                Some(d) => (d.date, d.time),
-                None => (date, None),
-            };
+            let (date, time) =
+                post_date_in_site_zone(note, site.utc_offset).unwrap_or((date, None));
             let slug = note.front.slug.clone();
             let facts = permalink::PostFacts {
                 date,
