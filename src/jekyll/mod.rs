@@ -36,6 +36,10 @@ pub struct JekyllSite {
     /// when it is a zone without daylight saving, UTC without one (GitHub
     /// Pages builds in UTC), None for a zone gongbu cannot compute.
     pub utc_offset: Option<i32>,
+    /// jekyll-paginate: posts per page of the home page (`paginate:`) and
+    /// where the later pages were (`paginate_path:`, `/page:num/`).
+    pub paginate: Option<usize>,
+    pub paginate_path: String,
 }
 
 /// Seconds east of UTC of the zones without daylight saving that blogs
@@ -175,6 +179,10 @@ pub fn merge_config(config: &mut Config, root: &Path, notes_dir: &Path) -> Resul
         permalink: permalink::style_pattern(&get("permalink").unwrap_or_default()),
         baseurl,
         excerpt_separator: get("excerpt_separator"),
+        paginate: get("paginate")
+            .and_then(|p| p.parse().ok())
+            .filter(|&n| n > 0),
+        paginate_path: get("paginate_path").unwrap_or_else(|| "/page:num/".to_string()),
         utc_offset: match get("timezone") {
             Some(zone) => fixed_zone_offset(&zone),
             None => Some(0),
@@ -276,6 +284,27 @@ fn drop_case_twins(notes: &mut [Note], diags: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// The later pages of a paginated Jekyll home (`/page2/` …), which now
+/// lead to the home page: their files, none that a note already holds.
+pub fn pagination_files(config: &Config, notes: &[Note]) -> Vec<String> {
+    let Some(site) = config.jekyll.as_ref() else {
+        return Vec::new();
+    };
+    let Some(per_page) = site.paginate else {
+        return Vec::new();
+    };
+    let posts = notes.iter().filter(|n| post_parts(n).is_some()).count();
+    let pages = posts.div_ceil(per_page);
+    let taken: std::collections::HashSet<&str> = notes
+        .iter()
+        .flat_map(|n| std::iter::once(n.url.as_str()).chain(n.old_urls.iter().map(String::as_str)))
+        .collect();
+    (2..=pages)
+        .filter_map(|k| permalink::url_to_file(&site.paginate_path.replace(":num", &k.to_string())))
+        .filter(|f| !taken.contains(f.as_str()) && f != "index.html")
+        .collect()
 }
 
 /// The feed's second name when the notes came from Jekyll (jekyll-feed's).
