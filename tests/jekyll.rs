@@ -472,3 +472,25 @@ fn sharing_image_locale_json_ld_feeds_and_source_links() {
         3
     );
 }
+
+#[test]
+fn gongbu_yaml_wins_over_config_yml() {
+    let f = Fixture::new();
+    f.config("title: 내 노트\nbase_url: https://notes.example.com/\n")
+        .file(
+            "_config.yml",
+            b"title: Old Jekyll Blog\nurl: https://old.github.io\nbaseurl: /blog\ntimezone: Asia/Seoul\n",
+        )
+        .note(
+            "_posts/2020-05-01-새벽 글.md",
+            "---\ndate: 2020-05-01 08:30:00 +0900\n---\n본문\n",
+        );
+    assert_eq!(f.build().exit_code(), 0);
+    // timezone: Asia/Seoul keeps the written day.
+    let doc = f.html("2020/05/01/새벽-글.html");
+    assert!(text(&doc, "title").contains("내 노트"));
+    assert_eq!(
+        attrs(&doc, "link[rel=canonical]", "href"),
+        vec!["https://notes.example.com/2020/05/01/%EC%83%88%EB%B2%BD-%EA%B8%80.html"]
+    );
+}
