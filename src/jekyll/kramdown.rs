@@ -235,6 +235,18 @@ fn is_extension_line(line: &str) -> bool {
     (t.starts_with("{::") || t.starts_with("{:/")) && t.ends_with('}')
 }
 
+/// `* TOC`, `- 목차`, `1. 차례`: the list `{:toc}` replaces.
+fn is_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let rest = t.get(digits..).unwrap_or("");
+    if digits > 0 {
+        rest.starts_with(". ") || rest.starts_with(") ")
+    } else {
+        t.starts_with("* ") || t.starts_with("- ") || t.starts_with("+ ")
+    }
+}
+
 fn is_table_row(line: &str) -> bool {
     let t = line.trim_start();
     line.len() - t.len() < 4 && t.starts_with('|')
@@ -304,7 +316,7 @@ pub(crate) fn rewrite(body: &str) -> Option<String> {
             if ial.names.iter().any(|n| n == "toc") {
                 // The list above becomes the table of contents.
                 let mut start = i;
-                while start > 0 && lines.get(start - 1).is_some_and(|l| !l.trim().is_empty()) {
+                while start > 0 && lines.get(start - 1).is_some_and(|l| is_list_item(l)) {
                     start -= 1;
                 }
                 if start < i {
@@ -596,12 +608,14 @@ mod tests {
 
     #[test]
     fn toc_replaces_the_list() {
-        let r = rewrite("* 목차\n{:toc}\n\n## 가 나\n\n## 다\n").unwrap();
+        let r = rewrite("이 글의 차례\n* 목차\n{:toc}\n\n## 가 나\n\n## 다\n").unwrap();
+        let r = r.strip_prefix("이 글의 차례\n").unwrap();
         assert!(
             r.starts_with("<ul class=\"kramdown-toc\"><li class=\"toc-level-2\">"),
             "{r}"
         );
         assert!(r.contains("\">가 나</a></li>"), "{r}");
         assert_eq!(r.matches('\n').count(), 6);
+        assert!(rewrite("본문\n{:toc}\n").is_some_and(|r| r.starts_with("본문\n")));
     }
 }
