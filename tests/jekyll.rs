@@ -28,6 +28,7 @@ fn jekyll_blog() -> Fixture {
     )
     .file("notes/assets/img/cover.png", &png(40, 20))
     .file("notes/assets/img/스케줄링 큐.png", &png(60, 30))
+    .file("notes/assets/img/posts/교체.png", &png(50, 50))
     .note(
         "_posts/2021-03-05-Process-Scheduling.md",
         "---\nlayout: post\ntitle: \"프로세스 스케줄링 정리\"\nsubtitle: 선점형과 비선점형의 차이\ncategories: [OS, 스케줄링]\ntags: [스케줄링, CPU]\ndate: 2021-03-06 10:00:00 +0900\nimage:\n  path: /assets/img/cover.png\n  alt: 표지\n---\n\
@@ -42,10 +43,10 @@ fn jekyll_blog() -> Fixture {
     )
     .note(
         "os/_posts/2021-04-01-페이지 교체[2].md",
-        "---\nlayout: post\ntitle: 페이지 교체 (2)\ntags: [메모리]\n---\n\
+        "---\nlayout: post\ntitle: 페이지 교체 (2)\ntags: [메모리]\nmedia_subpath: /assets/img/posts\nimage: 교체.png\n---\n\
 LRU와 FIFO를 비교해 본다. Belady의 이상 현상도 정리한다.\n\n<!--요약-->\n\n\
 * 목차\n{:toc}\n\n\
-## LRU\n\n\
+## LRU\n\n![LRU 그림](교체.png)\n\n\
 {% raw %}\n```\n{{ 이중 중괄호는 그대로 }}\n```\n{% endraw %}\n\n\
 ## FIFO\n\n\
 앞 글: [스케줄링](https://jiwoo.github.io/blog/os/스케줄링/2021/03/06/Process-Scheduling.html), \
@@ -264,6 +265,14 @@ fn config_yml_liquid_and_kramdown() {
     // at _config.yml's separator.
     assert!(text(&doc, ".note-body pre").contains("{{ 이중 중괄호는 그대로 }}"));
     assert_eq!(texts(&doc, ".kramdown-toc a"), vec!["LRU", "FIFO"]);
+    // Chirpy's media_subpath: images and the cover under it.
+    assert!(attrs(&doc, ".note-body img", "src")
+        .iter()
+        .any(|s| s.ends_with("assets/img/posts/%EA%B5%90%EC%B2%B4.png")));
+    assert_eq!(
+        attrs(&doc, "meta[property='og:image']", "content"),
+        vec!["https://jiwoo.github.io/blog/assets/img/posts/%EA%B5%90%EC%B2%B4.png"]
+    );
     assert_eq!(
         attrs(&doc, "meta[name=description]", "content"),
         vec!["LRU와 FIFO를 비교해 본다. Belady의 이상 현상도 정리한다."]

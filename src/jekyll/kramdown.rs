@@ -178,6 +178,70 @@ fn image_html(alt: &str, src: &str, title: &str, attrs: &[(String, String)]) -> 
     h
 }
 
+/// Chirpy's `media_subpath:` (formerly `img_path:`): relative image paths
+/// of markdown images are under it. Lines keep their count.
+pub(crate) fn prefix_images(body: &str, subpath: &str) -> Option<String> {
+    let prefix = subpath.trim().trim_end_matches('/');
+    if prefix.is_empty() || !body.contains("![") {
+        return None;
+    }
+    let mut out = String::with_capacity(body.len() + 64);
+    let mut changed = false;
+    let mut fence: Option<(char, usize)> = None;
+    for line in body.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(c) = t.chars().next().filter(|c| *c == '`' || *c == '~') {
+            let n = t.chars().take_while(|x| *x == c).count();
+            if n >= 3 {
+                fence = match fence {
+                    None => Some((c, n)),
+                    Some((oc, on)) if oc == c && n >= on && t.trim().len() == n => None,
+                    other => other,
+                };
+            }
+        }
+        if fence.is_some() || !line.contains("![") {
+            out.push_str(line);
+            continue;
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("![") {
+            out.push_str(rest.get(..i).unwrap_or(""));
+            let at = rest.get(i..).unwrap_or("");
+            let relative = |src: &str| {
+                !src.is_empty()
+                    && !src.starts_with('/')
+                    && !src.starts_with('#')
+                    && !crate::urls::has_scheme(src)
+            };
+            match (image_at(at), at.find("](")) {
+                (Some((_, src, _, len)), Some(head)) if relative(&src) && head + 2 <= len => {
+                    let dest = at.get(head + 2..len).unwrap_or("");
+                    let ws = dest.len() - dest.trim_start().len();
+                    out.push_str(at.get(..head + 2 + ws).unwrap_or(""));
+                    let dest = dest.get(ws..).unwrap_or("");
+                    let (lt, dest) = match dest.strip_prefix('<') {
+                        Some(d) => ("<", d),
+                        None => ("", dest),
+                    };
+                    out.push_str(lt);
+                    out.push_str(prefix);
+                    out.push('/');
+                    out.push_str(dest.strip_prefix("./").unwrap_or(dest));
+                    rest = at.get(len..).unwrap_or("");
+                    changed = true;
+                }
+                _ => {
+                    out.push_str("![");
+                    rest = at.get(2..).unwrap_or("");
+                }
+            }
+        }
+        out.push_str(rest);
+    }
+    changed.then_some(out)
+}
+
 /// Applies span attribute lists written right after an image on one line.
 fn inline_image_ials(line: &str) -> Option<String> {
     if !line.contains("){:") {
@@ -603,6 +667,19 @@ mod tests {
         assert!(
             !html.contains("gongbu:attrs") && !html.contains("onclick"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn media_subpath_prefixes_relative_images() {
+        let r = prefix_images(
+            "![a](one.png) ![b](/abs.png) ![c](<two 2.png> \"t\"){: width=\"9\"}\n```\n![d](x.png)\n```\n",
+            "/assets/img/posts/",
+        )
+        .unwrap();
+        assert_eq!(
+            r,
+            "![a](/assets/img/posts/one.png) ![b](/abs.png) ![c](</assets/img/posts/two 2.png> \"t\"){: width=\"9\"}\n```\n![d](x.png)\n```\n"
         );
     }
 

@@ -517,6 +517,11 @@ pub fn rewrite_source(
             text = Some(r.text);
         }
     }
+    if let Some(sub) = media_subpath(front) {
+        if let Some(p) = kramdown::prefix_images(text.as_deref().unwrap_or(body), sub) {
+            text = Some(p);
+        }
+    }
     if let Some(k) = kramdown::rewrite(text.as_deref().unwrap_or(body)) {
         text = Some(k);
     }
@@ -551,9 +556,30 @@ fn excerpt(body: &str, separator: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// Chirpy's folder for a post's images: `media_subpath:` or `img_path:`.
+fn media_subpath(front: &crate::note::FrontMatter) -> Option<&str> {
+    ["media_subpath", "img_path"]
+        .iter()
+        .find_map(|k| front.extra.get(*k).and_then(|v| v.as_str()))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
 /// A front matter value that is a path or URL: `image: a.png` or
-/// `image: { path: a.png }` (Chirpy).
+/// `image: { path: a.png }` (Chirpy), under `media_subpath` when relative.
 pub(crate) fn front_image(note: &Note) -> Option<String> {
+    let image = front_image_written(note)?;
+    match media_subpath(&note.front) {
+        Some(sub) if !image.starts_with('/') && !crate::urls::has_scheme(&image) => Some(format!(
+            "{}/{}",
+            sub.trim_end_matches('/'),
+            image.trim_start_matches("./")
+        )),
+        _ => Some(image),
+    }
+}
+
+fn front_image_written(note: &Note) -> Option<String> {
     ["cover", "image", "thumbnail"].iter().find_map(|k| {
         let v = note.front.extra.get(*k)?;
         let s = match v {
