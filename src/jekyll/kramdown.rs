@@ -600,6 +600,15 @@ fn apply_marker(out: &mut Vec<Event<'_>>, start: usize, end: usize, mark: &str) 
                 *slot = Event::Html(CowStr::from("</p>\n"));
             }
         }
+        Some(Event::Start(Tag::BlockQuote(None))) => {
+            // Chirpy's `{: .prompt-info }` under a quote.
+            if let Some(slot) = out.get_mut(start) {
+                *slot = Event::Html(CowStr::from(format!("<blockquote{attrs}>\n")));
+            }
+            if let Some(slot) = out.get_mut(end) {
+                *slot = Event::Html(CowStr::from("</blockquote>\n"));
+            }
+        }
         Some(Event::Start(Tag::Table(_))) if end < out.len() => {
             out.insert(end + 1, Event::Html(CowStr::from("</div>\n")));
             out.insert(start, Event::Html(CowStr::from(format!("<div{attrs}>\n"))));
@@ -666,6 +675,15 @@ mod tests {
         assert!(html.contains("</table>\n</div>"), "{html}");
         assert!(
             !html.contains("gongbu:attrs") && !html.contains("onclick"),
+            "{html}"
+        );
+        let text = rewrite("> 팁입니다\n{: .prompt-tip }\n\n끝\n").unwrap();
+        let events: Vec<Event<'_>> =
+            pulldown_cmark::Parser::new_ext(&text, crate::note::parse::options()).collect();
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, attrs_pass(events).into_iter());
+        assert!(
+            html.contains("<blockquote class=\"prompt-tip\">\n<p>팁입니다</p>\n</blockquote>"),
             "{html}"
         );
     }
