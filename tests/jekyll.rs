@@ -23,11 +23,12 @@ fn jekyll_blog() -> Fixture {
     let f = Fixture::new();
     f.file(
         "_config.yml",
-        "title: 지우의 운영체제 공부\ndescription: 운영체제를 공부하며 남기는 기록\nurl: https://jiwoo.github.io\nbaseurl: /blog\nauthor:\n  name: 김지우\n  email: jiwoo@example.com\nexcerpt_separator: <!--요약-->\nplugins:\n  - jekyll-feed\n  - jekyll-redirect-from\n"
+        "title: 지우의 운영체제 공부\ndescription: 운영체제를 공부하며 남기는 기록\nurl: https://jiwoo.github.io\nbaseurl: /blog\nauthor:\n  name: 김지우\n  email: jiwoo@example.com\nexcerpt_separator: <!--요약-->\npaginate: 2\nplugins:\n  - jekyll-feed\n  - jekyll-redirect-from\n"
             .as_bytes(),
     )
     .file("notes/assets/img/cover.png", &png(40, 20))
     .file("notes/assets/img/스케줄링 큐.png", &png(60, 30))
+    .file("notes/assets/img/posts/교체.png", &png(50, 50))
     .note(
         "_posts/2021-03-05-Process-Scheduling.md",
         "---\nlayout: post\ntitle: \"프로세스 스케줄링 정리\"\nsubtitle: 선점형과 비선점형의 차이\ncategories: [OS, 스케줄링]\ntags: [스케줄링, CPU]\ndate: 2021-03-06 10:00:00 +0900\nimage:\n  path: /assets/img/cover.png\n  alt: 표지\n---\n\
@@ -42,10 +43,10 @@ fn jekyll_blog() -> Fixture {
     )
     .note(
         "os/_posts/2021-04-01-페이지 교체[2].md",
-        "---\nlayout: post\ntitle: 페이지 교체 (2)\ntags: [메모리]\n---\n\
+        "---\nlayout: post\ntitle: 페이지 교체 (2)\ntags: [메모리]\nmedia_subpath: /assets/img/posts\nimage: 교체.png\n---\n\
 LRU와 FIFO를 비교해 본다. Belady의 이상 현상도 정리한다.\n\n<!--요약-->\n\n\
 * 목차\n{:toc}\n\n\
-## LRU\n\n\
+## LRU\n\n![LRU 그림](교체.png)\n\n\
 {% raw %}\n```\n{{ 이중 중괄호는 그대로 }}\n```\n{% endraw %}\n\n\
 ## FIFO\n\n\
 앞 글: [스케줄링](https://jiwoo.github.io/blog/os/스케줄링/2021/03/06/Process-Scheduling.html), \
@@ -79,6 +80,9 @@ const OLD_URLS: &[&str] = &[
     "/2020/12/31/hello/",
     "/about/",
     "/Study Guide.html",
+    // jekyll-paginate with `paginate: 2` and three posts: the home page's
+    // second page.
+    "/page2/",
 ];
 
 /// The file a URL is served from, as GitHub Pages does.
@@ -150,10 +154,15 @@ fn every_old_jekyll_url_still_answers() {
             None => html,
         };
         let doc = scraper::Html::parse_document(&page);
+        let kind = if url.starts_with("/page") {
+            "body.kind-home"
+        } else {
+            "h1.note-title"
+        };
         assert_eq!(
-            texts(&doc, "h1.note-title").len(),
+            texts(&doc, kind).len(),
             1,
-            "{url} is not a note page"
+            "{url} is not the page it should be"
         );
     }
     // Posts live where Jekyll put them; a page whose name gongbu would
@@ -256,6 +265,14 @@ fn config_yml_liquid_and_kramdown() {
     // at _config.yml's separator.
     assert!(text(&doc, ".note-body pre").contains("{{ 이중 중괄호는 그대로 }}"));
     assert_eq!(texts(&doc, ".kramdown-toc a"), vec!["LRU", "FIFO"]);
+    // Chirpy's media_subpath: images and the cover under it.
+    assert!(attrs(&doc, ".note-body img", "src")
+        .iter()
+        .any(|s| s.ends_with("assets/img/posts/%EA%B5%90%EC%B2%B4.png")));
+    assert_eq!(
+        attrs(&doc, "meta[property='og:image']", "content"),
+        vec!["https://jiwoo.github.io/blog/assets/img/posts/%EA%B5%90%EC%B2%B4.png"]
+    );
     assert_eq!(
         attrs(&doc, "meta[name=description]", "content"),
         vec!["LRU와 FIFO를 비교해 본다. Belady의 이상 현상도 정리한다."]
@@ -278,7 +295,15 @@ fn named_permalink_styles_and_front_matter_dates() {
         .note(
             "_posts/2019-02-03-둘째.md",
             "[첫 글]({% post_url 2019-01-02-Hello World %})\n",
+        )
+        .note(
+            "_posts/2019-03-01-새벽.md",
+            "---\ndate: 2019-03-01 08:30:00 +0900\n---\nGitHub Pages는 UTC로 빌드해 날짜가 하루 앞선다\n",
         );
+    let r = f.build();
+    assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
+    // Without `timezone:` Jekyll on GitHub Pages dated posts in UTC.
+    assert!(f.out().join("2019/02/28/새벽/index.html").is_file());
     assert_eq!(f.build().exit_code(), 0);
     assert!(f
         .out()
@@ -305,6 +330,10 @@ fn two_redirects_or_a_redirect_on_a_page_are_errors_naming_both() {
     .note(
         "다.md",
         "---\ntitle: 다\nredirect_from: /가.html\n---\n본문\n",
+    )
+    .note(
+        "about.md",
+        "---\ntitle: 소개\nredirect_from: /About.html\n---\n본문\n",
     );
     let r = f.build();
     assert_eq!(r.exit_code(), 1);
@@ -321,6 +350,15 @@ fn two_redirects_or_a_redirect_on_a_page_are_errors_naming_both() {
     assert!(errors
         .iter()
         .any(|e| e.contains("notes/가.md") && e.contains("notes/다.md")));
+    let case = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "redirect-case")
+        .unwrap();
+    assert!(
+        case.message.contains("About.html") && !case.is_error(),
+        "{case}"
+    );
     let d = r
         .diagnostics
         .iter()
@@ -441,5 +479,27 @@ fn sharing_image_locale_json_ld_feeds_and_source_links() {
             .filter(|n| n.has_tag_name("entry"))
             .count(),
         3
+    );
+}
+
+#[test]
+fn gongbu_yaml_wins_over_config_yml() {
+    let f = Fixture::new();
+    f.config("title: 내 노트\nbase_url: https://notes.example.com/\n")
+        .file(
+            "_config.yml",
+            b"title: Old Jekyll Blog\nurl: https://old.github.io\nbaseurl: /blog\ntimezone: Asia/Seoul\n",
+        )
+        .note(
+            "_posts/2020-05-01-새벽 글.md",
+            "---\ndate: 2020-05-01 08:30:00 +0900\n---\n본문\n",
+        );
+    assert_eq!(f.build().exit_code(), 0);
+    // timezone: Asia/Seoul keeps the written day.
+    let doc = f.html("2020/05/01/새벽-글.html");
+    assert!(text(&doc, "title").contains("내 노트"));
+    assert_eq!(
+        attrs(&doc, "link[rel=canonical]", "href"),
+        vec!["https://notes.example.com/2020/05/01/%EC%83%88%EB%B2%BD-%EA%B8%80.html"]
     );
 }

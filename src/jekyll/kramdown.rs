@@ -178,6 +178,70 @@ fn image_html(alt: &str, src: &str, title: &str, attrs: &[(String, String)]) -> 
     h
 }
 
+/// Chirpy's `media_subpath:` (formerly `img_path:`): relative image paths
+/// of markdown images are under it. Lines keep their count.
+pub(crate) fn prefix_images(body: &str, subpath: &str) -> Option<String> {
+    let prefix = subpath.trim().trim_end_matches('/');
+    if prefix.is_empty() || !body.contains("![") {
+        return None;
+    }
+    let mut out = String::with_capacity(body.len() + 64);
+    let mut changed = false;
+    let mut fence: Option<(char, usize)> = None;
+    for line in body.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(c) = t.chars().next().filter(|c| *c == '`' || *c == '~') {
+            let n = t.chars().take_while(|x| *x == c).count();
+            if n >= 3 {
+                fence = match fence {
+                    None => Some((c, n)),
+                    Some((oc, on)) if oc == c && n >= on && t.trim().len() == n => None,
+                    other => other,
+                };
+            }
+        }
+        if fence.is_some() || !line.contains("![") {
+            out.push_str(line);
+            continue;
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("![") {
+            out.push_str(rest.get(..i).unwrap_or(""));
+            let at = rest.get(i..).unwrap_or("");
+            let relative = |src: &str| {
+                !src.is_empty()
+                    && !src.starts_with('/')
+                    && !src.starts_with('#')
+                    && !crate::urls::has_scheme(src)
+            };
+            match (image_at(at), at.find("](")) {
+                (Some((_, src, _, len)), Some(head)) if relative(&src) && head + 2 <= len => {
+                    let dest = at.get(head + 2..len).unwrap_or("");
+                    let ws = dest.len() - dest.trim_start().len();
+                    out.push_str(at.get(..head + 2 + ws).unwrap_or(""));
+                    let dest = dest.get(ws..).unwrap_or("");
+                    let (lt, dest) = match dest.strip_prefix('<') {
+                        Some(d) => ("<", d),
+                        None => ("", dest),
+                    };
+                    out.push_str(lt);
+                    out.push_str(prefix);
+                    out.push('/');
+                    out.push_str(dest.strip_prefix("./").unwrap_or(dest));
+                    rest = at.get(len..).unwrap_or("");
+                    changed = true;
+                }
+                _ => {
+                    out.push_str("![");
+                    rest = at.get(2..).unwrap_or("");
+                }
+            }
+        }
+        out.push_str(rest);
+    }
+    changed.then_some(out)
+}
+
 /// Applies span attribute lists written right after an image on one line.
 fn inline_image_ials(line: &str) -> Option<String> {
     if !line.contains("){:") {
@@ -233,6 +297,18 @@ fn block_ial(line: &str) -> Option<&str> {
 fn is_extension_line(line: &str) -> bool {
     let t = line.trim();
     (t.starts_with("{::") || t.starts_with("{:/")) && t.ends_with('}')
+}
+
+/// `* TOC`, `- 목차`, `1. 차례`: the list `{:toc}` replaces.
+fn is_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let rest = t.get(digits..).unwrap_or("");
+    if digits > 0 {
+        rest.starts_with(". ") || rest.starts_with(") ")
+    } else {
+        t.starts_with("* ") || t.starts_with("- ") || t.starts_with("+ ")
+    }
 }
 
 fn is_table_row(line: &str) -> bool {
@@ -304,7 +380,7 @@ pub(crate) fn rewrite(body: &str) -> Option<String> {
             if ial.names.iter().any(|n| n == "toc") {
                 // The list above becomes the table of contents.
                 let mut start = i;
-                while start > 0 && lines.get(start - 1).is_some_and(|l| !l.trim().is_empty()) {
+                while start > 0 && lines.get(start - 1).is_some_and(|l| is_list_item(l)) {
                     start -= 1;
                 }
                 if start < i {
@@ -524,6 +600,15 @@ fn apply_marker(out: &mut Vec<Event<'_>>, start: usize, end: usize, mark: &str) 
                 *slot = Event::Html(CowStr::from("</p>\n"));
             }
         }
+        Some(Event::Start(Tag::BlockQuote(None))) => {
+            // Chirpy's `{: .prompt-info }` under a quote.
+            if let Some(slot) = out.get_mut(start) {
+                *slot = Event::Html(CowStr::from(format!("<blockquote{attrs}>\n")));
+            }
+            if let Some(slot) = out.get_mut(end) {
+                *slot = Event::Html(CowStr::from("</blockquote>\n"));
+            }
+        }
         Some(Event::Start(Tag::Table(_))) if end < out.len() => {
             out.insert(end + 1, Event::Html(CowStr::from("</div>\n")));
             out.insert(start, Event::Html(CowStr::from(format!("<div{attrs}>\n"))));
@@ -592,16 +677,40 @@ mod tests {
             !html.contains("gongbu:attrs") && !html.contains("onclick"),
             "{html}"
         );
+        let text = rewrite("> 팁입니다\n{: .prompt-tip }\n\n끝\n").unwrap();
+        let events: Vec<Event<'_>> =
+            pulldown_cmark::Parser::new_ext(&text, crate::note::parse::options()).collect();
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, attrs_pass(events).into_iter());
+        assert!(
+            html.contains("<blockquote class=\"prompt-tip\">\n<p>팁입니다</p>\n</blockquote>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn media_subpath_prefixes_relative_images() {
+        let r = prefix_images(
+            "![a](one.png) ![b](/abs.png) ![c](<two 2.png> \"t\"){: width=\"9\"}\n```\n![d](x.png)\n```\n",
+            "/assets/img/posts/",
+        )
+        .unwrap();
+        assert_eq!(
+            r,
+            "![a](/assets/img/posts/one.png) ![b](/abs.png) ![c](</assets/img/posts/two 2.png> \"t\"){: width=\"9\"}\n```\n![d](x.png)\n```\n"
+        );
     }
 
     #[test]
     fn toc_replaces_the_list() {
-        let r = rewrite("* 목차\n{:toc}\n\n## 가 나\n\n## 다\n").unwrap();
+        let r = rewrite("이 글의 차례\n* 목차\n{:toc}\n\n## 가 나\n\n## 다\n").unwrap();
+        let r = r.strip_prefix("이 글의 차례\n").unwrap();
         assert!(
             r.starts_with("<ul class=\"kramdown-toc\"><li class=\"toc-level-2\">"),
             "{r}"
         );
         assert!(r.contains("\">가 나</a></li>"), "{r}");
         assert_eq!(r.matches('\n').count(), 6);
+        assert!(rewrite("본문\n{:toc}\n").is_some_and(|r| r.starts_with("본문\n")));
     }
 }

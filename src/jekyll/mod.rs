@@ -32,6 +32,65 @@ pub struct JekyllSite {
     pub baseurl: String,
     /// `excerpt_separator`.
     pub excerpt_separator: Option<String>,
+    /// The zone Jekyll put post dates in, seconds east of UTC: `timezone:`
+    /// when it is a zone without daylight saving, UTC without one (GitHub
+    /// Pages builds in UTC), None for a zone gongbu cannot compute.
+    pub utc_offset: Option<i32>,
+    /// jekyll-paginate: posts per page of the home page (`paginate:`) and
+    /// where the later pages were (`paginate_path:`, `/page:num/`).
+    pub paginate: Option<usize>,
+    pub paginate_path: String,
+}
+
+/// Seconds east of UTC of the zones without daylight saving that blogs
+/// here use; None for the others.
+fn fixed_zone_offset(zone: &str) -> Option<i32> {
+    let hours = |h: i32| Some(h * 3600);
+    match zone.trim() {
+        "UTC" | "Etc/UTC" | "GMT" | "Etc/GMT" | "Etc/Universal" | "Universal" | "Zulu" => hours(0),
+        "Asia/Seoul" | "ROK" | "Asia/Tokyo" | "Japan" | "Asia/Pyongyang" => hours(9),
+        "Asia/Shanghai" | "PRC" | "Asia/Hong_Kong" | "Asia/Taipei" | "Asia/Singapore"
+        | "Asia/Manila" | "Asia/Kuala_Lumpur" => hours(8),
+        "Asia/Ho_Chi_Minh" | "Asia/Bangkok" | "Asia/Jakarta" => hours(7),
+        "Asia/Kolkata" | "Asia/Calcutta" => Some(5 * 3600 + 1800),
+        _ => None,
+    }
+}
+
+/// The front matter `date` as Jekyll dated the post: a date written with
+/// an offset is moved into the site's zone (`2021-03-06 08:00 +0900` is
+/// 2021-03-05 in UTC); one without an offset is already in it.
+fn post_date_in_site_zone(
+    note: &Note,
+    site_offset: Option<i32>,
+) -> Option<(chrono::NaiveDate, Option<chrono::NaiveTime>)> {
+    let d = note.front.date?;
+    let offset = site_offset.and_then(chrono::FixedOffset::east_opt);
+    let written = note
+        .source
+        .get(..note.body_start)
+        .unwrap_or("")
+        .lines()
+        .find_map(|l| l.strip_prefix("date:"))
+        .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\''));
+    let with_offset = written.and_then(|w| {
+        chrono::DateTime::parse_from_rfc3339(w).ok().or_else(|| {
+            [
+                "%Y-%m-%d %H:%M:%S %z",
+                "%Y-%m-%d %H:%M %z",
+                "%Y-%m-%d %H:%M:%S%.f %z",
+            ]
+            .iter()
+            .find_map(|f| chrono::DateTime::parse_from_str(w, f).ok())
+        })
+    });
+    match (with_offset, offset) {
+        (Some(dt), Some(zone)) => {
+            let local = dt.with_timezone(&zone);
+            Some((local.date_naive(), Some(local.time())))
+        }
+        _ => Some((d.date, d.time)),
+    }
 }
 
 /// The Jekyll configuration files gongbu looks for, notes root first.
@@ -120,6 +179,14 @@ pub fn merge_config(config: &mut Config, root: &Path, notes_dir: &Path) -> Resul
         permalink: permalink::style_pattern(&get("permalink").unwrap_or_default()),
         baseurl,
         excerpt_separator: get("excerpt_separator"),
+        paginate: get("paginate")
+            .and_then(|p| p.parse().ok())
+            .filter(|&n| n > 0),
+        paginate_path: get("paginate_path").unwrap_or_else(|| "/page:num/".to_string()),
+        utc_offset: match get("timezone") {
+            Some(zone) => fixed_zone_offset(&zone),
+            None => Some(0),
+        },
     });
     Ok(())
 }
@@ -177,12 +244,67 @@ fn front_matter_old_paths(note: &Note) -> Vec<String> {
 /// as a redirect. Recomputed from the notes' own facts on every call.
 pub fn apply(notes: &mut [Note], config: &Config, diags: &mut Vec<Diagnostic>) {
     set_urls(notes, config);
+    drop_case_twins(notes, diags);
     apply_descriptions(notes, config);
     let mut generated = vec!["index.html"];
     if is_jekyll_site(config, notes) {
         generated.push(FEED_COPY);
     }
     check_old_urls(notes, &generated, diags);
+}
+
+/// An old URL that differs from a page's URL only in case would overwrite
+/// that page on a case-insensitive disk (macOS, Windows): it is not
+/// written, with a warning.
+fn drop_case_twins(notes: &mut [Note], diags: &mut Vec<Diagnostic>) {
+    let pages: HashMap<String, String> = notes
+        .iter()
+        .map(|n| (n.url.to_lowercase(), n.url.clone()))
+        .collect();
+    for note in notes.iter_mut() {
+        let mut dropped = Vec::new();
+        note.old_urls.retain(|old| {
+            match pages.get(&old.to_lowercase()).filter(|page| *page != old) {
+                Some(page) => {
+                    dropped.push((old.clone(), page.clone()));
+                    false
+                }
+                None => true,
+            }
+        });
+        for (old, page) in dropped {
+            diags.push(at_old_url_line(
+                Diagnostic::warning(
+                    "redirect-case",
+                    format!(
+                        "옛 주소 `{old}`는 페이지 `{page}`와 대소문자만 달라 쓰지 않습니다 (대소문자를 가리지 않는 디스크에서 페이지를 덮어씁니다)"
+                    ),
+                ),
+                note,
+            ));
+        }
+    }
+}
+
+/// The later pages of a paginated Jekyll home (`/page2/` …), which now
+/// lead to the home page: their files, none that a note already holds.
+pub fn pagination_files(config: &Config, notes: &[Note]) -> Vec<String> {
+    let Some(site) = config.jekyll.as_ref() else {
+        return Vec::new();
+    };
+    let Some(per_page) = site.paginate else {
+        return Vec::new();
+    };
+    let posts = notes.iter().filter(|n| post_parts(n).is_some()).count();
+    let pages = posts.div_ceil(per_page);
+    let taken: std::collections::HashSet<&str> = notes
+        .iter()
+        .flat_map(|n| std::iter::once(n.url.as_str()).chain(n.old_urls.iter().map(String::as_str)))
+        .collect();
+    (2..=pages)
+        .filter_map(|k| permalink::url_to_file(&site.paginate_path.replace(":num", &k.to_string())))
+        .filter(|f| !taken.contains(f.as_str()) && f != "index.html")
+        .collect()
 }
 
 /// The feed's second name when the notes came from Jekyll (jekyll-feed's).
@@ -209,10 +331,8 @@ fn set_urls(notes: &mut [Note], config: &Config) {
                     categories.push(c.clone());
                 }
             }
-            let (date, time) = match note.front.date {
-                Some(d) => (d.date, d.time),
-                None => (date, None),
-            };
+            let (date, time) =
+                post_date_in_site_zone(note, site.utc_offset).unwrap_or((date, None));
             let slug = note.front.slug.clone();
             let facts = permalink::PostFacts {
                 date,
@@ -397,6 +517,11 @@ pub fn rewrite_source(
             text = Some(r.text);
         }
     }
+    if let Some(sub) = media_subpath(front) {
+        if let Some(p) = kramdown::prefix_images(text.as_deref().unwrap_or(body), sub) {
+            text = Some(p);
+        }
+    }
     if let Some(k) = kramdown::rewrite(text.as_deref().unwrap_or(body)) {
         text = Some(k);
     }
@@ -431,9 +556,30 @@ fn excerpt(body: &str, separator: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// Chirpy's folder for a post's images: `media_subpath:` or `img_path:`.
+fn media_subpath(front: &crate::note::FrontMatter) -> Option<&str> {
+    ["media_subpath", "img_path"]
+        .iter()
+        .find_map(|k| front.extra.get(*k).and_then(|v| v.as_str()))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
 /// A front matter value that is a path or URL: `image: a.png` or
-/// `image: { path: a.png }` (Chirpy).
+/// `image: { path: a.png }` (Chirpy), under `media_subpath` when relative.
 pub(crate) fn front_image(note: &Note) -> Option<String> {
+    let image = front_image_written(note)?;
+    match media_subpath(&note.front) {
+        Some(sub) if !image.starts_with('/') && !crate::urls::has_scheme(&image) => Some(format!(
+            "{}/{}",
+            sub.trim_end_matches('/'),
+            image.trim_start_matches("./")
+        )),
+        _ => Some(image),
+    }
+}
+
+fn front_image_written(note: &Note) -> Option<String> {
     ["cover", "image", "thumbnail"].iter().find_map(|k| {
         let v = note.front.extra.get(*k)?;
         let s = match v {

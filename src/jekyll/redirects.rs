@@ -85,6 +85,17 @@ pub(crate) fn write_all(index: &SiteIndex, sink: &dyn Sink, diags: &Diagnostics)
             n += 1;
         }
     }
+    let home = index.config.absolute_url("");
+    for old in super::pagination_files(&index.config, &index.notes) {
+        let html = redirect_html(&old, "index.html", &index.config.title, home.as_deref());
+        if let Err(e) = sink.write(&old, html.as_bytes()) {
+            diags.push(Diagnostic::error(
+                "write",
+                format!("`{old}`을 쓸 수 없습니다: {e}"),
+            ));
+        }
+        n += 1;
+    }
     n
 }
 
