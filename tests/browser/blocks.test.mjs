@@ -2,9 +2,15 @@
 // real browser, from file://, at 1280 and 360 px, light and dark: formulas
 // are laid out as MathML by the browser (no request anywhere), callout
 // titles reach AA contrast, the diagram is drawn offline and redrawn when
-// the theme changes, the copy button works from the keyboard and says 복사됨.
+// the theme changes, the copy button works from the keyboard and says 복사됨,
+// and configured comments load only when the reader nears them.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { launch, sites, fileUrl, open, screenshot, sidewaysOverflow, overflowCulprits, REMOTE } from "./lib.mjs";
 
 const WIDTHS = [1280, 360];
@@ -215,3 +221,62 @@ test("without JavaScript the diagram's source and the code stay readable", async
     await context.close();
   }
 });
+
+// ── Comments: a fixture site with giscus configured (built with $GONGBU_BIN,
+// else the newer of target/{release,debug}/gongbu). The machine is offline:
+// the harness answers other hosts with an empty response, and the test
+// watches which requests the page makes and when.
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function gongbuBin() {
+  if (process.env.GONGBU_BIN) return process.env.GONGBU_BIN;
+  const found = ["release", "debug"]
+    .map((p) => path.resolve(here, "../../target", p, "gongbu"))
+    .filter((p) => fs.existsSync(p))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  if (!found.length) throw new Error("no gongbu binary: run cargo build (or set GONGBU_BIN)");
+  return found[0];
+}
+
+function buildCommentsSite() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "gongbu-comments-"));
+  fs.mkdirSync(path.join(root, "notes"), { recursive: true });
+  fs.writeFileSync(path.join(root, "gongbu.yaml"),
+    "comments:\n  giscus:\n    repo: jiwoo/os-notes\n    repo_id: R_test\n    category: 댓글\n    category_id: DIC_test\n");
+  const long = Array.from({ length: 60 }, (_, i) => `${i + 1}번째 문단: 스케줄러는 준비 큐에서 다음 프로세스를 고른다.`).join("\n\n");
+  fs.writeFileSync(path.join(root, "notes", "긴 노트.md"), `# 긴 노트\n\n${long}\n`);
+  execFileSync(gongbuBin(), ["build", "--root", root, "--out", path.join(root, "site")], { stdio: "pipe" });
+  return root;
+}
+
+for (const colorScheme of SCHEMES) {
+  test(`comments load only near the end of the note, in the ${colorScheme} theme`, async () => {
+    const root = buildCommentsSite();
+    try {
+      const { page, context, problems } = await open(browser, fileUrl(path.join(root, "site"), "긴-노트.html"), { width: 360, colorScheme });
+      const remote = [];
+      page.on("request", (r) => { if (REMOTE.test(r.url())) remote.push(r.url()); });
+      try {
+        await page.waitForTimeout(500);
+        assert.deepEqual(remote, [], "nothing is fetched before the reader scrolls");
+        assert.equal(await page.locator("section.comments script").count(), 0);
+        await page.locator("section.comments").scrollIntoViewIfNeeded();
+        await page.waitForFunction(() => document.querySelector("section.comments script"));
+        const attrs = await page.locator("section.comments script").evaluate((s) => ({
+          src: s.src, theme: s.getAttribute("data-theme"), repo: s.getAttribute("data-repo"), category: s.getAttribute("data-category"),
+        }));
+        assert.equal(attrs.src, "https://giscus.app/client.js");
+        assert.equal(attrs.theme, colorScheme);
+        assert.equal(attrs.repo, "jiwoo/os-notes");
+        assert.equal(attrs.category, "댓글");
+        assert.ok(remote.some((u) => u.startsWith("https://giscus.app/")), remote.join(", "));
+        await screenshot(page, `blocks-comments-360-${colorScheme}`, { fullPage: false });
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+}
