@@ -234,6 +234,13 @@ fn fence_info_titles_line_numbers_highlights_and_diff() {
     // Pages with code load the copy button's script, only them.
     assert!(html.contains("assets/note.js"));
     assert!(f.out().join("assets/note.js").is_file());
+    assert!(!f.read("index.html").contains("note.js"));
+    // The home page's introduction (the root README) too.
+    f.note("README.md", "# 홈\n\n```sh\ngongbu build\n```\n");
+    f.build();
+    assert!(f
+        .read("index.html")
+        .contains("<script src=\"assets/note.js\" defer>"));
 }
 
 #[test]

@@ -170,7 +170,7 @@ pub(crate) fn is_math_fence(info: &str) -> bool {
 /// `source`, the whole file).
 pub(crate) fn check(body: &str, base: usize, source: &str, display_path: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if !body.contains('$') && !body.contains("math") {
+    if !body.contains('$') && !body.contains("```math") && !body.contains("~~~math") {
         return out;
     }
     let mut fence: Option<usize> = None;
@@ -263,5 +263,8 @@ mod tests {
         assert_eq!(d[0].line, 6);
         assert!(d[0].col > 8, "{:?}", d[0]);
         assert!(check("$5와 $10을 냈다\n", 0, "$5와 $10을 냈다\n", "a.md").is_empty());
+        let body = "# 식\n\n```math\nx = \\nosuch\n```\n";
+        let d = check(body, 0, body, "notes/b.md");
+        assert_eq!((d.len(), d[0].line, d[0].col), (1, 4, 5), "{d:?}");
     }
 }

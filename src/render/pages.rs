@@ -402,6 +402,9 @@ pub fn home_page(
         .unwrap_or_else(|| index.config.title.clone());
     let mut ctx = base_context(env, "index.html", &title, "home");
     ctx.insert("intro", &intro_html);
+    if let (Some(html), Some(id)) = (intro_html, intro_note) {
+        super::note_extras_context(&mut ctx, index, &index.notes[id], html);
+    }
     // Without any date, "recent" would be a made-up order: the notes are
     // listed by section instead.
     let t = &index.taxonomy;
