@@ -204,6 +204,31 @@ fn reaches(targets: &[Vec<Option<NoteId>>], from: NoteId, goal: NoteId) -> bool 
     false
 }
 
+/// The texts of the notes note `id`'s page shows through embeds (nested
+/// ones too), for `serve` to know the page changes when one of them does.
+pub(crate) fn embedded_sources(index: &SiteIndex, id: NoteId) -> Vec<&str> {
+    let mut seen = vec![id];
+    let mut stack = vec![id];
+    let mut out = Vec::new();
+    while let Some(n) = stack.pop() {
+        let Some(note) = index.notes.get(n) else {
+            continue;
+        };
+        for e in &note.facts.embeds {
+            if let Some((t, _)) = embedded(&index.lookup, &index.notes, &e.dest) {
+                if !seen.contains(&t) {
+                    seen.push(t);
+                    stack.push(t);
+                    if let Some(target) = index.notes.get(t) {
+                        out.push(target.source.as_str());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 const MARKER: &str = "<!--gongbu-embed-->";
 
 /// Before the images pass: file embeds lose their file name as alt text
