@@ -68,8 +68,14 @@ pub fn init(dir: &Path, from: Option<&Path>, today: NaiveDate) -> Result<InitRep
     })?;
     let config = match from {
         None => {
-            let note = format!("notes/{SAMPLE_NAME}");
-            put(dir, &note, &sample_note(today), &mut report)?;
+            // A `notes/` that already holds notes needs no sample.
+            let has_notes = std::fs::read_dir(dir.join("notes"))
+                .map(|mut entries| entries.next().is_some())
+                .unwrap_or(false);
+            if !has_notes {
+                let note = format!("notes/{SAMPLE_NAME}");
+                put(dir, &note, &sample_note(today), &mut report)?;
+            }
             config_text(&Detected::default())
         }
         Some(path) => {
