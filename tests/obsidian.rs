@@ -137,7 +137,8 @@ fn image_embeds_are_found_anywhere_in_the_vault() {
             "# 스케줄링\n\n![[스케줄러 그림.png]]\n\n![[스케줄러 그림.png|300]]\n\n![[스케줄러 그림.png|라운드 로빈 그림]]\n\n\
              ![[표.png]]\n\n![[없는 그림.png]]\n",
         )
-        .note("루트.md", "# 루트\n\n![[표.png]]\n");
+        .file("notes/자료/강의 슬라이드.pdf", b"%PDF-1.4\n%%EOF\n")
+        .note("루트.md", "# 루트\n\n![[표.png]]\n\n슬라이드: ![[강의 슬라이드.pdf]]\n");
     let report = f.build();
     assert!(report.written);
     let page = f.html("os/process/스케줄링.html");
@@ -166,6 +167,15 @@ fn image_embeds_are_found_anywhere_in_the_vault() {
             .any(|d| d.contains("없는 그림.png") && d.contains("notes/os/process/스케줄링.md:11")),
         "{d:?}"
     );
+    // A PDF is a link to the copied file, not an image.
+    let root = f.html("루트.html");
+    assert_eq!(texts(&root, "a.embed-file"), vec!["강의 슬라이드.pdf"]);
+    assert_eq!(
+        attrs(&root, "a.embed-file", "href"),
+        vec!["%EC%9E%90%EB%A3%8C/%EA%B0%95%EC%9D%98%20%EC%8A%AC%EB%9D%BC%EC%9D%B4%EB%93%9C.pdf"]
+    );
+    assert!(f.out().join("자료/강의 슬라이드.pdf").is_file());
+    assert!(!d.iter().any(|d| d.contains("image-format")), "{d:?}");
 }
 
 #[test]

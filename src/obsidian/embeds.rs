@@ -50,6 +50,25 @@ pub(crate) fn is_note_embed(dest: &str) -> bool {
     }
 }
 
+/// File types a browser shows as an image.
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico", "apng",
+];
+
+/// `![[문서.pdf]]`, `![[녹음.m4a]]`: an embed of a file no `<img>` shows,
+/// rendered as a link to the file.
+pub(crate) fn is_file_link(img: &crate::note::parse::ImageRef) -> bool {
+    img.wiki && !is_note_embed(&img.src) && !is_image_name(&img.src)
+}
+
+fn is_image_name(dest: &str) -> bool {
+    let (path, _, _) = split_url(dest);
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+const FILE_OPEN: &str = "<span class=\"embed-file\">";
+
 /// Files of the vault by name, for `![[그림.png]]`.
 pub(crate) struct FileNames<'a> {
     by_name: HashMap<String, Vec<&'a str>>,
@@ -285,6 +304,19 @@ pub(crate) fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 _ => None,
             })
             .collect();
+        if !is_image_name(&dest_url) {
+            // Marked for `expand`, which turns the `<img>` into a link.
+            out.push(Event::InlineHtml(CowStr::Borrowed(FILE_OPEN)));
+            out.push(Event::Start(Tag::Image {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                title,
+                id,
+            }));
+            out.push(Event::End(TagEnd::Image));
+            out.push(Event::InlineHtml(CowStr::Borrowed("</span>")));
+            continue;
+        }
         let width = size(&label);
         let start = Event::Start(Tag::Image {
             link_type: LinkType::WikiLink { has_pothole },
@@ -335,10 +367,9 @@ const MAX_DEPTH: usize = 4;
 /// HTML (URLs made relative to this page) under a link to its source. A
 /// paragraph holding only the embed gives way to the embed's block.
 pub(crate) fn expand<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Event<'a>> {
-    if !events
-        .iter()
-        .any(|e| matches!(e, Event::InlineHtml(h) if h.as_ref() == MARKER))
-    {
+    if !events.iter().any(
+        |e| matches!(e, Event::InlineHtml(h) if h.as_ref() == MARKER || h.as_ref() == FILE_OPEN),
+    ) {
         return events;
     }
     let Some(note) = index.notes.get(id) else {
@@ -348,6 +379,26 @@ pub(crate) fn expand<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) 
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut it = events.into_iter().peekable();
     while let Some(event) = it.next() {
+        if matches!(&event, Event::InlineHtml(h) if h.as_ref() == FILE_OPEN) {
+            // `<span class="embed-file"><img src="문서.pdf" …></span>` → a link.
+            if let Some(Event::InlineHtml(img)) = it.peek() {
+                if let Some(src) = crate::note::parse::html_attr(img, "src") {
+                    let name = decode(src.rsplit('/').next().unwrap_or(&src));
+                    let mut html = String::from("<a class=\"embed-file\" href=\"");
+                    let _ = pulldown_cmark_escape::escape_href(&mut html, &src);
+                    html.push_str("\">");
+                    let _ = pulldown_cmark_escape::escape_html(&mut html, &name);
+                    html.push_str("</a>");
+                    it.next();
+                    out.push(Event::InlineHtml(CowStr::from(html)));
+                    // The closing `</span>` goes with the span.
+                    it.next_if(|e| matches!(e, Event::InlineHtml(h) if h.as_ref() == "</span>"));
+                    continue;
+                }
+            }
+            out.push(event);
+            continue;
+        }
         if !matches!(&event, Event::InlineHtml(h) if h.as_ref() == MARKER) {
             out.push(event);
             continue;
