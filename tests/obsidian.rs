@@ -184,15 +184,22 @@ fn note_embeds_show_the_note_or_one_section() {
     f.file("notes/os/images/pcb.png", &png(40, 20))
         .note(
             "os/프로세스.md",
-            "# 프로세스\n\n프로세스 소개 문단.\n\n## PCB\n\nPCB에는 [[스레드]] 정보도 있다.\n\n![PCB 그림](images/pcb.png)\n\n### 필드\n\n레지스터 값.\n\n## 상태\n\n준비, 실행, 대기.\n",
+            "# 프로세스\n\n프로세스 소개 문단.\n\n## PCB\n\nPCB에는 [[스레드]] 정보도 있다.\n\n![PCB 그림](images/pcb.png)\n\n### 필드\n\n레지스터 값.\n\n## 상태\n\n준비, 실행, 대기. ^states\n",
         )
         .note("스레드.md", "# 스레드\n\n가벼운 실행 흐름.\n")
-        .note("til/2026/정리.md", "# 정리\n\n![[프로세스#PCB]]\n\n전체:\n\n![[스레드]]\n");
+        .note(
+            "til/2026/정리.md",
+            "# 정리\n\n![[프로세스#PCB]]\n\n전체:\n\n![[스레드]]\n\n블록 하나: ![[프로세스#^states]]\n",
+        );
     let report = f.build();
     assert!(report.written, "{:?}", diagnostics(&report));
     let page = f.html("til/2026/정리.html");
     let embeds = texts(&page, ".embed");
-    assert_eq!(embeds.len(), 2, "{embeds:?}");
+    assert_eq!(embeds.len(), 3, "{embeds:?}");
+    assert_eq!(
+        embeds[2].trim(),
+        "프로세스\n준비, 실행, 대기.".replace('\n', "").as_str()
+    );
     assert!(embeds[0].contains("PCB에는") && embeds[0].contains("레지스터 값"));
     assert!(!embeds[0].contains("준비, 실행") && !embeds[0].contains("프로세스 소개"));
     assert!(embeds[1].contains("가벼운 실행 흐름"));

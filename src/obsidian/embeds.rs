@@ -461,6 +461,11 @@ fn embed_html(index: &SiteIndex, id: NoteId, dest: &str) -> String {
         s.borrow_mut().pop();
     });
     let body = match &section {
+        Some(s) if s.starts_with('^') => match section_html(&body, s) {
+            Some(b) if b.starts_with("<li>") => format!("<ul>{b}</ul>"),
+            Some(b) => b.to_string(),
+            None => body,
+        },
         Some(s) => section_html(&body, s).unwrap_or(&body).to_string(),
         None => body,
     };
@@ -468,9 +473,26 @@ fn embed_html(index: &SiteIndex, id: NoteId, dest: &str) -> String {
     format!("<div class=\"embed\"><div class=\"embed-source\">{link}</div>\n{body}</div>\n")
 }
 
+/// The paragraph or list item a block id `^id` names.
+fn block_html<'h>(html: &'h str, id: &str) -> Option<&'h str> {
+    let at = html.find(&format!("<span class=\"block-id\" id=\"{id}\">"))?;
+    let before = html.get(..at)?;
+    let (start, close) = match (before.rfind("<p>"), before.rfind("<li>")) {
+        (Some(p), Some(li)) if li > p => (li, "</li>"),
+        (Some(p), _) => (p, "</p>"),
+        (None, Some(li)) => (li, "</li>"),
+        (None, None) => return None,
+    };
+    let end = html.get(at..)?.find(close)? + at + close.len();
+    html.get(start..end)
+}
+
 /// The part of `html` from the heading with id `id` to the next heading of
 /// the same or a higher level.
 fn section_html<'h>(html: &'h str, id: &str) -> Option<&'h str> {
+    if id.starts_with('^') {
+        return block_html(html, id);
+    }
     let needle = format!(" id=\"{id}\"");
     let at = html.find(&needle)?;
     let start = html.get(..at)?.rfind("<h")?;
@@ -581,6 +603,19 @@ mod tests {
         assert!(out.contains("href=\"../../os/a.html#비용\""), "{out}");
         assert!(out.contains("src=\"../../os/images/a.png\""), "{out}");
         assert!(out.contains("href=\"../../net/b.html\""), "{out}");
+    }
+
+    #[test]
+    fn blocks() {
+        let html = "<p>a</p><p><span class=\"block-id\" id=\"^x\"></span>문장</p><ul><li><span class=\"block-id\" id=\"^y\"></span>항목</li></ul>";
+        assert_eq!(
+            section_html(html, "^x"),
+            Some("<p><span class=\"block-id\" id=\"^x\"></span>문장</p>")
+        );
+        assert_eq!(
+            section_html(html, "^y"),
+            Some("<li><span class=\"block-id\" id=\"^y\"></span>항목</li>")
+        );
     }
 
     #[test]
