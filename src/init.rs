@@ -68,8 +68,14 @@ pub fn init(dir: &Path, from: Option<&Path>, today: NaiveDate) -> Result<InitRep
     })?;
     let config = match from {
         None => {
-            let note = format!("notes/{SAMPLE_NAME}");
-            put(dir, &note, &sample_note(today), &mut report)?;
+            // A `notes/` that already holds notes needs no sample.
+            let has_notes = std::fs::read_dir(dir.join("notes"))
+                .map(|mut entries| entries.next().is_some())
+                .unwrap_or(false);
+            if !has_notes {
+                let note = format!("notes/{SAMPLE_NAME}");
+                put(dir, &note, &sample_note(today), &mut report)?;
+            }
             config_text(&Detected::default())
         }
         Some(path) => {
@@ -136,15 +142,17 @@ fn put(dir: &Path, rel: &str, text: &str, report: &mut InitReport) -> Result<(),
 /// The source URL and commit the workflow installs: this binary's own when
 /// it knows them, else the placeholder.
 fn install_source() -> (String, String) {
-    if BUILT_FROM_URL.is_empty() {
-        return (PLACEHOLDER_URL.to_string(), PLACEHOLDER_REV.to_string());
-    }
+    let url = if BUILT_FROM_URL.is_empty() {
+        PLACEHOLDER_URL
+    } else {
+        BUILT_FROM_URL
+    };
     let rev = if BUILT_FROM_REV.is_empty() {
         PLACEHOLDER_REV
     } else {
         BUILT_FROM_REV
     };
-    (BUILT_FROM_URL.to_string(), rev.to_string())
+    (url.to_string(), rev.to_string())
 }
 
 /// What `--from` found out about a folder.

@@ -137,7 +137,8 @@ fn image_embeds_are_found_anywhere_in_the_vault() {
             "# 스케줄링\n\n![[스케줄러 그림.png]]\n\n![[스케줄러 그림.png|300]]\n\n![[스케줄러 그림.png|라운드 로빈 그림]]\n\n\
              ![[표.png]]\n\n![[없는 그림.png]]\n",
         )
-        .note("루트.md", "# 루트\n\n![[표.png]]\n");
+        .file("notes/자료/강의 슬라이드.pdf", b"%PDF-1.4\n%%EOF\n")
+        .note("루트.md", "# 루트\n\n![[표.png]]\n\n슬라이드: ![[강의 슬라이드.pdf]]\n");
     let report = f.build();
     assert!(report.written);
     let page = f.html("os/process/스케줄링.html");
@@ -166,6 +167,15 @@ fn image_embeds_are_found_anywhere_in_the_vault() {
             .any(|d| d.contains("없는 그림.png") && d.contains("notes/os/process/스케줄링.md:11")),
         "{d:?}"
     );
+    // A PDF is a link to the copied file, not an image.
+    let root = f.html("루트.html");
+    assert_eq!(texts(&root, "a.embed-file"), vec!["강의 슬라이드.pdf"]);
+    assert_eq!(
+        attrs(&root, "a.embed-file", "href"),
+        vec!["%EC%9E%90%EB%A3%8C/%EA%B0%95%EC%9D%98%20%EC%8A%AC%EB%9D%BC%EC%9D%B4%EB%93%9C.pdf"]
+    );
+    assert!(f.out().join("자료/강의 슬라이드.pdf").is_file());
+    assert!(!d.iter().any(|d| d.contains("image-format")), "{d:?}");
 }
 
 #[test]
@@ -174,15 +184,20 @@ fn note_embeds_show_the_note_or_one_section() {
     f.file("notes/os/images/pcb.png", &png(40, 20))
         .note(
             "os/프로세스.md",
-            "# 프로세스\n\n프로세스 소개 문단.\n\n## PCB\n\nPCB에는 [[스레드]] 정보도 있다.\n\n![PCB 그림](images/pcb.png)\n\n### 필드\n\n레지스터 값.\n\n## 상태\n\n준비, 실행, 대기.\n",
+            "# 프로세스\n\n프로세스 소개 문단.\n\n## PCB\n\nPCB에는 [[스레드]] 정보도 있다.\n\n![PCB 그림](images/pcb.png)\n\n### 필드\n\n레지스터 값.\n\n## 상태\n\n준비, 실행, 대기. ^states\n",
         )
         .note("스레드.md", "# 스레드\n\n가벼운 실행 흐름.\n")
-        .note("til/2026/정리.md", "# 정리\n\n![[프로세스#PCB]]\n\n전체:\n\n![[스레드]]\n");
+        .note(
+            "til/2026/정리.md",
+            "# 정리\n\n![[프로세스#PCB]]\n\n전체:\n\n![[스레드]]\n\n블록 하나: ![[프로세스#^states]]\n",
+        );
     let report = f.build();
     assert!(report.written, "{:?}", diagnostics(&report));
     let page = f.html("til/2026/정리.html");
     let embeds = texts(&page, ".embed");
-    assert_eq!(embeds.len(), 2, "{embeds:?}");
+    assert_eq!(embeds.len(), 3, "{embeds:?}");
+    // `![[노트#^id]]`: just that block.
+    assert!(embeds[2].contains("준비, 실행, 대기.") && !embeds[2].contains("PCB에는"));
     assert!(embeds[0].contains("PCB에는") && embeds[0].contains("레지스터 값"));
     assert!(!embeds[0].contains("준비, 실행") && !embeds[0].contains("프로세스 소개"));
     assert!(embeds[1].contains("가벼운 실행 흐름"));

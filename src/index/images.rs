@@ -244,6 +244,9 @@ impl ImageResolver<'_> {
                 {
                     let note = &self.notes[id];
                     let img = &note.facts.images[i];
+                    if crate::obsidian::embeds::is_file_link(img) {
+                        continue; // `![[문서.pdf]]` is shown as a link.
+                    }
                     let d = Diagnostic::warning(
                         "image-format",
                         format!("브라우저가 보여 줄 수 있는 그림 형식(PNG, JPEG, GIF, WebP, AVIF, SVG)이 아닙니다: `{rel}`"),

@@ -138,22 +138,15 @@ fn blank(bytes: &mut [u8], start: usize, end: usize) {
         .and_then(|tail| memchr::memchr2(b'\n', b'\r', tail))
         .map(|p| end + p)
         .unwrap_or(bytes.len());
-    let Some(line) = bytes.get(line_start..line_end) else {
-        return;
-    };
     // Where the text moves to: the comment's start when only indentation
     // stands before it on its line, the line start when it began above.
     let to = if start >= line_start {
-        let before_is_indent = line
-            .iter()
-            .take(start - line_start)
-            .all(|b| *b == b' ' || *b == b'\t');
-        if !before_is_indent {
-            return;
-        }
-        start
+        let before_is_indent = bytes
+            .get(line_start..start)
+            .is_some_and(|b| b.iter().all(|b| *b == b' ' || *b == b'\t'));
+        before_is_indent.then_some(start)
     } else {
-        line_start
+        Some(line_start)
     };
     let rest_has_text = bytes
         .get(end..line_end)
@@ -162,9 +155,69 @@ fn blank(bytes: &mut [u8], start: usize, end: usize) {
         .get(end..line_end)
         .map(|r| r.iter().take_while(|b| **b == b' ' || **b == b'\t').count())
         .unwrap_or(0);
-    if rest_has_text && end > to {
+    // Lines the comment runs through and past: the first after text of its
+    // own, every middle one whole. (Its last line is handled below.)
+    let mut a = start;
+    while let Some(nl) = bytes
+        .get(a..end)
+        .and_then(|seg| memchr::memchr(b'\n', seg))
+        .map(|p| a + p)
+    {
+        let b = if nl > a && bytes.get(nl - 1) == Some(&b'\r') {
+            nl - 1
+        } else {
+            nl
+        };
+        let seg_line_start = bytes
+            .get(..a)
+            .and_then(|head| memchr::memrchr(b'\n', head))
+            .map(|p| p + 1)
+            .unwrap_or(0);
+        let text_before = bytes
+            .get(seg_line_start..a)
+            .is_some_and(|r| r.iter().any(|b| !b.is_ascii_whitespace()));
+        if a != start || text_before {
+            hide_padding(bytes, a, b);
+        }
+        a = nl + 1;
+    }
+    let ends_line = bytes
+        .get(end..line_end)
+        .is_some_and(|r| r.iter().all(|b| *b == b' ' || *b == b'\t'));
+    if let Some(to) = to.filter(|&to| rest_has_text && end > to) {
+        let moved = end - to + spaces_after;
         if let Some(line) = bytes.get_mut(to..line_end) {
-            line.rotate_left(end - to + spaces_after);
+            line.rotate_left(moved);
+        }
+        // The padding now ends the line; one space stays a space.
+        hide_padding(bytes, line_end - moved + 1, line_end);
+    } else if to.is_none() && ends_line && start >= line_start {
+        hide_padding(bytes, start, end);
+    }
+}
+
+/// Two spaces before a line break would make a hard break (`<br>`) the
+/// author never wrote. Blanks that end a line inside a paragraph become an
+/// empty HTML comment of the same length (`<!--   -->`) when they are long
+/// enough; shorter ones stay spaces.
+fn hide_padding(bytes: &mut [u8], from: usize, to: usize) {
+    if to < from + 7 {
+        return;
+    }
+    if let Some(range) = bytes.get_mut(from..to) {
+        if !range.iter().all(|b| *b == b' ') {
+            return;
+        }
+        let len = range.len();
+        for (i, b) in range.iter_mut().enumerate() {
+            *b = match i {
+                0 => b'<',
+                1 => b'!',
+                2 | 3 => b'-',
+                _ if i + 3 == len || i + 2 == len => b'-',
+                _ if i + 1 == len => b'>',
+                _ => b' ',
+            };
         }
     }
 }
@@ -200,6 +253,23 @@ mod tests {
     fn comment_at_line_start_does_not_indent_the_rest() {
         let out = stripped("%%할 일%% 본문이 이어집니다\n");
         assert!(out.starts_with("본문이 이어집니다"), "{out:?}");
+    }
+
+    #[test]
+    fn no_hard_breaks_appear() {
+        use pulldown_cmark::{html, Parser};
+        for text in [
+            "앞 문장 %%메모%%\n다음 줄\n",
+            "%%메모%% 본문\n다음 줄\n",
+            "앞 %%여러\n줄 메모%% 뒤\n다음\n",
+        ] {
+            let out = stripped(text);
+            assert_eq!(out.len(), text.len());
+            let mut html_out = String::new();
+            html::push_html(&mut html_out, Parser::new(&out));
+            assert!(!html_out.contains("<br"), "{text:?} → {out:?} → {html_out}");
+            assert!(!html_out.contains("<pre"), "{html_out}");
+        }
     }
 
     #[test]

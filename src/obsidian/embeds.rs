@@ -52,6 +52,25 @@ pub(crate) fn is_note_embed(dest: &str) -> bool {
     }
 }
 
+/// File types a browser shows as an image.
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico", "apng",
+];
+
+/// `![[문서.pdf]]`, `![[녹음.m4a]]`: an embed of a file no `<img>` shows,
+/// rendered as a link to the file.
+pub(crate) fn is_file_link(img: &crate::note::parse::ImageRef) -> bool {
+    img.wiki && !is_note_embed(&img.src) && !is_image_name(&img.src)
+}
+
+fn is_image_name(dest: &str) -> bool {
+    let (path, _, _) = split_url(dest);
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+const FILE_OPEN: &str = "<span class=\"embed-file\">";
+
 /// Files of the vault by name, for `![[그림.png]]`.
 pub(crate) struct FileNames<'a> {
     by_name: HashMap<String, Vec<&'a str>>,
@@ -206,6 +225,31 @@ fn reaches(targets: &[Vec<Option<NoteId>>], from: NoteId, goal: NoteId) -> bool 
     false
 }
 
+/// The texts of the notes note `id`'s page shows through embeds (nested
+/// ones too), for `serve` to know the page changes when one of them does.
+pub(crate) fn embedded_sources(index: &SiteIndex, id: NoteId) -> Vec<&str> {
+    let mut seen = vec![id];
+    let mut stack = vec![id];
+    let mut out = Vec::new();
+    while let Some(n) = stack.pop() {
+        let Some(note) = index.notes.get(n) else {
+            continue;
+        };
+        for e in &note.facts.embeds {
+            if let Some((t, _)) = embedded(&index.lookup, &index.notes, &e.dest) {
+                if !seen.contains(&t) {
+                    seen.push(t);
+                    stack.push(t);
+                    if let Some(target) = index.notes.get(t) {
+                        out.push(target.source.as_str());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 const MARKER: &str = "<!--gongbu-embed-->";
 
 /// Before the images pass: file embeds lose their file name as alt text
@@ -265,6 +309,19 @@ pub(crate) fn pass(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Ra
                 _ => None,
             })
             .collect();
+        if !is_image_name(&dest_url) {
+            // Marked for `expand`, which turns the `<img>` into a link.
+            out.push(Event::InlineHtml(CowStr::Borrowed(FILE_OPEN)));
+            out.push(Event::Start(Tag::Image {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                title,
+                id,
+            }));
+            out.push(Event::End(TagEnd::Image));
+            out.push(Event::InlineHtml(CowStr::Borrowed("</span>")));
+            continue;
+        }
         let width = size(&label);
         let start = Event::Start(Tag::Image {
             link_type: LinkType::WikiLink { has_pothole },
@@ -315,10 +372,9 @@ const MAX_DEPTH: usize = 4;
 /// HTML (URLs made relative to this page) under a link to its source. A
 /// paragraph holding only the embed gives way to the embed's block.
 pub(crate) fn expand<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Event<'a>> {
-    if !events
-        .iter()
-        .any(|e| matches!(e, Event::InlineHtml(h) if h.as_ref() == MARKER))
-    {
+    if !events.iter().any(
+        |e| matches!(e, Event::InlineHtml(h) if h.as_ref() == MARKER || h.as_ref() == FILE_OPEN),
+    ) {
         return events;
     }
     let Some(note) = index.notes.get(id) else {
@@ -328,6 +384,26 @@ pub(crate) fn expand<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) 
     let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
     let mut it = events.into_iter().peekable();
     while let Some(event) = it.next() {
+        if matches!(&event, Event::InlineHtml(h) if h.as_ref() == FILE_OPEN) {
+            // `<span class="embed-file"><img src="문서.pdf" …></span>` → a link.
+            if let Some(Event::InlineHtml(img)) = it.peek() {
+                if let Some(src) = crate::note::parse::html_attr(img, "src") {
+                    let name = decode(src.rsplit('/').next().unwrap_or(&src));
+                    let mut html = String::from("<a class=\"embed-file\" href=\"");
+                    let _ = pulldown_cmark_escape::escape_href(&mut html, &src);
+                    html.push_str("\">");
+                    let _ = pulldown_cmark_escape::escape_html(&mut html, &name);
+                    html.push_str("</a>");
+                    it.next();
+                    out.push(Event::InlineHtml(CowStr::from(html)));
+                    // The closing `</span>` goes with the span.
+                    it.next_if(|e| matches!(e, Event::InlineHtml(h) if h.as_ref() == "</span>"));
+                    continue;
+                }
+            }
+            out.push(event);
+            continue;
+        }
         if !matches!(&event, Event::InlineHtml(h) if h.as_ref() == MARKER) {
             out.push(event);
             continue;
@@ -390,6 +466,11 @@ fn embed_html(index: &SiteIndex, id: NoteId, dest: &str) -> String {
         s.borrow_mut().pop();
     });
     let body = match &section {
+        Some(s) if s.starts_with('^') => match section_html(&body, s) {
+            Some(b) if b.starts_with("<li>") => format!("<ul>{b}</ul>"),
+            Some(b) => b.to_string(),
+            None => body,
+        },
         Some(s) => section_html(&body, s).unwrap_or(&body).to_string(),
         None => body,
     };
@@ -397,9 +478,26 @@ fn embed_html(index: &SiteIndex, id: NoteId, dest: &str) -> String {
     format!("<div class=\"embed\"><div class=\"embed-source\">{link}</div>\n{body}</div>\n")
 }
 
+/// The paragraph or list item a block id `^id` names.
+fn block_html<'h>(html: &'h str, id: &str) -> Option<&'h str> {
+    let at = html.find(&format!("<span class=\"block-id\" id=\"{id}\">"))?;
+    let before = html.get(..at)?;
+    let (start, close) = match (before.rfind("<p>"), before.rfind("<li>")) {
+        (Some(p), Some(li)) if li > p => (li, "</li>"),
+        (Some(p), _) => (p, "</p>"),
+        (None, Some(li)) => (li, "</li>"),
+        (None, None) => return None,
+    };
+    let end = html.get(at..)?.find(close)? + at + close.len();
+    html.get(start..end)
+}
+
 /// The part of `html` from the heading with id `id` to the next heading of
 /// the same or a higher level.
 fn section_html<'h>(html: &'h str, id: &str) -> Option<&'h str> {
+    if id.starts_with('^') {
+        return block_html(html, id);
+    }
     let needle = format!(" id=\"{id}\"");
     let at = html.find(&needle)?;
     let start = html.get(..at)?.rfind("<h")?;
@@ -510,6 +608,19 @@ mod tests {
         assert!(out.contains("href=\"../../os/a.html#비용\""), "{out}");
         assert!(out.contains("src=\"../../os/images/a.png\""), "{out}");
         assert!(out.contains("href=\"../../net/b.html\""), "{out}");
+    }
+
+    #[test]
+    fn blocks() {
+        let html = "<p>a</p><p><span class=\"block-id\" id=\"^x\"></span>문장</p><ul><li><span class=\"block-id\" id=\"^y\"></span>항목</li></ul>";
+        assert_eq!(
+            section_html(html, "^x"),
+            Some("<p><span class=\"block-id\" id=\"^x\"></span>문장</p>")
+        );
+        assert_eq!(
+            section_html(html, "^y"),
+            Some("<li><span class=\"block-id\" id=\"^y\"></span>항목</li>")
+        );
     }
 
     #[test]

@@ -335,6 +335,8 @@ fn page_signature(index: &SiteIndex, faces: &Faces, id: NoteId) -> u64 {
         faces.tags[t].hash(&mut h);
     }
     (7u8, tax.note_category[id].map(|c| faces.trails[c])).hash(&mut h);
+    // Obsidian `![[노트]]`: the page shows the embedded notes' text.
+    (8u8, crate::obsidian::embeds::embedded_sources(index, id)).hash(&mut h);
     h.finish()
 }
 
@@ -1518,6 +1520,27 @@ mod tests {
         for ((name, a), (_, b)) in incremental.iter().zip(&full) {
             assert!(a == b, "{name} differs from a fresh build");
         }
+    }
+
+    #[test]
+    fn an_edit_to_an_embedded_note_renders_the_page_that_embeds_it() {
+        let (site, mut ws, first) = Site::new(&[
+            ("a.md", "# A\n\n![[b]]\n"),
+            ("b.md", "# B\n\nB의 첫 문장.\n\nB 본문.\n"),
+        ]);
+        assert!(first.errors().is_empty(), "{:?}", first.diagnostics);
+        assert!(site.page("a.html").contains("B 본문."));
+        let o = site.write(
+            &mut ws,
+            "notes/b.md",
+            "# B\n\nB의 첫 문장.\n\nB 본문, 고쳤다.\n",
+        );
+        assert!(
+            o.rendered.contains(&"a.html".to_string()),
+            "{:?}",
+            o.rendered
+        );
+        assert!(site.page("a.html").contains("B 본문, 고쳤다."));
     }
 
     #[test]
