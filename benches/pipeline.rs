@@ -9,8 +9,8 @@
 use std::sync::OnceLock;
 
 use divan::{black_box, Bencher};
-use gongbu::index::search::SearchIndex;
-use gongbu::render::{glossary, highlight, markdown};
+use gongbu::internals::SearchIndex;
+use gongbu::internals as gi;
 use gongbu::{BuildOptions, Site};
 use pulldown_cmark::{Event, Parser};
 
@@ -40,8 +40,8 @@ fn longest_note() -> usize {
 fn note_markdown_to_html(bencher: Bencher) {
     let index = &site().index;
     let id = longest_note();
-    highlight::warm_up();
-    bencher.bench(|| markdown::note_body_html(index, black_box(id)));
+    gi::warm_up();
+    bencher.bench(|| gi::note_body_html(index, black_box(id)));
 }
 
 const RUST_BLOCK: &str = r#"use std::collections::HashMap;
@@ -65,14 +65,14 @@ fn main() {
 /// line memo answers every line (the best case).
 #[divan::bench]
 fn highlight_code_block_repeated(bencher: Bencher) {
-    highlight::warm_up();
-    bencher.bench(|| highlight::code_block_html(black_box(RUST_BLOCK), "rust"));
+    gi::warm_up();
+    bencher.bench(|| gi::code_block_html(black_box(RUST_BLOCK), "rust"));
 }
 
 /// A block whose every line is new (the memo never hits: the worst case).
 #[divan::bench]
 fn highlight_code_block_unique(bencher: Bencher) {
-    highlight::warm_up();
+    gi::warm_up();
     let n = std::sync::atomic::AtomicU64::new(0);
     bencher
         .with_inputs(|| {
@@ -82,7 +82,7 @@ fn highlight_code_block_unique(bencher: Bencher) {
                 .map(|l| format!("{l} // {n}\n"))
                 .collect::<String>()
         })
-        .bench_refs(|code| highlight::code_block_html(code, "rust"));
+        .bench_refs(|code| gi::code_block_html(code, "rust"));
 }
 
 /// A paragraph naming several glossary terms of the sample site.
@@ -103,7 +103,7 @@ fn glossary_autolink_paragraph(bencher: Bencher) {
     let text = paragraph();
     bencher.bench(|| {
         let events: Vec<Event<'_>> = Parser::new(&text).collect();
-        glossary::link_terms(events, g, "os/note.html", &|_| false)
+        gi::link_terms(events, g, "os/note.html", &|_| false)
     });
 }
 

@@ -12,6 +12,10 @@
 
 // Diagnostics are rich values returned on cold paths; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
+// The public API is what main.rs, serve and the tests need; the rest is
+// crate-private (`cargo fix` turns a `pub` nobody outside reaches into
+// `pub(crate)`).
+#![warn(unreachable_pub)]
 // No panics on paths user input reaches.
 #![cfg_attr(
     not(test),
@@ -22,21 +26,35 @@ pub mod config;
 pub mod diagnostic;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
-pub mod git_dates;
+pub(crate) mod git_dates;
 pub mod import;
-pub mod index;
+pub(crate) mod index;
 pub mod init;
-pub mod jekyll;
-pub mod korean;
-pub mod memory;
-pub mod note;
+pub(crate) mod jekyll;
+pub(crate) mod korean;
+pub(crate) mod memory;
+pub(crate) mod note;
 pub(crate) mod obsidian;
-pub mod output;
-pub mod render;
+pub(crate) mod output;
+pub(crate) mod render;
 pub mod serve;
-pub mod site_files;
-pub mod urls;
-pub mod yaml;
+pub(crate) mod site_files;
+pub(crate) mod urls;
+pub(crate) mod yaml;
+
+pub use output::{clean_stale, remove_marked, remove_on_interrupt, MANIFEST, MARKER};
+
+/// Pieces the integration tests and benchmarks call directly: not a
+/// stable API.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::index::search::{hash, segments, SearchIndex, SegmentKind};
+    pub use crate::note::html::HtmlTracker;
+    pub use crate::render::glossary::link_terms;
+    pub use crate::render::highlight::{code_block_html, memo_stats, warm_up};
+    pub use crate::render::markdown::note_body_html;
+    pub use crate::urls::{decode, encode_path, slugify};
+}
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

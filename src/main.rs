@@ -158,7 +158,7 @@ fn main() -> ExitCode {
         Command::Build { site, out, clean } => {
             // Ctrl-C or SIGTERM: the staging folder goes before we exit.
             let _ = ctrlc::set_handler(|| {
-                gongbu::output::remove_on_interrupt();
+                gongbu::remove_on_interrupt();
                 std::process::exit(130);
             });
             let mut opts = options(&site, out);
@@ -323,7 +323,7 @@ fn print_report(report: &BuildReport, mode: Mode, timings: bool, color: bool) {
         for (phase, t) in &report.timings {
             eprintln!("  {phase:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
-        let (hits, misses) = gongbu::render::highlight::memo_stats();
+        let (hits, misses) = gongbu::internals::memo_stats();
         if hits + misses > 0 {
             eprintln!(
                 "  코드 줄 {}개 중 {}개({:.1}%)는 앞서 강조한 줄을 다시 썼습니다",

@@ -8,11 +8,11 @@
 //! (the output folder, written only where bytes change), `http` (axum,
 //! path guard), `live` (reload messages, overlay script), `watch` (notify).
 
-pub mod http;
-pub mod live;
-pub mod rebuild;
-pub mod served;
-pub mod watch;
+pub(crate) mod http;
+pub(crate) mod live;
+pub(crate) mod rebuild;
+pub(crate) mod served;
+pub(crate) mod watch;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

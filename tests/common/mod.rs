@@ -129,7 +129,7 @@ pub const REAL_GIL: &str = "파이썬 GIL 메모";
 /// The page of note `name` (notes-relative, without `.md`): each path
 /// segment slugified the way gongbu names pages.
 pub fn page_of(name: &str) -> String {
-    let segments: Vec<String> = name.split('/').map(gongbu::urls::slugify).collect();
+    let segments: Vec<String> = name.split('/').map(gongbu::internals::slugify).collect();
     format!("{}.html", segments.join("/"))
 }
 
@@ -371,7 +371,7 @@ pub fn bodies(f: &Fixture) -> std::collections::BTreeMap<String, String> {
         .iter()
         .enumerate()
         .map(|(id, note)| {
-            let html = gongbu::render::markdown::note_body_html(&site.index, id);
+            let html = gongbu::internals::note_body_html(&site.index, id);
             (note.rel_path.clone(), html)
         })
         .collect()

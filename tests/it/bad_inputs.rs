@@ -722,7 +722,7 @@ fn control_characters_and_decomposed_jamo_are_cleaned_and_xml_stays_valid() {
 /// there and nothing from the note is left open at the end of the file.
 fn assert_page_whole(f: &Fixture, page: &str) {
     let html = f.read(page);
-    let mut t = gongbu::note::html::HtmlTracker::new();
+    let mut t = gongbu::internals::HtmlTracker::new();
     t.feed(&html, 0);
     assert_eq!(t.finish(), None, "{page} ends inside note markup");
     let doc = f.html(page);
@@ -974,7 +974,7 @@ fn only_marked_leftovers_are_cleaned() {
     f.note("a.md", "# 가\n");
     let marked = f.root().join(".site.gongbu-tmp-999999999-1");
     std::fs::create_dir_all(marked.join("sub")).unwrap();
-    std::fs::write(marked.join(gongbu::output::MARKER), "").unwrap();
+    std::fs::write(marked.join(gongbu::MARKER), "").unwrap();
     std::fs::write(marked.join("sub/page.html"), "half").unwrap();
     let empty = f.root().join(".site.gongbu-tmp-999999999-2");
     std::fs::create_dir_all(&empty).unwrap();
@@ -996,7 +996,7 @@ fn only_marked_leftovers_are_cleaned() {
             .root()
             .join(format!(".site.gongbu-tmp-{}-5", running.id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(gongbu::output::MARKER), "").unwrap();
+        std::fs::write(dir.join(gongbu::MARKER), "").unwrap();
         dir
     };
     let r = build(&f);
@@ -1031,7 +1031,7 @@ fn an_interrupted_swap_puts_the_previous_site_back() {
     let before = previous_site(&f);
     let aside = f.root().join(".site.gongbu-old-1-1");
     std::fs::rename(f.out(), &aside).unwrap();
-    gongbu::output::clean_stale(&f.out());
+    gongbu::clean_stale(&f.out());
     assert_eq!(tree(&f.out()), before);
     assert!(!aside.exists());
 }
@@ -1142,7 +1142,7 @@ fn files_the_user_put_in_the_output_are_carried_over() {
     );
     assert!(kept.iter().any(|k| k.contains("필기.txt")), "{kept:#?}");
     // The manifest lists only what gongbu wrote.
-    let manifest = std::fs::read_to_string(out.join(gongbu::output::MANIFEST)).unwrap();
+    let manifest = std::fs::read_to_string(out.join(gongbu::MANIFEST)).unwrap();
     assert!(manifest.lines().any(|l| l == "운영체제/스레드.html"));
     assert!(!manifest.contains("필기.txt") && !manifest.contains(".git"));
 
@@ -1210,23 +1210,23 @@ fn removal_keeps_the_marker_to_the_last() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join(".site.gongbu-old-1-1");
     std::fs::create_dir_all(dir.join("a/b")).unwrap();
-    std::fs::write(dir.join(gongbu::output::MARKER), "").unwrap();
+    std::fs::write(dir.join(gongbu::MARKER), "").unwrap();
     std::fs::write(dir.join("a/b/c.html"), "x").unwrap();
-    gongbu::output::remove_marked(&dir);
+    gongbu::remove_marked(&dir);
     assert!(!dir.exists());
     // Unmarked and not empty: never ours to delete.
     let foreign = tmp.path().join(".site.gongbu-old-1-2");
     std::fs::create_dir_all(&foreign).unwrap();
     std::fs::write(foreign.join("mine.txt"), "x").unwrap();
-    gongbu::output::remove_marked(&foreign);
+    gongbu::remove_marked(&foreign);
     assert!(foreign.join("mine.txt").is_file());
     // Empty unmarked leftovers (marker already gone) are cleaned.
     let empty = tmp.path().join(".site.gongbu-old-1-3");
     std::fs::create_dir_all(&empty).unwrap();
     let site = tmp.path().join("site");
     std::fs::create_dir_all(&site).unwrap();
-    std::fs::write(site.join(gongbu::output::MARKER), "").unwrap();
-    gongbu::output::clean_stale(&site);
+    std::fs::write(site.join(gongbu::MARKER), "").unwrap();
+    gongbu::clean_stale(&site);
     assert!(!empty.exists());
     assert!(foreign.join("mine.txt").is_file());
 }
@@ -1664,7 +1664,7 @@ fn gongbu_new_dates_notes_in_the_site_time_zone() {
         let today = chrono::Utc::now().with_timezone(&tz).date_naive();
         let file = f
             .root()
-            .join(format!("notes/{}.md", gongbu::urls::slugify(&title)));
+            .join(format!("notes/{}.md", gongbu::internals::slugify(&title)));
         let text = std::fs::read_to_string(file).unwrap();
         assert!(
             text.contains(&format!("date: {}", today.format("%Y-%m-%d"))),

@@ -99,7 +99,7 @@ fn a_rebuild_with_nothing_changed_writes_nothing_new() {
     // The marker file is written anew; every other file keeps its inode.
     let strip = |v: Vec<(String, (u64, SystemTime))>| -> Vec<_> {
         v.into_iter()
-            .filter(|(rel, _)| rel != gongbu::output::MARKER)
+            .filter(|(rel, _)| rel != gongbu::MARKER)
             .collect()
     };
     assert_eq!(strip(before), strip(after));

@@ -67,7 +67,7 @@ fn cited_pages(doc: &Html, aspect: &str) -> Vec<String> {
 }
 
 fn decode(s: &str) -> String {
-    gongbu::urls::decode(s)
+    gongbu::internals::decode(s)
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::common::*;
-use gongbu::index::search::{hash, segments, SegmentKind};
+use gongbu::internals::{hash, segments, SegmentKind};
 use serde_json::Value;
 
 /// One query's answer from the client.
@@ -245,8 +245,8 @@ fn real_notes_answer_what_korean_readers_type() {
     ) else {
         return;
     };
-    let page = |name: &str| gongbu::urls::encode_path(&page_of(name));
-    let term = |t: &str| gongbu::urls::encode_path(&format!("glossary/{t}.html"));
+    let page = |name: &str| gongbu::internals::encode_path(&page_of(name));
+    let term = |t: &str| gongbu::internals::encode_path(&format!("glossary/{t}.html"));
     // 멀티스레드: the term, then the notes that write it or its alias
     // (멀티 쓰레드) in prose or a markdown heading.
     assert_eq!(a[0].hrefs()[0], term("멀티스레드"));
@@ -256,7 +256,7 @@ fn real_notes_answer_what_korean_readers_type() {
     // GIL: the term, then the section of the note about it.
     assert_eq!(a[1].hrefs()[0], term("gil"));
     assert_eq!(
-        gongbu::urls::decode(a[1].hrefs()[1]),
+        gongbu::internals::decode(a[1].hrefs()[1]),
         format!("{}#python의-gil", page_of(REAL_GIL))
     );
     // ㅍㄹㅅㅅ: titles and headings about 프로세스, not the 쓰레드 note.
@@ -365,7 +365,7 @@ fn results_link_to_the_section_of_the_match() {
     assert_eq!(a.results[0].3, "교착 상태");
     // The anchor exists on the page.
     let doc = f.html("os/sync.html");
-    let id = gongbu::urls::decode(href.split('#').nth(1).unwrap_or(""));
+    let id = gongbu::internals::decode(href.split('#').nth(1).unwrap_or(""));
     assert!(attrs(&doc, "h2", "id").contains(&id), "{id}");
 }
 

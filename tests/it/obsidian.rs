@@ -2,11 +2,10 @@
 //! `==형광펜==`, block ids and `[[노트#^id]]`, `![[그림.png]]` found
 //! vault-wide, `![[노트]]` / `![[노트#섹션]]` transclusion and its cycles.
 
-mod common;
 
 use std::io::Cursor;
 
-use common::{attrs, dead_links, diagnostics, text, texts, tree, Fixture};
+use crate::common::{attrs, dead_links, diagnostics, text, texts, tree, Fixture};
 
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {

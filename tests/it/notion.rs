@@ -3,12 +3,11 @@
 //! percent-encoded links, property lines, a database CSV and its folder),
 //! imported from a folder and from a zip, then built.
 
-mod common;
 
 use std::io::{Cursor, Write};
 use std::path::Path;
 
-use common::{attrs, dead_links, texts, Fixture};
+use crate::common::{attrs, dead_links, texts, Fixture};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 const OS: &str = "3f1c9a2b7d4e4f6a8b0c1d2e3f4a5b6c";

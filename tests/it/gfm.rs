@@ -3,9 +3,8 @@
 //! comments left alone, `[[텍스트]](url)`, links into the notes' repository
 //! and CJK-friendly emphasis.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn bare_urls_www_and_emails_become_links_outside_code() {

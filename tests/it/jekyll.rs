@@ -4,9 +4,8 @@
 //! of a page: og:image, og:locale, JSON-LD, per-category and per-tag feeds,
 //! full-text feeds, the GitHub source links.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 120]));

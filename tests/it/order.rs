@@ -1,9 +1,8 @@
 //! Reading order (`order:`/`weight:`, a README's ordered list of links) and
 //! series (`series:`).
 
-mod common;
 
-use common::*;
+use crate::common::*;
 
 fn neighbors(f: &Fixture, page: &str) -> (Vec<String>, Vec<String>) {
     let doc = f.html(page);

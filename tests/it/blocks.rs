@@ -2,9 +2,8 @@
 //! fixture sites: the HTML they become, the warnings they give, and what a
 //! site without settings asks of other hosts (nothing).
 
-mod common;
 
-use common::{attrs, diagnostics, sel, text, texts, Fixture};
+use crate::common::{attrs, diagnostics, sel, text, texts, Fixture};
 
 /// The expressions of `tests/fixtures/math/exprs.txt`; lines starting
 /// with `!` are expected to fail (shown as source with a warning).

@@ -1,12 +1,11 @@
 //! Dates from git history: a git fixture made in the test with fixed
 //! author and committer dates.
 
-mod common;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn git(dir: &Path, args: &[&str], date: &str) {
     let out = Command::new("git")

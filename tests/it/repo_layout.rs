@@ -2,12 +2,11 @@
 //! built as it is), `--notes`, `exclude:`, repository meta files, and
 //! navigation that reaches every note from the home page.
 
-mod common;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 /// A topic-per-folder interview collection kept at the repository root, the
 /// way such repositories look on GitHub: a README per topic folder, nested
