@@ -40,6 +40,8 @@ gen() { # gen OUT_ROOT SEED
     python3 scripts/gen-corpus.py --notes "$notes" --out "$1" --seed "$2" --quiet
   elif [[ -f ../shared/bench/gen_corpus.py ]]; then
     python3 ../shared/bench/gen_corpus.py --notes "$notes" --out "$1" --seed "$2" --quiet
+  elif [[ -f ../../shared/bench/gen_corpus.py ]]; then
+    python3 ../../shared/bench/gen_corpus.py --notes "$notes" --out "$1" --seed "$2" --quiet
   else
     python3 - "$1" "$notes" "$2" <<'PY'
 import os, random, sys

@@ -709,9 +709,20 @@ impl Staging {
 
 const EBUSY: i32 = 16;
 
-/// Whether `out` is a mount point: another file system than its parent's
-/// (it cannot be renamed or exchanged).
+/// Whether `out` is a mount point (it cannot be renamed or exchanged, and
+/// nothing can be renamed into it from outside): the root of a mount by
+/// `statx` (bind mounts of the same file system too), else another file
+/// system than its parent's.
 fn is_mount_point(out: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{statx, AtFlags, StatxAttributes, StatxFlags, CWD};
+        if let Ok(s) = statx(CWD, out, AtFlags::empty(), StatxFlags::BASIC_STATS) {
+            if s.stx_attributes_mask.contains(StatxAttributes::MOUNT_ROOT) {
+                return s.stx_attributes.contains(StatxAttributes::MOUNT_ROOT);
+            }
+        }
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
