@@ -61,7 +61,11 @@ PY
   fi
 }
 
-echo "corpus: $notes notes, two versions"
+if [[ -f scripts/gen-corpus.py ]]; then source=scripts/gen-corpus.py
+elif [[ -f ../shared/bench/gen_corpus.py ]]; then source=../shared/bench/gen_corpus.py
+elif [[ -f ../../shared/bench/gen_corpus.py ]]; then source=../../shared/bench/gen_corpus.py
+else source="the small generator in this script"; fi
+echo "corpus: $notes notes, two versions, from $source"
 gen "$work/a" 11
 gen "$work/b" 12
 out=$work/out/site
