@@ -40,6 +40,8 @@ gen() { # gen OUT_ROOT SEED
     python3 scripts/gen-corpus.py --notes "$notes" --out "$1" --seed "$2" --quiet
   elif [[ -f ../shared/bench/gen_corpus.py ]]; then
     python3 ../shared/bench/gen_corpus.py --notes "$notes" --out "$1" --seed "$2" --quiet
+  elif [[ -f ../../shared/bench/gen_corpus.py ]]; then
+    python3 ../../shared/bench/gen_corpus.py --notes "$notes" --out "$1" --seed "$2" --quiet
   else
     python3 - "$1" "$notes" "$2" <<'PY'
 import os, random, sys
@@ -59,7 +61,11 @@ PY
   fi
 }
 
-echo "corpus: $notes notes, two versions"
+if [[ -f scripts/gen-corpus.py ]]; then source=scripts/gen-corpus.py
+elif [[ -f ../shared/bench/gen_corpus.py ]]; then source=../shared/bench/gen_corpus.py
+elif [[ -f ../../shared/bench/gen_corpus.py ]]; then source=../../shared/bench/gen_corpus.py
+else source="the small generator in this script"; fi
+echo "corpus: $notes notes, two versions, from $source"
 gen "$work/a" 11
 gen "$work/b" 12
 out=$work/out/site

@@ -296,9 +296,18 @@ pub fn check_out_dir(out: &Path, root: &Path, notes: &Path) -> Result<(), Diagno
             if out_abs.join(MARKER).is_file() {
                 return Ok(());
             }
-            let mut entries = fs::read_dir(&out_abs)
+            let entries = fs::read_dir(&out_abs)
                 .map_err(|e| output_error(out, format!("출력 폴더를 읽을 수 없습니다: {e}")))?;
-            if entries.next().is_none() {
+            // A first build into a mount point killed early leaves only
+            // our own staging folder inside it.
+            let foreign = entries.flatten().any(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let ours = (name.starts_with(".gongbu-tmp-") || name.starts_with(".gongbu-old-"))
+                    && (e.path().join(MARKER).is_file()
+                        || fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_none()));
+                !ours
+            });
+            if !foreign {
                 Ok(())
             } else {
                 Err(output_error(
@@ -334,7 +343,7 @@ pub fn clean_stale(out: &Path) {
     for old in olds {
         remove_marked(&old);
     }
-    if out.join(MARKER).is_file() {
+    if out.is_dir() {
         for old in clean_leftovers(out, ".gongbu-") {
             remove_marked(&old);
         }
@@ -714,9 +723,20 @@ impl Staging {
 
 const EBUSY: i32 = 16;
 
-/// Whether `out` is a mount point: another file system than its parent's
-/// (it cannot be renamed or exchanged).
+/// Whether `out` is a mount point (it cannot be renamed or exchanged, and
+/// nothing can be renamed into it from outside): the root of a mount by
+/// `statx` (bind mounts of the same file system too), else another file
+/// system than its parent's.
 fn is_mount_point(out: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{statx, AtFlags, StatxAttributes, StatxFlags, CWD};
+        if let Ok(s) = statx(CWD, out, AtFlags::empty(), StatxFlags::BASIC_STATS) {
+            if s.stx_attributes_mask.contains(StatxAttributes::MOUNT_ROOT) {
+                return s.stx_attributes.contains(StatxAttributes::MOUNT_ROOT);
+            }
+        }
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

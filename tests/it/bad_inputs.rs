@@ -1507,6 +1507,44 @@ cat site/CNAME >> "$1/listing.txt"
     );
 }
 
+/// Item 9: a bind mount (same file system, still not renamable) falls
+/// back to staging inside it after the swap is refused.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_on_a_bind_mount_is_built() {
+    let f = Fixture::new();
+    f.note("운영체제/프로세스.md", "# 프로세스\n\n본문 하나\n");
+    std::fs::create_dir_all(f.root().join("site")).unwrap();
+    std::fs::create_dir_all(f.root().join("volume")).unwrap();
+    let out = in_mount_namespace(
+        f.root(),
+        r#"cd "$1" && mount --bind volume site || { echo MOUNT FAILED >&2; exit 99; }
+"$2" build || exit 1
+echo '# 스레드' > notes/운영체제/스레드.md
+"$2" build || exit 2
+ls -A site site/운영체제 > "$1/listing.txt"
+"#,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let listing = std::fs::read_to_string(f.root().join("listing.txt")).unwrap();
+    assert!(
+        listing.contains("스레드.html") && listing.contains("프로세스.html"),
+        "{listing}"
+    );
+    assert!(
+        !listing.contains(".gongbu-tmp") && !listing.contains(".gongbu-old"),
+        "{listing}"
+    );
+    let beside: Vec<_> = std::fs::read_dir(f.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("gongbu-"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+}
+
 /// Item 10: a full disk is one error naming the path, exit code 2, and
 /// the previous site stays.
 #[cfg(target_os = "linux")]

@@ -312,7 +312,10 @@ fn pages_are_named_with_hangul_and_keep_the_usual_order() {
             vec!["1 / 2".to_string(), "2 / 1".to_string()]
         )]
     );
-    assert_eq!(text(&f.html("compare/c++-vs-rust.html"), "h1"), "C++ vs Rust");
+    assert_eq!(
+        text(&f.html("compare/c++-vs-rust.html"), "h1"),
+        "C++ vs Rust"
+    );
 }
 
 #[test]
