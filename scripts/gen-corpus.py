@@ -512,6 +512,12 @@ class Links:
             self.by_folder.setdefault(nt.folder, []).append(nt)
         self.count = 0
         self.broken = 0
+        # wiki links name notes whose title no other note has (as people
+        # link the notes they remember by title); the rest go by glossary term
+        seen = {}
+        for nt in notes:
+            seen[nt.title] = seen.get(nt.title, 0) + 1
+        self.unique = [nt for nt in notes if seen[nt.title] == 1 and not nt.title.startswith("[")]
 
     def target(self, nt):
         r = self.r
@@ -529,7 +535,7 @@ class Links:
         t = self.target(nt)
         href = rel(nt, t.path)
         if r.random() < 0.1:
-            href += "#" + r.choice(["개요", "정리", "핵심-개념"])
+            href += "#같이-볼-노트"  # every note ends with that section
         return "[%s](%s)" % (t.title, md_href(href))
 
     def wiki(self, nt):
@@ -539,7 +545,9 @@ class Links:
         if pick < 0.4:
             t = r.choice(nt.terms)
             return "[[%s]]" % t if r.random() < 0.7 else "[[%s|%s 설명]]" % (t, t)
-        t = self.target(nt)
+        if not self.unique:
+            return "[[%s]]" % r.choice(nt.terms)
+        t = r.choice(self.unique)
         return "[[%s]]" % t.title if pick < 0.85 else "[[%s|이 노트]]" % t.title
 
 

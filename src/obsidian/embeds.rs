@@ -311,15 +311,16 @@ pub(crate) fn pass(events: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Ra
             .collect();
         if !is_image_name(&dest_url) {
             // Marked for `expand`, which turns the `<img>` into a link.
-            out.push(Event::InlineHtml(CowStr::Borrowed(FILE_OPEN)));
-            out.push(Event::Start(Tag::Image {
+            out.push(at(Event::InlineHtml(CowStr::Borrowed(FILE_OPEN))));
+            let start = Event::Start(Tag::Image {
                 link_type: LinkType::WikiLink { has_pothole },
                 dest_url,
                 title,
                 id,
-            }));
-            out.push(Event::End(TagEnd::Image));
-            out.push(Event::InlineHtml(CowStr::Borrowed("</span>")));
+            });
+            out.push((start, range.clone()));
+            out.push(at(Event::End(TagEnd::Image)));
+            out.push(at(Event::InlineHtml(CowStr::Borrowed("</span>"))));
             continue;
         }
         let width = size(&label);

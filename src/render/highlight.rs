@@ -227,6 +227,8 @@ struct LineCache {
     state_ids: FxHashMap<u64, Vec<u32>>,
     initial: FxHashMap<usize, u32>,
     lines: FxHashMap<u64, LineEntry>,
+    /// Bytes the entries of `lines` hold (text, markup and bookkeeping).
+    bytes: usize,
     /// [`find_syntax`] of each fence language seen.
     syntax_for: FxHashMap<String, Option<&'static SyntaxReference>>,
     /// The class attribute of each scope met (`hl-source hl-rust`), made
@@ -331,8 +333,14 @@ fn push_escaped(out: &mut String, text: &str) {
     out.push_str(text.get(last..).unwrap_or(""));
 }
 
-/// Entries kept before the memo starts afresh (a few tens of megabytes).
+/// Entries kept before the memo starts afresh.
 const MAX_CACHED_LINES: usize = 200_000;
+/// Bytes of entries kept before the memo starts afresh: the memo's memory
+/// per thread stays under this however many distinct lines a site has.
+const MAX_CACHED_BYTES: usize = 24 << 20;
+/// What an entry costs besides its text and markup (the map slot, the
+/// entry, two allocations).
+const ENTRY_OVERHEAD: usize = 96;
 const MAX_CACHED_STATES: usize = 50_000;
 
 /// Lines answered by the memo and lines parsed, over the whole process.
@@ -360,7 +368,10 @@ impl LineCache {
         if !memo_on() {
             return highlight_direct(code, syntax, &mut self.classes);
         }
-        if self.lines.len() > MAX_CACHED_LINES || self.states.len() > MAX_CACHED_STATES {
+        if self.lines.len() > MAX_CACHED_LINES
+            || self.states.len() > MAX_CACHED_STATES
+            || self.bytes > MAX_CACHED_BYTES
+        {
             let syntax_for = std::mem::take(&mut self.syntax_for);
             let classes = std::mem::take(&mut self.classes);
             *self = LineCache {
@@ -408,6 +419,7 @@ impl LineCache {
                         &mut self.classes,
                     )?;
                     let to = self.intern(next);
+                    self.bytes += line.len() + line_html.len() + ENTRY_OVERHEAD;
                     self.lines.insert(
                         h,
                         LineEntry {

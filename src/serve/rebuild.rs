@@ -1185,7 +1185,7 @@ mod tests {
         assert_eq!(site.page("index.html"), before_home);
         assert_eq!(pages(&o.changed), vec!["c.html"]);
         assert!(
-            o.changed.iter().any(|p| p.starts_with("search/shard-")),
+            o.changed.iter().any(|p| p.starts_with("search/shards-")),
             "{:?}",
             o.changed
         );

@@ -138,8 +138,13 @@ fn every_page_gets_the_search_box_and_the_search_page_is_written() {
     assert_eq!(attrs(&search, ".search-page-form input", "name"), vec!["q"]);
     let meta = f.read("search/meta.js");
     assert!(meta.starts_with("gongbuSearch(\"meta\",0,\""), "{meta}");
-    assert!(f.out().join("search/frag-0.js").is_file());
-    assert!(f.out().join("search/shard-0.js").is_file());
+    assert!(f.out().join("search/frags-0.js").is_file());
+    assert!(f.out().join("search/shards-0.js").is_file());
+    // A small site's index is three files: meta, one pack of shards, one of texts.
+    assert_eq!(
+        std::fs::read_dir(f.out().join("search")).unwrap().count(),
+        3
+    );
     assert!(f.out().join("assets/search.js").is_file());
     assert!(
         dead_links(&f.out()).is_empty(),

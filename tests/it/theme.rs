@@ -197,9 +197,16 @@ fn the_pages_workflow_builds_with_the_pages_url_and_deploys() {
         })
         .collect();
     assert!(steps.iter().any(|s| s.starts_with("actions/checkout@")));
-    assert!(steps.iter().any(|s| s.contains("cargo run --release")
-        && s.contains("build")
-        && s.contains("--base-url")));
+    // The binary is compiled only when its sources changed, else restored
+    // from the cache keyed by Cargo.lock and the sources.
+    assert!(steps.iter().any(|s| s.starts_with("actions/cache@")));
+    assert!(text.contains("hashFiles('Cargo.lock'") && text.contains("'src/**'"));
+    assert!(steps
+        .iter()
+        .any(|s| s.contains("cargo build --release --locked")));
+    assert!(steps
+        .iter()
+        .any(|s| s.contains(".gongbu-bin/gongbu build") && s.contains("--base-url")));
     assert!(steps
         .iter()
         .any(|s| s.starts_with("actions/upload-pages-artifact@")));

@@ -34,11 +34,14 @@
 //!
 //! - `search/meta.js`: sizes, the documents of each note, the fragment
 //!   boundaries, the glossary names and the particle list.
-//! - `search/shard-XX.js`: postings, sharded by a hash of the token's shard
+//! - `search/shards-N.js`: postings, sharded by a hash of the token's shard
 //!   key (the token; for words its first three letters, so prefix queries
-//!   find every completion in one shard).
-//! - `search/frag-XXX.js`: the documents' text (title, link, headings,
-//!   sections), loaded only for the results shown.
+//!   find every completion in one shard); consecutive shards are packed
+//!   into one file, so a large site has a few hundred index files, not
+//!   thousands.
+//! - `search/frags-N.js`: the documents' text (title, link, headings,
+//!   sections) in fragments of whole notes, packed the same way, loaded
+//!   only for the results shown.
 //!
 //! Each file calls `gongbuSearch(kind, number, build, data)`; `build` is a
 //! hash of the whole index so the client never mixes files of two builds.
@@ -387,7 +390,7 @@ mod tests {
 
     #[test]
     fn fragments_hold_whole_notes() {
-        let body = "긴 문장입니다. ".repeat(400);
+        let body = "긴 문장입니다. ".repeat(150);
         let notes: Vec<Note> = (0..6)
             .map(|i| {
                 note(
@@ -398,8 +401,18 @@ mod tests {
             .collect();
         let index = SearchIndex::from_parts(&notes, &Glossary::default());
         let files = index.files(&notes, &Glossary::default());
-        let frags: Vec<&SearchFile> = files.iter().filter(|f| f.path.contains("frag-")).collect();
-        assert!(frags.len() >= 2, "{}", frags.len());
+        // Fragments are packed, several to a file: count them in the packs.
+        let packs: Vec<&SearchFile> = files.iter().filter(|f| f.path.contains("frags-")).collect();
+        assert!(!packs.is_empty());
+        let mut fragments: Vec<serde_json::Value> = Vec::new();
+        for pack in &packs {
+            let payload = pack.text.splitn(4, ',').nth(3).unwrap();
+            let payload = payload.strip_suffix(");\n").unwrap();
+            let list: Vec<serde_json::Value> = serde_json::from_str(payload).unwrap();
+            fragments.extend(list);
+        }
+        assert!(fragments.len() >= 2, "{}", fragments.len());
+        assert!(packs.len() < fragments.len(), "{} packs", packs.len());
         let meta = &files[0].text;
         // Every note has two documents; fragments start at note boundaries.
         let start = meta.find("\"frags\":\"").unwrap() + 9;
@@ -413,7 +426,7 @@ mod tests {
             }
             out
         };
-        assert_eq!(gaps.len(), frags.len());
+        assert_eq!(gaps.len(), fragments.len());
         assert!(gaps.iter().skip(1).all(|g| g % 2 == 0), "{gaps:?}");
     }
 }

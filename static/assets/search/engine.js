@@ -100,7 +100,7 @@
 
   function createEngine(loadFile) {
     let meta = null, metaPromise = null;
-    const shards = new Map(), fragments = new Map(), postingCache = new Map();
+    const packs = new Map(), postingCache = new Map();
     let noteStarts = [], fragFirsts = [];
 
     function ready() {
@@ -126,24 +126,26 @@
       return f.data;
     }
 
-    function shard(i) {
-      if (!shards.has(i)) {
-        const width = Math.max(1, (meta.shards - 1).toString(16).length);
-        let name = "shard-" + ("0000" + i.toString(16)).slice(-width) + ".js?v=" + meta.build;
-        let p = loadFile(name).then(checked);
-        p.catch(function () { shards.delete(i); });
-        shards.set(i, p);
+    // Shards and fragments come in packs of consecutive ones, one file per
+    // pack (meta.pack: shards per file, fragments per file).
+    function pack(kind, p) {
+      const key = kind + ":" + p;
+      if (!packs.has(key)) {
+        const q = loadFile(kind + "-" + p + ".js?v=" + meta.build).then(checked);
+        q.catch(function () { packs.delete(key); });
+        packs.set(key, q);
       }
-      return shards.get(i);
+      return packs.get(key);
+    }
+
+    function shard(i) {
+      const per = meta.pack[0];
+      return pack("shards", Math.floor(i / per)).then(function (list) { return list[i % per]; });
     }
 
     function fragment(i) {
-      if (!fragments.has(i)) {
-        let p = loadFile("frag-" + i + ".js?v=" + meta.build).then(checked);
-        p.catch(function () { fragments.delete(i); });
-        fragments.set(i, p);
-      }
-      return fragments.get(i);
+      const per = meta.pack[1];
+      return pack("frags", Math.floor(i / per)).then(function (list) { return list[i % per]; });
     }
 
     function shardOf(token) { return hash(shardKey(token, meta.prefix)) % meta.shards; }
@@ -563,7 +565,7 @@
 
     function reset(bust) {
       meta = null; metaPromise = null;
-      shards.clear(); fragments.clear(); postingCache.clear();
+      packs.clear(); postingCache.clear();
       if (bust && loadFile.bust) loadFile.bust();
     }
 

@@ -21,8 +21,8 @@
   };
 
   function loadFile(name) {
-    let m = /^(meta|shard|frag)-?([0-9a-f]*)\.js/.exec(name);
-    let kind = m[1], number = m[1] === "meta" ? 0 : parseInt(m[2], m[1] === "shard" ? 16 : 10);
+    const m = /^(meta|shards|frags)-?([0-9]*)\.js/.exec(name);
+    const kind = m[1], number = m[1] === "meta" ? 0 : parseInt(m[2], 10);
     let key = kind + ":" + number;
     return new Promise(function (resolve, reject) {
       waiting.set(key, { resolve: resolve });
