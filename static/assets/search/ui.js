@@ -222,7 +222,9 @@
           li.appendChild(resultLink(r));
           results.appendChild(li);
         });
-        count += res.results.length;
+        // The next page starts after this one, even when a hit of it could
+        // not be shown: "결과 더 보기" only while ranked results remain.
+        count = (offset || 0) + PAGE;
         current = q;
         if (!res.total) say("‘" + q.trim() + "’에 맞는 노트가 없습니다. 낱말을 줄이거나 초성(ㅍㄹㅅㅅ)으로 찾아보세요.");
         else say("‘" + q.trim() + "’ 검색 결과 " + res.total + "건" + (res.partial ? " (모든 낱말을 담은 노트가 없어 일부만 맞는 결과)" : ""));
