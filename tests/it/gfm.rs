@@ -266,7 +266,7 @@ fn korean_emphasis_with_punctuation() {
 #[test]
 fn placeholder_alt_text_makes_no_caption_and_descriptions_skip_boilerplate() {
     let f = Fixture::new();
-    let png = include_bytes!("../static/assets/favicon.svg");
+    let png = include_bytes!("../../static/assets/favicon.svg");
     f.file("notes/os/images/스케줄러 구조.svg", png)
         .file("notes/os/images/Untitled.svg", png)
         .note(
