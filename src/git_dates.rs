@@ -21,21 +21,21 @@ use crate::note::{Note, NoteDate};
 
 /// When a file came into the history and when it last changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileDates {
+pub(crate) struct FileDates {
     pub added: NoteDate,
     pub changed: NoteDate,
 }
 
 /// Dates of the files of a notes folder, by path relative to it (NFC).
 #[derive(Debug, Default)]
-pub struct GitDates {
+pub(crate) struct GitDates {
     pub files: HashMap<String, FileDates>,
 }
 
 impl GitDates {
     /// Reads the history of `notes_dir`; None when it is not in a git work
     /// tree, the clone is shallow or git cannot be run.
-    pub fn read(notes_dir: &Path) -> Option<GitDates> {
+    pub(crate) fn read(notes_dir: &Path) -> Option<GitDates> {
         let shallow = git(notes_dir, &["rev-parse", "--is-shallow-repository"])?;
         if String::from_utf8_lossy(&shallow).trim() != "false" {
             return None;
@@ -61,7 +61,7 @@ impl GitDates {
 
     /// Reads the output of `git log -z -M --name-status --format=%x01%aI`,
     /// newest commit first.
-    pub fn parse(log: &str) -> GitDates {
+    pub(crate) fn parse(log: &str) -> GitDates {
         let mut files: HashMap<String, FileDates> = HashMap::new();
         // A path as it was in the history → the file as it is now. A file
         // is followed back through renames until the commit that added it.
@@ -122,7 +122,7 @@ impl GitDates {
     /// Fills what the note's own text leaves open: `date` when the front
     /// matter and the path give none, `updated` when the front matter has
     /// none and the file changed after it was added.
-    pub fn apply(&self, note: &mut Note) {
+    pub(crate) fn apply(&self, note: &mut Note) {
         let Some(d) = self.files.get(&note.rel_path) else {
             return;
         };

@@ -10,13 +10,13 @@ const SYLLABLE_FIRST: u32 = 0xAC00;
 const SYLLABLE_LAST: u32 = 0xD7A3;
 
 /// The 19 initial consonants in dictionary order, as compatibility jamo.
-pub const CHOSEONG: [char; 19] = [
+pub(crate) const CHOSEONG: [char; 19] = [
     'ㄱ', 'ㄲ', 'ㄴ', 'ㄷ', 'ㄸ', 'ㄹ', 'ㅁ', 'ㅂ', 'ㅃ', 'ㅅ', 'ㅆ', 'ㅇ', 'ㅈ', 'ㅉ', 'ㅊ', 'ㅋ',
     'ㅌ', 'ㅍ', 'ㅎ',
 ];
 
 /// NFC form of `s` (macOS writes file names in NFD: 하 as ᄒ + ᅡ).
-pub fn nfc(s: &str) -> String {
+pub(crate) fn nfc(s: &str) -> String {
     if is_nfc_quick(s.chars()) == IsNormalized::Yes {
         s.to_string()
     } else {
@@ -25,18 +25,18 @@ pub fn nfc(s: &str) -> String {
 }
 
 /// True for a precomposed Hangul syllable (가–힣).
-pub fn is_hangul_syllable(c: char) -> bool {
+pub(crate) fn is_hangul_syllable(c: char) -> bool {
     (SYLLABLE_FIRST..=SYLLABLE_LAST).contains(&(c as u32))
 }
 
 /// True for Hangul compatibility jamo consonants (ㄱ–ㅎ), what people type
 /// for 초성 search.
-pub fn is_compat_consonant(c: char) -> bool {
+pub(crate) fn is_compat_consonant(c: char) -> bool {
     ('\u{3131}'..='\u{314E}').contains(&c)
 }
 
 /// True for any Hangul letter: syllables, compatibility jamo, conjoining jamo.
-pub fn is_hangul(c: char) -> bool {
+pub(crate) fn is_hangul(c: char) -> bool {
     is_hangul_syllable(c)
         || ('\u{3131}'..='\u{318E}').contains(&c)
         || ('\u{1100}'..='\u{11FF}').contains(&c)
@@ -45,12 +45,12 @@ pub fn is_hangul(c: char) -> bool {
 }
 
 /// A character that continues a word: letters (any script), digits, `_`.
-pub fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
 /// The initial consonant (초성) of a syllable: 프 → ㅍ. Other characters: None.
-pub fn initial_consonant(c: char) -> Option<char> {
+pub(crate) fn initial_consonant(c: char) -> Option<char> {
     if !is_hangul_syllable(c) {
         return None;
     }
@@ -59,14 +59,15 @@ pub fn initial_consonant(c: char) -> Option<char> {
 }
 
 /// True when the syllable has a final consonant (받침): 산 yes, 사 no.
-pub fn has_final_consonant(c: char) -> bool {
+#[cfg(test)]
+pub(crate) fn has_final_consonant(c: char) -> bool {
     is_hangul_syllable(c) && !(c as u32 - SYLLABLE_FIRST).is_multiple_of(28)
 }
 
 /// The 초성 string of a text: syllables become their initial consonant,
 /// compatibility consonants stay, everything else is dropped.
 /// `프로세스 관리` → `ㅍㄹㅅㅅㄱㄹ`.
-pub fn initial_consonants(s: &str) -> String {
+pub(crate) fn initial_consonants(s: &str) -> String {
     s.chars()
         .filter_map(|c| {
             if is_compat_consonant(c) {
@@ -79,7 +80,8 @@ pub fn initial_consonants(s: &str) -> String {
 }
 
 /// A query typed only in compatibility consonants (ㅍㄹㅅㅅ), ignoring spaces.
-pub fn is_initial_consonant_query(s: &str) -> bool {
+#[cfg(test)]
+pub(crate) fn is_initial_consonant_query(s: &str) -> bool {
     let mut any = false;
     for c in s.chars() {
         if c.is_whitespace() {
@@ -95,13 +97,13 @@ pub fn is_initial_consonant_query(s: &str) -> bool {
 
 /// Width of `s` on a terminal or in a monospace font where Hangul is two
 /// columns wide.
-pub fn display_width(s: &str) -> usize {
+pub(crate) fn display_width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// The heading a term is filed under in the glossary index.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum IndexGroup {
+pub(crate) enum IndexGroup {
     /// ㄱ, ㄲ, … ㅎ (index into [`CHOSEONG`]).
     Consonant(usize),
     /// A–Z.
@@ -111,7 +113,7 @@ pub enum IndexGroup {
 }
 
 impl IndexGroup {
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             IndexGroup::Consonant(i) => CHOSEONG.get(*i).map(|c| c.to_string()).unwrap_or_default(),
             IndexGroup::Latin(c) => c.to_string(),
@@ -120,7 +122,7 @@ impl IndexGroup {
     }
 
     /// An id usable as an HTML anchor.
-    pub fn anchor(&self) -> String {
+    pub(crate) fn anchor(&self) -> String {
         match self {
             IndexGroup::Consonant(i) => {
                 format!("group-{}", CHOSEONG.get(*i).copied().unwrap_or('ㄱ'))
@@ -132,7 +134,7 @@ impl IndexGroup {
 }
 
 /// The index group of a term, from its first letter.
-pub fn index_group(term: &str) -> IndexGroup {
+pub(crate) fn index_group(term: &str) -> IndexGroup {
     let Some(first) = nfc(term).chars().find(|c| !c.is_whitespace()) else {
         return IndexGroup::Other;
     };
@@ -157,7 +159,7 @@ fn first_consonant_index(c: char) -> Option<usize> {
 /// then Latin letters case-insensitively, then digits, then the rest.
 /// Letter case only breaks ties between otherwise equal strings (`ipc`
 /// before `IPC`, both before `ipc 큐`).
-pub fn collation_key(s: &str) -> Vec<(u8, u32)> {
+pub(crate) fn collation_key(s: &str) -> Vec<(u8, u32)> {
     let s = nfc(s);
     let chars = s.chars().filter(|c| !c.is_whitespace());
     let mut key: Vec<(u8, u32)> = chars
@@ -186,7 +188,7 @@ pub fn collation_key(s: &str) -> Vec<(u8, u32)> {
 /// Particles (조사) and copula endings that may follow a term inside the
 /// same word: 프로세스는, 스레드가, IPC를, 뮤텍스와, 커널에서는.
 /// Longer entries first is not required: [`particle_len`] tries them all.
-pub const PARTICLES: &[&str] = &[
+pub(crate) const PARTICLES: &[&str] = &[
     "은",
     "는",
     "이",
@@ -280,7 +282,7 @@ pub const PARTICLES: &[&str] = &[
 /// text right after the term) starts with nothing but particles and then a
 /// non-letter or the end. `Some(0)`: nothing follows the term in this word.
 /// `None`: more Hangul follows that makes another word (스레드풀, 프로세스화).
-pub fn particle_len(rest: &str) -> Option<usize> {
+pub(crate) fn particle_len(rest: &str) -> Option<usize> {
     let word_end = rest
         .char_indices()
         .find(|&(_, c)| !is_word_char(c))
@@ -305,7 +307,7 @@ pub fn particle_len(rest: &str) -> Option<usize> {
 /// particles: `프로세스는` → `Some(len("는"))`; `멀티스레드` seen from `스레드`
 /// or `스레드풀` → `None`. A term that starts or ends with a symbol
 /// (`fork()`) has no boundary to keep on that side.
-pub fn standalone_word(text: &str, start: usize, end: usize) -> Option<usize> {
+pub(crate) fn standalone_word(text: &str, start: usize, end: usize) -> Option<usize> {
     let word = text.get(start..end)?;
     let (first, last) = (word.chars().next()?, word.chars().next_back()?);
     if is_word_char(first) && text[..start].chars().next_back().is_some_and(is_word_char) {

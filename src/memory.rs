@@ -4,7 +4,7 @@
 /// Gives memory the allocator holds but no longer uses back to the system
 /// (glibc keeps freed blocks of its per-thread arenas otherwise). Called
 /// between phases, so each phase's leftovers do not add to the peak.
-pub fn release_free_memory() {
+pub(crate) fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         extern "C" {

@@ -123,7 +123,7 @@ pub trait Sink: Sync {
 
 /// For `gongbu check`: renders everything, writes nothing.
 #[derive(Debug, Default)]
-pub struct NullSink {
+pub(crate) struct NullSink {
     files: AtomicUsize,
 }
 
@@ -146,14 +146,14 @@ impl Sink for NullSink {
 /// path to bytes. Copies record the source file's bytes when it can be read.
 #[cfg(feature = "fuzzing")]
 #[derive(Debug, Default)]
-pub struct MemorySink {
+pub(crate) struct MemorySink {
     files: std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
 }
 
 #[cfg(feature = "fuzzing")]
 impl MemorySink {
     /// Every file written, by site-relative path.
-    pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
+    pub(crate) fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
         self.files.into_inner().unwrap_or_default()
     }
 
@@ -183,7 +183,7 @@ impl Sink for MemorySink {
 /// A staging folder beside the output, swapped in by [`Staging::commit`].
 /// Dropped without commit, it is removed.
 #[derive(Debug)]
-pub struct Staging {
+pub(crate) struct Staging {
     out: PathBuf,
     dir: PathBuf,
     /// The previous site (marked as ours), whose unchanged files are reused.
@@ -223,7 +223,7 @@ fn sibling(out: &Path, kind: &str) -> PathBuf {
 }
 
 /// Absolute, `..`-free form of a path that may not exist yet.
-pub fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -255,7 +255,7 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// Checks that `out` may be written and replaced: not the root, not the
 /// notes folder or inside it, not a folder holding the notes, and either
 /// missing, empty or marked as ours.
-pub fn check_out_dir(out: &Path, root: &Path, notes: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn check_out_dir(out: &Path, root: &Path, notes: &Path) -> Result<(), Diagnostic> {
     let out_abs = absolute(out);
     let root_abs = absolute(root);
     let notes_abs = absolute(notes);
@@ -412,7 +412,7 @@ fn build_in_progress(suffix: &str) -> bool {
 
 impl Staging {
     /// Creates the staging folder for `out` (after [`check_out_dir`]).
-    pub fn create(out: &Path) -> Result<Staging, Diagnostic> {
+    pub(crate) fn create(out: &Path) -> Result<Staging, Diagnostic> {
         let out = absolute(out);
         if let Some(parent) = out.parent() {
             fs::create_dir_all(parent)
@@ -450,7 +450,7 @@ impl Staging {
 
     /// The first write that failed, as one error naming the file (exit
     /// code 2, like every other problem with the output folder).
-    pub fn failure(&self) -> Option<Diagnostic> {
+    pub(crate) fn failure(&self) -> Option<Diagnostic> {
         self.failure.lock().ok().and_then(|f| f.clone())
     }
 
@@ -496,7 +496,7 @@ impl Staging {
     /// time), any other file the previous manifest does not list with a
     /// warning naming it, unless `clean`. Without a manifest (an output of
     /// an older gongbu) only the dotfiles are carried.
-    pub fn carry_over(&self, clean: bool) -> Result<Vec<Diagnostic>, Diagnostic> {
+    pub(crate) fn carry_over(&self, clean: bool) -> Result<Vec<Diagnostic>, Diagnostic> {
         let Some(previous) = &self.previous else {
             return Ok(Vec::new());
         };
@@ -591,13 +591,9 @@ impl Staging {
         Ok(diags)
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// How many files were reused from the previous site (their bytes
     /// were the same) instead of being written.
-    pub fn reused(&self) -> usize {
+    pub(crate) fn reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)
     }
 
@@ -660,7 +656,7 @@ impl Staging {
     /// one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, and
     /// [`clean_stale`] repairs an interrupted one on the next run. An output
     /// that is a mount point gets its children swapped instead.
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
+    pub(crate) fn commit(mut self) -> Result<(), Diagnostic> {
         let out = self.out.clone();
         let err = |e: io::Error| {
             let d = output_error(&out, format!("출력 폴더를 바꿔 넣을 수 없습니다: {e}"));

@@ -53,7 +53,7 @@ pub fn encode_path(path: &str) -> String {
 }
 
 /// Percent-encodes a heading id for use after `#`.
-pub fn encode_fragment(id: &str) -> String {
+pub(crate) fn encode_fragment(id: &str) -> String {
     utf8_percent_encode(id, FRAGMENT_ESCAPES).to_string()
 }
 
@@ -107,7 +107,7 @@ fn is_emoji(c: char) -> bool {
 /// too) removed, each space becomes `-`, letters of every script kept.
 /// `🧵 쓰레드, Thread` → `-쓰레드-thread`. Repeats get `-1`, `-2` through
 /// [`HeadingIds`].
-pub fn github_heading_id(text: &str) -> String {
+pub(crate) fn github_heading_id(text: &str) -> String {
     let text = nfc(text);
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
@@ -128,21 +128,21 @@ fn is_mark(c: char) -> bool {
 
 /// Hands out unique heading ids within one page, GitHub style.
 #[derive(Debug, Default)]
-pub struct HeadingIds {
+pub(crate) struct HeadingIds {
     seen: std::collections::HashMap<String, usize>,
 }
 
 impl HeadingIds {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Reserves an id that is not generated from text (a custom `{#id}`).
-    pub fn reserve(&mut self, id: &str) {
+    pub(crate) fn reserve(&mut self, id: &str) {
         self.seen.entry(id.to_string()).or_insert(0);
     }
 
-    pub fn unique(&mut self, base: &str) -> String {
+    pub(crate) fn unique(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };
         let Some(&n) = self.seen.get(base) else {
             self.seen.insert(base.to_string(), 0);
@@ -162,19 +162,19 @@ impl HeadingIds {
 }
 
 /// The folder part of a site URL: `os/a.html` → `os`, `a.html` → ``.
-pub fn parent(url: &str) -> &str {
+pub(crate) fn parent(url: &str) -> &str {
     url.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("")
 }
 
 /// How a page at `from` (site-relative) refers to the site root: `../../`.
-pub fn root_prefix(from: &str) -> String {
+pub(crate) fn root_prefix(from: &str) -> String {
     "../".repeat(from.matches('/').count())
 }
 
 /// A relative, percent-encoded href from the page `from` to the site URL
 /// `to` (both site-relative, unencoded). Works from `file://` and under any
 /// sub-path because it never starts with `/`.
-pub fn relative_href(from: &str, to: &str) -> String {
+pub(crate) fn relative_href(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = parent(from).split('/').filter(|s| !s.is_empty()).collect();
     let to_parts: Vec<&str> = to.split('/').collect();
     let (to_dir, file) = to_parts.split_at(to_parts.len().saturating_sub(1));
@@ -201,7 +201,7 @@ pub fn relative_href(from: &str, to: &str) -> String {
 /// Output URL of a non-markdown file under the notes root: its folders
 /// slugified like the folders of notes (so a note and the images beside it
 /// stay side by side), the file name kept as it is.
-pub fn asset_url(rel: &str) -> String {
+pub(crate) fn asset_url(rel: &str) -> String {
     match rel.rsplit_once('/') {
         Some((dir, file)) => {
             let dir: Vec<String> = dir
@@ -221,7 +221,7 @@ pub fn asset_url(rel: &str) -> String {
 
 /// Joins `rel` onto the folder `base` (both `/`-separated, notes-relative),
 /// resolving `.` and `..`. None when the path climbs above the root.
-pub fn join_normalized(base: &str, rel: &str) -> Option<String> {
+pub(crate) fn join_normalized(base: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = if rel.starts_with('/') {
         Vec::new()
     } else {
@@ -240,7 +240,7 @@ pub fn join_normalized(base: &str, rel: &str) -> Option<String> {
 }
 
 /// Splits `path#frag` and `path?query`: (path, query-with-?, fragment-without-#).
-pub fn split_url(dest: &str) -> (&str, &str, Option<&str>) {
+pub(crate) fn split_url(dest: &str) -> (&str, &str, Option<&str>) {
     let (before_frag, frag) = match dest.split_once('#') {
         Some((before, frag)) => (before, Some(frag)),
         None => (dest, None),
@@ -253,7 +253,7 @@ pub fn split_url(dest: &str) -> (&str, &str, Option<&str>) {
 }
 
 /// True for `http:`, `mailto:`, `//host` and other URLs that leave the site.
-pub fn has_scheme(dest: &str) -> bool {
+pub(crate) fn has_scheme(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }

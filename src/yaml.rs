@@ -19,21 +19,21 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess
 
 /// Values (scalars, lists, maps, counted after alias expansion) a YAML
 /// document may hold. Real front matter and glossaries hold a few hundred.
-pub const MAX_VALUES: usize = 100_000;
+pub(crate) const MAX_VALUES: usize = 100_000;
 
 /// The message of the error a too-large document gets (checked by tests).
-pub const TOO_LARGE: &str = "별칭(*)을 펼치면 값이 너무 많아집니다";
+pub(crate) const TOO_LARGE: &str = "별칭(*)을 펼치면 값이 너무 많아집니다";
 
 /// `serde_yaml::from_str` for user files: the same result, or an error when
 /// aliases would expand the document past [`MAX_VALUES`] values.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, serde_yaml::Error> {
+pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, serde_yaml::Error> {
     check_expansion(text)?;
     serde_yaml::from_str(text)
 }
 
 /// Walks `text` once without keeping anything, failing as soon as it has
 /// seen more than [`MAX_VALUES`] values. Syntax errors come back as they are.
-pub fn check_expansion(text: &str) -> Result<(), serde_yaml::Error> {
+pub(crate) fn check_expansion(text: &str) -> Result<(), serde_yaml::Error> {
     let budget = Cell::new(MAX_VALUES);
     for document in serde_yaml::Deserializer::from_str(text) {
         Counted { budget: &budget }.deserialize(document)?;

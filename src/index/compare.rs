@@ -6,8 +6,8 @@
 //! Comparisons are grouped by their set of subjects in one hash map, so the
 //! cost grows with the number of comparisons, never with pairs of notes.
 
-pub mod detect;
-pub mod names;
+pub(crate) mod detect;
+pub(crate) mod names;
 
 use std::collections::{HashMap, HashSet};
 
@@ -18,7 +18,7 @@ use crate::diagnostic::Diagnostic;
 use crate::index::glossary::{Glossary, TermId};
 use crate::index::links::name_key;
 use crate::note::{Note, NoteId};
-pub use detect::{Form, Found, FoundRow, FoundSubject, Value};
+pub(crate) use detect::{Form, Found};
 use names::Names;
 
 /// Every comparison of the site and the merged pages.
@@ -99,7 +99,7 @@ pub struct TermComparison {
     pub url: String,
 }
 
-pub const COMPARE_INDEX_URL: &str = "compare/index.html";
+pub(crate) const COMPARE_INDEX_URL: &str = "compare/index.html";
 
 /// What the merge of one set of subjects collects before it becomes a page.
 #[derive(Default)]

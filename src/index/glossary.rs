@@ -21,7 +21,7 @@ use crate::korean;
 use crate::note::{Note, NoteId};
 use crate::urls::slugify;
 
-pub type TermId = usize;
+pub(crate) type TermId = usize;
 
 /// One glossary term.
 #[derive(Debug, Clone, Default)]
@@ -67,8 +67,8 @@ pub struct Glossary {
     matcher: Option<TermMatcher>,
 }
 
-pub const GLOSSARY_INDEX_URL: &str = "glossary/index.html";
-pub const GLOSSARY_FILE: &str = "glossary.yaml";
+pub(crate) const GLOSSARY_INDEX_URL: &str = "glossary/index.html";
+pub(crate) const GLOSSARY_FILE: &str = "glossary.yaml";
 
 /// How many related terms a term page shows.
 const MAX_RELATED: usize = 8;

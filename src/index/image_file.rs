@@ -54,7 +54,7 @@ impl ImageFormat {
 
 /// Format and pixel size of an image file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Probe {
+pub(crate) struct Probe {
     pub format: ImageFormat,
     /// (width, height) in CSS pixels, when the file says.
     pub size: Option<(u32, u32)>,
@@ -64,7 +64,7 @@ pub struct Probe {
 const SVG_HEAD: u64 = 64 * 1024;
 
 /// Reads just enough of `path` to know its format and size.
-pub fn probe(path: &Path) -> Probe {
+pub(crate) fn probe(path: &Path) -> Probe {
     let unknown = Probe {
         format: ImageFormat::Unknown,
         size: None,
@@ -113,7 +113,7 @@ pub fn probe(path: &Path) -> Probe {
 /// The start tag of the root element when `text` is an SVG document:
 /// the XML declaration, comments, processing instructions and a doctype
 /// may come first.
-pub fn svg_root(text: &str) -> Option<&str> {
+pub(crate) fn svg_root(text: &str) -> Option<&str> {
     let mut rest = text.trim_start_matches('\u{feff}');
     loop {
         rest = rest.trim_start();
@@ -145,7 +145,7 @@ pub fn svg_root(text: &str) -> Option<&str> {
 
 /// Pixel size of an SVG from its root start tag: `width`/`height` in
 /// absolute units, else the `viewBox`, one completing the other's ratio.
-pub fn svg_size(root: &str) -> Option<(u32, u32)> {
+pub(crate) fn svg_size(root: &str) -> Option<(u32, u32)> {
     let width = html_attr(root, "width").and_then(|v| svg_length(&v));
     let height = html_attr(root, "height").and_then(|v| svg_length(&v));
     let view_box = html_attr(root, "viewbox").and_then(|v| {
@@ -196,7 +196,7 @@ fn svg_length(value: &str) -> Option<f64> {
 }
 
 /// A smaller copy of an image: its encoded bytes and pixel size.
-pub struct Downscaled {
+pub(crate) struct Downscaled {
     pub bytes: Vec<u8>,
     pub width: u32,
     pub height: u32,
@@ -206,7 +206,7 @@ pub struct Downscaled {
 /// it to `max_width` wide and encodes it again in the same format. None when
 /// the upright image is not wider than `max_width` or the copy would not be
 /// smaller than the file; Err is a message for a warning.
-pub fn downscale(
+pub(crate) fn downscale(
     path: &Path,
     format: ImageFormat,
     max_width: u32,

@@ -71,7 +71,7 @@ impl fmt::Debug for ScaledImage {
 
 /// Every image of the site, resolved.
 #[derive(Debug, Default)]
-pub struct Images {
+pub(crate) struct Images {
     /// Target of each image of each note, in document order.
     pub targets: Vec<Vec<ImageTarget>>,
     /// Size (and downscaled copy) of each image file used, by notes-relative path.
@@ -91,7 +91,7 @@ struct Problem {
 }
 
 /// What image resolution reads.
-pub struct ImageResolver<'a> {
+pub(crate) struct ImageResolver<'a> {
     pub notes: &'a [Note],
     /// Non-markdown files found under the notes root: NFC path → disk path.
     pub assets: &'a HashMap<String, PathBuf>,
@@ -107,7 +107,7 @@ pub struct ImageResolver<'a> {
 impl ImageResolver<'_> {
     /// Resolves every image of every note, probes each file used once, and
     /// downscales those wider than `max_width`, all in parallel.
-    pub fn resolve_all(&self, diags: &mut Vec<Diagnostic>) -> Images {
+    pub(crate) fn resolve_all(&self, diags: &mut Vec<Diagnostic>) -> Images {
         let canonical_root = self.notes_root.canonicalize().ok();
         let lower: HashMap<String, &str> = self
             .assets
@@ -267,7 +267,7 @@ impl ImageResolver<'_> {
 }
 
 /// `os/images/a.png` → `os/images/a.800w.png` (folders as [`asset_url`]).
-pub fn scaled_url(rel: &str, max_width: u32, format: ImageFormat) -> String {
+pub(crate) fn scaled_url(rel: &str, max_width: u32, format: ImageFormat) -> String {
     let url = asset_url(rel);
     let (dir, file) = match url.rsplit_once('/') {
         Some((d, f)) => (format!("{d}/"), f.to_string()),

@@ -59,7 +59,7 @@ pub struct Lookup {
 /// How names are compared: NFC, lower-case, and `-`, `_` and runs of white
 /// space treated as one space, so `[[컨텍스트-스위칭]]` finds
 /// "컨텍스트 스위칭".
-pub fn name_key(s: &str) -> String {
+pub(crate) fn name_key(s: &str) -> String {
     let s = nfc(s.trim()).to_lowercase();
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -158,7 +158,7 @@ impl Lookup {
 /// The git work tree the notes live in: links to its files that are not
 /// notes keep working as links to the repository on GitHub.
 #[derive(Debug, Clone)]
-pub struct RepoTree {
+pub(crate) struct RepoTree {
     /// The work tree's root folder.
     pub root: PathBuf,
     /// The notes root inside it, `/`-separated (`notes`, or `` when the
@@ -169,7 +169,7 @@ pub struct RepoTree {
 impl RepoTree {
     /// The work tree holding `notes_root` (the nearest folder above it with
     /// a `.git`), if any.
-    pub fn find(notes_root: &Path) -> Option<RepoTree> {
+    pub(crate) fn find(notes_root: &Path) -> Option<RepoTree> {
         let notes_root = notes_root.canonicalize().ok()?;
         let root = notes_root
             .ancestors()
@@ -213,7 +213,7 @@ impl RepoTree {
 }
 
 /// What link resolution needs besides the notes.
-pub struct Resolver<'a> {
+pub(crate) struct Resolver<'a> {
     pub notes: &'a [Note],
     pub lookup: &'a Lookup,
     pub config: &'a Config,
@@ -231,7 +231,7 @@ pub struct Resolver<'a> {
 /// followed (`javascript:`, `vbscript:`, `data:`), read the way browsers
 /// read it: leading spaces and controls, tabs and line breaks ignored,
 /// any case.
-pub fn script_scheme(dest: &str) -> Option<&'static str> {
+pub(crate) fn script_scheme(dest: &str) -> Option<&'static str> {
     let cleaned: String = dest
         .trim_start_matches(|c: char| c <= ' ')
         .chars()
@@ -246,7 +246,7 @@ pub fn script_scheme(dest: &str) -> Option<&'static str> {
 
 impl Resolver<'_> {
     /// Resolves one link of note `from`; warnings for broken links go to `diags`.
-    pub fn resolve(&self, from: NoteId, link: &LinkRef, diags: &mut Vec<Diagnostic>) -> Target {
+    pub(crate) fn resolve(&self, from: NoteId, link: &LinkRef, diags: &mut Vec<Diagnostic>) -> Target {
         if link.kind == LinkKind::Markdown {
             if let Some(scheme) = script_scheme(&link.dest) {
                 // Rendered as its text, never as a link that runs code.

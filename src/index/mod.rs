@@ -2,14 +2,14 @@
 //! link graph and backlinks, taxonomies, the glossary and comparisons.
 //! Built once after loading; rendering only reads it.
 
-pub mod compare;
-pub mod glossary;
-pub mod image_file;
-pub mod images;
-pub mod links;
-pub mod order;
-pub mod search;
-pub mod taxonomy;
+pub(crate) mod compare;
+pub(crate) mod glossary;
+pub(crate) mod image_file;
+pub(crate) mod images;
+pub(crate) mod links;
+pub(crate) mod order;
+pub(crate) mod search;
+pub(crate) mod taxonomy;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ pub struct Backlink {
     pub context: String,
 }
 
-pub use crate::site_files::{RESERVED_FILES, RESERVED_PREFIXES};
+pub(crate) use crate::site_files::{RESERVED_FILES, RESERVED_PREFIXES};
 
 /// Everything rendering needs to know about the site.
 #[derive(Debug)]

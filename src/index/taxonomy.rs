@@ -96,12 +96,12 @@ pub struct Series {
     pub notes: Vec<NoteId>,
 }
 
-pub const CATEGORY_ROOT_URL: &str = "categories/index.html";
-pub const TAG_INDEX_URL: &str = crate::site_files::TAG_INDEX;
-pub const ARCHIVE_URL: &str = crate::site_files::ARCHIVE;
+pub(crate) const CATEGORY_ROOT_URL: &str = "categories/index.html";
+pub(crate) const TAG_INDEX_URL: &str = crate::site_files::TAG_INDEX;
+pub(crate) const ARCHIVE_URL: &str = crate::site_files::ARCHIVE;
 
 /// Newest first; undated notes last, then by title.
-pub fn by_date_desc(notes: &[Note], a: NoteId, b: NoteId) -> std::cmp::Ordering {
+pub(crate) fn by_date_desc(notes: &[Note], a: NoteId, b: NoteId) -> std::cmp::Ordering {
     let (na, nb) = (&notes[a], &notes[b]);
     nb.date
         .cmp(&na.date)

@@ -94,12 +94,12 @@ fn post_date_in_site_zone(
 }
 
 /// The Jekyll configuration files gongbu looks for, notes root first.
-pub const CONFIG_FILES: &[&str] = &["_config.yml", "_config.yaml"];
+pub(crate) const CONFIG_FILES: &[&str] = &["_config.yml", "_config.yaml"];
 
 /// Reads `_config.yml` (notes root first, then the site root) into
 /// `config` where `gongbu.yaml` left a key at its default. Without such a
 /// file nothing changes.
-pub fn merge_config(config: &mut Config, root: &Path, notes_dir: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn merge_config(config: &mut Config, root: &Path, notes_dir: &Path) -> Result<(), Diagnostic> {
     let found = [notes_dir, root]
         .iter()
         .flat_map(|dir| CONFIG_FILES.iter().map(move |f| dir.join(f)))
@@ -192,7 +192,7 @@ pub fn merge_config(config: &mut Config, root: &Path, notes_dir: &Path) -> Resul
 }
 
 /// Whether the notes came from Jekyll: a `_config.yml` or a `_posts/` folder.
-pub fn is_jekyll_site(config: &Config, notes: &[Note]) -> bool {
+pub(crate) fn is_jekyll_site(config: &Config, notes: &[Note]) -> bool {
     config.jekyll.is_some() || notes.iter().any(|n| post_parts(n).is_some())
 }
 
@@ -242,7 +242,7 @@ fn front_matter_old_paths(note: &Note) -> Vec<String> {
 /// post lives at its Jekyll URL; a page keeps gongbu's URL and its Jekyll
 /// URL (and every `redirect_from`/path alias) becomes an old URL, written
 /// as a redirect. Recomputed from the notes' own facts on every call.
-pub fn apply(notes: &mut [Note], config: &Config, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn apply(notes: &mut [Note], config: &Config, diags: &mut Vec<Diagnostic>) {
     set_urls(notes, config);
     drop_case_twins(notes, diags);
     apply_descriptions(notes, config);
@@ -288,7 +288,7 @@ fn drop_case_twins(notes: &mut [Note], diags: &mut Vec<Diagnostic>) {
 
 /// The later pages of a paginated Jekyll home (`/page2/` …), which now
 /// lead to the home page: their files, none that a note already holds.
-pub fn pagination_files(config: &Config, notes: &[Note]) -> Vec<String> {
+pub(crate) fn pagination_files(config: &Config, notes: &[Note]) -> Vec<String> {
     let Some(site) = config.jekyll.as_ref() else {
         return Vec::new();
     };
@@ -308,7 +308,7 @@ pub fn pagination_files(config: &Config, notes: &[Note]) -> Vec<String> {
 }
 
 /// The feed's second name when the notes came from Jekyll (jekyll-feed's).
-pub const FEED_COPY: &str = "feed.xml";
+pub(crate) const FEED_COPY: &str = "feed.xml";
 
 fn set_urls(notes: &mut [Note], config: &Config) {
     let jekyll = is_jekyll_site(config, notes);
@@ -412,7 +412,7 @@ fn at_old_url_line(d: Diagnostic, note: &Note) -> Diagnostic {
 
 /// Two redirects on one path, or a redirect where a page or a generated
 /// file is: an error naming both.
-pub fn check_old_urls(notes: &[Note], generated: &[&str], diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check_old_urls(notes: &[Note], generated: &[&str], diags: &mut Vec<Diagnostic>) {
     let pages: HashMap<&str, &Note> = notes.iter().map(|n| (n.url.as_str(), n)).collect();
     let mut redirects: HashMap<&str, &Note> = HashMap::new();
     for note in notes {
@@ -468,7 +468,7 @@ pub fn check_old_urls(notes: &[Note], generated: &[&str], diags: &mut Vec<Diagno
 /// Whether a note is written for Jekyll: a post under `_posts/`, or a page
 /// with a `layout:` or `permalink:`. Only these get Liquid and kramdown
 /// rewriting, so every other note renders exactly as GitHub shows it.
-pub fn is_jekyll_note(rel: &str, front: &crate::note::FrontMatter) -> bool {
+pub(crate) fn is_jekyll_note(rel: &str, front: &crate::note::FrontMatter) -> bool {
     rel.split('/').any(|s| s == "_posts") || front.layout.is_some() || front.permalink.is_some()
 }
 
@@ -476,7 +476,7 @@ pub fn is_jekyll_note(rel: &str, front: &crate::note::FrontMatter) -> bool {
 /// `liquid.rs`, `kramdown.rs`), keeping the front matter and every line
 /// break, so diagnostics still name the author's lines. Liquid left as text
 /// gets one warning naming its tags.
-pub fn rewrite_source(
+pub(crate) fn rewrite_source(
     source: String,
     body_start: usize,
     front: &crate::note::FrontMatter,
@@ -597,7 +597,7 @@ fn front_image_written(note: &Note) -> Option<String> {
 }
 
 /// `subtitle:` of the front matter.
-pub fn subtitle(note: &Note) -> Option<&str> {
+pub(crate) fn subtitle(note: &Note) -> Option<&str> {
     note.front
         .extra
         .get("subtitle")
@@ -608,7 +608,7 @@ pub fn subtitle(note: &Note) -> Option<&str> {
 
 /// Descriptions from what Jekyll notes have: `subtitle:`, else the text
 /// before `<!--more-->` (or `_config.yml`'s `excerpt_separator`).
-pub fn apply_descriptions(notes: &mut [Note], config: &Config) {
+pub(crate) fn apply_descriptions(notes: &mut [Note], config: &Config) {
     let site_sep = config
         .jekyll
         .as_ref()

@@ -44,7 +44,7 @@ pub struct FrontMatter {
 /// Levels a category path may have. Each level is a page that lists the
 /// levels above it, so deeper paths cost pages × depth² and nest templates;
 /// real notes use four or five (`TIL/김희수/2026/02`).
-pub const MAX_CATEGORY_DEPTH: usize = 16;
+pub(crate) const MAX_CATEGORY_DEPTH: usize = 16;
 
 /// A date with an optional time of day, as notes write them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -122,7 +122,7 @@ impl NoteDate {
 
 /// Where the front matter is in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Split {
+pub(crate) struct Split {
     /// Byte range of the YAML text (between the fences).
     pub yaml_start: usize,
     pub yaml_end: usize,
@@ -133,7 +133,7 @@ pub struct Split {
 /// Finds a front matter block: the file starts with a `---` line and a later
 /// line is `---` or `...`. Without a closing fence there is no front matter
 /// (a lone `---` at the top is a thematic break).
-pub fn split(source: &str) -> Option<Split> {
+pub(crate) fn split(source: &str) -> Option<Split> {
     let (first, _) = source.split_once('\n')?;
     if first.trim_end() != "---" {
         return None;
@@ -163,7 +163,7 @@ pub fn split(source: &str) -> Option<Split> {
 /// Reads the YAML of a front matter block. `source` is the whole file and
 /// `display` its path for messages; errors point at the line in the file.
 /// Warnings (wrong but usable types) are pushed to `warnings`.
-pub fn parse(
+pub(crate) fn parse(
     source: &str,
     split: Split,
     display: &str,
@@ -401,7 +401,7 @@ fn split_category(s: &str) -> Vec<String> {
 ///
 /// YAML escapes (`"\b"`, `"\u1112\u1161"`) can put back what decoding took
 /// out, so strings are cleaned again: no control characters, NFC.
-pub fn scalar_string(v: &Value) -> Option<String> {
+pub(crate) fn scalar_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(crate::note::load::clean_text(s)),
         Value::Number(n) => Some(n.to_string()),
@@ -428,7 +428,7 @@ fn expect_scalar_or_null(key: &str, v: &Value) -> Result<Option<String>, String>
 }
 
 /// The kind of a YAML value, as diagnostics name it.
-pub fn kind_of(v: &Value) -> &'static str {
+pub(crate) fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "빈 값",
         Value::Bool(_) => "참/거짓",

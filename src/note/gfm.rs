@@ -21,7 +21,7 @@ use pulldown_cmark::{CowStr, Event};
 /// A bare URL or address in text: where it is (in the text) and the link
 /// destination it stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BareLink {
+pub(crate) struct BareLink {
     /// Where it is in the text.
     pub range: Range<usize>,
     /// Where it starts in the text's source, relative to the source's start
@@ -33,7 +33,7 @@ pub struct BareLink {
 /// The bare links of a piece of text, as GitHub finds them: `http(s)://` and
 /// `ftp://` URLs, `www.` addresses (given `http://`), e-mail addresses (given
 /// `mailto:`).
-pub fn bare_links(text: &str) -> Vec<BareLink> {
+pub(crate) fn bare_links(text: &str) -> Vec<BareLink> {
     // Fast exit: most text holds none of the markers.
     if !text.contains("://") && !text.contains("www.") && !text.contains('@') {
         return Vec::new();
@@ -98,7 +98,7 @@ fn without_particles(found: &str, end: usize) -> (&str, usize) {
 
 /// `text` with `:shortcode:`s GitHub knows replaced by their emoji; None
 /// when there are none.
-pub fn replace_emoji(text: &str) -> Option<String> {
+pub(crate) fn replace_emoji(text: &str) -> Option<String> {
     if !text.contains(':') {
         return None;
     }
@@ -132,7 +132,7 @@ pub fn replace_emoji(text: &str) -> Option<String> {
 
 /// Byte ranges of HTML comments in a piece of raw HTML; an unclosed
 /// comment runs to the end.
-pub fn comment_ranges(html: &str) -> Vec<Range<usize>> {
+pub(crate) fn comment_ranges(html: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(rel) = html.get(from..).and_then(|r| r.find("<!--")) {
@@ -151,7 +151,7 @@ pub fn comment_ranges(html: &str) -> Vec<Range<usize>> {
 
 /// How much a piece of inline HTML changes the number of open `<a>`
 /// elements (comments ignored).
-pub fn anchor_depth_change(html: &str) -> isize {
+pub(crate) fn anchor_depth_change(html: &str) -> isize {
     let lower = html.to_ascii_lowercase();
     let comments = comment_ranges(&lower);
     let in_comment = |at: usize| comments.iter().any(|r| r.contains(&at));
@@ -172,7 +172,7 @@ pub fn anchor_depth_change(html: &str) -> isize {
 
 /// `<a href>` start tags in raw HTML outside comments: (href, byte offset
 /// of the tag, tag length).
-pub fn html_anchors(html: &str) -> Vec<(String, usize, usize)> {
+pub(crate) fn html_anchors(html: &str) -> Vec<(String, usize, usize)> {
     let lower = html.to_ascii_lowercase();
     let comments = comment_ranges(html);
     let mut out = Vec::new();
@@ -206,7 +206,7 @@ pub fn html_anchors(html: &str) -> Vec<(String, usize, usize)> {
 /// Adjacent text events as one, with one range, when their ranges meet:
 /// the parser splits text at `_`, `*`, brackets and the like, and a URL must
 /// be seen whole.
-pub fn merge_text<'a>(
+pub(crate) fn merge_text<'a>(
     events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
 ) -> impl Iterator<Item = (Event<'a>, Range<usize>)> {
     let mut events = events.peekable();
@@ -239,7 +239,7 @@ pub fn merge_text<'a>(
 /// entities (`\_`, `&amp;`): the k-th occurrence of a link's text is then
 /// the k-th occurrence in the source, and a link not found there is left
 /// as text (both the analysis and the render skip it).
-pub fn bare_links_at(text: &str, range: &Range<usize>, body: &str) -> Vec<BareLink> {
+pub(crate) fn bare_links_at(text: &str, range: &Range<usize>, body: &str) -> Vec<BareLink> {
     let Some(source) = body.get(range.clone()) else {
         return Vec::new();
     };

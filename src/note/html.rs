@@ -20,15 +20,15 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
 /// Elements whose content is raw text: only their own end tag ends them.
-pub const RAW_TEXT_ELEMENTS: &[&str] = &[
+pub(crate) const RAW_TEXT_ELEMENTS: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
 ];
 
 /// `<plaintext>` can never be closed: it swallows the rest of the page.
-pub const UNCLOSABLE: &str = "<plaintext";
+pub(crate) const UNCLOSABLE: &str = "<plaintext";
 
 /// Elements the page's own end tags cannot close (see the module doc).
-pub const SCOPE_ELEMENTS: &[&str] = &[
+pub(crate) const SCOPE_ELEMENTS: &[&str] = &[
     "select", "template", "table", "caption", "colgroup", "thead", "tbody", "tfoot", "tr", "td",
     "th", "svg", "math", "object", "applet", "marquee",
 ];
@@ -499,7 +499,7 @@ fn end_tag_byte(tag: &str, n: usize) -> Option<u8> {
 
 /// `html` with every `<plaintext` start tag written as text, so it shows
 /// instead of swallowing the page. None when there is none.
-pub fn defuse_plaintext(html: &str) -> Option<String> {
+pub(crate) fn defuse_plaintext(html: &str) -> Option<String> {
     let lower = html.to_ascii_lowercase();
     if !lower.contains(UNCLOSABLE) {
         return None;

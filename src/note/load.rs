@@ -21,7 +21,7 @@ use crate::korean::nfc;
 
 /// A file found under the notes root.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Path relative to the notes root, NFC, `/`-separated.
     pub rel: String,
     /// Where it is on disk.
@@ -30,7 +30,7 @@ pub struct SourceFile {
 
 /// Everything the walk found.
 #[derive(Debug, Default)]
-pub struct Discovered {
+pub(crate) struct Discovered {
     pub notes: Vec<SourceFile>,
     /// Non-markdown files (images, PDFs, …), copied only when referenced.
     pub assets: Vec<SourceFile>,
@@ -38,13 +38,13 @@ pub struct Discovered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn is_markdown(name: &str) -> bool {
+pub(crate) fn is_markdown(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
 /// Files and folders the walk leaves out: `_` or `.` first (except `_posts`).
-pub fn is_skipped(name: &str) -> bool {
+pub(crate) fn is_skipped(name: &str) -> bool {
     (name.starts_with('_') && name != "_posts") || name.starts_with('.')
 }
 
@@ -155,7 +155,7 @@ fn absolute(p: &Path) -> PathBuf {
 /// Repository meta files (CONTRIBUTING.md, LICENSE, issue templates, …):
 /// built as pages when linked, never listed as notes, recent notes or feed
 /// entries.
-pub fn is_meta_file(rel: &str) -> bool {
+pub(crate) fn is_meta_file(rel: &str) -> bool {
     const META_STEMS: &[&str] = &[
         "contributing",
         "code_of_conduct",
@@ -178,7 +178,7 @@ pub fn is_meta_file(rel: &str) -> bool {
 /// only when something leads to them. A link counts when its last path
 /// segment names the file (`CONTRIBUTING.md`, `../CONTRIBUTING`, a GitHub
 /// blob URL, `[[CONTRIBUTING]]`).
-pub fn keep_linked_meta(notes: &mut Vec<crate::note::Note>) {
+pub(crate) fn keep_linked_meta(notes: &mut Vec<crate::note::Note>) {
     if !notes.iter().any(|n| n.is_meta) {
         return;
     }
@@ -215,7 +215,7 @@ pub fn keep_linked_meta(notes: &mut Vec<crate::note::Note>) {
 
 /// Walks `notes_root`, leaving out what `exclusions` names. `site_root` is
 /// only used to print paths.
-pub fn discover(notes_root: &Path, site_root: &Path, exclusions: &Exclusions) -> Discovered {
+pub(crate) fn discover(notes_root: &Path, site_root: &Path, exclusions: &Exclusions) -> Discovered {
     let mut found = Discovered::default();
     let canonical_root = match notes_root.canonicalize() {
         Ok(p) => p,
@@ -316,14 +316,14 @@ fn has_symlinked_parent(root: &Path, path: &Path) -> bool {
 
 /// The text of a note and what decoding it took.
 #[derive(Debug)]
-pub struct Decoded {
+pub(crate) struct Decoded {
     pub text: String,
     pub warnings: Vec<Diagnostic>,
 }
 
 /// Decodes the bytes of a note. Binary content is refused with a warning
 /// diagnostic: the file is skipped, not half-read.
-pub fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic> {
+pub(crate) fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic> {
     let mut warnings = Vec::new();
     // UTF-16 (with a BOM) before the NUL check: its ASCII has NUL bytes.
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
@@ -402,7 +402,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
 
 /// NFC, and control characters other than tab and line breaks removed:
 /// they have no place in a page and are forbidden in XML.
-pub fn clean_text(s: &str) -> String {
+pub(crate) fn clean_text(s: &str) -> String {
     let needs_strip = s.chars().any(is_stripped_control);
     let s = if needs_strip {
         s.chars()

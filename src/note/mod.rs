@@ -4,11 +4,11 @@
 // Raw note text reaches this module: no indexing or slicing that can panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
 
-pub mod front_matter;
-pub mod gfm;
-pub mod html;
-pub mod load;
-pub mod parse;
+pub(crate) mod front_matter;
+pub(crate) mod gfm;
+pub(crate) mod html;
+pub(crate) mod load;
+pub(crate) mod parse;
 
 use std::path::PathBuf;
 
@@ -16,12 +16,12 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::Diagnostic;
 use crate::urls::slugify;
-pub use front_matter::{FrontMatter, NoteDate};
-pub use load::SourceFile;
-pub use parse::BodyFacts;
+pub(crate) use front_matter::{FrontMatter, NoteDate};
+pub(crate) use load::SourceFile;
+pub(crate) use parse::BodyFacts;
 
 /// Index of a note in `SiteIndex::notes`.
-pub type NoteId = usize;
+pub(crate) type NoteId = usize;
 
 /// A note, loaded and analyzed.
 #[derive(Debug, Clone)]
@@ -110,7 +110,7 @@ fn is_blank(title: &str) -> bool {
 /// Reads, decodes and analyzes one note file. `display_prefix` is the notes
 /// folder as seen from the site root (`notes`). Errors (unreadable front
 /// matter, impossible dates) come back as Err; warnings go to `warnings`.
-pub fn load_note(
+pub(crate) fn load_note(
     file: &SourceFile,
     display_prefix: &str,
     dialect: parse::Dialect,
@@ -144,7 +144,8 @@ pub fn load_note(
 }
 
 /// Builds a note from already decoded text (also used by tests and fuzzing).
-pub fn from_source(
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn from_source(
     file: &SourceFile,
     display_path: String,
     source: String,
@@ -160,7 +161,7 @@ pub fn from_source(
 }
 
 /// [`from_source`] in a given markdown dialect.
-pub fn from_source_with(
+pub(crate) fn from_source_with(
     file: &SourceFile,
     display_path: String,
     source: String,
@@ -388,7 +389,7 @@ fn jekyll_post(folder: &str, stem: &str) -> Option<JekyllPost> {
 
 /// A date written in the path: `2026-11-03.md`, `til/2026/11/03.md`,
 /// `2026/11/03/note.md`, `2026-11-03-slug.md`.
-pub fn date_from_path(rel: &str) -> Option<NaiveDate> {
+pub(crate) fn date_from_path(rel: &str) -> Option<NaiveDate> {
     let stem = rel.rsplit('/').next().unwrap_or(rel);
     let stem = stem.rsplit_once('.').map(|(s, _)| s).unwrap_or(stem);
     if let Some(d) = stem

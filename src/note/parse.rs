@@ -52,7 +52,7 @@ impl Dialect {
 }
 
 /// The options of the default dialect.
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Dialect::default().options()
 }
 
@@ -190,12 +190,12 @@ pub struct BodyFacts {
 }
 
 /// Reads `body` (which starts at byte `base` of the file).
-pub fn analyze(body: &str, base: usize) -> BodyFacts {
+pub(crate) fn analyze(body: &str, base: usize) -> BodyFacts {
     analyze_with(body, base, Dialect::default())
 }
 
 /// Reads `body` in `dialect`.
-pub fn analyze_with(body: &str, base: usize, dialect: Dialect) -> BodyFacts {
+pub(crate) fn analyze_with(body: &str, base: usize, dialect: Dialect) -> BodyFacts {
     let mut st = State::new(body, base);
     st.facts.dialect = dialect;
     let events = Parser::new_ext(body, dialect.options()).into_offset_iter();
@@ -852,7 +852,7 @@ fn near(text: &str, at: usize, max: usize) -> &str {
 }
 
 /// About `max` characters of `text` around the first place `needle` appears.
-pub fn shorten_around(text: &str, needle: &str, max: usize) -> String {
+pub(crate) fn shorten_around(text: &str, needle: &str, max: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let count = text.chars().count();
     if count <= max {
@@ -876,7 +876,7 @@ pub fn shorten_around(text: &str, needle: &str, max: usize) -> String {
 }
 
 /// The text of `<h1>…</h1>` when a raw HTML block starts with one.
-pub fn html_h1_text(html: &str) -> Option<String> {
+pub(crate) fn html_h1_text(html: &str) -> Option<String> {
     let trimmed = html.trim_start();
     let lower_head: String = trimmed
         .chars()
@@ -895,7 +895,7 @@ pub fn html_h1_text(html: &str) -> Option<String> {
 }
 
 /// The text of the h1 when an HTML block is nothing but `<h1>…</h1>`.
-pub fn html_only_h1_text(html: &str) -> Option<String> {
+pub(crate) fn html_only_h1_text(html: &str) -> Option<String> {
     let text = html_h1_text(html)?;
     let lower = html.to_ascii_lowercase();
     let close = lower.find("</h1")?;
@@ -904,7 +904,7 @@ pub fn html_only_h1_text(html: &str) -> Option<String> {
 }
 
 /// Text with `<…>` tags removed and the common entities decoded.
-pub fn strip_tags(s: &str) -> String {
+pub(crate) fn strip_tags(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_tag = false;
     for c in s.chars() {
@@ -924,7 +924,7 @@ pub fn strip_tags(s: &str) -> String {
 }
 
 /// `<img>` tags in raw HTML: (src, alt, byte offset of the tag, tag length).
-pub fn html_images(html: &str) -> Vec<(String, String, usize, usize)> {
+pub(crate) fn html_images(html: &str) -> Vec<(String, String, usize, usize)> {
     let mut out = Vec::new();
     let lower = html.to_ascii_lowercase();
     let comments = comment_ranges(html);
@@ -956,13 +956,13 @@ pub fn html_images(html: &str) -> Vec<(String, String, usize, usize)> {
 }
 
 /// The value of attribute `name` in one HTML start tag.
-pub fn html_attr(tag: &str, name: &str) -> Option<String> {
+pub(crate) fn html_attr(tag: &str, name: &str) -> Option<String> {
     html_attr_range(tag, name).map(|r| strip_tags(tag.get(r).unwrap_or("")))
 }
 
 /// Where the value of attribute `name` stands in one HTML start tag (quotes
 /// excluded), for rewriting it in place.
-pub fn html_attr_range(tag: &str, name: &str) -> Option<Range<usize>> {
+pub(crate) fn html_attr_range(tag: &str, name: &str) -> Option<Range<usize>> {
     let lower = tag.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     let mut from = 0;

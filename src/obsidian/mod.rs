@@ -6,7 +6,7 @@
 
 pub(crate) mod blocks;
 pub(crate) mod comments;
-pub mod embeds;
+pub(crate) mod embeds;
 pub(crate) mod mark;
 pub(crate) mod tags;
 

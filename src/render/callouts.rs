@@ -206,7 +206,7 @@ enum Title {
 }
 
 /// The pass.
-pub fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+pub(crate) fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     if !events
         .iter()
         .any(|e| matches!(e, Event::Start(Tag::BlockQuote(_))))

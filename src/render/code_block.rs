@@ -382,7 +382,7 @@ fn track_spans<'a>(line: &'a str, open: &mut Vec<&'a str>) {
 }
 
 /// The pass: fenced and indented code blocks to HTML.
-pub fn pass<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+pub(crate) fn pass<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut code: Option<(String, String)> = None;
     for event in events {

@@ -25,16 +25,16 @@ use crate::output::Sink;
 use crate::urls::{encode_fragment, encode_path};
 
 /// Different values shown in one cell of a merged table.
-pub const MAX_VALUES_PER_CELL: usize = 8;
+pub(crate) const MAX_VALUES_PER_CELL: usize = 8;
 /// Citation links after one value.
-pub const MAX_CITES_PER_VALUE: usize = 5;
+pub(crate) const MAX_CITES_PER_VALUE: usize = 5;
 /// Sources listed under a merged table.
-pub const MAX_SOURCES_LISTED: usize = 100;
+pub(crate) const MAX_SOURCES_LISTED: usize = 100;
 /// Sources listed per subject set on the comparisons index.
-pub const MAX_INDEX_ITEMS: usize = 20;
+pub(crate) const MAX_INDEX_ITEMS: usize = 20;
 
 /// Site-relative URLs of the comparison pages, for the sitemap.
-pub fn urls(index: &SiteIndex) -> Vec<String> {
+pub(crate) fn urls(index: &SiteIndex) -> Vec<String> {
     if index.comparisons.is_empty() {
         return Vec::new();
     }
@@ -44,7 +44,7 @@ pub fn urls(index: &SiteIndex) -> Vec<String> {
 }
 
 /// Writes the index and every merged page. Returns the number of pages.
-pub fn render_all(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
+pub(crate) fn render_all(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let comparisons = &env.index.comparisons;
     if comparisons.is_empty() {
         return 0;
@@ -301,7 +301,7 @@ fn row_item(
 /// A cell value as inline HTML. Links and images of the note keep only
 /// their text (their targets are relative to the note, not this page), and
 /// raw HTML shows as text except `<br>`.
-pub fn inline_html(markdown: &str) -> String {
+pub(crate) fn inline_html(markdown: &str) -> String {
     let line = markdown.split_whitespace().collect::<Vec<_>>().join(" ");
     let source = escape_block_start(&line);
     let events = Parser::new_ext(&source, options()).filter_map(|e| match e {

@@ -12,7 +12,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html;
 
 /// The pass over a note body's events.
-pub fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+pub(crate) fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     if !events
         .iter()
         .any(|e| matches!(e, Event::FootnoteReference(_)))

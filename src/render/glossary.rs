@@ -23,7 +23,7 @@ use crate::urls::relative_href;
 /// The pass for note `id`: off when the site (`autolink: false` in
 /// gongbu.yaml) or the note (`autolink: false` in front matter) says so.
 /// Terms defined by the note itself are not linked in it.
-pub fn pass<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Event<'a>> {
+pub(crate) fn pass<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Event<'a>> {
     let note = &index.notes[id];
     if !index.config.autolink || note.front.autolink == Some(false) {
         return events;

@@ -60,7 +60,7 @@ struct LinkItem {
 
 /// Writes every glossary page; returns their URLs (for the sitemap).
 /// Nothing when the site has no terms.
-pub fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> Vec<String> {
+pub(crate) fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> Vec<String> {
     let g = &env.index.glossary;
     if g.terms.is_empty() {
         return Vec::new();

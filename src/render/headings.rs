@@ -6,7 +6,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use crate::note::parse::BodyFacts;
 
-pub fn pass<'a>(events: Vec<Event<'a>>, facts: &BodyFacts) -> Vec<Event<'a>> {
+pub(crate) fn pass<'a>(events: Vec<Event<'a>>, facts: &BodyFacts) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut heading_index = 0;
     let mut skipping = false;

@@ -39,7 +39,7 @@ pub fn warm_up() {
 
 /// The syntax for a fence's language token (`rust`, `py`, `ts`, `Dockerfile`,
 /// `sh`, `kt`, …); None for unknown languages and plain text.
-pub fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
+pub(crate) fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
     let token = lang.trim().to_ascii_lowercase();
     let token = match token.as_str() {
         "" | "text" | "plain" | "plaintext" | "txt" | "none" | "nohighlight" | "output" => {
@@ -507,9 +507,9 @@ fn state_key(state: &LineState) -> u64 {
 
 /// Background of code blocks in the light theme (`--bg-code` in
 /// `gongbu.css`): token colours are made readable against it.
-pub const CODE_BG_LIGHT: Rgb = Rgb(0xf6, 0xf8, 0xfa);
+pub(crate) const CODE_BG_LIGHT: Rgb = Rgb(0xf6, 0xf8, 0xfa);
 /// Background of code blocks in the dark theme.
-pub const CODE_BG_DARK: Rgb = Rgb(0x16, 0x1b, 0x22);
+pub(crate) const CODE_BG_DARK: Rgb = Rgb(0x16, 0x1b, 0x22);
 /// Contrast every token colour reaches (WCAG AA for normal text is 4.5).
 const MIN_CONTRAST: f64 = 4.6;
 
@@ -518,7 +518,7 @@ const MIN_CONTRAST: f64 = 4.6;
 /// shown (the reader's choice in `data-theme`, else the system's), and the
 /// light one on paper. Token colours are adjusted to reach AA contrast.
 /// Built once per process (every build and every `serve` rebuild writes it).
-pub fn stylesheet() -> String {
+pub(crate) fn stylesheet() -> String {
     static CSS: OnceLock<String> = OnceLock::new();
     CSS.get_or_init(build_stylesheet).clone()
 }
@@ -631,11 +631,11 @@ fn scoped(rules: &[Rule], scope: &str) -> String {
 
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rgb(pub u8, pub u8, pub u8);
+pub(crate) struct Rgb(pub u8, pub u8, pub u8);
 
 impl Rgb {
     /// `#rgb`, `#rrggbb` or `#rrggbbaa` (alpha blended over `under`).
-    pub fn parse(value: &str, under: Rgb) -> Option<Rgb> {
+    pub(crate) fn parse(value: &str, under: Rgb) -> Option<Rgb> {
         let hex = value.trim().strip_prefix('#')?;
         let byte = |i: usize, len: usize| -> Option<u8> {
             let v = u8::from_str_radix(hex.get(i..i + len)?, 16).ok()?;
@@ -655,12 +655,12 @@ impl Rgb {
         ))
     }
 
-    pub fn hex(self) -> String {
+    pub(crate) fn hex(self) -> String {
         format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
     }
 
     /// Relative luminance (WCAG 2).
-    pub fn luminance(self) -> f64 {
+    pub(crate) fn luminance(self) -> f64 {
         let f = |c: u8| {
             let v = f64::from(c) / 255.0;
             if v <= 0.03928 {
@@ -673,7 +673,7 @@ impl Rgb {
     }
 
     /// Contrast ratio (WCAG 2), from 1 to 21.
-    pub fn contrast(self, other: Rgb) -> f64 {
+    pub(crate) fn contrast(self, other: Rgb) -> f64 {
         let (a, b) = (self.luminance(), other.luminance());
         (a.max(b) + 0.05) / (a.min(b) + 0.05)
     }
@@ -681,7 +681,7 @@ impl Rgb {
     /// This colour if it reaches `min` contrast on `bg`, else the nearest
     /// mix of it towards black or white (whichever stands out more on
     /// `bg`) that does.
-    pub fn readable_on(self, bg: Rgb, min: f64) -> Rgb {
+    pub(crate) fn readable_on(self, bg: Rgb, min: f64) -> Rgb {
         if self.contrast(bg) >= min {
             return self;
         }
@@ -725,7 +725,7 @@ fn strip_comments(s: &str) -> String {
 }
 
 /// The pass: fenced and indented code blocks become highlighted HTML.
-pub fn pass<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+pub(crate) fn pass<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut code: Option<(String, String)> = None;
     for event in events {

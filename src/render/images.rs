@@ -28,7 +28,7 @@ use crate::output::Sink;
 use crate::urls::{asset_url, relative_href};
 
 /// The pass over note `id`'s events.
-pub fn pass<'a>(events: Vec<Spanned<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Spanned<'a>> {
+pub(crate) fn pass<'a>(events: Vec<Spanned<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Spanned<'a>> {
     let targets = index.images.get(id).map(Vec::as_slice).unwrap_or(&[]);
     let note = &index.notes[id];
     let facts = &note.facts.images;
@@ -483,7 +483,7 @@ fn placeholder(html: &mut String, name: &str, reason: &str) {
 }
 
 /// Writes the downscaled copies beside their originals.
-pub fn write_scaled(index: &SiteIndex, sink: &dyn Sink, diags: &Diagnostics) {
+pub(crate) fn write_scaled(index: &SiteIndex, sink: &dyn Sink, diags: &Diagnostics) {
     index.image_info.par_iter().for_each(|(_, info)| {
         if let Some(s) = &info.scaled {
             if let Err(e) = sink.write(&s.url, &s.bytes) {

@@ -46,7 +46,7 @@ fn unknown_link() -> Target {
 }
 
 /// The href for `target` on the page at `page_url`; None for broken links.
-pub fn href_for(target: &Target, page_url: &str, original: &str) -> Option<String> {
+pub(crate) fn href_for(target: &Target, page_url: &str, original: &str) -> Option<String> {
     match target {
         Target::External => Some(original.trim().to_string()),
         Target::Url(url) => Some(url.clone()),
@@ -117,7 +117,7 @@ fn broken_reason(target: &Target) -> &str {
 /// The pass: each link gets the target resolved for the link fact at the
 /// same source range. `base` is the body's offset in the file; `body` the
 /// note body (bare links are found in text that is exactly its source).
-pub fn pass<'a>(
+pub(crate) fn pass<'a>(
     events: Vec<Spanned<'a>>,
     facts: &[LinkRef],
     targets: &[Target],
@@ -133,7 +133,7 @@ pub fn pass<'a>(
 
 /// The pass for text parsed on its own (a glossary term's body): the n-th
 /// markdown link gets the n-th target; bare URLs are external links.
-pub fn pass_in_order<'a>(
+pub(crate) fn pass_in_order<'a>(
     events: Vec<Event<'a>>,
     targets: &[Target],
     body: &str,

@@ -139,7 +139,7 @@ pub(crate) fn math_html(latex: &str, display: bool) -> String {
 }
 
 /// The pass: inline and display math to MathML.
-pub fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+pub(crate) fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     events
         .into_iter()
         .map(|e| match e {

@@ -10,10 +10,12 @@ use pulldown_cmark_escape::escape_html_body_text;
 /// The vendored Mermaid release (`static/assets/mermaid/mermaid.min.js`,
 /// from `npm pack mermaid@VERSION`, file `dist/mermaid.min.js`; its
 /// LICENSE beside it). Change both together.
-pub const MERMAID_VERSION: &str = "11.17.2";
+#[allow(dead_code)] // the pinned release; a test checks the vendored file against it
+pub(crate) const MERMAID_VERSION: &str = "11.17.2";
 
 /// Where the script is in the output, site-relative.
-pub const SCRIPT: &str = "assets/mermaid/mermaid.min.js";
+#[allow(dead_code)] // where the vendored release is written
+pub(crate) const SCRIPT: &str = "assets/mermaid/mermaid.min.js";
 
 /// What starts a diagram in a page's HTML.
 pub(crate) const MARKER: &str = "<pre class=\"mermaid\"";
@@ -36,13 +38,13 @@ pub(crate) fn block_html(code: &str) -> String {
 }
 
 /// Whether a page's body has a diagram (it then loads the script).
-pub fn page_has_diagram(body_html: &str) -> bool {
+pub(crate) fn page_has_diagram(body_html: &str) -> bool {
     body_html.contains(MARKER)
 }
 
 /// Whether a note's markdown may hold a diagram (the script is written to
 /// the output only when some note has one).
-pub fn source_may_have_diagram(markdown: &str) -> bool {
+pub(crate) fn source_may_have_diagram(markdown: &str) -> bool {
     markdown.contains("mermaid")
 }
 

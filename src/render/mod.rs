@@ -2,26 +2,26 @@
 //! straight into a [`Sink`]. Markdown passes live in their own modules and
 //! each does one thing; `pages` turns results into template contexts.
 
-pub mod callouts;
-pub mod code_block;
-pub mod compare_pages;
+pub(crate) mod callouts;
+pub(crate) mod code_block;
+pub(crate) mod compare_pages;
 pub(crate) mod footnotes;
-pub mod glossary;
-pub mod glossary_pages;
-pub mod headings;
-pub mod highlight;
-pub mod images;
-pub mod links;
-pub mod markdown;
-pub mod math;
-pub mod mermaid;
-pub mod pages;
-pub mod raw_html;
-pub mod search_pages;
-pub mod sharing;
-pub mod tables;
-pub mod templates;
-pub mod third_party;
+pub(crate) mod glossary;
+pub(crate) mod glossary_pages;
+pub(crate) mod headings;
+pub(crate) mod highlight;
+pub(crate) mod images;
+pub(crate) mod links;
+pub(crate) mod markdown;
+pub(crate) mod math;
+pub(crate) mod mermaid;
+pub(crate) mod pages;
+pub(crate) mod raw_html;
+pub(crate) mod search_pages;
+pub(crate) mod sharing;
+pub(crate) mod tables;
+pub(crate) mod templates;
+pub(crate) mod third_party;
 
 use std::path::Path;
 
@@ -44,7 +44,7 @@ pub struct RenderEnv<'a> {
     pub live_reload: bool,
 }
 
-pub fn has_comparisons(index: &SiteIndex) -> bool {
+pub(crate) fn has_comparisons(index: &SiteIndex) -> bool {
     !index.comparisons.is_empty()
 }
 
@@ -91,14 +91,14 @@ fn put_page(sink: &dyn Sink, diags: &Diagnostics, rel: &str, page: Result<String
 
 /// The page of note `id` alone, exactly as [`render_site`] writes it
 /// (`gongbu serve` shows an edited note before the rest is rebuilt).
-pub fn note_page_html(env: &RenderEnv<'_>, id: NoteId) -> Result<String, Diagnostic> {
+pub(crate) fn note_page_html(env: &RenderEnv<'_>, id: NoteId) -> Result<String, Diagnostic> {
     pages::note_page(env, id, &markdown::note_body_html(env.index, id))
 }
 
 /// Renders and writes every page, asset and static file (note, category and
 /// tag pages only where [`Sink::wants`] them). Returns the number of HTML
 /// pages.
-pub fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
+pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
     highlight::warm_up();
 

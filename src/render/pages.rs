@@ -16,7 +16,7 @@ use crate::urls::{encode_path, root_prefix};
 
 /// A note in a list.
 #[derive(Debug, Clone, Serialize)]
-pub struct NoteItem {
+pub(crate) struct NoteItem {
     pub title: String,
     pub href: String,
     pub date: Option<String>,
@@ -32,7 +32,7 @@ pub struct NoteItem {
 
 /// A named link: breadcrumbs, tags, categories.
 #[derive(Debug, Clone, Serialize)]
-pub struct Crumb {
+pub(crate) struct Crumb {
     pub name: String,
     pub href: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,7 +62,7 @@ struct CategoryTree {
     children: Vec<CategoryTree>,
 }
 
-pub fn note_item(index: &SiteIndex, id: NoteId) -> NoteItem {
+pub(crate) fn note_item(index: &SiteIndex, id: NoteId) -> NoteItem {
     let note = &index.notes[id];
     let (thumb_href, thumb_url) = super::sharing::thumbnail(index, id);
     NoteItem {
@@ -96,7 +96,7 @@ fn crumb(name: &str, url: &str, count: Option<usize>) -> Crumb {
 }
 
 /// The context every page starts from.
-pub fn base_context(env: &RenderEnv<'_>, page_url: &str, title: &str, kind: &str) -> Context {
+pub(crate) fn base_context(env: &RenderEnv<'_>, page_url: &str, title: &str, kind: &str) -> Context {
     let mut ctx = Context::new();
     ctx.insert("root", &root_prefix(page_url));
     ctx.insert("page_kind", kind);
@@ -113,7 +113,7 @@ pub fn base_context(env: &RenderEnv<'_>, page_url: &str, title: &str, kind: &str
 
 /// The values every page shares, computed once: site settings and the
 /// navigation. Inserted into Tera's global context.
-pub fn global_context(index: &SiteIndex) -> Context {
+pub(crate) fn global_context(index: &SiteIndex) -> Context {
     let mut ctx = Context::new();
     let c = &index.config;
     #[derive(Serialize)]
@@ -244,7 +244,7 @@ fn series_box(index: &SiteIndex, id: NoteId) -> Option<SeriesBox> {
 }
 
 /// A note's page (folder pages too: they also list their folder's notes).
-pub fn note_page(env: &RenderEnv<'_>, id: NoteId, body_html: &str) -> Result<String, Diagnostic> {
+pub(crate) fn note_page(env: &RenderEnv<'_>, id: NoteId, body_html: &str) -> Result<String, Diagnostic> {
     let index = env.index;
     let note = &index.notes[id];
     let mut ctx = base_context(
@@ -391,7 +391,7 @@ fn toc(note: &Note) -> Vec<TocEntry> {
 
 /// The home page: the root README's text if there is one, recent notes,
 /// categories, tags and the entry points.
-pub fn home_page(
+pub(crate) fn home_page(
     env: &RenderEnv<'_>,
     intro_html: Option<&str>,
     intro_note: Option<NoteId>,
@@ -482,7 +482,7 @@ fn category_tree(index: &SiteIndex, cat: usize) -> CategoryTree {
 }
 
 /// A category page: its notes, its sub-categories, the way up.
-pub fn category_page(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnostic> {
+pub(crate) fn category_page(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnostic> {
     let index = env.index;
     let c = &index.taxonomy.categories[cat];
     let title = if cat == 0 {
@@ -546,7 +546,7 @@ fn notes_below(index: &SiteIndex, cat: usize) -> Vec<NoteId> {
     ids
 }
 
-pub fn tag_page(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
+pub(crate) fn tag_page(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
     let index = env.index;
     let t = &index.taxonomy.tags[tag];
     let mut ctx = base_context(env, &t.url, &format!("#{}", t.name), "tag");
@@ -557,7 +557,7 @@ pub fn tag_page(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
     env.theme.render("tag.html", &ctx)
 }
 
-pub fn tag_index_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
+pub(crate) fn tag_index_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
     let index = env.index;
     let mut ctx = base_context(env, TAG_INDEX_URL, "태그", "tags");
     let tags: Vec<Crumb> = index
@@ -570,7 +570,7 @@ pub fn tag_index_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
     env.theme.render("tags.html", &ctx)
 }
 
-pub fn archive_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
+pub(crate) fn archive_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
     let index = env.index;
     #[derive(Serialize)]
     struct Month {
@@ -614,7 +614,7 @@ pub fn archive_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
     env.theme.render("archive.html", &ctx)
 }
 
-pub fn not_found_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
+pub(crate) fn not_found_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
     // 404.html is served for any missing path, so its links cannot be
     // relative to it: they use base_url when known, else the site root.
     let mut ctx = base_context(env, "404.html", "페이지를 찾을 수 없습니다", "404");
@@ -658,7 +658,7 @@ pub(crate) fn not_found_root(config: &crate::config::Config) -> (String, bool) {
 }
 
 /// Atom feed of the newest notes.
-pub fn feed(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
+pub(crate) fn feed(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
     let index = env.index;
     feed_of(
         env,
@@ -671,13 +671,13 @@ pub fn feed(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
 
 /// The feed beside a category or tag page: `tags/운영체제.html` →
 /// `tags/운영체제.atom.xml`.
-pub fn feed_url(page_url: &str) -> String {
+pub(crate) fn feed_url(page_url: &str) -> String {
     let stem = page_url.strip_suffix(".html").unwrap_or(page_url);
     format!("{stem}.atom.xml")
 }
 
 /// The feed of a category (its notes and those below it).
-pub fn category_feed(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnostic> {
+pub(crate) fn category_feed(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnostic> {
     let index = env.index;
     let c = &index.taxonomy.categories[cat];
     let mut ids: std::collections::HashSet<NoteId> = c.notes.iter().copied().collect();
@@ -694,7 +694,7 @@ pub fn category_feed(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnost
 }
 
 /// The feed of a tag.
-pub fn tag_feed(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
+pub(crate) fn tag_feed(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
     let index = env.index;
     let t = &index.taxonomy.tags[tag];
     let title = format!("#{} · {}", t.name, index.config.title);
@@ -784,7 +784,7 @@ fn newest_source_time(index: &SiteIndex) -> String {
 }
 
 /// sitemap.xml: every page, absolute when `base_url` is set.
-pub fn sitemap(
+pub(crate) fn sitemap(
     env: &RenderEnv<'_>,
     urls: &[(String, Option<String>)],
 ) -> Result<String, Diagnostic> {
@@ -808,7 +808,7 @@ pub fn sitemap(
 
 /// Text for XML: characters XML 1.0 forbids (most control characters) are
 /// dropped; escaping is the template's job.
-pub fn xml_text(s: &str) -> String {
+pub(crate) fn xml_text(s: &str) -> String {
     s.chars()
         .filter(|&c| {
             matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
@@ -816,7 +816,7 @@ pub fn xml_text(s: &str) -> String {
         .collect()
 }
 
-pub fn category_urls(index: &SiteIndex) -> Vec<String> {
+pub(crate) fn category_urls(index: &SiteIndex) -> Vec<String> {
     let mut urls: Vec<String> = index
         .taxonomy
         .categories

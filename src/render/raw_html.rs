@@ -10,7 +10,7 @@ use pulldown_cmark::{CowStr, Event};
 
 use crate::note::html::{defuse_plaintext, HtmlTracker};
 
-pub fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+pub(crate) fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut tracker = HtmlTracker::new();
     let mut out = Vec::with_capacity(events.len() + 1);
     for event in events {

@@ -9,11 +9,11 @@ use crate::output::Sink;
 use crate::render::{pages, put, put_page, RenderEnv};
 
 /// Output path of the search page.
-pub const SEARCH_URL: &str = crate::site_files::SEARCH;
+pub(crate) const SEARCH_URL: &str = crate::site_files::SEARCH;
 
 /// Writes the search index and the search page. Returns the number of HTML
 /// pages written (one).
-pub fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
+pub(crate) fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
     // The rest of the build's freed memory goes back before the index,
     // the build's peak, is made.

@@ -17,7 +17,7 @@ const PLAIN_OPEN: &str =
     "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"표\">\n";
 
 /// Tables outside notes (a glossary term's long text): only the scrolling box.
-pub fn wrap_plain(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+pub(crate) fn wrap_plain(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out = Vec::with_capacity(events.len() + 8);
     for event in events {
         match event {
@@ -35,7 +35,7 @@ pub fn wrap_plain(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     out
 }
 
-pub fn pass<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Event<'a>> {
+pub(crate) fn pass<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Event<'a>> {
     let comparisons = &index.comparisons;
     let has_any = comparisons.in_note(id).next().is_some();
     let mut out = Vec::with_capacity(events.len() + 8);

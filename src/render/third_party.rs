@@ -93,7 +93,7 @@ fn attr(out: &mut String, name: &str, value: &str) {
 }
 
 /// The analytics scripts for every page's `<head>`; empty without settings.
-pub fn analytics_html(a: &AnalyticsConfig) -> String {
+pub(crate) fn analytics_html(a: &AnalyticsConfig) -> String {
     let mut out = String::new();
     let goat = a.goatcounter.trim();
     if !goat.is_empty() {
@@ -137,7 +137,7 @@ pub fn analytics_html(a: &AnalyticsConfig) -> String {
 /// The comment box for note pages; empty without settings. The script is
 /// not in it: `note.js` adds it from the `data-` attributes when the box
 /// comes near the screen, with the current theme.
-pub fn comments_html(c: &CommentsConfig) -> String {
+pub(crate) fn comments_html(c: &CommentsConfig) -> String {
     let mut out = String::new();
     if let Some(g) = c.giscus.as_ref().filter(|g| !g.repo.trim().is_empty()) {
         out.push_str("<section class=\"comments\" id=\"comments\" aria-label=\"댓글\" data-comments=\"giscus\"");

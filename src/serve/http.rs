@@ -29,8 +29,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use super::live::{Live, SCRIPT};
 
 /// The paths of the server's own resources.
-pub const LIVE_JS: &str = "/__gongbu/live.js";
-pub const EVENTS: &str = "/__gongbu/events";
+pub(crate) const LIVE_JS: &str = "/__gongbu/live.js";
+pub(crate) const EVENTS: &str = "/__gongbu/events";
 
 #[derive(Clone)]
 struct App {
@@ -43,7 +43,7 @@ struct App {
 
 /// The whole service. `out` must be canonical; `bind` is the address the
 /// server listens on (a `Host` naming it is accepted).
-pub fn router(out: PathBuf, live: Arc<Live>, stop: watch::Receiver<bool>, bind: IpAddr) -> Router {
+pub(crate) fn router(out: PathBuf, live: Arc<Live>, stop: watch::Receiver<bool>, bind: IpAddr) -> Router {
     let files = ServeDir::new(&out)
         .append_index_html_on_directories(true)
         .not_found_service(ServeFile::new(out.join(crate::site_files::NOT_FOUND)));
@@ -98,7 +98,7 @@ async fn events(State(app): State<App>) -> impl IntoResponse {
 
 /// Why a request path is refused.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Refused {
+pub(crate) enum Refused {
     /// Not a path into the site at all: 400.
     BadRequest,
 }
@@ -107,7 +107,7 @@ pub enum Refused {
 /// `..` or `.` segment (also percent-encoded), no absolute path after the
 /// leading `/`, no backslash or NUL, valid UTF-8. Returns the decoded
 /// site-relative path (`os/프로세스.html`, empty for the root).
-pub fn site_path(raw: &str) -> Result<String, Refused> {
+pub(crate) fn site_path(raw: &str) -> Result<String, Refused> {
     let rest = raw.strip_prefix('/').ok_or(Refused::BadRequest)?;
     let decoded = percent_decode_str(rest)
         .decode_utf8()
@@ -146,7 +146,7 @@ async fn not_found(out: &Path) -> Response {
 /// all of them (`--bind 0.0.0.0`: a phone on the network uses the
 /// machine's address). Names other than `localhost` are refused: only they
 /// can be rebound to us by a foreign DNS.
-pub fn host_allowed(host: &str, bind: IpAddr) -> bool {
+pub(crate) fn host_allowed(host: &str, bind: IpAddr) -> bool {
     let host = host.trim();
     let name = if let Some(rest) = host.strip_prefix('[') {
         match rest.split_once(']') {

@@ -11,11 +11,11 @@ use tokio::sync::broadcast;
 use crate::diagnostic::Diagnostic;
 
 /// The script pages load in serve mode (never in `gongbu build` output).
-pub const SCRIPT: &str = include_str!("live.js");
+pub(crate) const SCRIPT: &str = include_str!("live.js");
 
 /// A diagnostic as the overlay shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ErrorView {
+pub(crate) struct ErrorView {
     /// `notes/os/a.md:3:1`, or empty.
     pub location: String,
     pub message: String,
@@ -35,7 +35,7 @@ impl From<&Diagnostic> for ErrorView {
 
 /// One message to open pages.
 #[derive(Debug, Clone)]
-pub enum Message {
+pub(crate) enum Message {
     /// These site-relative files changed; pages showing one reload.
     Reload { generation: u64, paths: Vec<String> },
     /// The current errors (empty: clear the overlay).
@@ -44,7 +44,7 @@ pub enum Message {
 
 impl Message {
     /// The SSE event name and its JSON data.
-    pub fn event(&self) -> (&'static str, String) {
+    pub(crate) fn event(&self) -> (&'static str, String) {
         match self {
             Message::Reload { generation, paths } => (
                 "reload",
@@ -66,7 +66,7 @@ struct State {
 
 /// The channel to every open page, and what a page connecting now must know.
 #[derive(Debug)]
-pub struct Live {
+pub(crate) struct Live {
     tx: broadcast::Sender<Message>,
     state: Mutex<State>,
     /// Tells a page reconnecting to a restarted server to reload.
@@ -80,7 +80,7 @@ impl Default for Live {
 }
 
 impl Live {
-    pub fn new() -> Live {
+    pub(crate) fn new() -> Live {
         let (tx, _) = broadcast::channel(64);
         let instance = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -99,7 +99,7 @@ impl Live {
     }
 
     /// Tells pages that `paths` changed.
-    pub fn reload(&self, paths: &[String]) {
+    pub(crate) fn reload(&self, paths: &[String]) {
         if paths.is_empty() {
             return;
         }
@@ -113,7 +113,7 @@ impl Live {
 
     /// Shows `errors` in every open page (or clears the overlay), when they
     /// differ from what pages show now.
-    pub fn set_errors(&self, errors: &[Diagnostic]) {
+    pub(crate) fn set_errors(&self, errors: &[Diagnostic]) {
         let views: Vec<ErrorView> = errors.iter().map(ErrorView::from).collect();
         let mut state = self.state();
         if state.errors != views {
@@ -124,7 +124,7 @@ impl Live {
 
     /// The greeting for a page connecting now (the current errors) and the
     /// messages that follow it.
-    pub fn subscribe(&self) -> (String, broadcast::Receiver<Message>) {
+    pub(crate) fn subscribe(&self) -> (String, broadcast::Receiver<Message>) {
         let state = self.state();
         let rx = self.tx.subscribe();
         let hello = serde_json::json!({

@@ -96,7 +96,7 @@ struct Rendered {
 }
 
 /// The loaded site and everything needed to update it.
-pub struct Workspace {
+pub(crate) struct Workspace {
     opts: BuildOptions,
     site: Option<Site>,
     /// Every markdown file under notes/, loaded or not.
@@ -129,7 +129,7 @@ pub struct Workspace {
 
 /// How the paths of one batch of file events concern the site.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Classified {
+pub(crate) struct Classified {
     pub config: bool,
     pub templates: bool,
     pub statics: bool,
@@ -137,7 +137,7 @@ pub struct Classified {
 }
 
 impl Classified {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         !self.config && !self.templates && !self.statics && self.notes.is_empty()
     }
 }
@@ -145,7 +145,7 @@ impl Classified {
 /// Sorts changed paths into config, templates, static and notes (under
 /// `notes`); paths the site does not read (skipped `_`/`.` names, excluded
 /// or other folders) are dropped.
-pub fn classify(
+pub(crate) fn classify(
     root: &Path,
     notes: &Path,
     exclusions: &Exclusions,
@@ -263,7 +263,7 @@ impl Faces {
 ///
 /// Notes are identified by path, never by position, so notes added or
 /// removed elsewhere leave a signature unchanged.
-pub fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
+pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
     let faces = Faces::of(index);
     let tax = &index.taxonomy;
     let mut signatures: HashMap<String, u64> = (0..index.notes.len())
@@ -413,7 +413,7 @@ impl Workspace {
     /// Loads the whole site and renders it into `served`. Fails (with the
     /// diagnostics) only when nothing can be built: configuration, theme or
     /// notes folder.
-    pub fn load(
+    pub(crate) fn load(
         opts: BuildOptions,
         served: &ServedDir,
     ) -> Result<(Workspace, Outcome), Vec<Diagnostic>> {
@@ -459,10 +459,6 @@ impl Workspace {
         let outcome =
             ws.reindex_and_render(notes, config, theme, &edit, served, started, &mut |_| {});
         Ok((ws, outcome))
-    }
-
-    pub fn site(&self) -> Option<&Site> {
-        self.site.as_ref()
     }
 
     /// Walks notes/ again; returns the note files that appeared, those that
@@ -615,7 +611,7 @@ impl Workspace {
     /// Applies a batch of changed paths. `first_ready` is called with the
     /// edited pages as soon as they are written, before the rest. None when
     /// nothing the site reads changed.
-    pub fn rebuild(
+    pub(crate) fn rebuild(
         &mut self,
         paths: &[PathBuf],
         served: &ServedDir,

@@ -16,7 +16,7 @@ use crate::output::Sink;
 
 /// The served folder and what is in it.
 #[derive(Debug)]
-pub struct ServedDir {
+pub(crate) struct ServedDir {
     dir: PathBuf,
     /// Site-relative path → stamp of what is on disk (a hash of the bytes,
     /// or of the source file's size and time for copies).
@@ -51,7 +51,7 @@ fn bad_path(rel: &str) -> bool {
 }
 
 impl ServedDir {
-    pub fn new(dir: PathBuf) -> ServedDir {
+    pub(crate) fn new(dir: PathBuf) -> ServedDir {
         ServedDir {
             dir,
             files: Mutex::new(HashMap::new()),
@@ -60,12 +60,13 @@ impl ServedDir {
         }
     }
 
-    pub fn dir(&self) -> &Path {
+    #[cfg(test)]
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// Stops all further writes (shutting down).
-    pub fn cancel(&self) {
+    pub(crate) fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
     }
 
@@ -79,13 +80,13 @@ impl ServedDir {
 
     /// Writes `bytes` to `rel` unless the file already holds them.
     /// Returns whether the file changed.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
+    pub(crate) fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
         let stamp = bytes_stamp(bytes);
         self.replace(rel, stamp, |tmp| fs::write(tmp, bytes))
     }
 
     /// Copies `from` to `rel` unless the same source was copied already.
-    pub fn copy(&self, rel: &str, from: &Path) -> io::Result<bool> {
+    pub(crate) fn copy(&self, rel: &str, from: &Path) -> io::Result<bool> {
         let stamp = copy_stamp(from)?;
         self.replace(rel, stamp, |tmp| fs::copy(from, tmp).map(|_| ()))
     }
@@ -136,7 +137,7 @@ impl ServedDir {
 
     /// A rendering pass that leaves the pages in `keep` as they are (they
     /// are known not to change) and renders everything else.
-    pub fn pass<'a>(&'a self, keep: &'a HashSet<String>) -> Pass<'a> {
+    pub(crate) fn pass<'a>(&'a self, keep: &'a HashSet<String>) -> Pass<'a> {
         Pass {
             served: self,
             keep,
@@ -150,7 +151,7 @@ impl ServedDir {
 
 /// One rendering pass into a [`ServedDir`].
 #[derive(Debug)]
-pub struct Pass<'a> {
+pub(crate) struct Pass<'a> {
     served: &'a ServedDir,
     keep: &'a HashSet<String>,
     /// Every path this pass wrote, found unchanged or chose to keep.
@@ -192,7 +193,7 @@ impl Pass<'_> {
     /// `complete` (the pass rendered without errors), files it did not
     /// produce and was not told to keep are removed: pages of deleted notes,
     /// tags nobody uses any more.
-    pub fn finish(self, complete: bool) -> Vec<String> {
+    pub(crate) fn finish(self, complete: bool) -> Vec<String> {
         let seen = self.seen.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut changed = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
         if complete && !self.failed.into_inner() && !self.served.is_cancelled() {

@@ -15,10 +15,10 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, Recom
 
 /// How long a file must be quiet before it is rebuilt: long enough for an
 /// editor's write-then-rename, short enough not to be felt.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// The theme folders watched recursively (besides the notes folder).
-pub const FOLDERS: [&str; 2] = ["templates", "static"];
+pub(crate) const FOLDERS: [&str; 2] = ["templates", "static"];
 
 /// Root folders never watched when the notes are the root itself: they
 /// are large and hold no notes.
@@ -26,7 +26,7 @@ const NOT_WATCHED: [&str; 2] = ["target", "node_modules"];
 
 /// What the watcher sends to the rebuild loop.
 #[derive(Debug)]
-pub enum WatchMsg {
+pub(crate) enum WatchMsg {
     Changes(Vec<PathBuf>),
     Failed(String),
     Stop,
@@ -42,7 +42,7 @@ fn changes_content(kind: &EventKind) -> bool {
     }
 }
 
-pub struct Watcher {
+pub(crate) struct Watcher {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     root: PathBuf,
     /// Folders watched recursively.
@@ -63,7 +63,7 @@ fn watched_root_folder(dir: &Path) -> bool {
 impl Watcher {
     /// Starts watching `root` (canonical) and the notes folder `notes`;
     /// events go to `tx`.
-    pub fn start(root: &Path, notes: &Path, tx: Sender<WatchMsg>) -> Result<Watcher, String> {
+    pub(crate) fn start(root: &Path, notes: &Path, tx: Sender<WatchMsg>) -> Result<Watcher, String> {
         let debouncer = new_debouncer(DEBOUNCE, None, move |res: DebounceEventResult| {
             let msg = match res {
                 Ok(events) => {
@@ -122,7 +122,7 @@ impl Watcher {
     }
 
     /// Watches a source folder that appeared (or came back) since the start.
-    pub fn follow(&mut self, changed: &[PathBuf]) {
+    pub(crate) fn follow(&mut self, changed: &[PathBuf]) {
         for dir in changed {
             let known = self.folders.contains(dir);
             let new_root_folder = self.notes_at_root

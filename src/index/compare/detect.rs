@@ -70,7 +70,7 @@ pub struct Value {
 
 /// Every comparison in `note`, tables first then lists, each in document
 /// order, with warnings for comparisons that cannot be read whole.
-pub fn note_comparisons(note: &Note, names: &Names<'_>) -> (Vec<Found>, Vec<Diagnostic>) {
+pub(crate) fn note_comparisons(note: &Note, names: &Names<'_>) -> (Vec<Found>, Vec<Diagnostic>) {
     let facts = &note.facts;
     let mut infos: HashMap<usize, HeadingInfo> = HashMap::new();
     let mut info = |h: Option<usize>| -> HeadingInfo {
@@ -655,7 +655,7 @@ mod tests {
     use crate::index::glossary::{Glossary, Term};
     use crate::note::load::SourceFile;
 
-    pub fn note(text: &str) -> Note {
+    pub(super) fn note(text: &str) -> Note {
         let file = SourceFile {
             rel: "a.md".into(),
             path: "notes/a.md".into(),

@@ -34,7 +34,7 @@ pub struct AspectName {
 
 /// Matches subject and aspect names of comparisons.
 #[derive(Debug)]
-pub struct Names<'g> {
+pub(crate) struct Names<'g> {
     glossary: &'g Glossary,
     /// Compact key of an aspect name or alias → the name to use.
     aspect_aliases: HashMap<String, String>,
@@ -43,7 +43,7 @@ pub struct Names<'g> {
 impl<'g> Names<'g> {
     /// Reads `aspect_aliases`; an alias listed under two names is a warning
     /// and keeps the first.
-    pub fn new(glossary: &'g Glossary, config: &Config, diags: &mut Vec<Diagnostic>) -> Self {
+    pub(crate) fn new(glossary: &'g Glossary, config: &Config, diags: &mut Vec<Diagnostic>) -> Self {
         let mut aspect_aliases: HashMap<String, String> = HashMap::new();
         for name in config.aspect_aliases.keys() {
             let name = clean(name);
@@ -90,13 +90,13 @@ impl<'g> Names<'g> {
         }
     }
 
-    pub fn glossary(&self) -> &Glossary {
+    pub(crate) fn glossary(&self) -> &Glossary {
         self.glossary
     }
 
     /// `쓰레드`, `Thread` and `스레드` are one subject when the glossary says
     /// so; `**프로세스**` and `프로세스 (Process)` are `프로세스`.
-    pub fn subject(&self, written: &str) -> SubjectName {
+    pub(crate) fn subject(&self, written: &str) -> SubjectName {
         let cleaned = clean(written);
         let (base, paren) = split_parenthetical(&cleaned);
         let term = self
@@ -134,7 +134,7 @@ impl<'g> Names<'g> {
     /// punctuation, a parenthetical, separators (`생성·종료`, `생성 및 종료`)
     /// or a generic last word (`통신 방법` = `통신`); or when
     /// `aspect_aliases` or the glossary names them as one.
-    pub fn aspect(&self, written: &str) -> AspectName {
+    pub(crate) fn aspect(&self, written: &str) -> AspectName {
         let cleaned = strip_numbering(&clean(written)).to_string();
         let (base, _) = split_parenthetical(&cleaned);
         for candidate in [cleaned.as_str(), base] {
@@ -167,7 +167,7 @@ impl<'g> Names<'g> {
 
 /// Plain text of a name: markup characters at the edges dropped, spaces
 /// collapsed, trailing `:` and sentence punctuation removed, NFC.
-pub fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     let s = nfc(s);
     let collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
     let trimmed = collapsed
@@ -180,7 +180,7 @@ pub fn clean(s: &str) -> String {
 
 /// `프로세스 (Process)` → (`프로세스`, Some(`Process`)). A name that is only
 /// a parenthetical is kept whole.
-pub fn split_parenthetical(s: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_parenthetical(s: &str) -> (&str, Option<&str>) {
     let t = s.trim_end();
     let Some(inner_end) = t.strip_suffix(')').or_else(|| t.strip_suffix('）')) else {
         return (t, None);
@@ -224,7 +224,7 @@ fn strip_numbering(s: &str) -> &str {
 
 /// Lower case, NFC, without spaces and separators: `멀티 스레드` and
 /// `멀티스레드`, `생성·종료` and `생성 및 종료` compare equal.
-pub fn compact(s: &str) -> String {
+pub(crate) fn compact(s: &str) -> String {
     let s = nfc(s).to_lowercase();
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
@@ -277,7 +277,7 @@ fn aspect_compact(s: &str) -> String {
 }
 
 /// Values equal up to spacing, case and final punctuation are one value.
-pub fn value_key(text: &str) -> String {
+pub(crate) fn value_key(text: &str) -> String {
     clean(text).to_lowercase()
 }
 
@@ -321,7 +321,7 @@ const ASPECT_HEADERS: &[&str] = &[
 ];
 
 /// `구분`, `비교 항목`, `구분 \ 대상`, an empty cell or only symbols.
-pub fn is_aspect_header(text: &str) -> bool {
+pub(crate) fn is_aspect_header(text: &str) -> bool {
     let t = clean(text);
     if t.chars().all(|c| !c.is_alphanumeric()) {
         return true;
@@ -382,7 +382,7 @@ const FACETS: &[&str] = &[
     "value",
 ];
 
-pub fn is_facet(text: &str) -> bool {
+pub(crate) fn is_facet(text: &str) -> bool {
     FACETS.contains(&compact(&clean(text)).as_str())
 }
 
@@ -416,13 +416,13 @@ const ROW_KINDS: &[&str] = &[
     "type",
 ];
 
-pub fn is_row_kind(text: &str) -> bool {
+pub(crate) fn is_row_kind(text: &str) -> bool {
     ROW_KINDS.contains(&compact(&clean(text)).as_str())
 }
 
 /// What a heading says about the tables and lists under it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HeadingInfo {
+pub(crate) struct HeadingInfo {
     /// Subjects the heading names (`A vs B`, `A와 B의 차이`, `A / B`, and
     /// also a plain `A와 B`).
     pub subjects: Vec<String>,
@@ -446,7 +446,7 @@ const MARKERS: &[&str] = &[
 
 /// Reads a heading such as `프로세스 vs 스레드`, `Q1. 프로세스와 스레드의
 /// 차이는 무엇인가요?`, `멀티프로세스 / 멀티스레드` or `비교 정리`.
-pub fn heading_info(text: &str) -> HeadingInfo {
+pub(crate) fn heading_info(text: &str) -> HeadingInfo {
     let t = strip_heading_prefix(text);
     let t = t.trim_end_matches(|c: char| {
         c.is_whitespace() || matches!(c, '?' | '？' | '!' | '.' | ':' | '：')

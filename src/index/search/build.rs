@@ -54,7 +54,7 @@ pub(super) const LIST_SEPARATOR: &str = " · ";
 /// The documents of one note: its head, then one per section with a
 /// heading. Note text is NFC already (see `note::load::clean_text`). The section under the heading that is the page's title belongs
 /// to the head (the page shows no such heading).
-pub fn note_docs(note_id: usize, note: &Note) -> Vec<Doc<'_>> {
+pub(crate) fn note_docs(note_id: usize, note: &Note) -> Vec<Doc<'_>> {
     let facts = &note.facts;
     let title_heading = facts.title_block.as_ref().and_then(|t| t.heading);
     let mut head_body: Cow<'_, str> = Cow::Borrowed("");
@@ -127,7 +127,7 @@ fn with_code<'a>(
 }
 
 /// The names of a term: term, aliases, English name, without repeats.
-pub fn term_names(term: &crate::index::glossary::Term) -> Vec<String> {
+pub(crate) fn term_names(term: &crate::index::glossary::Term) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for n in std::iter::once(&term.term)
         .chain(&term.aliases)

@@ -52,7 +52,7 @@ pub struct Posting {
 /// queries) and whole runs (a bonus for whole-word matches) only say which
 /// fields of which documents hold them; bigrams, words, 초성 and glossary
 /// tokens keep positions for matching runs, phrases and proximity.
-pub fn keeps_positions(token: &str) -> bool {
+pub(crate) fn keeps_positions(token: &str) -> bool {
     match token.chars().next() {
         Some(c) if is_cjk_letter(c) => {
             token.chars().nth(1).is_some() && token.chars().nth(2).is_none()
@@ -85,7 +85,7 @@ pub(super) fn encode_doc(out: &mut Vec<u8>, gap: Option<u32>, fields: &[(Field, 
 }
 
 /// Reads a postings stream back (for building glossary tokens and tests).
-pub fn decode_postings(bytes: &[u8]) -> Vec<Posting> {
+pub(crate) fn decode_postings(bytes: &[u8]) -> Vec<Posting> {
     let mut out = Vec::new();
     let mut at = 0;
     let mut doc: i64 = -1;

@@ -16,9 +16,9 @@ use crate::note::Note;
 use crate::urls::{encode_fragment, encode_path};
 
 /// Version of the file format; the client refuses other versions.
-pub const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 /// Folder of the index in the output.
-pub const SEARCH_DIR: &str = "search";
+pub(crate) const SEARCH_DIR: &str = "search";
 /// Aimed size of one postings shard, in bytes.
 const SHARD_TARGET_BYTES: usize = 12 * 1024;
 const MAX_SHARDS: usize = 8192;
@@ -46,7 +46,7 @@ pub struct SearchFile {
 /// JSON made safe inside a script file: `<`, `>`, `&` and the JavaScript
 /// line separators become escapes, so no text of a note can close or open a
 /// tag.
-pub fn script_safe(json: String) -> String {
+pub(crate) fn script_safe(json: String) -> String {
     let special = |c: char| matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}');
     if !json.contains(special) {
         return json;
@@ -99,12 +99,12 @@ fn shard_count(total: usize) -> usize {
 }
 
 /// Name of the file holding pack `i` of postings shards: `shards-12.js`.
-pub fn shard_pack_file(i: usize) -> String {
+pub(crate) fn shard_pack_file(i: usize) -> String {
     format!("shards-{i}.js")
 }
 
 /// Name of the file holding pack `i` of text fragments: `frags-12.js`.
-pub fn fragment_pack_file(i: usize) -> String {
+pub(crate) fn fragment_pack_file(i: usize) -> String {
     format!("frags-{i}.js")
 }
 

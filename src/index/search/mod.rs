@@ -54,8 +54,10 @@ mod files;
 mod tokens;
 
 pub use build::*;
-pub use codec::*;
-pub use files::*;
+#[cfg(test)]
+use codec::*;
+#[cfg(test)]
+use files::*;
 pub use tokens::*;
 
 /// The browser client, `assets/search.js`: its three sources under

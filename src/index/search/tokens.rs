@@ -6,10 +6,10 @@
 use crate::korean::{initial_consonants, is_hangul, nfc};
 
 /// Longest word token kept (longer runs are hashes, base64, noise).
-pub const MAX_WORD_LEN: usize = 40;
+pub(crate) const MAX_WORD_LEN: usize = 40;
 /// Latin words shard by this many leading letters: prefix queries of at
 /// least this length find every completion in one shard.
-pub const PREFIX_KEY_LEN: usize = 3;
+pub(crate) const PREFIX_KEY_LEN: usize = 3;
 
 /// The part of a document a token stands in. The number is what the client
 /// sees.
@@ -43,7 +43,7 @@ impl Field {
 
 /// Letters searched by character bigrams: Hangul (syllables and jamo) and
 /// CJK ideographs and kana.
-pub fn is_cjk_letter(c: char) -> bool {
+pub(crate) fn is_cjk_letter(c: char) -> bool {
     is_hangul(c)
         || ('\u{3040}'..='\u{30FF}').contains(&c)
         || ('\u{3400}'..='\u{4DBF}').contains(&c)
@@ -123,20 +123,22 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
 
 /// True when `s` is nothing but particles (조사): at most two, optionally
 /// after the plural 들 (`를`, `에서는`, `들의`).
-pub fn is_particles(s: &str) -> bool {
+pub(crate) fn is_particles(s: &str) -> bool {
     !s.is_empty() && crate::korean::particle_len(s) == Some(s.len())
 }
 
 /// A token and where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
+#[cfg(test)]
+pub(crate) struct Token {
     pub text: String,
     pub pos: u32,
 }
 
 /// The tokens of one field's text, in order of position (see the module
 /// documentation for the rules).
-pub fn tokens(text: &str) -> Vec<Token> {
+#[cfg(test)]
+pub(crate) fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     for_each_token(text, |t, pos| {
         out.push(Token {
@@ -149,7 +151,8 @@ pub fn tokens(text: &str) -> Vec<Token> {
 
 /// Calls `emit(token, position)` for every token of `text` without
 /// allocating one string per token.
-pub fn for_each_token(text: &str, mut emit: impl FnMut(&str, u32)) {
+#[cfg(test)]
+pub(crate) fn for_each_token(text: &str, mut emit: impl FnMut(&str, u32)) {
     let mut buf = String::new();
     for_each_token_part(text, |part, pos| emit(part.as_str(&mut buf), pos));
 }
@@ -236,7 +239,7 @@ pub(super) fn for_each_token_part(text: &str, mut emit: impl FnMut(TokenPart<'_>
 /// The 초성 tokens of one name (a title, heading, tag or glossary name)
 /// whose consonants start at `base` in the 초성 position space: `#` plus
 /// the first consonant, and `#` plus each consonant bigram.
-pub fn for_each_initial_token(name: &str, base: u32, mut emit: impl FnMut(&str, u32)) -> u32 {
+pub(crate) fn for_each_initial_token(name: &str, base: u32, mut emit: impl FnMut(&str, u32)) -> u32 {
     let cho: Vec<char> = initial_consonants(name).chars().collect();
     let mut buf = String::new();
     if let Some(&first) = cho.first() {
@@ -256,7 +259,7 @@ pub fn for_each_initial_token(name: &str, base: u32, mut emit: impl FnMut(&str, 
 
 /// The part of a token that picks its shard: the whole token, except for
 /// words, which shard by their first [`PREFIX_KEY_LEN`] letters.
-pub fn shard_key(token: &str) -> &str {
+pub(crate) fn shard_key(token: &str) -> &str {
     let first = token.chars().next();
     let is_word = first.is_some_and(|c| c != '#' && c != '@' && !is_cjk_letter(c));
     if !is_word {
@@ -279,13 +282,13 @@ pub fn hash(key: &str) -> u32 {
 }
 
 /// The shard holding `token` when there are `shards` shards.
-pub fn shard_of(token: &str, shards: usize) -> usize {
+pub(crate) fn shard_of(token: &str, shards: usize) -> usize {
     (hash(shard_key(token)) as usize) % shards.max(1)
 }
 
 /// How glossary names are compared with what a reader types: NFC, lower
 /// case, without spaces, `-`, `_` and `·`.
-pub fn name_key(name: &str) -> String {
+pub(crate) fn name_key(name: &str) -> String {
     nfc(name)
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '·'))
@@ -296,7 +299,7 @@ pub fn name_key(name: &str) -> String {
 /// Starts of the bigrams that cover `n` letters: 0, 2, 4, … and n-2.
 /// Bigrams standing at those places spell the whole run, so the ones in
 /// between need not be looked up (the client does the same).
-pub fn covering_bigrams(n: usize) -> Vec<usize> {
+pub(crate) fn covering_bigrams(n: usize) -> Vec<usize> {
     let mut out: Vec<usize> = (0..n.saturating_sub(1)).step_by(2).collect();
     if n >= 3 && n % 2 == 1 {
         out.push(n - 2);
