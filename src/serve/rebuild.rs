@@ -1479,4 +1479,29 @@ mod tests {
         assert!(c.config && c.templates && !c.statics);
         assert_eq!(c.notes, vec![root.join("notes/a.md")]);
     }
+
+    #[test]
+    fn classifies_paths_with_the_notes_at_the_root() {
+        let root = Path::new("/r");
+        let ex = Exclusions::new(root, root, &root.join("site"), &["초안/".to_string()]);
+        let c = classify(
+            root,
+            root,
+            &ex,
+            &[
+                root.join("README.md"),
+                root.join("운영체제/README.md"),
+                root.join("site/index.html"),
+                root.join("target/debug/x.md"),
+                root.join("초안/메모.md"),
+                root.join("a/node_modules/b.md"),
+                root.join("templates/note.html"),
+            ],
+        );
+        assert!(c.templates);
+        assert_eq!(
+            c.notes,
+            vec![root.join("README.md"), root.join("운영체제/README.md")]
+        );
+    }
 }
