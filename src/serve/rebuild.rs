@@ -711,7 +711,7 @@ impl Workspace {
                 edit.notes.insert(rel);
             }
             for rel in &assets_touched {
-                sources.insert(format!("notes/{rel}"));
+                sources.insert(self.shown_path(rel));
             }
             edit.assets = assets_touched;
         }
