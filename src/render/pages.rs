@@ -384,9 +384,9 @@ pub fn home_page(
     // Without any date, "recent" would be a made-up order: the notes are
     // listed by section instead.
     let t = &index.taxonomy;
-    let dated = t.listed.iter().any(|&i| index.notes[i].date.is_some());
+    let dated = t.recent.iter().any(|&i| index.notes[i].date.is_some());
     let recent: Vec<NoteItem> = if dated {
-        t.listed
+        t.recent
             .iter()
             .filter(|&&i| index.notes[i].date.is_some())
             .take(index.config.feed_limit.max(1))
@@ -646,7 +646,7 @@ pub fn feed(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
     let base = &index.config.base_url;
     let entries: Vec<Entry> = index
         .taxonomy
-        .listed
+        .recent
         .iter()
         .filter(|&&i| index.notes[i].date.is_some())
         .take(index.config.feed_limit.max(1))

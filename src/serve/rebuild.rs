@@ -198,7 +198,12 @@ impl Faces {
         let categories: Vec<u64> = tax
             .categories
             .iter()
-            .map(|c| hash_of((&c.name, &c.path, &c.url, c.total)))
+            .map(|c| {
+                // A folder page stands in for its category in breadcrumbs
+                // and on the home page; its order decides its lists.
+                let page = c.folder_page.map(|p| &index.notes[p].url);
+                hash_of((&c.name, &c.path, &c.url, c.total, page, c.ordered))
+            })
             .collect();
         let trails = (0..tax.categories.len())
             .map(|c| {
@@ -328,6 +333,15 @@ fn page_signature(index: &SiteIndex, faces: &Faces, id: NoteId) -> u64 {
             }
         }
     }
+    // The series box: the series and its notes in order.
+    if let Some(series) = tax.note_series[id].and_then(|s| tax.series.get(s)) {
+        (5u16, &series.name).hash(&mut h);
+        for &n in &series.notes {
+            faces.notes[n].hash(&mut h);
+        }
+    }
+    // A folder page's breadcrumbs: the folders above it.
+    tax.folder_of[id].map(|c| faces.trails[c]).hash(&mut h);
     6u8.hash(&mut h);
     for &t in &tax.note_tags[id] {
         faces.tags[t].hash(&mut h);
