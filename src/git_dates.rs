@@ -1,6 +1,7 @@
-//! Dates from git history: a note without `date` in its front matter gets
-//! the author date of the commit that added it, and `updated` the author
-//! date of the last commit that changed it, renames followed.
+//! Dates from git history: a note without a date (none in its front matter
+//! or its path) gets the author date of the commit that added it, and
+//! `updated` the author date of the last commit that changed it, renames
+//! followed. Notes that date themselves keep exactly what they say.
 //!
 //! One `git log --name-status -M` over the notes folder reads the whole
 //! history in a single pass (no process per file). A folder that is not in a
@@ -119,21 +120,20 @@ impl GitDates {
         GitDates { files }
     }
 
-    /// Fills what the note's own text leaves open: `date` when the front
-    /// matter and the path give none, `updated` when the front matter has
-    /// none and the file changed after it was added.
+    /// Dates a note whose own text gives none (no `date` in its front
+    /// matter, none in its path): `date` from the commit that added it,
+    /// `updated` (unless the front matter has one) from the last commit that
+    /// changed it on a later day. A note that dates itself is left alone.
     pub(crate) fn apply(&self, note: &mut Note) {
+        if note.date.is_some() {
+            return;
+        }
         let Some(d) = self.files.get(&note.rel_path) else {
             return;
         };
-        if note.date.is_none() {
-            note.date = Some(d.added);
-        }
-        if note.front.updated.is_none() && d.changed != d.added {
-            match note.date {
-                Some(date) if date.date >= d.changed.date => {}
-                _ => note.updated = Some(d.changed),
-            }
+        note.date = Some(d.added);
+        if note.front.updated.is_none() && d.changed.date > d.added.date {
+            note.updated = Some(d.changed);
         }
     }
 }

@@ -69,6 +69,10 @@ pub struct Taxonomy {
     /// Notes that appear in lists (not folder pages, not meta files),
     /// newest first.
     pub listed: Vec<NoteId>,
+    /// What the feed and the home page's recent notes draw from, newest
+    /// first: the listed notes and the pages of folders whose README is
+    /// their only note (a topic README is the topic's content).
+    pub recent: Vec<NoteId>,
     /// Series (`series:` in front matter), in name order.
     pub series: Vec<Series>,
     /// The series of each note.
@@ -209,6 +213,16 @@ impl Taxonomy {
         }
         t.count_totals(0);
         t.sort_children(0);
+        let mut recent = listed.clone();
+        recent.extend(
+            t.categories
+                .iter()
+                .skip(1)
+                .filter(|c| c.notes.is_empty() && c.children.is_empty())
+                .filter_map(|c| c.folder_page),
+        );
+        recent.sort_by(|&a, &b| by_date_desc(notes, a, b));
+        t.recent = recent;
 
         // Tags in Korean dictionary order.
         let mut order: Vec<usize> = (0..t.tags.len()).collect();

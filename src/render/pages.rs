@@ -408,9 +408,9 @@ pub(crate) fn home_page(
     // Without any date, "recent" would be a made-up order: the notes are
     // listed by section instead.
     let t = &index.taxonomy;
-    let dated = t.listed.iter().any(|&i| index.notes[i].date.is_some());
+    let dated = t.recent.iter().any(|&i| index.notes[i].date.is_some());
     let recent: Vec<NoteItem> = if dated {
-        t.listed
+        t.recent
             .iter()
             .filter(|&&i| index.notes[i].date.is_some())
             .take(index.config.feed_limit.max(1))
@@ -662,7 +662,7 @@ pub(crate) fn feed(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
     let index = env.index;
     feed_of(
         env,
-        &index.taxonomy.listed,
+        &index.taxonomy.recent,
         &index.config.title,
         "atom.xml",
         "index.html",

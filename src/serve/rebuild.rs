@@ -200,7 +200,12 @@ impl Faces {
         let categories: Vec<u64> = tax
             .categories
             .iter()
-            .map(|c| hash_of((&c.name, &c.path, &c.url, c.total)))
+            .map(|c| {
+                // A folder page stands in for its category in breadcrumbs
+                // and on the home page; its order decides its lists.
+                let page = c.folder_page.map(|p| &index.notes[p].url);
+                hash_of((&c.name, &c.path, &c.url, c.total, page, c.ordered))
+            })
             .collect();
         let trails = (0..tax.categories.len())
             .map(|c| {
@@ -330,6 +335,15 @@ fn page_signature(index: &SiteIndex, faces: &Faces, id: NoteId) -> u64 {
             }
         }
     }
+    // The series box: the series and its notes in order.
+    if let Some(series) = tax.note_series[id].and_then(|s| tax.series.get(s)) {
+        (5u16, &series.name).hash(&mut h);
+        for &n in &series.notes {
+            faces.notes[n].hash(&mut h);
+        }
+    }
+    // A folder page's breadcrumbs: the folders above it.
+    tax.folder_of[id].map(|c| faces.trails[c]).hash(&mut h);
     6u8.hash(&mut h);
     for &t in &tax.note_tags[id] {
         faces.tags[t].hash(&mut h);
@@ -757,7 +771,7 @@ impl Workspace {
                 edit.notes.insert(rel);
             }
             for rel in &assets_touched {
-                sources.insert(format!("notes/{rel}"));
+                sources.insert(self.shown_path(rel));
             }
             edit.assets = assets_touched;
         }
@@ -1557,5 +1571,30 @@ mod tests {
         );
         assert!(c.config && c.templates && !c.statics);
         assert_eq!(c.notes, vec![root.join("notes/a.md")]);
+    }
+
+    #[test]
+    fn classifies_paths_with_the_notes_at_the_root() {
+        let root = Path::new("/r");
+        let ex = Exclusions::new(root, root, &root.join("site"), &["초안/".to_string()]);
+        let c = classify(
+            root,
+            root,
+            &ex,
+            &[
+                root.join("README.md"),
+                root.join("운영체제/README.md"),
+                root.join("site/index.html"),
+                root.join("target/debug/x.md"),
+                root.join("초안/메모.md"),
+                root.join("a/node_modules/b.md"),
+                root.join("templates/note.html"),
+            ],
+        );
+        assert!(c.templates);
+        assert_eq!(
+            c.notes,
+            vec![root.join("README.md"), root.join("운영체제/README.md")]
+        );
     }
 }

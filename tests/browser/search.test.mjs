@@ -258,3 +258,30 @@ test("the dropdown fits a 360 px phone, light and dark", async () => {
 test("no script errors or failed loads", () => {
   assert.deepEqual(problems, []);
 });
+
+test("결과 더 보기 appears only while more results exist", async () => {
+  // 1 result: no button.
+  const one = await openPage(fileUrl(smallSite, "search.html") + "?q=" + encodeURIComponent("세마포어"));
+  await one.waitForFunction(() => /검색 결과 1건/.test(document.getElementById("search-status")?.textContent || ""));
+  assert.equal(await one.isVisible(".search-more"), false, "one result, no 결과 더 보기");
+  await one.context().close();
+
+  // More than a page of 30: the button, then the rest and no button.
+  const many = {};
+  for (let i = 1; i <= 45; i++) many[`notes/큐/${String(i).padStart(2, "0")}번 문제.md`] = `# 큐 문제 ${i}\n\n원형 큐로 풀어 본 ${i}번째 문제.\n`;
+  const site = buildSite("many", many);
+  const page = await openPage(fileUrl(site, "search.html") + "?q=" + encodeURIComponent("원형 큐"));
+  await page.waitForFunction(() => /검색 결과 \d+건/.test(document.getElementById("search-status")?.textContent || ""));
+  const status = await page.textContent("#search-status");
+  const total = Number(status.match(/검색 결과 (\d+)건/)[1]);
+  assert.ok(total > 30, status);
+  assert.equal(await page.locator("#search-results > li").count(), 30);
+  assert.equal(await page.isVisible(".search-more"), true);
+  while (await page.isVisible(".search-more")) {
+    const shown = await page.locator("#search-results > li").count();
+    await page.click(".search-more");
+    await page.waitForFunction((n) => document.querySelectorAll("#search-results > li").length > n, shown);
+  }
+  assert.equal(await page.locator("#search-results > li").count(), total, "all shown, then the button goes away");
+  await page.context().close();
+});

@@ -53,6 +53,10 @@ fn repo() -> Fixture {
         "os/프로세스 [개념].md",
         "# 프로세스\n\n실행 중인 프로그램. PCB를 덧붙였다.\n",
     );
+    f.note(
+        "os/날짜 있음.md",
+        "---\ndate: 2025-12-25\n---\n# 날짜 있는 노트\n\n본문을 고쳤다.\n",
+    );
     commit(root, "프로세스 보강", "2026-02-03T09:30:00+09:00");
     git(
         root,
@@ -85,9 +89,11 @@ fn notes_without_a_date_get_it_from_their_history() {
     let (date, updated) = page_dates(&f, "os/스레드-thread.html");
     assert_eq!(date, vec!["2026-01-10T21:00:00+09:00"]);
     assert_eq!(updated, vec!["2026-02-20"]);
-    // The front matter wins.
-    let (date, _) = page_dates(&f, "os/날짜-있음.html");
+    // The front matter wins, and a note that dates itself gets no
+    // `updated` from git either.
+    let (date, updated) = page_dates(&f, "os/날짜-있음.html");
     assert_eq!(date, vec!["2025-12-25T00:00:00+09:00"]);
+    assert!(updated.is_empty());
 
     // The feed and the home page use these dates.
     let feed = f.read("atom.xml");

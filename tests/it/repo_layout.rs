@@ -343,3 +343,87 @@ fn the_404_page_links_from_the_site_root_at_any_depth() {
     assert!(page.contains("github\\.io"));
     assert!(doc.select(&sel(".not-found-search input")).next().is_some());
 }
+
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "김희수")
+        .env("GIT_AUTHOR_EMAIL", "heesoo@example.com")
+        .env("GIT_COMMITTER_NAME", "김희수")
+        .env("GIT_COMMITTER_EMAIL", "heesoo@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+#[test]
+fn a_repository_in_git_has_a_feed_with_real_dates() {
+    let f = interview_repo();
+    let root = f.root();
+    std::fs::write(root.join(".gitignore"), "site/\nnode_modules/\ntarget/\n").unwrap();
+    git(
+        root,
+        &["init", "-q", "-b", "main"],
+        "2025-03-01T09:00:00+09:00",
+    );
+    git(root, &["add", "-A"], "2025-03-01T09:00:00+09:00");
+    git(
+        root,
+        &["commit", "-q", "-m", "질문 모음"],
+        "2025-03-01T09:00:00+09:00",
+    );
+    f.file(
+        "운영체제/README.md",
+        "# 운영체제\n\n## 페이징이란?\n\n메모리를 같은 크기로 나눠 씁니다.\n".as_bytes(),
+    );
+    git(root, &["add", "-A"], "2025-04-02T20:00:00+09:00");
+    git(
+        root,
+        &["commit", "-q", "-m", "운영체제 질문 추가"],
+        "2025-04-02T20:00:00+09:00",
+    );
+    let report = f.build();
+    assert_eq!(report.exit_code(), 0, "{:?}", diagnostics(&report));
+
+    let feed = f.read("atom.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let entries: Vec<(String, String)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .map(|e| {
+            let child = |name: &str| {
+                e.children()
+                    .find(|c| c.has_tag_name(name))
+                    .and_then(|c| c.text())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            (child("title"), child("updated"))
+        })
+        .collect();
+    assert!(!feed.contains("1970"));
+    // Topic READMEs that are their folder's only note are content too;
+    // meta files and folder tables of contents are not.
+    assert!(
+        entries.contains(&(
+            "운영체제".to_string(),
+            "2025-04-02T20:00:00+09:00".to_string()
+        )),
+        "{entries:?}"
+    );
+    assert!(entries
+        .iter()
+        .any(|(t, u)| t == "TCP 3-way handshake" && u == "2025-03-01T09:00:00+09:00"));
+    assert!(entries
+        .iter()
+        .all(|(t, _)| t != "기여 안내" && t != "네트워크"));
+    let home = f.html("index.html");
+    let recent = texts(&home, ".recent .note-link");
+    assert!(recent.iter().any(|t| t == "운영체제"), "{recent:?}");
+    assert!(recent.iter().all(|t| t != "기여 안내"), "{recent:?}");
+}
