@@ -9,8 +9,8 @@
 use std::sync::OnceLock;
 
 use divan::{black_box, Bencher};
-use gongbu::internals::SearchIndex;
 use gongbu::internals as gi;
+use gongbu::internals::SearchIndex;
 use gongbu::{BuildOptions, Site};
 use pulldown_cmark::{Event, Parser};
 

@@ -625,7 +625,7 @@ fn write_new_note(
             format!("`{}`가 이미 있습니다; 덮어쓰지 않습니다", file.display()),
         ));
     }
-    std::fs::create_dir_all(&notes)
+    std::fs::create_dir_all(notes)
         .map_err(|e| Diagnostic::error("usage", format!("폴더를 만들 수 없습니다: {e}")))?;
     // A symlinked folder on the way must not lead the new file out of the
     // notes: check the part of the path that exists, before creating more.

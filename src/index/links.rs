@@ -246,7 +246,12 @@ pub(crate) fn script_scheme(dest: &str) -> Option<&'static str> {
 
 impl Resolver<'_> {
     /// Resolves one link of note `from`; warnings for broken links go to `diags`.
-    pub(crate) fn resolve(&self, from: NoteId, link: &LinkRef, diags: &mut Vec<Diagnostic>) -> Target {
+    pub(crate) fn resolve(
+        &self,
+        from: NoteId,
+        link: &LinkRef,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Target {
         if link.kind == LinkKind::Markdown {
             if let Some(scheme) = script_scheme(&link.dest) {
                 // Rendered as its text, never as a link that runs code.

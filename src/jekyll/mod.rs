@@ -99,7 +99,11 @@ pub(crate) const CONFIG_FILES: &[&str] = &["_config.yml", "_config.yaml"];
 /// Reads `_config.yml` (notes root first, then the site root) into
 /// `config` where `gongbu.yaml` left a key at its default. Without such a
 /// file nothing changes.
-pub(crate) fn merge_config(config: &mut Config, root: &Path, notes_dir: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn merge_config(
+    config: &mut Config,
+    root: &Path,
+    notes_dir: &Path,
+) -> Result<(), Diagnostic> {
     let found = [notes_dir, root]
         .iter()
         .flat_map(|dir| CONFIG_FILES.iter().map(move |f| dir.join(f)))

@@ -28,7 +28,11 @@ use crate::output::Sink;
 use crate::urls::{asset_url, relative_href};
 
 /// The pass over note `id`'s events.
-pub(crate) fn pass<'a>(events: Vec<Spanned<'a>>, index: &SiteIndex, id: NoteId) -> Vec<Spanned<'a>> {
+pub(crate) fn pass<'a>(
+    events: Vec<Spanned<'a>>,
+    index: &SiteIndex,
+    id: NoteId,
+) -> Vec<Spanned<'a>> {
     let targets = index.images.get(id).map(Vec::as_slice).unwrap_or(&[]);
     let note = &index.notes[id];
     let facts = &note.facts.images;

@@ -96,7 +96,12 @@ fn crumb(name: &str, url: &str, count: Option<usize>) -> Crumb {
 }
 
 /// The context every page starts from.
-pub(crate) fn base_context(env: &RenderEnv<'_>, page_url: &str, title: &str, kind: &str) -> Context {
+pub(crate) fn base_context(
+    env: &RenderEnv<'_>,
+    page_url: &str,
+    title: &str,
+    kind: &str,
+) -> Context {
     let mut ctx = Context::new();
     ctx.insert("root", &root_prefix(page_url));
     ctx.insert("page_kind", kind);
@@ -244,7 +249,11 @@ fn series_box(index: &SiteIndex, id: NoteId) -> Option<SeriesBox> {
 }
 
 /// A note's page (folder pages too: they also list their folder's notes).
-pub(crate) fn note_page(env: &RenderEnv<'_>, id: NoteId, body_html: &str) -> Result<String, Diagnostic> {
+pub(crate) fn note_page(
+    env: &RenderEnv<'_>,
+    id: NoteId,
+    body_html: &str,
+) -> Result<String, Diagnostic> {
     let index = env.index;
     let note = &index.notes[id];
     let mut ctx = base_context(

@@ -43,7 +43,12 @@ struct App {
 
 /// The whole service. `out` must be canonical; `bind` is the address the
 /// server listens on (a `Host` naming it is accepted).
-pub(crate) fn router(out: PathBuf, live: Arc<Live>, stop: watch::Receiver<bool>, bind: IpAddr) -> Router {
+pub(crate) fn router(
+    out: PathBuf,
+    live: Arc<Live>,
+    stop: watch::Receiver<bool>,
+    bind: IpAddr,
+) -> Router {
     let files = ServeDir::new(&out)
         .append_index_html_on_directories(true)
         .not_found_service(ServeFile::new(out.join(crate::site_files::NOT_FOUND)));

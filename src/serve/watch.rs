@@ -63,7 +63,11 @@ fn watched_root_folder(dir: &Path) -> bool {
 impl Watcher {
     /// Starts watching `root` (canonical) and the notes folder `notes`;
     /// events go to `tx`.
-    pub(crate) fn start(root: &Path, notes: &Path, tx: Sender<WatchMsg>) -> Result<Watcher, String> {
+    pub(crate) fn start(
+        root: &Path,
+        notes: &Path,
+        tx: Sender<WatchMsg>,
+    ) -> Result<Watcher, String> {
         let debouncer = new_debouncer(DEBOUNCE, None, move |res: DebounceEventResult| {
             let msg = match res {
                 Ok(events) => {

@@ -2,7 +2,6 @@
 //! fixture sites: the HTML they become, the warnings they give, and what a
 //! site without settings asks of other hosts (nothing).
 
-
 use crate::common::{attrs, diagnostics, sel, text, texts, Fixture};
 
 /// The expressions of `tests/fixtures/math/exprs.txt`; lines starting

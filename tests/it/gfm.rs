@@ -3,7 +3,6 @@
 //! comments left alone, `[[텍스트]](url)`, links into the notes' repository
 //! and CJK-friendly emphasis.
 
-
 use crate::common::*;
 
 #[test]

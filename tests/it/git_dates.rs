@@ -1,7 +1,6 @@
 //! Dates from git history: a git fixture made in the test with fixed
 //! author and committer dates.
 
-
 use std::path::Path;
 use std::process::Command;
 

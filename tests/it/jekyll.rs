@@ -4,7 +4,6 @@
 //! of a page: og:image, og:locale, JSON-LD, per-category and per-tag feeds,
 //! full-text feeds, the GitHub source links.
 
-
 use crate::common::*;
 
 fn png(w: u32, h: u32) -> Vec<u8> {

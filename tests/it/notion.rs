@@ -3,7 +3,6 @@
 //! percent-encoded links, property lines, a database CSV and its folder),
 //! imported from a folder and from a zip, then built.
 
-
 use std::io::{Cursor, Write};
 use std::path::Path;
 

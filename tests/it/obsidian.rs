@@ -2,7 +2,6 @@
 //! `==형광펜==`, block ids and `[[노트#^id]]`, `![[그림.png]]` found
 //! vault-wide, `![[노트]]` / `![[노트#섹션]]` transclusion and its cycles.
 
-
 use std::io::Cursor;
 
 use crate::common::{attrs, dead_links, diagnostics, text, texts, tree, Fixture};

@@ -1,7 +1,6 @@
 //! Reading order (`order:`/`weight:`, a README's ordered list of links) and
 //! series (`series:`).
 
-
 use crate::common::*;
 
 fn neighbors(f: &Fixture, page: &str) -> (Vec<String>, Vec<String>) {

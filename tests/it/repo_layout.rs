@@ -2,7 +2,6 @@
 //! built as it is), `--notes`, `exclude:`, repository meta files, and
 //! navigation that reaches every note from the home page.
 
-
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 

@@ -43,7 +43,11 @@ pub(crate) struct Names<'g> {
 impl<'g> Names<'g> {
     /// Reads `aspect_aliases`; an alias listed under two names is a warning
     /// and keeps the first.
-    pub(crate) fn new(glossary: &'g Glossary, config: &Config, diags: &mut Vec<Diagnostic>) -> Self {
+    pub(crate) fn new(
+        glossary: &'g Glossary,
+        config: &Config,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Self {
         let mut aspect_aliases: HashMap<String, String> = HashMap::new();
         for name in config.aspect_aliases.keys() {
             let name = clean(name);

@@ -239,7 +239,11 @@ pub(super) fn for_each_token_part(text: &str, mut emit: impl FnMut(TokenPart<'_>
 /// The 초성 tokens of one name (a title, heading, tag or glossary name)
 /// whose consonants start at `base` in the 초성 position space: `#` plus
 /// the first consonant, and `#` plus each consonant bigram.
-pub(crate) fn for_each_initial_token(name: &str, base: u32, mut emit: impl FnMut(&str, u32)) -> u32 {
+pub(crate) fn for_each_initial_token(
+    name: &str,
+    base: u32,
+    mut emit: impl FnMut(&str, u32),
+) -> u32 {
     let cho: Vec<char> = initial_consonants(name).chars().collect();
     let mut buf = String::new();
     if let Some(&first) = cho.first() {
