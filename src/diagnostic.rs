@@ -449,7 +449,10 @@ mod tests {
             .filter(|c| c.class() == ExitClass::Usage)
             .map(|c| c.as_str())
             .collect();
-        assert_eq!(usage, ["usage", "config", "notes-dir", "output-dir"]);
+        assert_eq!(
+            usage,
+            ["usage", "config", "notes-dir", "output-dir", "template"]
+        );
         assert_eq!(Diagnostic::error("config", "x").exit_code(), 2);
         assert_eq!(Diagnostic::error(Code::BrokenLink, "x").exit_code(), 1);
         assert_eq!(Diagnostic::warning("config", "x").exit_code(), 0);

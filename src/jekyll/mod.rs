@@ -603,9 +603,8 @@ fn front_image_written(note: &Note) -> Option<String> {
 /// `subtitle:` of the front matter.
 pub(crate) fn subtitle(note: &Note) -> Option<&str> {
     note.front
-        .extra
-        .get("subtitle")
-        .and_then(|v| v.as_str())
+        .subtitle
+        .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
 }

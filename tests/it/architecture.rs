@@ -35,8 +35,12 @@ fn index_and_render_do_not_call_into_lib_rs() {
         .expect("lib.rs");
     let modules: Vec<&str> = lib
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub mod "))
-        .chain(lib.lines().filter_map(|l| l.trim().strip_prefix("mod ")))
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("pub mod ")
+                .or_else(|| l.strip_prefix("pub(crate) mod "))
+                .or_else(|| l.strip_prefix("mod "))
+        })
         .map(|l| l.trim_end_matches(';'))
         .collect();
     assert!(modules.contains(&"memory"), "{modules:?}");

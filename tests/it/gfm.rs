@@ -249,7 +249,9 @@ fn korean_emphasis_with_punctuation() {
     assert_eq!(texts(&doc, ".note-body em"), vec!["강조", "bar"]);
     assert!(text(&doc, ".note-body").contains("snake_case_name"));
     assert_eq!(texts(&doc, ".note-body code")[0], "**\"코드\"**는");
-    assert!(text(&doc, ".note-body .math").contains("**\"수식\"**는"));
+    // Math is math: no emphasis inside it.
+    assert_eq!(doc.select(&sel(".note-body .math")).count(), 1);
+    assert_eq!(doc.select(&sel(".note-body .math strong")).count(), 0);
 
     // Strict CommonMark on request: the asterisks stay.
     let strict = Fixture::new();
