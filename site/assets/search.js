@@ -2,7 +2,7 @@
 // 색인(search/*.js)은 빌드 때 만들어지고 <script>로 읽으므로 서버 없이,
 // file:// 로 연 사이트에서도 동작합니다. 의존성 없음.
 //
-// 토큰 규칙은 src/index/search.rs 와 같습니다 (함수 이름을 나란히 적었습니다):
+// 토큰 규칙은 src/index/search/tokens.rs 와 같습니다 (함수 이름을 나란히 적었습니다):
 //   segments        한글·한자 묶음(CJK)과 그 밖의 글자·숫자 낱말로 나눔, 위치는 UTF-16
 //   낱말            소문자 한 토큰; 검색어는 앞부분 일치 (3글자 이상일 때)
 //   CJK 묶음        글자 두 개씩(바이그램) + 첫 글자 + (3글자 이상이면) 묶음 전체;
@@ -11,21 +11,26 @@
 //   초성            '#' + 초성 두 개씩, '#' + 첫 초성 (제목·태그·제목줄·용어만)
 //   용어            용어집 이름(용어·별칭·영어)이 나오는 곳마다 '@번호'
 //   shard_key/hash  낱말은 앞 3글자, 나머지는 토큰 전체를 FNV-1a(UTF-16)로
+//
+// 원본은 static/assets/search/ 의 세 파일입니다: tokenizer.js(이 파일, 공유 범위를 엶),
+// engine.js(색인 해석과 순위), ui.js(브라우저: 파일 읽기, 검색창, search.html; 범위를 닫음).
+// gongbu가 컴파일될 때 이 순서로 이어 붙여 assets/search.js 하나로 내보냅니다.
 (function (global) {
   "use strict";
 
-  var FORMAT_VERSION = 1;
-  var FIELD_TITLE = 0, FIELD_TAGS = 1, FIELD_HEADING = 2, FIELD_BODY = 3, FIELD_TERM = 4;
+  const FORMAT_VERSION = 2;
+  const FIELD_TITLE = 0, FIELD_TAGS = 1, FIELD_HEADING = 2, FIELD_BODY = 3, FIELD_TERM = 4;
+  // 5: code blocks, found but ranked below prose.
   // Title and glossary-term matches first, then tags, headings, body.
-  var FIELD_WEIGHT = [1000, 500, 100, 10, 1000];
-  var BODY_TF_CAP = 5;
-  var NAME_WORD_GAP = 2;
-  var MAX_QUERY_WORDS = 12;
-  var CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ";
+  const FIELD_WEIGHT = [1000, 500, 100, 10, 1000, 3];
+  const BODY_TF_CAP = 5;
+  const NAME_WORD_GAP = 2;
+  const MAX_QUERY_WORDS = 12;
+  const CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ";
 
   // ── tokenizer (search.rs: is_cjk_letter, segments, is_particles, shard_key, hash) ──
 
-  var WORD_LETTER = /[\p{Alphabetic}\p{N}_]/u;
+  const WORD_LETTER = /[\p{Alphabetic}\p{N}_]/u;
 
   function isHangul(cp) {
     return (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x3131 && cp <= 0x318E) ||
@@ -43,14 +48,14 @@
 
   // Runs of CJK letters ("cjk") and of other letters/digits/_ ("word").
   function segments(text) {
-    var out = [];
-    var cur = null;
-    var lastEnd = -1;
-    var pos = 0;
-    for (var i = 0; i < text.length;) {
-      var cp = text.codePointAt(i);
-      var ch = String.fromCodePoint(cp);
-      var kind = isCjkLetter(cp) ? "cjk" : (WORD_LETTER.test(ch) ? "word" : null);
+    let out = [];
+    let cur = null;
+    let lastEnd = -1;
+    let pos = 0;
+    for (let i = 0; i < text.length;) {
+      const cp = text.codePointAt(i);
+      const ch = String.fromCodePoint(cp);
+      let kind = isCjkLetter(cp) ? "cjk" : (WORD_LETTER.test(ch) ? "word" : null);
       if (kind && cur && cur.kind === kind) {
         cur.text += ch;
       } else {
@@ -72,8 +77,8 @@
   function isParticleRun(s, max, particles) {
     if (s === "") return true;
     if (max === 0) return false;
-    for (var i = 0; i < particles.length; i++) {
-      var p = particles[i];
+    for (let i = 0; i < particles.length; i++) {
+      let p = particles[i];
       if (s.lastIndexOf(p, 0) === 0 && isParticleRun(s.slice(p.length), max - 1, particles)) return true;
     }
     return false;
@@ -82,16 +87,16 @@
   // korean::particle_len(s) == len: up to two particles, maybe after 들.
   function isParticles(s, particles) {
     if (!s || !/^[\uAC00-\uD7A3]+$/.test(s)) return false;
-    var tail = s.charAt(0) === "들" ? s.slice(1) : s;
+    const tail = s.charAt(0) === "들" ? s.slice(1) : s;
     return isParticleRun(tail, 2, particles);
   }
 
   // Segments of a query or name, without particles glued to a word (CPU가).
   function querySegments(text, particles) {
-    var out = [];
-    var prev = null;
+    let out = [];
+    let prev = null;
     segments(text).forEach(function (s) {
-      var skip = s.attached && prev === "word" && s.kind === "cjk" && isParticles(s.text, particles);
+      const skip = s.attached && prev === "word" && s.kind === "cjk" && isParticles(s.text, particles);
       prev = s.kind;
       if (!skip) out.push(s);
     });
@@ -99,14 +104,14 @@
   }
 
   function shardKey(token, prefixLen) {
-    var c = token.codePointAt(0);
+    let c = token.codePointAt(0);
     if (token.charAt(0) === "#" || token.charAt(0) === "@" || isCjkLetter(c)) return token;
     return Array.from(token).slice(0, prefixLen).join("");
   }
 
   function hash(key) {
-    var h = 0x811c9dc5;
-    for (var i = 0; i < key.length; i++) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < key.length; i++) {
       h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
     }
     return h >>> 0;
@@ -117,23 +122,25 @@
   }
 
   function initialOf(ch) {
-    var c = ch.charCodeAt(0);
+    let c = ch.charCodeAt(0);
     if (c >= 0xAC00 && c <= 0xD7A3) return CHOSEONG.charAt(Math.floor((c - 0xAC00) / 588));
     return isCompatConsonant(ch) ? ch : "";
   }
 
+  // ── engine.js: postings, matching, ranking, snippets (no DOM) ──
+
   // ── postings (search.rs: encode_doc / decode_postings) ──
 
-  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-  var DIGIT_CODE = new Int8Array(128).fill(-1);
-  for (var d = 0; d < DIGITS.length; d++) DIGIT_CODE[DIGITS.charCodeAt(d)] = d;
+  const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  const DIGIT_CODE = new Int8Array(128).fill(-1);
+  for (let d = 0; d < DIGITS.length; d++) DIGIT_CODE[DIGITS.charCodeAt(d)] = d;
 
   function Reader(s) { this.s = s; this.i = 0; }
   Reader.prototype.more = function () { return this.i < this.s.length; };
   Reader.prototype.next = function () {
-    var s = this.s, i = this.i, v = 0, mul = 1;
+    let s = this.s, i = this.i, v = 0, mul = 1;
     while (i < s.length) {
-      var c = s.charCodeAt(i++), dv = c < 128 ? DIGIT_CODE[c] : -1;
+      let c = s.charCodeAt(i++), dv = c < 128 ? DIGIT_CODE[c] : -1;
       if (dv < 0) break;
       if (dv < 32) { this.i = i; return v + dv * mul; }
       v += (dv - 32) * mul;
@@ -143,7 +150,7 @@
   };
 
   function varints(s) {
-    var r = new Reader(s), out = [];
+    let r = new Reader(s), out = [];
     while (r.more()) out.push(r.next());
     return out;
   }
@@ -152,19 +159,19 @@
   // sorted by key = document * 8 + field; the entry's positions are
   // pos[start .. start + count].
   function decodePostings(s) {
-    var cap = (s.length >> 1) + 1;
-    var key = new Int32Array(cap), start = new Int32Array(cap), count = new Int32Array(cap);
-    var pos = new Int32Array(s.length);
-    var n = 0, np = 0, r = new Reader(s), doc = -1;
+    const cap = (s.length >> 1) + 1;
+    let key = new Int32Array(cap), start = new Int32Array(cap), count = new Int32Array(cap);
+    let pos = new Int32Array(s.length);
+    let n = 0, np = 0, r = new Reader(s), doc = -1;
     while (r.more()) {
       doc += r.next() + 1;
       for (;;) {
-        var head = r.next();
-        var c = head >>> 4, p = 0;
+        const head = r.next();
+        let c = head >>> 4, p = 0;
         key[n] = doc * 8 + ((head >>> 1) & 7);
         start[n] = np;
         count[n] = c;
-        for (var j = 0; j < c; j++) { p = j === 0 ? r.next() : p + r.next(); pos[np++] = p; }
+        for (let j = 0; j < c; j++) { p = j === 0 ? r.next() : p + r.next(); pos[np++] = p; }
         n++;
         if ((head & 1) === 0) break;
       }
@@ -172,7 +179,7 @@
     return { n: n, key: key, start: start, count: count, pos: pos };
   }
 
-  var NO_POSTINGS = decodePostings("");
+  const NO_POSTINGS = decodePostings("");
 
   // Matches of a query part: entries sorted by key (document * 8 + field),
   // each with its spans [s, e) (none when matched by a token that keeps no
@@ -187,15 +194,15 @@
     this.s.push(s); this.e.push(e); this.count[this.count.length - 1]++;
   };
   Matches.prototype.spans = function (i) {
-    var out = [];
-    for (var k = this.first[i]; k < this.first[i] + this.count[i]; k++) out.push([this.s[k], this.e[k]]);
+    let out = [];
+    for (let k = this.first[i]; k < this.first[i] + this.count[i]; k++) out.push([this.s[k], this.e[k]]);
     return out;
   };
 
   function hasPosIn(pos, from, to, x) {
-    var lo = from, hi = to - 1;
+    let lo = from, hi = to - 1;
     while (lo <= hi) {
-      var mid = (lo + hi) >> 1;
+      let mid = (lo + hi) >> 1;
       if (pos[mid] === x) return true;
       if (pos[mid] < x) lo = mid + 1; else hi = mid - 1;
     }
@@ -211,8 +218,8 @@
   // Starts of the bigrams that cover n letters: 0, 2, 4, … and n-2. Bigrams
   // at those places spell the whole run; the ones between add nothing.
   function covering(n) {
-    var out = [];
-    for (var i = 0; i + 1 < n; i += 2) out.push(i);
+    let out = [];
+    for (let i = 0; i + 1 < n; i += 2) out.push(i);
     if (n >= 3 && n % 2 === 1) out.push(n - 2);
     return out;
   }
@@ -221,9 +228,9 @@
   // ── the engine: query → ranked results (no DOM) ──
 
   function createEngine(loadFile) {
-    var meta = null, metaPromise = null;
-    var shards = new Map(), fragments = new Map(), postingCache = new Map();
-    var noteStarts = [], fragFirsts = [];
+    let meta = null, metaPromise = null;
+    const packs = new Map(), postingCache = new Map();
+    let noteStarts = [], fragFirsts = [];
 
     function ready() {
       if (!metaPromise) {
@@ -234,7 +241,7 @@
           noteStarts = [0];
           varints(meta.docs).forEach(function (n) { noteStarts.push(noteStarts[noteStarts.length - 1] + n); });
           fragFirsts = [];
-          var at = 0;
+          let at = 0;
           varints(meta.frags).forEach(function (g) { at += g; fragFirsts.push(at); });
           return meta;
         });
@@ -248,24 +255,26 @@
       return f.data;
     }
 
-    function shard(i) {
-      if (!shards.has(i)) {
-        var width = Math.max(1, (meta.shards - 1).toString(16).length);
-        var name = "shard-" + ("0000" + i.toString(16)).slice(-width) + ".js?v=" + meta.build;
-        var p = loadFile(name).then(checked);
-        p.catch(function () { shards.delete(i); });
-        shards.set(i, p);
+    // Shards and fragments come in packs of consecutive ones, one file per
+    // pack (meta.pack: shards per file, fragments per file).
+    function pack(kind, p) {
+      const key = kind + ":" + p;
+      if (!packs.has(key)) {
+        const q = loadFile(kind + "-" + p + ".js?v=" + meta.build).then(checked);
+        q.catch(function () { packs.delete(key); });
+        packs.set(key, q);
       }
-      return shards.get(i);
+      return packs.get(key);
+    }
+
+    function shard(i) {
+      const per = meta.pack[0];
+      return pack("shards", Math.floor(i / per)).then(function (list) { return list[i % per]; });
     }
 
     function fragment(i) {
-      if (!fragments.has(i)) {
-        var p = loadFile("frag-" + i + ".js?v=" + meta.build).then(checked);
-        p.catch(function () { fragments.delete(i); });
-        fragments.set(i, p);
-      }
-      return fragments.get(i);
+      const per = meta.pack[1];
+      return pack("frags", Math.floor(i / per)).then(function (list) { return list[i % per]; });
     }
 
     function shardOf(token) { return hash(shardKey(token, meta.prefix)) % meta.shards; }
@@ -273,37 +282,37 @@
     // Postings of one token from its loaded shard.
     function postings(data, token) {
       if (postingCache.has(token)) return postingCache.get(token);
-      var s = data[shardOf(token)][token];
-      var p = s ? decodePostings(s) : NO_POSTINGS;
+      let s = data[shardOf(token)][token];
+      let p = s ? decodePostings(s) : NO_POSTINGS;
       postingCache.set(token, p);
       return p;
     }
 
     function stemOf(word) {
       // The shortest stem of two or more syllables whose rest is particles.
-      var chars = Array.from(word);
+      let chars = Array.from(word);
       if (!/^[\uAC00-\uD7A3]+$/.test(word)) {
-        var segs = segments(word);
-        var last = segs[segs.length - 1];
+        let segs = segments(word);
+        let last = segs[segs.length - 1];
         if (segs.length > 1 && last.kind === "cjk" && last.attached && isParticles(last.text, meta.particles)) {
           return word.slice(0, last.pos);
         }
         return word;
       }
-      for (var k = 2; k < chars.length; k++) {
+      for (let k = 2; k < chars.length; k++) {
         if (isParticles(chars.slice(k).join(""), meta.particles)) return chars.slice(0, k).join("");
       }
       return word;
     }
 
     function termFor(words) {
-      var key = nameKey(words.join(""));
+      let key = nameKey(words.join(""));
       if (Object.prototype.hasOwnProperty.call(meta.names, key)) return meta.names[key];
-      var last = words[words.length - 1];
-      var chars = Array.from(last);
-      for (var k = chars.length - 1; k >= 1; k--) {
+      let last = words[words.length - 1];
+      let chars = Array.from(last);
+      for (let k = chars.length - 1; k >= 1; k--) {
         if (!isParticles(chars.slice(k).join(""), meta.particles)) continue;
-        var cut = words.slice(0, -1).concat([chars.slice(0, k).join("")]);
+        const cut = words.slice(0, -1).concat([chars.slice(0, k).join("")]);
         key = nameKey(cut.join(""));
         if (Object.prototype.hasOwnProperty.call(meta.names, key)) return meta.names[key];
       }
@@ -311,12 +320,12 @@
     }
 
     function wordConcept(text) {
-      var segs = querySegments(text, meta.particles).map(function (s) {
+      let segs = querySegments(text, meta.particles).map(function (s) {
         if (s.kind === "word") {
-          var w = s.text.toLowerCase();
+          let w = s.text.toLowerCase();
           return { kind: "word", text: w, prefix: Array.from(w).length >= meta.prefix };
         }
-        var chars = Array.from(s.text), at = [], off = 0, grams = [], offs = [];
+        let chars = Array.from(s.text), at = [], off = 0, grams = [], offs = [];
         chars.forEach(function (c) { at.push(off); off += c.length; });
         if (chars.length === 1) { grams.push(chars[0]); offs.push(0); }
         covering(chars.length).forEach(function (i) { grams.push(chars[i] + chars[i + 1]); offs.push(at[i]); });
@@ -330,20 +339,20 @@
     // query → { mode, concepts }
     function analyze(query) {
       // A pasted paragraph is not a query: its first words are enough.
-      var q = query.normalize("NFC").trim().split(/\s+/).slice(0, MAX_QUERY_WORDS).join(" ");
+      let q = query.normalize("NFC").trim().split(/\s+/).slice(0, MAX_QUERY_WORDS).join(" ");
       if (!q) return { mode: "empty", concepts: [] };
-      var letters = q.replace(/\s+/g, "");
+      const letters = q.replace(/\s+/g, "");
       if (Array.from(letters).every(isCompatConsonant)) {
-        var cho = Array.from(letters), tokens = [], offs = [];
+        let cho = Array.from(letters), tokens = [], offs = [];
         if (cho.length === 1) { tokens.push("#" + cho[0]); offs.push(0); }
         covering(cho.length).forEach(function (i) { tokens.push("#" + cho[i] + cho[i + 1]); offs.push(i); });
         return { mode: "initial", concepts: [{ kind: "initial", letters: letters, tokens: tokens, offs: offs, needles: [] }] };
       }
-      var words = q.split(/\s+/), concepts = [];
-      for (var at = 0; at < words.length;) {
-        var found = false;
-        for (var len = Math.min(4, words.length - at); len >= 1 && !found; len--) {
-          var t = termFor(words.slice(at, at + len));
+      const words = q.split(/\s+/), concepts = [];
+      for (let at = 0; at < words.length;) {
+        let found = false;
+        for (let len = Math.min(4, words.length - at); len >= 1 && !found; len--) {
+          let t = termFor(words.slice(at, at + len));
           if (t >= 0) {
             concepts.push({ kind: "term", term: t, token: "@" + t, needles: meta.termNames[t] || [] });
             at += len;
@@ -351,7 +360,7 @@
           }
         }
         if (found) continue;
-        var c = wordConcept(stemOf(words[at]));
+        let c = wordConcept(stemOf(words[at]));
         if (c) concepts.push(c);
         at += 1;
       }
@@ -361,7 +370,7 @@
     function tokensOf(concept) {
       if (concept.kind === "term") return [concept.token];
       if (concept.kind === "initial") return concept.tokens;
-      var out = [];
+      let out = [];
       concept.segs.forEach(function (s) {
         if (s.kind === "word") out.push(s.text);
         else { out = out.concat(s.grams); if (s.whole) out.push(s.whole); }
@@ -370,34 +379,34 @@
     }
 
     function fromPostings(list, len, exact) {
-      var m = new Matches();
-      for (var i = 0; i < list.n; i++) {
+      let m = new Matches();
+      for (let i = 0; i < list.n; i++) {
         m.entry(list.key[i], exact);
-        for (var k = list.start[i]; k < list.start[i] + list.count[i]; k++) m.span(list.pos[k], list.pos[k] + len);
+        for (let k = list.start[i]; k < list.start[i] + list.count[i]; k++) m.span(list.pos[k], list.pos[k] + len);
       }
       return m;
     }
 
     function segmentMatches(data, seg) {
       if (seg.kind === "word") {
-        var map = data[shardOf(seg.text)];
-        var tokens = seg.prefix ? Object.keys(map).filter(function (t) { return t.lastIndexOf(seg.text, 0) === 0; })
+        const map = data[shardOf(seg.text)];
+        let tokens = seg.prefix ? Object.keys(map).filter(function (t) { return t.lastIndexOf(seg.text, 0) === 0; })
           : (map[seg.text] ? [seg.text] : []);
         if (tokens.length === 1) return fromPostings(postings(data, tokens[0]), tokens[0].length, tokens[0] === seg.text);
         // Several completions: merge their entries by key.
-        var all = [];
+        const all = [];
         tokens.forEach(function (t) {
-          var list = postings(data, t);
-          for (var i = 0; i < list.n; i++) all.push({ key: list.key[i], list: list, i: i, len: t.length, exact: t === seg.text });
+          let list = postings(data, t);
+          for (let i = 0; i < list.n; i++) all.push({ key: list.key[i], list: list, i: i, len: t.length, exact: t === seg.text });
         });
         all.sort(function (a, b) { return a.key - b.key; });
-        var m = new Matches();
-        for (var a = 0; a < all.length;) {
-          var b = a, exact = false, spans = [];
+        let m = new Matches();
+        for (let a = 0; a < all.length;) {
+          let b = a, exact = false, spans = [];
           for (; b < all.length && all[b].key === all[a].key; b++) {
-            var x = all[b];
+            const x = all[b];
             exact = exact || x.exact;
-            for (var k = x.list.start[x.i]; k < x.list.start[x.i] + x.list.count[x.i]; k++) {
+            for (let k = x.list.start[x.i]; k < x.list.start[x.i] + x.list.count[x.i]; k++) {
               spans.push([x.list.pos[k], x.list.pos[k] + x.len]);
             }
           }
@@ -408,25 +417,25 @@
         }
         return m;
       }
-      var lists = seg.grams.map(function (g) { return postings(data, g); });
-      var whole = seg.whole ? postings(data, seg.whole) : null;
-      var first = lists[0], cursors = lists.map(function () { return { i: 0 }; }), wc = { i: 0 };
-      var out = new Matches();
-      entries: for (var i = 0; i < first.n; i++) {
-        var key = first.key[i], found = [];
-        for (var l = 1; l < lists.length; l++) {
-          var j = seek(lists[l], cursors[l], key);
+      let lists = seg.grams.map(function (g) { return postings(data, g); });
+      const whole = seg.whole ? postings(data, seg.whole) : null;
+      let first = lists[0], cursors = lists.map(function () { return { i: 0 }; }), wc = { i: 0 };
+      let out = new Matches();
+      entries: for (let i = 0; i < first.n; i++) {
+        let key = first.key[i], found = [];
+        for (let l = 1; l < lists.length; l++) {
+          let j = seek(lists[l], cursors[l], key);
           if (j < 0) continue entries;
           found.push(j);
         }
         // Unigrams and whole runs keep no positions (keeps_positions).
-        var exact = whole ? seek(whole, wc, key) >= 0 : false;
+        let exact = whole ? seek(whole, wc, key) >= 0 : false;
         if (seg.unigram) { out.entry(key, exact); continue; }
-        var opened = false;
-        for (var k = first.start[i]; k < first.start[i] + first.count[i]; k++) {
-          var s = first.pos[k], ok = true;
-          for (var q = 1; q < lists.length && ok; q++) {
-            var L = lists[q], e = found[q - 1];
+        let opened = false;
+        for (let k = first.start[i]; k < first.start[i] + first.count[i]; k++) {
+          let s = first.pos[k], ok = true;
+          for (let q = 1; q < lists.length && ok; q++) {
+            const L = lists[q], e = found[q - 1];
             ok = hasPosIn(L.pos, L.start[e], L.start[e] + L.count[e], s + seg.offs[q]);
           }
           if (!ok) continue;
@@ -443,24 +452,24 @@
         if (concept.tokens.length === 1) return fromPostings(postings(data, concept.tokens[0]), 0, true);
         return segmentMatches(data, { kind: "cjk", grams: concept.tokens, offs: concept.offs, len: concept.letters.length, whole: null, unigram: false });
       }
-      var current = null;
+      let current = null;
       concept.segs.forEach(function (seg) {
-        var next = segmentMatches(data, seg);
+        const next = segmentMatches(data, seg);
         if (!current) { current = next; return; }
-        var joined = new Matches(), at = 0;
-        for (var i = 0; i < current.key.length; i++) {
+        let joined = new Matches(), at = 0;
+        for (let i = 0; i < current.key.length; i++) {
           while (at < next.key.length && next.key[at] < current.key[i]) at++;
           if (at >= next.key.length || next.key[at] !== current.key[i]) continue;
-          var exact = current.exact[i] && next.exact[at];
+          let exact = current.exact[i] && next.exact[at];
           if (!current.count[i] || !next.count[at]) {
             // Without positions on one side, being in the same field has to do.
             joined.entry(current.key[i], exact);
             continue;
           }
-          var opened = false;
-          for (var a = current.first[i]; a < current.first[i] + current.count[i]; a++) {
-            for (var b = next.first[at]; b < next.first[at] + next.count[at]; b++) {
-              var g = next.s[b] - current.e[a];
+          let opened = false;
+          for (let a = current.first[i]; a < current.first[i] + current.count[i]; a++) {
+            for (let b = next.first[at]; b < next.first[at] + next.count[at]; b++) {
+              const g = next.s[b] - current.e[a];
               if (g >= 0 && g <= NAME_WORD_GAP) {
                 if (!opened) { joined.entry(current.key[i], exact); opened = true; }
                 joined.span(current.s[a], next.e[b]);
@@ -475,16 +484,16 @@
     }
 
     function fieldScore(field, count, exact) {
-      var w = FIELD_WEIGHT[field];
+      let w = FIELD_WEIGHT[field];
       if (field === FIELD_BODY) w *= Math.min(1 + Math.log(Math.max(1, count)), BODY_TF_CAP);
       return exact ? w * 1.2 : w;
     }
 
     function noteOf(doc) {
-      var lo = 0, hi = noteStarts.length - 2;
+      let lo = 0, hi = noteStarts.length - 2;
       if (doc >= noteStarts[noteStarts.length - 1]) return -1;
       while (lo < hi) {
-        var mid = (lo + hi + 1) >> 1;
+        let mid = (lo + hi + 1) >> 1;
         if (noteStarts[mid] <= doc) lo = mid; else hi = mid - 1;
       }
       return lo;
@@ -492,11 +501,11 @@
 
     // Smallest distance between matches of every concept in one field.
     function proximityWindow(lists) {
-      var idx = lists.map(function () { return 0; }), best = Infinity;
+      let idx = lists.map(function () { return 0; }), best = Infinity;
       for (;;) {
-        var lo = Infinity, hi = -Infinity, which = -1;
-        for (var i = 0; i < lists.length; i++) {
-          var v = lists[i][idx[i]][0];
+        let lo = Infinity, hi = -Infinity, which = -1;
+        for (let i = 0; i < lists.length; i++) {
+          let v = lists[i][idx[i]][0];
           if (v < lo) { lo = v; which = i; }
           if (v > hi) hi = v;
         }
@@ -510,43 +519,43 @@
     // The matches of every concept are sorted by document, so one merging
     // pass sees each document once, in order, with all its entries.
     function rank(concepts, matches, partial) {
-      var C = concepts.length, m, c, i;
+      let C = concepts.length, m, c, i;
       // Title and tag matches count for every part of the note.
-      var noteLevel = new Map();
+      const noteLevel = new Map();
       for (c = 0; c < C; c++) {
         m = matches[c];
         for (i = 0; i < m.key.length; i++) {
-          var f = m.key[i] & 7;
+          const f = m.key[i] & 7;
           if (f !== FIELD_TITLE && f !== FIELD_TAGS) continue;
-          var n0 = noteOf(Math.floor(m.key[i] / 8)), l = noteLevel.get(n0);
-          if (!l) { l = []; for (var z = 0; z < C; z++) l.push(0); noteLevel.set(n0, l); }
+          let n0 = noteOf(Math.floor(m.key[i] / 8)), l = noteLevel.get(n0);
+          if (!l) { l = []; for (let z = 0; z < C; z++) l.push(0); noteLevel.set(n0, l); }
           l[c] = Math.max(l[c], fieldScore(f, m.count[i], m.exact[i]));
         }
       }
       // Per concept: document and score of each entry, as typed arrays.
-      var docOf = [], scoreOf = [], lens = [];
+      const docOf = [], scoreOf = [], lens = [];
       for (c = 0; c < C; c++) {
         m = matches[c];
-        var len = m.key.length, d = new Int32Array(len), sc = new Float64Array(len);
+        let len = m.key.length, d = new Int32Array(len), sc = new Float64Array(len);
         for (i = 0; i < len; i++) {
           d[i] = m.key[i] >> 3;
           sc[i] = fieldScore(m.key[i] & 7, m.count[i], m.exact[i]);
         }
         docOf.push(d); scoreOf.push(sc); lens.push(len);
       }
-      var cursor = new Int32Array(C), scores = new Float64Array(C), out = [];
-      var note = -1, noteBest = null, lastNote = noteStarts.length - 2;
-      var termStart = noteStarts[noteStarts.length - 1];
+      let cursor = new Int32Array(C), scores = new Float64Array(C), out = [];
+      let note = -1, noteBest = null, lastNote = noteStarts.length - 2;
+      let termStart = noteStarts[noteStarts.length - 1];
       for (;;) {
-        var doc = 2147483647;
+        let doc = 2147483647;
         for (c = 0; c < C; c++) {
           if (cursor[c] < lens[c] && docOf[c][cursor[c]] < doc) doc = docOf[c][cursor[c]];
         }
         if (doc === 2147483647) break;
-        var ents = [];
+        const ents = [];
         for (c = 0; c < C; c++) {
           scores[c] = 0;
-          var dc = docOf[c], sc2 = scoreOf[c];
+          const dc = docOf[c], sc2 = scoreOf[c];
           while (cursor[c] < lens[c] && dc[cursor[c]] === doc) {
             i = cursor[c]++;
             if (sc2[i] > scores[c]) scores[c] = sc2[i];
@@ -557,17 +566,17 @@
           note++;
           if (noteBest) { out.push(noteBest); noteBest = null; }
         }
-        var isTerm = doc >= termStart;
-        var level = isTerm ? null : noteLevel.get(note);
-        var score = 0, matched = 0;
+        const isTerm = doc >= termStart;
+        const level = isTerm ? null : noteLevel.get(note);
+        let score = 0, matched = 0;
         for (c = 0; c < C; c++) {
-          var v = level && level[c] > scores[c] ? level[c] : scores[c];
+          let v = level && level[c] > scores[c] ? level[c] : scores[c];
           if (v > 0) matched++;
           score += v;
         }
         if (matched === 0 || (!partial && matched < C)) continue;
         if (C > 1) score += proximity(matches, ents, C);
-        var hit = { doc: doc, note: isTerm ? -1 : note, score: score, matched: matched, ents: ents };
+        const hit = { doc: doc, note: isTerm ? -1 : note, score: score, matched: matched, ents: ents };
         if (isTerm) out.push(hit);
         else if (!noteBest || score > noteBest.score) noteBest = hit;
       }
@@ -580,12 +589,12 @@
 
     // Bonus for concepts standing close together in one field.
     function proximity(matches, ents, C) {
-      var bonus = 0;
+      let bonus = 0;
       [FIELD_TITLE, FIELD_HEADING, FIELD_BODY, FIELD_TERM].forEach(function (f) {
-        var lists = [];
-        for (var c = 0; c < C; c++) lists.push(null);
-        for (var k = 0; k < ents.length; k += 2) {
-          var m = matches[ents[k]], i = ents[k + 1];
+        let lists = [];
+        for (let c = 0; c < C; c++) lists.push(null);
+        for (let k = 0; k < ents.length; k += 2) {
+          let m = matches[ents[k]], i = ents[k + 1];
           if ((m.key[i] & 7) === f && m.count[i]) lists[ents[k]] = m.spans(i);
         }
         if (lists.every(Boolean)) bonus += 50 * C / (1 + proximityWindow(lists) / 10);
@@ -595,18 +604,18 @@
 
     // Spans in the body of a ranked document, for its snippet.
     function bodySpans(hit, matches) {
-      var out = [];
-      for (var k = 0; k < hit.ents.length; k += 2) {
-        var m = matches[hit.ents[k]], i = hit.ents[k + 1];
+      let out = [];
+      for (let k = 0; k < hit.ents.length; k += 2) {
+        let m = matches[hit.ents[k]], i = hit.ents[k + 1];
         if ((m.key[i] & 7) === FIELD_BODY) out = out.concat(m.spans(i));
       }
       return out;
     }
 
     function fragmentOf(doc) {
-      var lo = 0, hi = fragFirsts.length - 1;
+      let lo = 0, hi = fragFirsts.length - 1;
       while (lo < hi) {
-        var mid = (lo + hi + 1) >> 1;
+        let mid = (lo + hi + 1) >> 1;
         if (fragFirsts[mid] <= doc) lo = mid; else hi = mid - 1;
       }
       return lo;
@@ -614,21 +623,21 @@
 
     // The stored text of `doc` from its fragment.
     function describe(hit, frag, fi, needles, concepts) {
-      var at = fragFirsts[fi];
-      var termStart = noteStarts[noteStarts.length - 1];
+      let at = fragFirsts[fi];
+      let termStart = noteStarts[noteStarts.length - 1];
       if (hit.note < 0) {
-        var t = frag.t[hit.doc - Math.max(at, termStart)];
+        let t = frag.t[hit.doc - Math.max(at, termStart)];
         return {
           kind: "term", title: t[0], href: t[1], section: "", names: t[2],
           snippet: snippet(t[3], [], needles), titleMarks: marks(t[0], needles, concepts)
         };
       }
-      for (var i = 0; i < frag.n.length; i++) {
-        var note = frag.n[i], docs = note[3];
+      for (let i = 0; i < frag.n.length; i++) {
+        let note = frag.n[i], docs = note[3];
         if (hit.doc < at + docs.length) {
-          var d = docs[hit.doc - at];
+          let d = docs[hit.doc - at];
           // A head with no text of its own: show the first section's text.
-          var text = d[2] || (!d[0] && docs[1] ? docs[1][2] : "");
+          const text = d[2] || (!d[0] && docs[1] ? docs[1][2] : "");
           return {
             kind: "note", title: note[0], href: note[1] + (d[0] ? "#" + d[0] : ""), section: d[1], tags: note[2],
             snippet: snippet(text, d[2] ? hit.body : [], needles), titleMarks: marks(note[0], needles, concepts),
@@ -642,31 +651,31 @@
 
     function search(query, opts) {
       opts = opts || {};
-      var limit = opts.limit || 10, offset = opts.offset || 0;
+      const limit = opts.limit || 10, offset = opts.offset || 0;
       return ready().then(function () {
-        var plan = analyze(query);
+        const plan = analyze(query);
         if (plan.mode === "empty") return { query: query, mode: plan.mode, total: 0, partial: false, results: [] };
-        var tokens = [];
+        let tokens = [];
         plan.concepts.forEach(function (c) { tokens = tokens.concat(tokensOf(c)); });
-        var ids = Array.from(new Set(tokens.map(shardOf)));
+        const ids = Array.from(new Set(tokens.map(shardOf)));
         return Promise.all(ids.map(shard)).then(function (loaded) {
-          var data = {};
+          const data = {};
           ids.forEach(function (id, i) { data[id] = loaded[i]; });
-          var matches = plan.concepts.map(function (c) { return conceptMatches(data, c); });
-          var partial = false;
-          var ranked = rank(plan.concepts, matches, false);
+          const matches = plan.concepts.map(function (c) { return conceptMatches(data, c); });
+          let partial = false;
+          let ranked = rank(plan.concepts, matches, false);
           if (!ranked.length && plan.concepts.length > 1) { ranked = rank(plan.concepts, matches, true); partial = ranked.length > 0; }
-          var page = ranked.slice(offset, offset + limit);
+          const page = ranked.slice(offset, offset + limit);
           page.forEach(function (h) { h.body = bodySpans(h, matches); });
-          var needles = [];
+          let needles = [];
           plan.concepts.forEach(function (c) { needles = needles.concat(c.needles); });
-          var fis = Array.from(new Set(page.map(function (h) { return fragmentOf(h.doc); })));
+          const fis = Array.from(new Set(page.map(function (h) { return fragmentOf(h.doc); })));
           return Promise.all(fis.map(fragment)).then(function (frags) {
-            var byIndex = new Map();
+            const byIndex = new Map();
             fis.forEach(function (fi, i) { byIndex.set(fi, frags[i]); });
-            var results = page.map(function (h) {
-              var fi = fragmentOf(h.doc);
-              var r = describe(h, byIndex.get(fi), fi, needles, plan.concepts);
+            let results = page.map(function (h) {
+              const fi = fragmentOf(h.doc);
+              let r = describe(h, byIndex.get(fi), fi, needles, plan.concepts);
               if (r) r.score = h.score;
               return r;
             }).filter(Boolean);
@@ -685,7 +694,7 @@
 
     function reset(bust) {
       meta = null; metaPromise = null;
-      shards.clear(); fragments.clear(); postingCache.clear();
+      packs.clear(); postingCache.clear();
       if (bust && loadFile.bust) loadFile.bust();
     }
 
@@ -697,65 +706,65 @@
   // Ranges of `text` where a needle stands (case-insensitive); for 초성
   // queries the letters whose initial consonants spell the query.
   function marks(text, needles, concepts) {
-    var out = [];
+    let out = [];
     if (!text) return out;
-    var initial = concepts && concepts[0] && concepts[0].kind === "initial" ? concepts[0].letters : "";
+    const initial = concepts && concepts[0] && concepts[0].kind === "initial" ? concepts[0].letters : "";
     if (initial) {
-      var cho = "", at = [];
-      for (var i = 0; i < text.length; i++) {
-        var c = initialOf(text.charAt(i));
+      let cho = "", at = [];
+      for (let i = 0; i < text.length; i++) {
+        let c = initialOf(text.charAt(i));
         if (c) { cho += c; at.push(i); }
       }
-      var k = cho.indexOf(initial);
+      let k = cho.indexOf(initial);
       if (k >= 0) out.push([at[k], at[k + initial.length - 1] + 1]);
       return out;
     }
-    var lower = text.toLowerCase();
+    let lower = text.toLowerCase();
     if (lower.length !== text.length) lower = text;
     needles.forEach(function (n) {
-      var needle = n.normalize("NFC").toLowerCase();
+      const needle = n.normalize("NFC").toLowerCase();
       if (!needle) return;
-      for (var from = 0; ;) {
-        var p = lower.indexOf(needle, from);
+      for (let from = 0; ;) {
+        let p = lower.indexOf(needle, from);
         if (p < 0) break;
         out.push([p, p + needle.length]);
         from = p + needle.length;
       }
     });
     out.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
-    var merged = [];
+    const merged = [];
     out.forEach(function (r) {
-      var last = merged[merged.length - 1];
+      let last = merged[merged.length - 1];
       if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
       else merged.push([r[0], r[1]]);
     });
     return merged;
   }
 
-  var SNIPPET_LEN = 140;
+  const SNIPPET_LEN = 140;
 
   // About SNIPPET_LEN letters of `text` around the first match.
   function snippet(text, hits, needles) {
     if (!text) return { text: "", marks: [] };
-    var first = hits.length ? Math.min.apply(null, hits.map(function (h) { return h[0]; })) : -1;
+    let first = hits.length ? Math.min.apply(null, hits.map(function (h) { return h[0]; })) : -1;
     if (first < 0) {
-      var m = marks(text, needles);
+      let m = marks(text, needles);
       first = m.length ? m[0][0] : 0;
     }
-    var start = Math.max(0, first - 40);
+    let start = Math.max(0, first - 40);
     if (start > 0) {
-      var space = text.lastIndexOf(" ", start + 10);
+      const space = text.lastIndexOf(" ", start + 10);
       if (space > start - 20 && space < first) start = space + 1;
     }
-    var end = Math.min(text.length, start + SNIPPET_LEN);
-    var body = text.slice(start, end);
-    var prefix = start > 0 ? "… " : "", suffix = end < text.length ? " …" : "";
-    var out = prefix + body + suffix;
-    var ranges = marks(body, needles).map(function (r) { return [r[0] + prefix.length, r[1] + prefix.length]; });
+    const end = Math.min(text.length, start + SNIPPET_LEN);
+    const body = text.slice(start, end);
+    const prefix = start > 0 ? "… " : "", suffix = end < text.length ? " …" : "";
+    let out = prefix + body + suffix;
+    const ranges = marks(body, needles).map(function (r) { return [r[0] + prefix.length, r[1] + prefix.length]; });
     return { text: out, marks: ranges };
   }
 
-  var api = {
+  const api = {
     createEngine: createEngine,
     segments: segments,
     isParticles: isParticles,
@@ -766,35 +775,36 @@
     marks: marks
   };
   global.gongbuSearchEngine = api;
+  // ── ui.js: the browser ──
 
   if (typeof document === "undefined") return;
 
   // ── the browser: loading index files with <script> (works from file://) ──
 
-  var script = document.currentScript;
-  var siteRoot = (function () {
+  const script = document.currentScript;
+  const siteRoot = (function () {
     if (script && script.src) return new URL("../", script.src).href;
-    var form = document.querySelector("form.site-search");
+    let form = document.querySelector("form.site-search");
     return form ? new URL(".", form.action).href : new URL(".", location.href).href;
   })();
-  var indexBase = new URL("search/", siteRoot).href;
-  var waiting = new Map();
-  var bust = "";
+  const indexBase = new URL("search/", siteRoot).href;
+  const waiting = new Map();
+  let bust = "";
 
   global.gongbuSearch = function (kind, number, build, data) {
-    var key = kind + ":" + number;
-    var w = waiting.get(key);
+    let key = kind + ":" + number;
+    let w = waiting.get(key);
     if (w) { waiting.delete(key); w.resolve({ kind: kind, number: number, build: build, data: data }); }
   };
 
   function loadFile(name) {
-    var m = /^(meta|shard|frag)-?([0-9a-f]*)\.js/.exec(name);
-    var kind = m[1], number = m[1] === "meta" ? 0 : parseInt(m[2], m[1] === "shard" ? 16 : 10);
-    var key = kind + ":" + number;
+    const m = /^(meta|shards|frags)-?([0-9]*)\.js/.exec(name);
+    const kind = m[1], number = m[1] === "meta" ? 0 : parseInt(m[2], 10);
+    let key = kind + ":" + number;
     return new Promise(function (resolve, reject) {
       waiting.set(key, { resolve: resolve });
-      var el = document.createElement("script");
-      var url = indexBase + name;
+      const el = document.createElement("script");
+      let url = indexBase + name;
       if (bust) url += (name.indexOf("?") >= 0 ? "&" : "?") + "t=" + bust;
       el.src = url;
       el.async = true;
@@ -812,17 +822,17 @@
   }
   loadFile.bust = function () { bust = String(Date.now()); };
 
-  var engine = createEngine(loadFile);
+  const engine = createEngine(loadFile);
   api.engine = engine;
 
   function absolute(href) { return new URL(href, siteRoot).href; }
 
   function highlighted(text, ranges) {
-    var frag = document.createDocumentFragment();
-    var at = 0;
+    const frag = document.createDocumentFragment();
+    let at = 0;
     (ranges || []).forEach(function (r) {
       if (r[0] > at) frag.appendChild(document.createTextNode(text.slice(at, r[0])));
-      var m = document.createElement("mark");
+      let m = document.createElement("mark");
       m.textContent = text.slice(r[0], r[1]);
       frag.appendChild(m);
       at = r[1];
@@ -832,7 +842,7 @@
   }
 
   function span(cls, content) {
-    var s = document.createElement("span");
+    let s = document.createElement("span");
     s.className = cls;
     if (typeof content === "string") s.textContent = content; else s.appendChild(content);
     return s;
@@ -840,11 +850,11 @@
 
   // One result as a link: title (› section), snippet.
   function resultLink(r, id) {
-    var a = document.createElement("a");
+    let a = document.createElement("a");
     a.className = "search-hit";
     a.href = absolute(r.href);
     if (id) { a.id = id; a.setAttribute("role", "option"); }
-    var title = span("search-hit-title", highlighted(r.title, r.titleMarks));
+    const title = span("search-hit-title", highlighted(r.title, r.titleMarks));
     if (r.kind === "term") title.insertBefore(span("search-kind", "용어"), title.firstChild);
     a.appendChild(title);
     if (r.section) a.appendChild(span("search-hit-section", highlighted(r.section, r.sectionMarks)));
@@ -861,18 +871,18 @@
   // ── header search box: live results ──
 
   function setupHeader(form) {
-    var input = form.querySelector("input[name=q]");
+    let input = form.querySelector("input[name=q]");
     if (!input) return;
-    var popup = document.createElement("div");
+    const popup = document.createElement("div");
     popup.className = "search-popup";
     popup.id = "site-search-popup";
     popup.hidden = true;
-    var list = document.createElement("div");
+    let list = document.createElement("div");
     list.setAttribute("role", "listbox");
     list.id = "site-search-list";
     list.setAttribute("aria-label", "검색 결과");
     popup.appendChild(list);
-    var foot = document.createElement("a");
+    const foot = document.createElement("a");
     foot.className = "search-popup-all";
     popup.appendChild(foot);
     form.appendChild(popup);
@@ -881,7 +891,7 @@
     input.setAttribute("aria-controls", list.id);
     input.setAttribute("aria-expanded", "false");
 
-    var active = -1, seq = 0, timer = 0, shown = "";
+    let active = -1, seq = 0, timer = 0, shown = "";
 
     function options() { return list.querySelectorAll("[role=option]"); }
     function open() { popup.hidden = false; input.setAttribute("aria-expanded", "true"); }
@@ -892,7 +902,7 @@
       active = -1;
     }
     function move(to) {
-      var opts = options();
+      let opts = options();
       if (!opts.length) return;
       if (active >= 0 && opts[active]) opts[active].classList.remove("active");
       active = (to + opts.length) % opts.length;
@@ -907,8 +917,8 @@
     }
 
     function run(keepOnEmpty) {
-      var q = input.value;
-      var mine = ++seq;
+      let q = input.value;
+      let mine = ++seq;
       if (!q.trim()) { close(); shown = ""; return; }
       engine.search(q, { limit: 8 }).then(function (res) {
         if (mine !== seq) return;
@@ -935,7 +945,7 @@
     });
     input.addEventListener("input", function (e) {
       clearTimeout(timer);
-      var keep = composing(e);
+      const keep = composing(e);
       timer = setTimeout(function () { run(keep); }, 60);
     });
     input.addEventListener("keydown", function (e) {
@@ -943,7 +953,7 @@
       if (e.key === "ArrowDown") { e.preventDefault(); if (popup.hidden) run(false); else move(active + 1); }
       else if (e.key === "ArrowUp") { e.preventDefault(); if (!popup.hidden) move(active - 1); }
       else if (e.key === "Enter") {
-        var opts = options();
+        let opts = options();
         if (!popup.hidden && active >= 0 && opts[active]) { e.preventDefault(); location.href = opts[active].href; }
       } else if (e.key === "Escape") {
         if (!popup.hidden) { e.preventDefault(); close(); } else { input.blur(); }
@@ -953,9 +963,9 @@
       if (!e.relatedTarget || !form.contains(e.relatedTarget)) close();
     });
     list.addEventListener("mousemove", function (e) {
-      var a = e.target.closest && e.target.closest("[role=option]");
+      let a = e.target.closest && e.target.closest("[role=option]");
       if (!a) return;
-      var opts = Array.prototype.indexOf.call(options(), a);
+      let opts = Array.prototype.indexOf.call(options(), a);
       if (opts >= 0 && opts !== active) move(opts);
     });
   }
@@ -963,33 +973,35 @@
   // ── search.html ──
 
   function setupPage(results) {
-    var status = document.getElementById("search-status");
-    var form = document.querySelector(".search-page-form");
-    var input = form && form.querySelector("input[name=q]");
-    var more = document.createElement("button");
+    const status = document.getElementById("search-status");
+    let form = document.querySelector(".search-page-form");
+    let input = form && form.querySelector("input[name=q]");
+    const more = document.createElement("button");
     more.type = "button";
     more.className = "search-more";
     more.textContent = "결과 더 보기";
     more.hidden = true;
     results.parentNode.insertBefore(more, results.nextSibling);
-    var PAGE = 30, seq = 0, current = "", count = 0;
+    let PAGE = 30, seq = 0, current = "", count = 0;
 
     function say(text) { if (status) status.textContent = text; }
 
     function show(q, offset) {
-      var mine = ++seq;
+      let mine = ++seq;
       if (!q.trim()) { results.textContent = ""; more.hidden = true; say("검색어를 입력하세요."); return; }
       if (!offset) say("찾는 중…");
       engine.search(q, { limit: PAGE, offset: offset }).then(function (res) {
         if (mine !== seq) return;
         if (!offset) { results.textContent = ""; count = 0; }
         res.results.forEach(function (r) {
-          var li = document.createElement("li");
+          const li = document.createElement("li");
           li.className = "search-result";
           li.appendChild(resultLink(r));
           results.appendChild(li);
         });
-        count += res.results.length;
+        // The next page starts after this one, even when a hit of it could
+        // not be shown: "결과 더 보기" only while ranked results remain.
+        count = (offset || 0) + PAGE;
         current = q;
         if (!res.total) say("‘" + q.trim() + "’에 맞는 노트가 없습니다. 낱말을 줄이거나 초성(ㅍㄹㅅㅅ)으로 찾아보세요.");
         else say("‘" + q.trim() + "’ 검색 결과 " + res.total + "건" + (res.partial ? " (모든 낱말을 담은 노트가 없어 일부만 맞는 결과)" : ""));
@@ -1000,14 +1012,14 @@
       });
     }
 
-    var q = new URLSearchParams(location.search).get("q") || "";
+    let q = new URLSearchParams(location.search).get("q") || "";
     if (input) input.value = q;
-    var header = document.querySelector("form.site-search input[name=q]");
+    let header = document.querySelector("form.site-search input[name=q]");
     if (header) header.value = q;
     show(q, 0);
     more.addEventListener("click", function () { show(current, count); });
     if (form && input) {
-      var timer = 0;
+      let timer = 0;
       form.addEventListener("submit", function (e) {
         e.preventDefault();
         updateUrl(input.value);
@@ -1022,16 +1034,16 @@
 
   function updateUrl(q) {
     try {
-      var url = new URL(location.href);
+      let url = new URL(location.href);
       if (q.trim()) url.searchParams.set("q", q.trim()); else url.searchParams.delete("q");
       history.replaceState(null, "", url.href);
     } catch (e) { /* file:// 에서 막히면 주소만 그대로 둡니다 */ }
   }
 
   function start() {
-    var header = document.querySelector("form.site-search");
+    let header = document.querySelector("form.site-search");
     if (header) setupHeader(header);
-    var results = document.getElementById("search-results");
+    let results = document.getElementById("search-results");
     if (results) setupPage(results);
   }
 

@@ -128,8 +128,13 @@ impl Theme {
             search::CLIENT_PATH.to_string(),
             Cow::Borrowed(search::CLIENT_JS.as_bytes()),
         );
+        // The client's sources are joined into `assets/search.js` above; a
+        // theme folder holding them (this repository's own `static/`) does
+        // not publish them a second time.
         for (name, bytes, _) in user_files(&root.join("static")) {
-            static_files.insert(name, Cow::Owned(bytes));
+            if !name.starts_with(search::CLIENT_SOURCES) {
+                static_files.insert(name, Cow::Owned(bytes));
+            }
         }
         Ok(Theme { tera, static_files })
     }
