@@ -10,7 +10,6 @@ use std::sync::OnceLock;
 
 use divan::{black_box, Bencher};
 use gongbu::internals as gi;
-use gongbu::internals::SearchIndex;
 use gongbu::{BuildOptions, Site};
 use pulldown_cmark::{Event, Parser};
 
@@ -30,18 +29,14 @@ fn site() -> &'static Site {
 
 /// The longest sample note (most code blocks, links and terms).
 fn longest_note() -> usize {
-    let index = &site().index;
-    (0..index.notes.len())
-        .max_by_key(|&id| index.notes[id].body().len())
-        .expect("sample notes exist")
+    gi::longest_note(site()).expect("sample notes exist")
 }
 
 #[divan::bench]
 fn note_markdown_to_html(bencher: Bencher) {
-    let index = &site().index;
     let id = longest_note();
     gi::warm_up();
-    bencher.bench(|| gi::note_body_html(index, black_box(id)));
+    bencher.bench(|| gi::note_html(site(), black_box(id)));
 }
 
 const RUST_BLOCK: &str = r#"use std::collections::HashMap;
@@ -87,10 +82,9 @@ fn highlight_code_block_unique(bencher: Bencher) {
 
 /// A paragraph naming several glossary terms of the sample site.
 fn paragraph() -> String {
-    let g = &site().index.glossary;
     let mut text = String::from("운영체제에서 ");
-    for term in g.terms.iter().take(8) {
-        text.push_str(&term.term);
+    for term in gi::term_names(site(), 8) {
+        text.push_str(&term);
         text.push_str("는 중요한 개념이고, 다시 ");
     }
     text.push_str("정리하면 끝입니다.");
@@ -99,18 +93,15 @@ fn paragraph() -> String {
 
 #[divan::bench]
 fn glossary_autolink_paragraph(bencher: Bencher) {
-    let g = &site().index.glossary;
     let text = paragraph();
     bencher.bench(|| {
         let events: Vec<Event<'_>> = Parser::new(&text).collect();
-        gi::link_terms(events, g, "os/note.html", &|_| false)
+        gi::autolink(site(), events, "os/note.html")
     });
 }
 
 /// The search index over N notes (the sample notes repeated).
 #[divan::bench(args = [100, 1000])]
 fn search_index_build(bencher: Bencher, n: usize) {
-    let index = &site().index;
-    let notes: Vec<_> = index.notes.iter().cycle().take(n).cloned().collect();
-    bencher.bench(|| SearchIndex::from_parts(black_box(&notes), &index.glossary));
+    bencher.bench(|| gi::search_index_of(site(), black_box(n)));
 }

@@ -48,12 +48,62 @@ pub use output::{clean_stale, remove_marked, remove_on_interrupt, MANIFEST, MARK
 /// stable API.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::index::search::{hash, segments, SearchIndex, SegmentKind};
+    pub use crate::index::search::{hash, segments, SegmentKind};
     pub use crate::note::html::HtmlTracker;
-    pub use crate::render::glossary::link_terms;
     pub use crate::render::highlight::{code_block_html, memo_stats, warm_up};
     pub use crate::render::markdown::note_body_html;
     pub use crate::urls::{decode, encode_path, slugify};
+
+    use crate::Site;
+
+    /// Every note's body through the markdown passes: (notes-relative
+    /// path, body HTML), in path order.
+    pub fn note_bodies(site: &Site) -> Vec<(String, String)> {
+        (0..site.index.notes.len())
+            .map(|id| {
+                let html = crate::render::markdown::note_body_html(&site.index, id);
+                (site.index.notes[id].rel_path.clone(), html)
+            })
+            .collect()
+    }
+
+    /// The id of the longest note (by body length).
+    pub fn longest_note(site: &Site) -> Option<usize> {
+        (0..site.index.notes.len()).max_by_key(|&id| site.index.notes[id].body().len())
+    }
+
+    /// Note `id`'s body HTML.
+    pub fn note_html(site: &Site, id: usize) -> String {
+        crate::render::markdown::note_body_html(&site.index, id)
+    }
+
+    /// The first `n` glossary terms' names.
+    pub fn term_names(site: &Site, n: usize) -> Vec<String> {
+        site.index
+            .glossary
+            .terms
+            .iter()
+            .take(n)
+            .map(|t| t.term.clone())
+            .collect()
+    }
+
+    /// Glossary autolinking of `events` as on the page `url`.
+    pub fn autolink<'a>(
+        site: &Site,
+        events: Vec<pulldown_cmark::Event<'a>>,
+        url: &str,
+    ) -> Vec<pulldown_cmark::Event<'a>> {
+        crate::render::glossary::link_terms(events, &site.index.glossary, url, &|_| false)
+    }
+
+    /// Builds the search index of the site's notes repeated to `n` notes;
+    /// returns the bytes of its postings.
+    pub fn search_index_of(site: &Site, n: usize) -> usize {
+        let notes: Vec<_> = site.index.notes.iter().cycle().take(n).cloned().collect();
+        let built = crate::index::search::SearchIndex::from_parts(&notes, &site.index.glossary);
+        built.postings.values().map(Vec::len).sum()
+    }
 }
 
 use std::collections::HashMap;
@@ -125,7 +175,7 @@ impl BuildOptions {
 
     /// `notes` with the notes folder read from gongbu.yaml when the command
     /// line named none, so later calls need not read the file again.
-    pub fn resolved(&self) -> BuildOptions {
+    pub(crate) fn resolved(&self) -> BuildOptions {
         let mut opts = self.clone();
         opts.notes = Some(self.notes_rel());
         opts
@@ -150,7 +200,7 @@ impl BuildOptions {
 
     /// The notes folder as diagnostics show it, relative to the root
     /// (`notes`, `docs/notes`, `` when the notes are the root itself).
-    pub fn display_prefix(&self) -> String {
+    pub(crate) fn display_prefix(&self) -> String {
         let dir = self.notes_dir();
         let rel = dir.strip_prefix(&self.root).unwrap_or(&dir);
         let shown = rel.to_string_lossy().replace('\\', "/");
@@ -163,7 +213,7 @@ impl BuildOptions {
     }
 
     /// What the walk of the notes folder leaves out: see [`note::load::Exclusions`].
-    pub fn exclusions(&self, config: &Config) -> note::load::Exclusions {
+    pub(crate) fn exclusions(&self, config: &Config) -> note::load::Exclusions {
         note::load::Exclusions::new(
             &self.notes_dir(),
             &self.root,
@@ -173,7 +223,7 @@ impl BuildOptions {
     }
 
     /// Whether a loaded note goes into the site (drafts only with `--drafts`).
-    pub fn publishes(&self, note: &Note) -> bool {
+    pub(crate) fn publishes(&self, note: &Note) -> bool {
         self.drafts || !note.draft
     }
 }
@@ -278,9 +328,9 @@ impl BuildReport {
 
 /// A loaded and indexed site, ready to render.
 pub struct Site {
-    pub options: BuildOptions,
-    pub index: SiteIndex,
-    pub theme: Theme,
+    pub(crate) options: BuildOptions,
+    pub(crate) index: SiteIndex,
+    pub(crate) theme: Theme,
 }
 
 /// Loads the notes and builds the site index. Returns the site (None when a
@@ -363,7 +413,7 @@ fn load_site_with(
 }
 
 /// The error for a notes folder that is not there (exit code 2).
-pub fn missing_notes_dir(notes_dir: &Path) -> Diagnostic {
+pub(crate) fn missing_notes_dir(notes_dir: &Path) -> Diagnostic {
     Diagnostic::error(
         "notes-dir",
         format!("노트 폴더 `{}`가 없습니다", notes_dir.display()),
@@ -374,7 +424,7 @@ pub fn missing_notes_dir(notes_dir: &Path) -> Diagnostic {
 }
 
 /// `gongbu.yaml` with the command line's overrides applied.
-pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
+pub(crate) fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
     let mut config = Config::load(&opts.root)?;
     jekyll::merge_config(&mut config, &opts.root, &opts.notes_dir())?;
     if let Some(base) = &opts.base_url {
@@ -393,7 +443,7 @@ pub fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
 impl Site {
     /// Indexes loaded notes (sorted by path, holding only the notes to
     /// publish) into a site ready to render.
-    pub fn from_notes(
+    pub(crate) fn from_notes(
         options: BuildOptions,
         notes: Vec<Note>,
         config: Config,
@@ -417,7 +467,7 @@ impl Site {
     }
 
     /// Renders with the environment of this site.
-    pub fn with_env<R>(&self, f: impl FnOnce(&RenderEnv<'_>) -> R) -> R {
+    pub(crate) fn with_env<R>(&self, f: impl FnOnce(&RenderEnv<'_>) -> R) -> R {
         let notes_dir = self.options.notes_dir();
         let env = RenderEnv {
             index: &self.index,
@@ -429,13 +479,13 @@ impl Site {
     }
 
     /// The page of note `id` alone, as [`render_into`] writes it.
-    pub fn note_page(&self, id: note::NoteId) -> Result<String, Diagnostic> {
+    pub(crate) fn note_page(&self, id: note::NoteId) -> Result<String, Diagnostic> {
         self.with_env(|env| render::note_page_html(env, id))
     }
 }
 
 /// Renders a loaded site into `sink`. Returns the number of pages.
-pub fn render_into(site: &Site, sink: &dyn Sink, diags: &Diagnostics) -> usize {
+pub(crate) fn render_into(site: &Site, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     site.with_env(|env| render::render_site(env, sink, diags))
 }
 

@@ -106,7 +106,7 @@ pub fn remove_marked(dir: &Path) {
 }
 
 /// Where rendered pages and copied files go.
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     /// Writes `bytes` at the site-relative path `rel`.
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
     /// Copies the file `from` to the site-relative path `rel`.

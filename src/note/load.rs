@@ -57,7 +57,7 @@ const ROOT_NON_NOTES: &[&str] = &["templates", "static", "target"];
 
 /// What the walk of the notes folder leaves out besides `_`/`.` names.
 #[derive(Debug, Default)]
-pub struct Exclusions {
+pub(crate) struct Exclusions {
     /// Folders relative to the notes root (output, templates, …).
     folders: Vec<PathBuf>,
     /// `exclude:` patterns, relative to the notes root.
@@ -69,7 +69,12 @@ pub struct Exclusions {
 impl Exclusions {
     /// `notes_root` is walked; `site_root` holds gongbu.yaml and the theme;
     /// `out` is the output folder; `patterns` are gitignore lines.
-    pub fn new(notes_root: &Path, site_root: &Path, out: &Path, patterns: &[String]) -> Self {
+    pub(crate) fn new(
+        notes_root: &Path,
+        site_root: &Path,
+        out: &Path,
+        patterns: &[String],
+    ) -> Self {
         let mut ex = Exclusions::default();
         let notes_abs = absolute(notes_root);
         let root_abs = absolute(site_root);
@@ -112,7 +117,7 @@ impl Exclusions {
     }
 
     /// Whether `rel` (relative to the notes root) is left out.
-    pub fn excludes(&self, rel: &Path, is_dir: bool) -> bool {
+    pub(crate) fn excludes(&self, rel: &Path, is_dir: bool) -> bool {
         if rel.as_os_str().is_empty() {
             return false;
         }

@@ -34,7 +34,7 @@ pub(crate) fn pass<'a>(events: Vec<Event<'a>>, index: &SiteIndex, id: NoteId) ->
 
 /// Links the first mention of each term in `events` for a page at
 /// `page_url`, leaving out the terms `skip` names.
-pub fn link_terms<'a>(
+pub(crate) fn link_terms<'a>(
     events: Vec<Event<'a>>,
     glossary: &Glossary,
     page_url: &str,

@@ -36,7 +36,7 @@ use crate::site_files;
 use templates::Theme;
 
 /// What rendering reads.
-pub struct RenderEnv<'a> {
+pub(crate) struct RenderEnv<'a> {
     pub index: &'a SiteIndex,
     pub theme: &'a Theme,
     pub notes_root: &'a Path,

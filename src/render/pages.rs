@@ -624,12 +624,35 @@ pub(crate) fn archive_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
 }
 
 pub(crate) fn not_found_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
-    // 404.html is served for any missing path, so its links cannot be
-    // relative to it: they use base_url when known, else the site root.
+    // 404.html is served for any missing path, so its links start from
+    // base_url (or the Pages path of repo_url) when known; else they stay
+    // relative and a script in the page's head sets <base> to the root it
+    // finds in the path, knowing the site's top-level names.
     let mut ctx = base_context(env, "404.html", "페이지를 찾을 수 없습니다", "404");
     let (root, guess) = not_found_root(&env.index.config);
-    ctx.insert("root", &root);
+    ctx.insert("root", if guess { "" } else { root.as_str() });
     ctx.insert("root_guess", &guess);
+    if guess {
+        let mut top: std::collections::BTreeSet<&str> = env
+            .index
+            .notes
+            .iter()
+            .map(|n| n.url.split('/').next().unwrap_or(""))
+            .collect();
+        top.extend(crate::site_files::RESERVED_FILES.iter().copied());
+        top.extend(
+            crate::site_files::RESERVED_PREFIXES
+                .iter()
+                .map(|p| p.trim_end_matches('/')),
+        );
+        top.insert("index.html");
+        top.remove("");
+        // In a script: `<` escaped so no name can close it.
+        let json = serde_json::to_string(&top)
+            .unwrap_or_else(|_| "[]".to_string())
+            .replace('<', "\\u003c");
+        ctx.insert("top_names", &json);
+    }
     env.theme.render("404.html", &ctx)
 }
 

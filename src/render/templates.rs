@@ -17,7 +17,7 @@ static DEFAULT_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates"
 static DEFAULT_STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
 
 /// Templates plus the static files to copy to the output root.
-pub struct Theme {
+pub(crate) struct Theme {
     pub tera: Tera,
     /// Output path (site-relative) → contents.
     pub static_files: BTreeMap<String, Cow<'static, [u8]>>,
@@ -78,7 +78,7 @@ fn user_files(dir: &Path) -> Vec<(String, Vec<u8>, String)> {
 
 impl Theme {
     /// The default theme with `root/templates` and `root/static` laid over it.
-    pub fn load(root: &Path) -> Result<Theme, Diagnostic> {
+    pub(crate) fn load(root: &Path) -> Result<Theme, Diagnostic> {
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut embedded = Vec::new();
         embedded_files(&DEFAULT_TEMPLATES, &mut embedded);
@@ -140,7 +140,11 @@ impl Theme {
     }
 
     /// Renders `template`; a template error names the template.
-    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+    pub(crate) fn render(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<String, Diagnostic> {
         self.tera.render(template, context).map_err(|e| {
             let mut text = e.to_string();
             let mut source = std::error::Error::source(&e);

@@ -366,13 +366,5 @@ pub fn bodies(f: &Fixture) -> std::collections::BTreeMap<String, String> {
     let mut timings = Vec::new();
     let (site, diags) = gongbu::load_site(&f.options(), &mut timings);
     let site = site.unwrap_or_else(|| panic!("the site did not load: {diags:#?}"));
-    site.index
-        .notes
-        .iter()
-        .enumerate()
-        .map(|(id, note)| {
-            let html = gongbu::internals::note_body_html(&site.index, id);
-            (note.rel_path.clone(), html)
-        })
-        .collect()
+    gongbu::internals::note_bodies(&site).into_iter().collect()
 }

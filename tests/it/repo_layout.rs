@@ -332,14 +332,18 @@ fn the_404_page_links_from_the_site_root_at_any_depth() {
     let doc = f.html("404.html");
     assert!(attrs(&doc, "a.site-title", "href") == vec!["/os-notes/index.html"]);
     assert!(!f.read("404.html").contains("github\\.io"));
-    // With nothing: root-absolute links (no JS) and a script for project
-    // sites on github.io.
+    // With nothing: links relative to the site root (which the page is in:
+    // right from disk and without scripts), and a script in <head> that
+    // sets <base> to the root found in the path, before any stylesheet.
     f.config("title: 노트\n");
     f.build();
     let page = f.read("404.html");
     let doc = f.html("404.html");
-    assert_eq!(attrs(&doc, "a.site-title", "href"), vec!["/index.html"]);
+    assert_eq!(attrs(&doc, "a.site-title", "href"), vec!["index.html"]);
+    let script = page.find("<base href=").expect("base script");
+    assert!(script < page.find("assets/gongbu.css").expect("stylesheet"));
     assert!(page.contains("github\\.io"));
+    assert!(page.contains("\"a.html\""), "the site's top-level names");
     assert!(doc.select(&sel(".not-found-search input")).next().is_some());
 }
 

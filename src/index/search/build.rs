@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::codec::{decode_postings, encode_pending, keeps_positions, put_varint, Posting};
+#[cfg(test)]
+use super::codec::{decode_postings, Posting};
+use super::codec::{encode_pending, keeps_positions, put_varint};
 use super::concepts::concept_postings;
 use super::tokens::*;
 use crate::index::glossary::Glossary;
@@ -21,7 +23,7 @@ const DOCS_PER_CHUNK: usize = 1024;
 
 /// What a document is: a part of a note, or a glossary term.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DocKind {
+pub(crate) enum DocKind {
     /// `heading` None: the note's head (title, tags, text before the first
     /// heading); Some(i): the section under `facts.headings[i]`.
     Note {
@@ -33,14 +35,14 @@ pub enum DocKind {
 
 /// One searchable unit and its fields' text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Doc<'a> {
+pub(crate) struct Doc<'a> {
     pub kind: DocKind,
     /// Texts borrowed from the notes where they stand as they are.
     pub fields: Vec<(Field, Cow<'a, str>)>,
 }
 
 impl Doc<'_> {
-    pub fn field(&self, f: Field) -> Option<&str> {
+    pub(crate) fn field(&self, f: Field) -> Option<&str> {
         self.fields
             .iter()
             .find(|(g, _)| *g == f)
@@ -281,7 +283,7 @@ fn index_doc(chunk: &mut ChunkPostings, doc: &Doc<'_>) {
 
 /// The search index of a site: documents and every token's postings.
 #[derive(Debug, Default)]
-pub struct SearchIndex<'a> {
+pub(crate) struct SearchIndex<'a> {
     pub docs: Vec<Doc<'a>>,
     /// First document of each note, plus one past the last note's documents.
     pub note_starts: Vec<u32>,
@@ -295,11 +297,11 @@ pub struct SearchIndex<'a> {
 
 impl<'a> SearchIndex<'a> {
     /// Builds the index of every note and glossary term of the site.
-    pub fn build(index: &'a SiteIndex) -> SearchIndex<'a> {
+    pub(crate) fn build(index: &'a SiteIndex) -> SearchIndex<'a> {
         Self::from_parts(&index.notes, &index.glossary)
     }
 
-    pub fn from_parts(notes: &'a [Note], glossary: &Glossary) -> SearchIndex<'a> {
+    pub(crate) fn from_parts(notes: &'a [Note], glossary: &Glossary) -> SearchIndex<'a> {
         let per_note: Vec<Vec<Doc<'a>>> = notes
             .par_iter()
             .enumerate()
@@ -385,7 +387,8 @@ impl<'a> SearchIndex<'a> {
     }
 
     /// Decoded postings of `token`.
-    pub fn postings_of(&self, token: &str) -> Vec<Posting> {
+    #[cfg(test)]
+    pub(crate) fn postings_of(&self, token: &str) -> Vec<Posting> {
         self.postings
             .get(token)
             .map(|b| decode_postings(b))

@@ -42,7 +42,7 @@ pub(super) fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
 
 /// Where one token stands in one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Posting {
+pub(crate) struct Posting {
     pub doc: u32,
     /// Fields in order, each with its positions in ascending order.
     pub fields: Vec<(Field, Vec<u32>)>,

@@ -38,7 +38,7 @@ const FRAGMENT_TARGET_BYTES: usize = 4 * 1024;
 
 /// A file of the index: path under the output root and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchFile {
+pub(crate) struct SearchFile {
     pub path: String,
     pub text: String,
 }
@@ -229,7 +229,7 @@ impl SearchIndex<'_> {
     /// whole at once with a placeholder build id filled in at the end, so
     /// no payload is ever copied (the index files are the tail of a build's
     /// memory).
-    pub fn files(mut self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
+    pub(crate) fn files(mut self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
         // Postings, sharded.
         let total: usize = self
             .postings

@@ -53,7 +53,7 @@ mod concepts;
 mod files;
 mod tokens;
 
-pub use build::*;
+pub(crate) use build::*;
 #[cfg(test)]
 use codec::*;
 #[cfg(test)]

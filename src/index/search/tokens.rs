@@ -15,7 +15,7 @@ pub(crate) const PREFIX_KEY_LEN: usize = 3;
 /// sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
-pub enum Field {
+pub(crate) enum Field {
     Title = 0,
     Tags = 1,
     Heading = 2,
