@@ -15,7 +15,6 @@ use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html_body_text;
 use rustc_hash::{FxHashMap, FxHasher};
 use syntect::html::{css_for_theme_with_class_style, ClassStyle};
@@ -721,32 +720,6 @@ fn strip_comments(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
-}
-
-/// The pass: fenced and indented code blocks become highlighted HTML.
-pub(crate) fn pass<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
-    let mut out = Vec::with_capacity(events.len());
-    let mut code: Option<(String, String)> = None;
-    for event in events {
-        match (&mut code, event) {
-            (None, Event::Start(Tag::CodeBlock(kind))) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new()));
-            }
-            (Some((_, buf)), Event::Text(t)) => buf.push_str(&t),
-            (Some(_), Event::End(TagEnd::CodeBlock)) => {
-                if let Some((lang, buf)) = code.take() {
-                    out.push(Event::Html(CowStr::from(code_block_html(&buf, &lang))));
-                }
-            }
-            (Some(_), _) => {}
-            (None, e) => out.push(e),
-        }
-    }
     out
 }
 

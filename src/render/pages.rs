@@ -651,9 +651,28 @@ pub(crate) fn not_found_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> 
         let json = serde_json::to_string(&top)
             .unwrap_or_else(|_| "[]".to_string())
             .replace('<', "\\u003c");
-        ctx.insert("top_names", &json);
+        ctx.insert("early_head", &not_found_base_script(&json));
     }
     env.theme.render("404.html", &ctx)
+}
+
+/// The script at the top of the 404 page's `<head>` (before any relative
+/// URL) that sets `<base>` to the site root found in the path. `top` is the
+/// JSON list of the site's top-level names.
+fn not_found_base_script(top: &str) -> String {
+    format!(
+        r#"<script>
+/* 404.html is served for any missing path, at any depth. Its links are
+   relative to the site root; on a server this finds the root in the path
+   (the folder before the first of the site's own top-level names; on a
+   *.github.io project site the first folder; else the page's folder) and
+   sets <base> to it. From disk and without scripts the links stay relative. */
+(function(){{if(location.protocol==="file:")return;var t={top},p=location.pathname.split("/").slice(1),r=null,i;
+for(i=0;i<p.length;i++){{var s;try{{s=decodeURIComponent(p[i]);}}catch(e){{s=p[i];}}if(t.indexOf(s)>=0){{r=p.slice(0,i);break;}}}}
+if(r===null)r=/\.github\.io$/.test(location.hostname)&&p.length>1?p.slice(0,1):p.slice(0,p.length-1);
+var h="/"+r.join("/")+(r.length?"/":"");document.write('<base href="'+h.replace(/"/g,"%22")+'">');}})();
+</script>"#
+    )
 }
 
 /// Where the 404 page's links start, and whether a script should guess
