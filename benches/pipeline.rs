@@ -103,5 +103,6 @@ fn glossary_autolink_paragraph(bencher: Bencher) {
 /// The search index over N notes (the sample notes repeated).
 #[divan::bench(args = [100, 1000])]
 fn search_index_build(bencher: Bencher, n: usize) {
-    bencher.bench(|| gi::search_index_of(site(), black_box(n)));
+    let notes = gi::repeated_notes(site(), n);
+    bencher.bench(|| gi::search_index_of(site(), black_box(&notes)));
 }

@@ -97,11 +97,18 @@ pub mod internals {
         crate::render::glossary::link_terms(events, &site.index.glossary, url, &|_| false)
     }
 
-    /// Builds the search index of the site's notes repeated to `n` notes;
-    /// returns the bytes of its postings.
-    pub fn search_index_of(site: &Site, n: usize) -> usize {
-        let notes: Vec<_> = site.index.notes.iter().cycle().take(n).cloned().collect();
-        let built = crate::index::search::SearchIndex::from_parts(&notes, &site.index.glossary);
+    /// The site's notes repeated to `n` notes, made once outside a
+    /// benchmark's timed loop.
+    pub struct RepeatedNotes(Vec<crate::note::Note>);
+
+    /// See [`RepeatedNotes`].
+    pub fn repeated_notes(site: &Site, n: usize) -> RepeatedNotes {
+        RepeatedNotes(site.index.notes.iter().cycle().take(n).cloned().collect())
+    }
+
+    /// Builds the search index of `notes`; returns the bytes of its postings.
+    pub fn search_index_of(site: &Site, notes: &RepeatedNotes) -> usize {
+        let built = crate::index::search::SearchIndex::from_parts(&notes.0, &site.index.glossary);
         built.postings.values().map(Vec::len).sum()
     }
 }
