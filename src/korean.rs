@@ -46,7 +46,19 @@ pub(crate) fn is_hangul(c: char) -> bool {
 
 /// A character that continues a word: letters (any script), digits, `_`.
 pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    is_letter_or_digit(c) || c == '_'
+}
+
+/// `char::is_alphanumeric`, answered at once for ASCII and Hangul
+/// syllables (most characters of a Korean note), which the standard
+/// library looks up in its tables one by one.
+#[inline]
+pub(crate) fn is_letter_or_digit(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_hangul_syllable(c) || c.is_alphanumeric()
+    }
 }
 
 /// The initial consonant (초성) of a syllable: 프 → ㅍ. Other characters: None.
@@ -342,6 +354,13 @@ fn is_particle_run(s: &str, max: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letter_or_digit_agrees_with_the_standard_library_everywhere() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_letter_or_digit(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     #[test]
     fn nfd_becomes_nfc() {

@@ -281,7 +281,9 @@ fn related_notes(notes: &[Note], taxonomy: &Taxonomy, glossary: &Glossary) -> Ve
                 b.1.cmp(&a.1)
                     .then_with(|| taxonomy::by_date_desc(notes, a.0, b.0))
             });
-            ranked.into_iter().take(5).map(|(n, _)| n).collect()
+            // Not `into_iter().collect()`: that would reuse `ranked`'s
+            // buffer (hundreds of candidates) for five ids, per note.
+            ranked.iter().take(5).map(|&(n, _)| n).collect()
         })
         .collect()
 }

@@ -298,7 +298,10 @@ impl<'s> State<'s> {
             item.text.push_str(t);
         }
         if !self.in_code_block {
-            self.facts.char_count += t.chars().filter(|c| c.is_alphanumeric()).count();
+            self.facts.char_count += t
+                .chars()
+                .filter(|&c| crate::korean::is_letter_or_digit(c))
+                .count();
             if self.heading.is_none() {
                 self.current_section.text.push_str(t);
             }
@@ -336,7 +339,10 @@ impl<'s> State<'s> {
                 let block_at = self.blocks.last().map(String::len).unwrap_or(0);
                 self.text(&t);
                 if self.open_links.is_empty() {
-                    self.paragraph_prose += t.chars().filter(|c| c.is_alphanumeric()).count();
+                    self.paragraph_prose += t
+                        .chars()
+                        .filter(|&c| crate::korean::is_letter_or_digit(c))
+                        .count();
                 }
                 if !self.in_code_block && self.open_links.is_empty() && self.html_anchor_depth <= 0
                 {
