@@ -116,8 +116,9 @@ impl SharedFacts {
 ///   sizes of its images, the merged comparisons its tables link to, and
 ///   the notes it embeds (with everything their part of the page shows);
 ///   its own text is compared apart.
-/// - A category page: its notes as lists show them, its path from the top
-///   and everything below it.
+/// - A category page: its notes and those of the categories below it as
+///   lists show them, its folder page, its path from the top and
+///   everything below it.
 /// - A tag page: its notes as lists show them.
 pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
     let facts = SharedFacts::of(index);
@@ -148,10 +149,29 @@ pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
         })
         .collect();
     let list = |notes: &[NoteId]| notes.iter().map(|&n| facts.notes[n]).collect::<Vec<u64>>();
-    for (c, cat) in tax.categories.iter().enumerate() {
-        let sig = hash_of((facts.trails[c], facts.subtrees[c], list(&cat.notes)));
-        signatures.insert(cat.url.clone(), sig);
-    }
+    let categories: Vec<(String, u64)> = tax
+        .categories
+        .par_iter()
+        .enumerate()
+        .map(|(c, cat)| {
+            // The notes of the sub-categories are listed too (not on the
+            // root page), and the folder page.
+            let below = if c == 0 {
+                Vec::new()
+            } else {
+                crate::render::pages::notes_below(index, c)
+            };
+            let sig = hash_of((
+                facts.trails[c],
+                facts.subtrees[c],
+                list(&cat.notes),
+                list(&below),
+                cat.folder_page.map(|p| facts.notes[p]),
+            ));
+            (cat.url.clone(), sig)
+        })
+        .collect();
+    signatures.extend(categories);
     for tag in &tax.tags {
         let sig = hash_of((&tag.name, &tag.url, list(&tag.notes)));
         signatures.insert(tag.url.clone(), sig);
