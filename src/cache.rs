@@ -214,7 +214,9 @@ fn read(root: &Path) -> Result<HashMap<String, (u64, u64)>, Diagnostic> {
     let ignored = |why: &str| {
         Diagnostic::notice(
             "cache",
-            format!("빌드 캐시를 쓰지 않았습니다 ({why}); 모든 페이지를 새로 만들고 캐시를 다시 씁니다"),
+            format!(
+                "빌드 캐시를 쓰지 않았습니다 ({why}); 모든 페이지를 새로 만들고 캐시를 다시 씁니다"
+            ),
         )
         .with_path(path.display().to_string())
     };
@@ -223,8 +225,7 @@ fn read(root: &Path) -> Result<HashMap<String, (u64, u64)>, Diagnostic> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(HashMap::new()),
         Err(e) => return Err(ignored(&format!("읽을 수 없습니다: {e}"))),
     };
-    let stored: Stored =
-        serde_json::from_slice(&bytes).map_err(|_| ignored("깨진 캐시입니다"))?;
+    let stored: Stored = serde_json::from_slice(&bytes).map_err(|_| ignored("깨진 캐시입니다"))?;
     if stored.format != FORMAT || stored.gongbu != gongbu_stamp() {
         return Err(ignored("다른 gongbu 빌드가 쓴 캐시입니다"));
     }

@@ -69,7 +69,10 @@ fn try_build_and_compare(f: &Fixture) -> BuildReport {
         let other = &cold[path];
         if other != bytes {
             let at = bytes.iter().zip(other).take_while(|(a, b)| a == b).count();
-            let near = |b: &[u8]| String::from_utf8_lossy(&b[at.saturating_sub(80)..(at + 120).min(b.len())]).into_owned();
+            let near = |b: &[u8]| {
+                String::from_utf8_lossy(&b[at.saturating_sub(80)..(at + 120).min(b.len())])
+                    .into_owned()
+            };
             panic!(
                 "{path} differs from a build without the cache:\n--- cached\n{}\n--- cold\n{}",
                 near(bytes),
@@ -188,7 +191,10 @@ fn an_image_changing_size_renders_the_page_that_shows_it() {
         bytes
     };
     f.file("notes/net/그림.png", &png(3, 2));
-    f.note("net/c.md", &note("C", "net", "t2", "C 본문.\n\n![그림](그림.png)"));
+    f.note(
+        "net/c.md",
+        &note("C", "net", "t2", "C 본문.\n\n![그림](그림.png)"),
+    );
     build_and_compare(&f);
     assert!(std::fs::read_to_string(f.out().join("net/c.html"))
         .unwrap()
@@ -252,7 +258,11 @@ fn a_page_changed_in_the_output_is_rendered_again() {
 fn no_cache_neither_reads_nor_writes_it_and_clean_deletes_it() {
     let f = sample();
     let out = f.cli(&["build", "--no-cache"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!f.root().join(".gongbu-cache").exists());
 
     let out = f.cli(&["build"]);
@@ -334,7 +344,11 @@ fn random_note(rng: &mut Rng, titles: &[String]) -> String {
             3 => body.push_str(
                 "| 구분 | 프로세스 | 스레드 |\n|---|---|---|\n| 메모리 | 독립 | 공유 |\n\n",
             ),
-            4 => body.push_str(&format!("## 절 {}\n\n본문 {}.\n\n", rng.below(3), rng.below(9))),
+            4 => body.push_str(&format!(
+                "## 절 {}\n\n본문 {}.\n\n",
+                rng.below(3),
+                rng.below(9)
+            )),
             5 => body.push_str("```rust\nfn main() {}\n```\n\n"),
             _ => body.push_str(&format!("그냥 문장 {}.\n\n", rng.below(100))),
         }
@@ -349,7 +363,11 @@ fn random_edits_give_the_bytes_of_a_cold_build() {
         .map(|s| s.to_string())
         .collect();
     let folders = ["", "os/", "os/deep/", "net/"];
-    for case in 0..30u64 {
+    let cases: u64 = std::env::var("CACHE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    for case in 0..cases {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (case + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
         let f = Fixture::new();
         f.note(
