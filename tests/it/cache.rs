@@ -176,20 +176,22 @@ fn template_and_config_edits_render_what_depends_on_them() {
     assert!(build_and_compare(&f).pages_cached > 0);
 }
 
+/// A gray PNG of `w`×`h` pixels.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut enc = png::Encoder::new(&mut bytes, w, h);
+    enc.set_color(png::ColorType::Grayscale);
+    let mut writer = enc.write_header().unwrap();
+    writer
+        .write_image_data(&vec![0u8; (w * h) as usize])
+        .unwrap();
+    drop(writer);
+    bytes
+}
+
 #[test]
 fn an_image_changing_size_renders_the_page_that_shows_it() {
     let f = sample();
-    let png = |w: u32, h: u32| {
-        let mut bytes = Vec::new();
-        let mut enc = png::Encoder::new(&mut bytes, w, h);
-        enc.set_color(png::ColorType::Grayscale);
-        let mut writer = enc.write_header().unwrap();
-        writer
-            .write_image_data(&vec![0u8; (w * h) as usize])
-            .unwrap();
-        drop(writer);
-        bytes
-    };
     f.file("notes/net/그림.png", &png(3, 2));
     f.note(
         "net/c.md",
@@ -331,10 +333,26 @@ fn random_note(rng: &mut Rng, titles: &[String]) -> String {
     if rng.below(5) == 0 {
         front.push_str(&format!("order: {}\n", rng.below(4)));
     }
+    if rng.below(6) == 0 {
+        // A cover (listed as a thumbnail) that may or may not exist.
+        front.push_str(&format!("cover: /img/{}.png\n", rng.below(3)));
+    }
+    if rng.below(6) == 0 {
+        front.push_str(&format!(
+            "glossary:\n  - term: 메모리\n    definition: 기억 {}\n",
+            rng.below(3)
+        ));
+    }
     front.push_str("---\n\n");
     let mut body = String::new();
     for _ in 0..1 + rng.below(3) {
-        match rng.below(7) {
+        match rng.below(9) {
+            7 => body.push_str(&format!("![그림](/img/{}.png)\n\n", rng.below(3))),
+            8 => body.push_str(&format!(
+                "[[{}#절 {}]]로 간다.\n\n",
+                rng.pick(titles),
+                rng.below(3)
+            )),
             0 => body.push_str(&format!("[[{}]]를 본다.\n\n", rng.pick(titles))),
             1 => body.push_str(&format!(
                 "프로세스와 스레드를 {} 번 말한다.\n\n",
@@ -418,8 +436,18 @@ fn random_edits_give_the_bytes_of_a_cold_build() {
                         &format!("- term: 스레드\n  definition: 흐름 {}\n", rng.below(3)),
                     );
                 }
-                9 => {
+                9 if rng.below(2) == 0 => {
                     f.config(&format!("title: 사이트 {}\n", rng.below(3)));
+                }
+                // An image file appears, changes size or goes.
+                9 => {
+                    let path = f.root().join(format!("notes/img/{}.png", rng.below(3)));
+                    if rng.below(3) == 0 {
+                        let _ = std::fs::remove_file(&path);
+                    } else {
+                        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                        std::fs::write(&path, png(1 + rng.below(4) as u32, 2)).unwrap();
+                    }
                 }
                 // A new note.
                 _ => {
