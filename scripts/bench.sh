@@ -10,7 +10,8 @@
 # lays it out for the peers, builds the release binary, then runs the builders
 # in alternation (gongbu, hugo, zola, gongbu, hugo, zola, …) RUNS times, each
 # into an empty output folder (cold: gongbu with highlighting, glossary links,
-# comparisons and the search index, its default build). Before every timed run
+# comparisons and the search index, its default build, with its build cache
+# ROOT/.gongbu-cache deleted first). Before every timed run
 # the page cache is dropped when the script runs as root
 # (`sync; echo 3 > /proc/sys/vm/drop_caches`; DROP_CACHES=0 keeps it).
 # Pagefind, when present, indexes Hugo's output after every Hugo run (what a
@@ -20,7 +21,7 @@
 # system CPU seconds (GNU time: system time is mostly the file system), peak
 # RSS, the ratios gongbu/peer; gongbu's per-note cost at each size, its line
 # memo hit rate, a warm rebuild with nothing changed and one with one note
-# edited (the previous output in place).
+# edited (the previous output and the build cache in place).
 #
 # Environment (all optional):
 #   SIZES="1000 10000"   corpus sizes (notes); 100000 works (about 1 GB of output)
@@ -233,8 +234,9 @@ for n in $SIZES; do
       clear_out "$dest"
       log="$BENCH_DIR/logs/$CORPUS-$n-$b-$i.log"
       case "$b" in
-        gongbu) run_timed "$log" "$GONGBU" build --root "$corpus" --out "$dest" ;;
-        gongbu-memo-off) run_timed "$log" env GONGBU_LINE_MEMO=0 "$GONGBU" build --root "$corpus" --out "$dest" ;;
+        # Cold: no output and no build cache (ROOT/.gongbu-cache).
+        gongbu) rm -rf "$corpus/.gongbu-cache"; run_timed "$log" "$GONGBU" build --root "$corpus" --out "$dest" ;;
+        gongbu-memo-off) rm -rf "$corpus/.gongbu-cache"; run_timed "$log" env GONGBU_LINE_MEMO=0 "$GONGBU" build --root "$corpus" --out "$dest" ;;
         hugo) run_timed "$log" "${BIN[hugo]}" --source "$corpus/sites/hugo" --destination "$dest" --noBuildLock --logLevel warn ;;
         zola) run_timed "$log" "${BIN[zola]}" --root "$corpus/sites/zola" build --output-dir "$dest" ;;
       esac
@@ -252,7 +254,8 @@ for n in $SIZES; do
   done
   [ "$has_pagefind" = 1 ] && builders+=(pagefind)
 
-  # Warm rebuilds onto the last cold output: nothing changed, then one note edited.
+  # Warm rebuilds onto the last cold output, with the build cache the cold
+  # build left: nothing changed, then one note edited.
   warm=""; one=""
   for ((i = 1; i <= RUNS; i++)); do
     run_timed "$BENCH_DIR/logs/$CORPUS-$n-gongbu-warm-$i.log" "$GONGBU" build --root "$corpus" --out "$out/gongbu"
@@ -265,6 +268,7 @@ for n in $SIZES; do
   timings=$("$GONGBU" build --root "$corpus" --out "$out/gongbu" --timings 2>&1)
   memo=$(grep -o '코드 줄 [0-9]*개 중 [0-9]*개([0-9.]*%)' <<<"$timings" | tail -1)
   reused=$(grep -o '다시 쓰지 않은 파일 [0-9]*개 / [0-9]*개' <<<"$timings" | tail -1)
+  cached=$(grep -o '캐시에서 그대로 둔 페이지 [0-9]*개' <<<"$timings" | tail -1)
   files=$(find "$out/gongbu" -type f | wc -l)
   search_files=$(find "$out/gongbu/search" -type f 2>/dev/null | wc -l)
   size=$(du -sm "$out/gongbu" | cut -f1)
@@ -289,7 +293,7 @@ for n in $SIZES; do
     echo "hugo+pagefind: ${both} s (sum of medians); gongbu / (hugo+pagefind) wall: $(ratio "$g_med" "$both")"
   fi
   echo "gongbu output: $files files ($search_files under search/), $size MB"
-  echo "gongbu warm rebuild, nothing changed: median $(printf '%s\n' $warm | median) s; one note edited: median $(printf '%s\n' $one | median) s; ${reused}"
+  echo "gongbu warm rebuild, nothing changed: median $(printf '%s\n' $warm | median) s; one note edited: median $(printf '%s\n' $one | median) s; ${reused}; ${cached}"
   echo "gongbu line memo: ${memo:-no highlighted lines}"
   PER_NOTE[$n]=$(awk -v m="$g_med" -v n="$nnotes" 'BEGIN {printf "%.4f", m*1000/n}')
   echo "gongbu per note: ${PER_NOTE[$n]} ms"

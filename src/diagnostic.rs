@@ -13,9 +13,12 @@ use std::path::Path;
 use std::sync::Mutex;
 
 /// How bad a problem is. Errors make `build` exit with 1 (content) and keep
-/// the previous site; warnings are printed and the build goes on.
+/// the previous site; warnings are printed and the build goes on; a notice
+/// says something the user may want to know that is no problem of the
+/// site (`--strict` leaves it alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    Notice,
     Warning,
     Error,
 }
@@ -118,6 +121,7 @@ codes! {
     Write = "write", Content;
     Serve = "serve", Content;
     Watch = "watch", Content;
+    Cache = "cache", Content;
 }
 
 impl fmt::Display for Code {
@@ -181,6 +185,10 @@ impl Diagnostic {
 
     pub fn warning(code: impl Into<Code>, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
+    }
+
+    pub fn notice(code: impl Into<Code>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Notice, code, message)
     }
 
     pub fn with_path(mut self, path: impl Into<String>) -> Self {
@@ -248,6 +256,7 @@ impl fmt::Display for Diagnostic {
     /// The plain, one-block form used in logs, tests and the serve overlay.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sev = match self.severity {
+            Severity::Notice => "notice",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };

@@ -148,6 +148,7 @@ pub fn build_named(name: &str, bytes: &[u8]) -> Outcome {
     notes.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
 
     let options = BuildOptions {
+        no_cache: true,
         drafts: true,
         ..BuildOptions::new(no_such_root())
     };
@@ -164,6 +165,7 @@ pub fn build_named(name: &str, bytes: &[u8]) -> Outcome {
     let theme = Theme {
         tera: theme.tera.clone(),
         static_files: theme.static_files.clone(),
+        fingerprint: theme.fingerprint,
     };
     let site = Site::from_notes(options, notes, config, theme, HashMap::new(), &mut diags);
     if diags.iter().any(Diagnostic::is_error) {

@@ -378,7 +378,9 @@ fn sample_note(today: NaiveDate) -> String {
 const GITIGNORE: &str = "# gongbu의 빌드 결과 (GitHub Actions가 빌드해 올립니다)\n\
 /site/\n\
 *.gongbu-tmp-*\n\
-*.gongbu-old-*\n";
+*.gongbu-old-*\n\
+# gongbu build의 캐시 (한 노트만 고쳤을 때 빠르게 다시 빌드합니다)\n\
+/.gongbu-cache/\n";
 
 /// The Pages workflow. The install step takes gongbu from the one marked
 /// place, the `env` block at the top.

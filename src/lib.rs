@@ -22,6 +22,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub(crate) mod cache;
 pub mod config;
 pub mod diagnostic;
 #[cfg(feature = "fuzzing")]
@@ -38,6 +39,7 @@ pub(crate) mod obsidian;
 pub(crate) mod output;
 pub(crate) mod render;
 pub mod serve;
+pub(crate) mod signatures;
 pub(crate) mod site_files;
 pub(crate) mod urls;
 pub(crate) mod yaml;
@@ -144,8 +146,12 @@ pub struct BuildOptions {
     /// Add the live-reload script (serve).
     pub live_reload: bool,
     /// Drop files in the output that gongbu did not write (`--clean`);
-    /// top-level dotfiles and `CNAME` are kept all the same.
+    /// top-level dotfiles and `CNAME` are kept all the same. The build
+    /// cache is deleted too.
     pub clean: bool,
+    /// Neither read nor write the build cache (`--no-cache`): every page
+    /// is rendered.
+    pub no_cache: bool,
     /// The notes folder relative to `root` (`--notes`); None reads
     /// `notes_dir` of gongbu.yaml (default `notes`). `.` is the root itself.
     pub notes: Option<PathBuf>,
@@ -162,6 +168,7 @@ impl BuildOptions {
             live_reload: false,
             clean: false,
             notes: None,
+            no_cache: false,
         }
     }
 
@@ -258,6 +265,12 @@ pub struct BuildReport {
     /// Files the previous site already held with the same bytes; they were
     /// linked instead of written, keeping their modification time.
     pub reused: usize,
+    /// Note, category and tag pages rendered (every page, home and lists
+    /// included, without the cache).
+    pub pages_rendered: usize,
+    /// Note, category and tag pages the build cache kept from the
+    /// previous output without rendering them.
+    pub pages_cached: usize,
 }
 
 /// Where a build is, for a progress display. The library only reports;
@@ -313,7 +326,10 @@ impl BuildReport {
     }
 
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     /// 0 success (warnings allowed), 1 content errors, 2 usage/config
@@ -557,14 +573,34 @@ pub fn build_with_progress(
                     return report;
                 }
             };
+            if opts.clean {
+                cache::delete(&opts.root);
+            }
+            let cache = (!opts.no_cache).then(|| {
+                let (cache, notice) = cache::BuildCache::open(&site);
+                diags.extend(notice);
+                cache
+            });
+            let kept = cache
+                .as_ref()
+                .map(|c| c.keep_unchanged(&staging))
+                .unwrap_or_default();
+            progress.advance(kept.len());
+            report.pages_cached = kept.len();
+            let recording = cache.as_ref().map(|c| c.recording(&staging, &kept));
+            let sink: &dyn Sink = match &recording {
+                Some(r) => r,
+                None => &staging,
+            };
             let pages = render_into(
                 &site,
                 &ProgressSink {
-                    inner: &staging,
+                    inner: sink,
                     progress,
                 },
                 &collected,
             );
+            let outputs = recording.map(cache::Recording::into_outputs);
             let files = staging.count();
             report.reused = staging.reused();
             if let Some(failure) = staging.failure() {
@@ -586,7 +622,12 @@ pub fn build_with_progress(
                 (pages, files, false)
             } else {
                 match staging.commit() {
-                    Ok(()) => (pages, files, true),
+                    Ok(()) => {
+                        if let (Some(cache), Some(outputs)) = (&cache, outputs) {
+                            diags.extend(cache.save(&kept, outputs));
+                        }
+                        (pages, files, true)
+                    }
                     Err(d) => {
                         collected.push(d);
                         (pages, files, false)
@@ -603,6 +644,7 @@ pub fn build_with_progress(
         promote_warnings(&mut diags);
     }
     report.pages = pages;
+    report.pages_rendered = pages - report.pages_cached.min(pages);
     report.files = files;
     report.written = written;
     report.diagnostics = finish(diags);
@@ -622,7 +664,9 @@ fn expected_pages(index: &SiteIndex) -> usize {
 
 fn promote_warnings(diags: &mut [Diagnostic]) {
     for d in diags {
-        d.severity = Severity::Error;
+        if d.severity == Severity::Warning {
+            d.severity = Severity::Error;
+        }
     }
 }
 

@@ -64,6 +64,9 @@ enum Command {
         /// 출력 폴더에서 gongbu가 만들지 않은 파일을 옮기지 않고 지웁니다 (맨 위의 점 파일·CNAME은 남깁니다)
         #[arg(long)]
         clean: bool,
+        /// 빌드 캐시(ROOT/.gongbu-cache)를 읽지도 쓰지도 않고 모든 페이지를 새로 만듭니다
+        #[arg(long)]
+        no_cache: bool,
     },
     /// 빌드의 모든 검사를 하되 아무것도 쓰지 않습니다 (CI용)
     Check {
@@ -148,6 +151,7 @@ fn options(site: &SiteArgs, out: Option<PathBuf>) -> BuildOptions {
         live_reload: false,
         clean: false,
         notes: site.notes.clone(),
+        no_cache: false,
     }
 }
 
@@ -155,7 +159,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
     let code = match cli.command {
-        Command::Build { site, out, clean } => {
+        Command::Build {
+            site,
+            out,
+            clean,
+            no_cache,
+        } => {
             // Ctrl-C or SIGTERM: the staging folder goes before we exit.
             let _ = ctrlc::set_handler(|| {
                 gongbu::remove_on_interrupt();
@@ -163,6 +172,7 @@ fn main() -> ExitCode {
             });
             let mut opts = options(&site, out);
             opts.clean = clean;
+            opts.no_cache = no_cache;
             let report = progress::build(&opts, Mode::Build);
             print_report(&report, Mode::Build, site.timings, color);
             report.exit_code()
@@ -336,6 +346,10 @@ fn print_report(report: &BuildReport, mode: Mode, timings: bool, color: bool) {
             eprintln!(
                 "  바이트가 같아 다시 쓰지 않은 파일 {}개 / {}개",
                 report.reused, report.files
+            );
+            eprintln!(
+                "  캐시에서 그대로 둔 페이지 {}개 · 새로 만든 페이지 {}개",
+                report.pages_cached, report.pages_rendered
             );
         }
     }

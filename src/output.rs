@@ -597,6 +597,39 @@ impl Staging {
         self.reused.load(Ordering::Relaxed)
     }
 
+    /// Puts the previous site's page at `rel` into the staging folder as it
+    /// is (a hard link, a copy where links cannot be made) when its bytes
+    /// still hash to `expected` ([`crate::signatures::hash_of`] of the
+    /// bytes): the build cache knows the page would come out the same.
+    /// False when there is no previous site, the file is missing, not a
+    /// plain file or changed; the caller renders the page then.
+    pub(crate) fn keep(&self, rel: &str, expected: u64) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(rel);
+        if !fs::symlink_metadata(&old).is_ok_and(|m| m.is_file()) {
+            return false;
+        }
+        let Ok(bytes) = fs::read(&old) else {
+            return false;
+        };
+        if crate::signatures::hash_of(bytes.as_slice()) != expected {
+            return false;
+        }
+        let Ok(target) = self.target(rel) else {
+            return false;
+        };
+        let placed = fs::hard_link(&old, &target).is_ok() || fs::write(&target, &bytes).is_ok();
+        if placed && self.record(rel, Ok(())).is_ok() {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            true
+        } else {
+            let _ = fs::remove_file(&target);
+            false
+        }
+    }
+
     /// Removes a file already at `target` before it is written again: it
     /// may be a link to a file of the previous site, which must stay whole
     /// until the swap.

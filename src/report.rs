@@ -71,6 +71,7 @@ impl miette::Diagnostic for Report<'_> {
         Some(match self.diag.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Notice => miette::Severity::Advice,
         })
     }
 

@@ -225,9 +225,10 @@ fn reaches(targets: &[Vec<Option<NoteId>>], from: NoteId, goal: NoteId) -> bool 
     false
 }
 
-/// The texts of the notes note `id`'s page shows through embeds (nested
-/// ones too), for `serve` to know the page changes when one of them does.
-pub(crate) fn embedded_sources(index: &SiteIndex, id: NoteId) -> Vec<&str> {
+/// The notes note `id`'s page shows through embeds (nested ones too), for
+/// the page signatures (`crate::signatures`) to know the page changes when
+/// one of them does.
+pub(crate) fn embedded_notes(index: &SiteIndex, id: NoteId) -> Vec<NoteId> {
     let mut seen = vec![id];
     let mut stack = vec![id];
     let mut out = Vec::new();
@@ -240,9 +241,7 @@ pub(crate) fn embedded_sources(index: &SiteIndex, id: NoteId) -> Vec<&str> {
                 if !seen.contains(&t) {
                     seen.push(t);
                     stack.push(t);
-                    if let Some(target) = index.notes.get(t) {
-                        out.push(target.source.as_str());
-                    }
+                    out.push(t);
                 }
             }
         }

@@ -532,7 +532,7 @@ pub(crate) fn category_page(env: &RenderEnv<'_>, cat: usize) -> Result<String, D
 
 /// Notes filed in the sub-categories of `cat` (not in `cat` itself),
 /// newest first.
-fn notes_below(index: &SiteIndex, cat: usize) -> Vec<NoteId> {
+pub(crate) fn notes_below(index: &SiteIndex, cat: usize) -> Vec<NoteId> {
     let cats = &index.taxonomy.categories;
     let mut below = std::collections::HashSet::new();
     let mut stack: Vec<usize> = cats[cat].children.clone();

@@ -21,6 +21,9 @@ pub(crate) struct Theme {
     pub tera: Tera,
     /// Output path (site-relative) → contents.
     pub static_files: BTreeMap<String, Cow<'static, [u8]>>,
+    /// A hash of every template and static file (the build cache keys
+    /// pages by it).
+    pub fingerprint: u64,
 }
 
 impl std::fmt::Debug for Theme {
@@ -103,6 +106,7 @@ impl Theme {
             .iter()
             .map(|(n, (t, _))| (n.clone(), t.clone()))
             .collect();
+        let templates_hash = crate::signatures::hash_of(&pairs);
         if let Err(e) = tera.add_raw_templates(pairs) {
             let text = e.to_string();
             // Name the template the error is about when the message says.
@@ -136,7 +140,12 @@ impl Theme {
                 static_files.insert(name, Cow::Owned(bytes));
             }
         }
-        Ok(Theme { tera, static_files })
+        let fingerprint = crate::signatures::hash_of((templates_hash, &static_files));
+        Ok(Theme {
+            tera,
+            static_files,
+            fingerprint,
+        })
     }
 
     /// Renders `template`; a template error names the template.

@@ -3,7 +3,8 @@
 //! A changed note is read again on its own; the site index is rebuilt from
 //! the notes in memory (linear and parallel); then the edited page is
 //! rendered and written first, and the rest of the site is rendered with
-//! every note, category and tag page left out whose [`page_signatures`] did
+//! every note, category and tag page left out whose page signature
+//! ([`crate::signatures::page_signatures`]) did
 //! not change. The other pages (home, archive, feeds, glossary, comparisons,
 //! search …) are rendered again, and [`Pass`](super::served::Pass) writes
 //! only the files whose bytes changed.
@@ -15,7 +16,7 @@
 //! - what it shows of other notes changed: the notes it links to, the notes
 //!   linking to it (with the sentence that links), related notes, previous
 //!   and next, a folder page's list, its tags (with their counts) and its
-//!   category path ([`page_signatures`]);
+//!   category path, its images' sizes, merged comparisons, embedded notes;
 //! - what every page shows changed in a way the pages show (the site
 //!   settings and navigation, tried on a page of each kind), the glossary
 //!   terms, the configuration or the templates (then all are);
@@ -25,7 +26,6 @@
 //! good version in the site, and its error stays in the overlay until fixed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -33,13 +33,12 @@ use rayon::prelude::*;
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostic::{self, Diagnostic, Diagnostics};
-use crate::index::links::Target;
-use crate::index::taxonomy::Taxonomy;
 use crate::index::SiteIndex;
 use crate::note::load::{discover, is_skipped, Exclusions, SourceFile};
 use crate::note::{self, Note, NoteId};
 use crate::render::pages::global_context;
 use crate::render::templates::Theme;
+use crate::signatures::{page_signatures, terms_fingerprint};
 use crate::{load_config, render_into, BuildOptions, Site};
 
 use super::served::ServedDir;
@@ -172,200 +171,6 @@ pub(crate) fn classify(
         }
     }
     c
-}
-
-/// Fingerprints computed once per rebuild, so that a page's signature
-/// hashes a number per note it shows.
-struct Faces {
-    /// What a list shows of each note: title, URL, dates, description,
-    /// category.
-    notes: Vec<u64>,
-    /// Each category's path from the top (names, URLs, counts).
-    trails: Vec<u64>,
-    /// Each category with everything below it (names, URLs, counts).
-    subtrees: Vec<u64>,
-    /// Each tag's name, URL and count.
-    tags: Vec<u64>,
-}
-
-fn hash_of(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
-
-impl Faces {
-    fn of(index: &SiteIndex) -> Faces {
-        let tax = &index.taxonomy;
-        let categories: Vec<u64> = tax
-            .categories
-            .iter()
-            .map(|c| {
-                // A folder page stands in for its category in breadcrumbs
-                // and on the home page; its order decides its lists.
-                let page = c.folder_page.map(|p| &index.notes[p].url);
-                hash_of((&c.name, &c.path, &c.url, c.total, page, c.ordered))
-            })
-            .collect();
-        let trails = (0..tax.categories.len())
-            .map(|c| {
-                let trail: Vec<u64> = tax.ancestry(c).iter().map(|&a| categories[a]).collect();
-                hash_of(trail)
-            })
-            .collect();
-        fn subtree(tax: &Taxonomy, categories: &[u64], c: usize, out: &mut [u64]) -> u64 {
-            let children: Vec<u64> = tax.categories[c]
-                .children
-                .iter()
-                .map(|&k| subtree(tax, categories, k, out))
-                .collect();
-            out[c] = hash_of((categories[c], children));
-            out[c]
-        }
-        let mut subtrees = vec![0; tax.categories.len()];
-        if !tax.categories.is_empty() {
-            subtree(tax, &categories, 0, &mut subtrees);
-        }
-        let tags = tax
-            .tags
-            .iter()
-            .map(|t| hash_of((&t.name, &t.url, t.notes.len())))
-            .collect();
-        let notes = (0..index.notes.len())
-            .into_par_iter()
-            .map(|n| {
-                let note = &index.notes[n];
-                hash_of((
-                    &note.rel_path,
-                    &note.url,
-                    &note.title,
-                    note.date,
-                    note.updated,
-                    &note.description,
-                    tax.note_category[n].map(|c| categories[c]),
-                ))
-            })
-            .collect();
-        Faces {
-            notes,
-            trails,
-            subtrees,
-            tags,
-        }
-    }
-}
-
-/// The signature of every page a rebuild may leave out, by output path: a
-/// fingerprint of everything the page shows.
-///
-/// - A note page: what it shows of the rest of the site (link targets,
-///   backlinks with their sentences, related notes, previous and next, a
-///   folder page's list, its tags with their counts, its category path);
-///   its own text is compared apart.
-/// - A category page: its notes as lists show them, its path from the top
-///   and everything below it.
-/// - A tag page: its notes as lists show them.
-///
-/// Notes are identified by path, never by position, so notes added or
-/// removed elsewhere leave a signature unchanged.
-pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
-    let faces = Faces::of(index);
-    let tax = &index.taxonomy;
-    let mut signatures: HashMap<String, u64> = (0..index.notes.len())
-        .into_par_iter()
-        .map(|id| {
-            (
-                index.notes[id].url.clone(),
-                page_signature(index, &faces, id),
-            )
-        })
-        .collect();
-    let list = |notes: &[NoteId]| notes.iter().map(|&n| faces.notes[n]).collect::<Vec<u64>>();
-    for (c, cat) in tax.categories.iter().enumerate() {
-        let sig = hash_of((faces.trails[c], faces.subtrees[c], list(&cat.notes)));
-        signatures.insert(cat.url.clone(), sig);
-    }
-    for tag in &tax.tags {
-        let sig = hash_of((&tag.name, &tag.url, list(&tag.notes)));
-        signatures.insert(tag.url.clone(), sig);
-    }
-    signatures
-}
-
-/// The signature of the page of note `id`.
-fn page_signature(index: &SiteIndex, faces: &Faces, id: NoteId) -> u64 {
-    let mut h = DefaultHasher::new();
-    let tax = &index.taxonomy;
-    for t in &index.links[id] {
-        match t {
-            Target::Page {
-                url,
-                fragment,
-                note,
-            } => (1u8, url, fragment, note.map(|n| faces.notes[n])).hash(&mut h),
-            other => format!("{other:?}").hash(&mut h),
-        }
-    }
-    2u8.hash(&mut h);
-    for b in &index.backlinks[id] {
-        (faces.notes[b.from], &b.context).hash(&mut h);
-    }
-    3u8.hash(&mut h);
-    for &r in &index.related[id] {
-        faces.notes[r].hash(&mut h);
-    }
-    let (prev, next) = tax.neighbors[id];
-    (
-        4u8,
-        prev.map(|n| faces.notes[n]),
-        next.map(|n| faces.notes[n]),
-    )
-        .hash(&mut h);
-    5u8.hash(&mut h);
-    let note = &index.notes[id];
-    if note.is_folder_index {
-        let prefix = if note.folder.is_empty() {
-            String::new()
-        } else {
-            format!("{}/", note.folder)
-        };
-        for &n in &tax.listed {
-            if index.notes[n].rel_path.starts_with(&prefix) {
-                faces.notes[n].hash(&mut h);
-            }
-        }
-    }
-    // The series box: the series and its notes in order.
-    if let Some(series) = tax.note_series[id].and_then(|s| tax.series.get(s)) {
-        (5u16, &series.name).hash(&mut h);
-        for &n in &series.notes {
-            faces.notes[n].hash(&mut h);
-        }
-    }
-    // A folder page's breadcrumbs: the folders above it.
-    tax.folder_of[id].map(|c| faces.trails[c]).hash(&mut h);
-    6u8.hash(&mut h);
-    for &t in &tax.note_tags[id] {
-        faces.tags[t].hash(&mut h);
-    }
-    (7u8, tax.note_category[id].map(|c| faces.trails[c])).hash(&mut h);
-    // Obsidian `![[노트]]`: the page shows the embedded notes' text.
-    (8u8, crate::obsidian::embeds::embedded_sources(index, id)).hash(&mut h);
-    h.finish()
-}
-
-/// A fingerprint of the glossary terms as note pages use them (names,
-/// definitions, pages, defining note).
-fn terms_fingerprint(index: &SiteIndex) -> u64 {
-    let mut h = DefaultHasher::new();
-    for t in &index.glossary.terms {
-        (&t.term, &t.aliases, &t.english, &t.definition, &t.url).hash(&mut h);
-        t.home
-            .and_then(|n| index.notes.get(n))
-            .map(|n| &n.rel_path)
-            .hash(&mut h);
-    }
-    h.finish()
 }
 
 /// Whether values every page shares (site settings, navigation, counts)

@@ -1540,7 +1540,8 @@ ls -A site site/운영체제 > "$1/listing.txt"
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("gongbu-"))
+        // The build cache is meant to stay beside the output.
+        .filter(|n| n.contains("gongbu-") && n != ".gongbu-cache")
         .collect();
     assert!(beside.is_empty(), "{beside:?}");
 }

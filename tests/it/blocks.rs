@@ -320,6 +320,7 @@ fn without_settings_no_page_asks_another_host() {
     let out = tempfile::tempdir().expect("tempdir");
     let mut o = gongbu::BuildOptions::new(repo);
     o.out = Some(out.path().join("site"));
+    o.no_cache = true;
     let report = gongbu::build(&o, gongbu::Mode::Build);
     assert_eq!(report.exit_code(), 0, "{:?}", diagnostics(&report));
     let hosts = external_hosts(&out.path().join("site"));

@@ -602,6 +602,7 @@ fn sample_notes_show_their_diagrams() {
     let out = tempfile::tempdir().unwrap();
     let mut opts = gongbu::BuildOptions::new(root);
     opts.out = Some(out.path().join("site"));
+    opts.no_cache = true;
     let r = gongbu::build(&opts, gongbu::Mode::Build);
     let image_warnings: Vec<String> = r
         .diagnostics

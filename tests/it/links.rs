@@ -200,6 +200,7 @@ fn sample_notes_have_no_dead_internal_link() {
     let out = tempfile::tempdir().unwrap();
     let mut opts = gongbu::BuildOptions::new(root);
     opts.out = Some(out.path().join("site"));
+    opts.no_cache = true;
     let r = gongbu::build(&opts, gongbu::Mode::Build);
     assert_eq!(r.exit_code(), 0, "{:#?}", diagnostics(&r));
     assert!(

@@ -15,6 +15,7 @@ mod bad_inputs;
 mod blocks;
 mod build;
 mod build_speed;
+mod cache;
 mod compare;
 mod gfm;
 mod git_dates;

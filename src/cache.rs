@@ -1,0 +1,336 @@
+//! The build cache: `ROOT/.gongbu-cache/pages.json` remembers, for every
+//! note, category and tag page of the last build, a key (the page's
+//! signature from [`crate::signatures`], its note's own text, and
+//! everything global: configuration, templates and theme files, the values
+//! every page shares, the glossary) and a hash of the file written. The
+//! next build keeps a page whose key is unchanged and whose previous output
+//! file still holds those bytes ([`Staging::keep`]: a hard link into the
+//! staging folder) and renders the others. The other outputs (home page,
+//! feeds, sitemap, search index, glossary and comparison pages, assets) are
+//! made every time.
+//!
+//! The header names the gongbu that wrote the cache (version, commit and
+//! the binary itself) and the site root. A cache that cannot be read, that
+//! another gongbu wrote or that belongs to another root is ignored with one
+//! notice; a key is a pure function of what the page is made from, so a
+//! cache can never make a page other than a full render would.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::output::{Sink, Staging};
+use crate::signatures::{hash_of, page_signatures, terms_fingerprint};
+use crate::{site_files, Site};
+
+/// The cache folder, in the site root beside the output.
+pub(crate) const CACHE_DIR: &str = ".gongbu-cache";
+/// The file in it.
+const CACHE_FILE: &str = "pages.json";
+/// The layout of [`CACHE_FILE`]; raised when it changes.
+const FORMAT: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    /// `gongbu 0.1.0 <commit>`: another one gives a notice.
+    gongbu: String,
+    /// The binary's size and time: a rebuilt gongbu (the same version, or
+    /// the test binary) may render differently, so its cache is dropped
+    /// silently.
+    binary: String,
+    /// The site root the pages were built from.
+    root: String,
+    pages: Vec<StoredPage>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredPage {
+    url: String,
+    /// Hex of the page's key.
+    key: String,
+    /// Hex of the hash of the file written.
+    output: String,
+}
+
+/// Which gongbu wrote a cache: its version and the commit it was built
+/// from, and a probe of the hasher.
+fn gongbu_stamp() -> String {
+    format!(
+        "gongbu {} {} {:016x}",
+        env!("CARGO_PKG_VERSION"),
+        env!("GONGBU_GIT_REV"),
+        hash_of("gongbu build cache")
+    )
+}
+
+/// The running binary's size and modification time.
+fn binary_stamp() -> String {
+    std::env::current_exe()
+        .and_then(fs::metadata)
+        .map(|m| {
+            let time = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
+            format!("{}-{time}", m.len())
+        })
+        .unwrap_or_default()
+}
+
+fn cache_file(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join(CACHE_FILE)
+}
+
+fn root_name(root: &Path) -> String {
+    crate::output::absolute(root).display().to_string()
+}
+
+/// Deletes the cache of the site at `root` (`gongbu build --clean`).
+pub(crate) fn delete(root: &Path) {
+    let _ = fs::remove_file(cache_file(root));
+    let _ = fs::remove_dir(root.join(CACHE_DIR));
+}
+
+/// The keys of this build's pages and what the last build left.
+pub(crate) struct BuildCache {
+    root: PathBuf,
+    /// URL → key of every page the cache may keep.
+    keys: HashMap<String, u64>,
+    /// URL → (key, output hash) from the last build.
+    previous: HashMap<String, (u64, u64)>,
+}
+
+impl BuildCache {
+    /// Computes the key of every note, category and tag page of `site`
+    /// (the home page is always made) and reads the last build's cache.
+    /// A cache that cannot be used gives one notice.
+    pub(crate) fn open(site: &Site) -> (BuildCache, Option<Diagnostic>) {
+        let root = site.options.root.clone();
+        let keys = page_keys(site);
+        let (previous, notice) = match read(&root) {
+            Ok(previous) => (previous, None),
+            Err(d) => (HashMap::new(), Some(d)),
+        };
+        (
+            BuildCache {
+                root,
+                keys,
+                previous,
+            },
+            notice,
+        )
+    }
+
+    /// Links into `staging` every page whose key is unchanged and whose
+    /// previous file is intact; returns their URLs and output hashes.
+    pub(crate) fn keep_unchanged(&self, staging: &Staging) -> HashMap<String, u64> {
+        self.keys
+            .par_iter()
+            .filter_map(|(url, key)| {
+                let &(old_key, output) = self.previous.get(url)?;
+                (old_key == *key && staging.keep(url, output)).then(|| (url.clone(), output))
+            })
+            .collect()
+    }
+
+    /// The sink that leaves out the `kept` pages and records the hash of
+    /// every page with a key that is written.
+    pub(crate) fn recording<'a>(
+        &'a self,
+        inner: &'a dyn Sink,
+        kept: &'a HashMap<String, u64>,
+    ) -> Recording<'a> {
+        Recording {
+            inner,
+            keys: &self.keys,
+            kept,
+            outputs: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Writes the cache for the pages now in the output: those kept and
+    /// those written. A failure is a notice (the next build renders all).
+    pub(crate) fn save(
+        &self,
+        kept: &HashMap<String, u64>,
+        written: HashMap<String, u64>,
+    ) -> Option<Diagnostic> {
+        let mut pages: Vec<StoredPage> = kept
+            .iter()
+            .chain(&written)
+            .filter_map(|(url, output)| {
+                let key = self.keys.get(url)?;
+                Some(StoredPage {
+                    url: url.clone(),
+                    key: format!("{key:016x}"),
+                    output: format!("{output:016x}"),
+                })
+            })
+            .collect();
+        pages.sort_by(|a, b| a.url.cmp(&b.url));
+        let stored = Stored {
+            format: FORMAT,
+            gongbu: gongbu_stamp(),
+            binary: binary_stamp(),
+            root: root_name(&self.root),
+            pages,
+        };
+        write(&self.root, &stored).err().map(|e| {
+            Diagnostic::notice(
+                "cache",
+                format!("빌드 캐시를 쓸 수 없습니다: {e}; 다음 빌드는 모든 페이지를 새로 만듭니다"),
+            )
+            .with_path(cache_file(&self.root).display().to_string())
+        })
+    }
+}
+
+fn write(root: &Path, stored: &Stored) -> io::Result<()> {
+    let dir = root.join(CACHE_DIR);
+    fs::create_dir_all(&dir)?;
+    let text = serde_json::to_vec(stored).map_err(io::Error::other)?;
+    // Written aside and renamed: a killed build leaves the old cache or
+    // the new one, never half of one.
+    let tmp = dir.join(format!(".{CACHE_FILE}.{}", std::process::id()));
+    fs::write(&tmp, text)?;
+    fs::rename(&tmp, cache_file(root)).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
+/// The last build's pages: URL → (key, output hash). No file is an empty
+/// cache; one that cannot be used is an error (one notice).
+fn read(root: &Path) -> Result<HashMap<String, (u64, u64)>, Diagnostic> {
+    let path = cache_file(root);
+    let ignored = |why: &str| {
+        Diagnostic::notice(
+            "cache",
+            format!(
+                "빌드 캐시를 쓰지 않았습니다 ({why}); 모든 페이지를 새로 만들고 캐시를 다시 씁니다"
+            ),
+        )
+        .with_path(path.display().to_string())
+    };
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(ignored(&format!("읽을 수 없습니다: {e}"))),
+    };
+    let stored: Stored = serde_json::from_slice(&bytes).map_err(|_| ignored("깨진 캐시입니다"))?;
+    if stored.format != FORMAT || stored.gongbu != gongbu_stamp() {
+        return Err(ignored("다른 gongbu 빌드가 쓴 캐시입니다"));
+    }
+    if stored.root != root_name(root) {
+        return Err(ignored(&format!(
+            "다른 사이트 `{}`의 캐시입니다",
+            stored.root
+        )));
+    }
+    if stored.binary != binary_stamp() {
+        return Ok(HashMap::new());
+    }
+    let hex = |s: &str| u64::from_str_radix(s, 16).ok();
+    stored
+        .pages
+        .into_iter()
+        .map(|p| match (hex(&p.key), hex(&p.output)) {
+            (Some(k), Some(o)) => Ok((p.url, (k, o))),
+            _ => Err(ignored("깨진 캐시입니다")),
+        })
+        .collect()
+}
+
+/// The key of every page the cache may keep: its signature, its own note's
+/// text and facts, and everything global.
+fn page_keys(site: &Site) -> HashMap<String, u64> {
+    let index = &site.index;
+    let global = hash_of((
+        site.theme.fingerprint,
+        format!("{:?}", index.config),
+        format!("{:?}", crate::render::pages::global_context(index)),
+        terms_fingerprint(index),
+        site.options.notes_dir(),
+        site.options.live_reload,
+    ));
+    let home = index.note_by_url(site_files::HOME);
+    let mut keys = page_signatures(index);
+    if let Some(home) = home {
+        keys.remove(&index.notes[home].url);
+    }
+    let by_url: HashMap<&str, usize> = index
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(id, n)| (n.url.as_str(), id))
+        .collect();
+    keys.par_iter_mut().for_each(|(url, sig)| {
+        *sig = match by_url.get(url.as_str()) {
+            Some(&id) => {
+                let n = &index.notes[id];
+                hash_of((
+                    global,
+                    *sig,
+                    url,
+                    &n.rel_path,
+                    &n.title,
+                    n.date,
+                    n.updated,
+                    &n.description,
+                    &n.source,
+                    n.is_folder_index,
+                    n.draft,
+                ))
+            }
+            None => hash_of((global, *sig, url)),
+        };
+    });
+    keys
+}
+
+/// A sink in front of the staging folder: pages the cache kept are not
+/// wanted, and the hash of every written page with a key is recorded.
+pub(crate) struct Recording<'a> {
+    inner: &'a dyn Sink,
+    keys: &'a HashMap<String, u64>,
+    kept: &'a HashMap<String, u64>,
+    outputs: Mutex<HashMap<String, u64>>,
+}
+
+impl Recording<'_> {
+    /// URL → hash of the bytes written, for pages with a key.
+    pub(crate) fn into_outputs(self) -> HashMap<String, u64> {
+        self.outputs.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Recording<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.inner.write(rel, bytes)?;
+        if self.keys.contains_key(rel) {
+            let hash = hash_of(bytes);
+            self.outputs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(rel.to_string(), hash);
+        }
+        Ok(())
+    }
+    fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
+        self.inner.copy(rel, from)
+    }
+    fn count(&self) -> usize {
+        self.inner.count()
+    }
+    fn wants(&self, rel: &str) -> bool {
+        !self.kept.contains_key(rel) && self.inner.wants(rel)
+    }
+}

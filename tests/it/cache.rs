@@ -1,0 +1,467 @@
+//! The build cache (`ROOT/.gongbu-cache`): a rebuild renders only the pages
+//! whose inputs changed, and its output is byte for byte the output of a
+//! build without the cache; a cache that cannot be trusted is ignored with
+//! one notice.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use gongbu::diagnostic::Severity;
+use gongbu::{BuildReport, Mode};
+
+use crate::common::{diagnostics, Fixture};
+
+const CACHE: &str = ".gongbu-cache/pages.json";
+
+/// Every file under `dir`: site-relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("under dir");
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect()
+}
+
+/// Builds `f` with the cache and checks the output against a build of the
+/// same notes without it (into another folder). Returns the cached build's
+/// report.
+fn build_and_compare(f: &Fixture) -> BuildReport {
+    let report = try_build_and_compare(f);
+    assert_eq!(report.exit_code(), 0, "{:#?}", diagnostics(&report));
+    report
+}
+
+/// [`build_and_compare`] for a site that may fail to build (two notes at
+/// one URL): then a build without the cache fails too.
+fn try_build_and_compare(f: &Fixture) -> BuildReport {
+    let report = f.build();
+    if report.exit_code() != 0 {
+        let cold = f.build_with(|o| o.no_cache = true);
+        assert_ne!(cold.exit_code(), 0, "{:#?}", diagnostics(&report));
+        return report;
+    }
+    assert!(report.written);
+    let cold_out = tempfile::tempdir().expect("tempdir");
+    let cold = gongbu::build(
+        &gongbu::BuildOptions {
+            out: Some(cold_out.path().join("site")),
+            no_cache: true,
+            ..f.options()
+        },
+        Mode::Build,
+    );
+    assert_eq!(cold.exit_code(), 0, "{:#?}", diagnostics(&cold));
+    let (warm, cold) = (tree(&f.out()), tree(&cold_out.path().join("site")));
+    assert_eq!(
+        warm.keys().collect::<Vec<_>>(),
+        cold.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &warm {
+        let other = &cold[path];
+        if other != bytes {
+            let at = bytes.iter().zip(other).take_while(|(a, b)| a == b).count();
+            let near = |b: &[u8]| {
+                String::from_utf8_lossy(&b[at.saturating_sub(80)..(at + 120).min(b.len())])
+                    .into_owned()
+            };
+            panic!(
+                "{path} differs from a build without the cache:\n--- cached\n{}\n--- cold\n{}",
+                near(bytes),
+                near(other)
+            );
+        }
+    }
+    report
+}
+
+/// A note whose description is in its front matter (otherwise the first
+/// sentence is the description, which lists show).
+fn note(title: &str, category: &str, tags: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: 2026-01-01\ncategory: {category}\ntags: [{tags}]\ndescription: {title} 설명\n---\n\n{body}\n")
+}
+
+/// Five notes: a links to b, b and c share a tag, d is alone, e embeds
+/// nothing; a README introduces the site.
+fn sample() -> Fixture {
+    let f = Fixture::new();
+    f.note("README.md", "# 공부 노트\n\n[A](os/a.md)부터 읽으세요.\n");
+    f.note("os/a.md", &note("A", "os", "t1", "A는 [B](b.md)로 간다."));
+    f.note("os/b.md", &note("B", "os", "t1, t2", "B 본문."));
+    f.note("net/c.md", &note("C", "net", "t2", "C 본문."));
+    f.note("net/d.md", &note("D", "net", "t3", "D 본문."));
+    f.note("e.md", &note("E", "etc", "", "E 본문."));
+    f
+}
+
+fn notices(report: &BuildReport) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "cache")
+        .map(|d| {
+            assert_eq!(d.severity, Severity::Notice, "{d}");
+            d.to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_prose_edit_renders_one_page_and_gives_the_bytes_of_a_cold_build() {
+    let f = sample();
+    let first = build_and_compare(&f);
+    assert_eq!(first.pages_cached, 0);
+    assert!(f.root().join(CACHE).is_file());
+
+    let unchanged = build_and_compare(&f);
+    assert!(unchanged.pages_cached >= 5 + 3 + 3, "{unchanged:?}");
+    // Only pages the cache never keeps (home, lists, glossary, search …).
+    let always = unchanged.pages_rendered;
+
+    f.note("net/d.md", &note("D", "net", "t3", "D 본문, 고쳤다."));
+    let edited = build_and_compare(&f);
+    assert_eq!(edited.pages_rendered, always + 1, "{edited:?}");
+    assert!(std::fs::read_to_string(f.out().join("net/d.html"))
+        .unwrap()
+        .contains("D 본문, 고쳤다."));
+}
+
+#[test]
+fn a_title_edit_renders_the_pages_that_show_it() {
+    let f = sample();
+    build_and_compare(&f);
+    let always = build_and_compare(&f).pages_rendered;
+    f.note("os/b.md", &note("새 B", "os", "t1, t2", "B 본문."));
+    let r = build_and_compare(&f);
+    // b itself, a (links to it, its neighbour), the category os and the
+    // tags t1 and t2 list it; c shares t2 (related); d and e stay.
+    assert!(r.pages_rendered >= always + 5, "{r:?}");
+    assert!(r.pages_cached >= 2, "{r:?}");
+    assert!(std::fs::read_to_string(f.out().join("os/a.html"))
+        .unwrap()
+        .contains("새 B"));
+}
+
+#[test]
+fn template_and_config_edits_render_what_depends_on_them() {
+    let f = sample();
+    build_and_compare(&f);
+    assert!(build_and_compare(&f).pages_cached > 0);
+
+    f.file(
+        "templates/note.html",
+        b"{% extends \"base.html\" %}{% block content %}<p class=\"mine\">{{ page.title }}</p>{{ body | safe }}{% endblock content %}",
+    );
+    let r = build_and_compare(&f);
+    assert_eq!(r.pages_cached, 0, "every page uses the templates");
+    assert!(std::fs::read_to_string(f.out().join("e.html"))
+        .unwrap()
+        .contains("class=\"mine\""));
+    assert!(build_and_compare(&f).pages_cached > 0);
+
+    f.config("title: 새 이름\n");
+    let r = build_and_compare(&f);
+    assert_eq!(r.pages_cached, 0, "every page shows the site title");
+    assert!(std::fs::read_to_string(f.out().join("e.html"))
+        .unwrap()
+        .contains("새 이름"));
+    assert!(build_and_compare(&f).pages_cached > 0);
+}
+
+/// A gray PNG of `w`×`h` pixels.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut enc = png::Encoder::new(&mut bytes, w, h);
+    enc.set_color(png::ColorType::Grayscale);
+    let mut writer = enc.write_header().unwrap();
+    writer
+        .write_image_data(&vec![0u8; (w * h) as usize])
+        .unwrap();
+    drop(writer);
+    bytes
+}
+
+#[test]
+fn an_image_changing_size_renders_the_page_that_shows_it() {
+    let f = sample();
+    f.file("notes/net/그림.png", &png(3, 2));
+    f.note(
+        "net/c.md",
+        &note("C", "net", "t2", "C 본문.\n\n![그림](그림.png)"),
+    );
+    build_and_compare(&f);
+    assert!(std::fs::read_to_string(f.out().join("net/c.html"))
+        .unwrap()
+        .contains("width=\"3\""));
+    f.file("notes/net/그림.png", &png(5, 4));
+    build_and_compare(&f);
+    assert!(std::fs::read_to_string(f.out().join("net/c.html"))
+        .unwrap()
+        .contains("width=\"5\""));
+}
+
+#[test]
+fn an_unusable_cache_is_ignored_with_one_notice() {
+    let f = sample();
+    build_and_compare(&f);
+    let good = std::fs::read_to_string(f.root().join(CACHE)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let with = |field: &str, value: &str| {
+        let mut v = json.clone();
+        v[field] = serde_json::Value::String(value.to_string());
+        v.to_string()
+    };
+    let cases = [
+        ("corrupt", "{\"format\": 1, \"pages\": [".to_string()),
+        ("foreign", with("root", "/somewhere/else")),
+        ("old", with("gongbu", "gongbu 0.0.1 abc")),
+    ];
+    for (what, text) in cases {
+        f.file(CACHE, text.as_bytes());
+        // An edit meanwhile, so the old output is not simply right.
+        f.note("e.md", &note("E", "etc", "", &format!("E 본문 ({what}).")));
+        let r = build_and_compare(&f);
+        assert_eq!(notices(&r).len(), 1, "{what}: {:#?}", diagnostics(&r));
+        assert_eq!(r.pages_cached, 0, "{what}");
+        // The cache was written again and serves the next build.
+        let next = build_and_compare(&f);
+        assert!(notices(&next).is_empty(), "{what}");
+        assert!(next.pages_cached > 0, "{what}");
+    }
+    // A notice is no warning: --strict still builds.
+    f.file(CACHE, b"not json");
+    let strict = f.build_with(|o| o.strict = true);
+    assert_eq!(strict.exit_code(), 0, "{:#?}", diagnostics(&strict));
+    assert_eq!(notices(&strict).len(), 1);
+}
+
+#[test]
+fn a_page_changed_in_the_output_is_rendered_again() {
+    let f = sample();
+    build_and_compare(&f);
+    std::fs::write(f.out().join("net/d.html"), "손으로 고친 페이지").unwrap();
+    let r = build_and_compare(&f);
+    assert!(r.pages_cached > 0);
+    // A different output folder holds none of the pages: all rendered.
+    let other = tempfile::tempdir().unwrap();
+    let r = f.build_with(|o| o.out = Some(other.path().join("site")));
+    assert_eq!(r.pages_cached, 0);
+}
+
+#[test]
+fn no_cache_neither_reads_nor_writes_it_and_clean_deletes_it() {
+    let f = sample();
+    let out = f.cli(&["build", "--no-cache"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!f.root().join(".gongbu-cache").exists());
+
+    let out = f.cli(&["build"]);
+    assert!(out.status.success());
+    let written = std::fs::read(f.root().join(CACHE)).unwrap();
+    f.note("e.md", &note("E", "etc", "", "E 고침."));
+    let r = f.build_with(|o| o.no_cache = true);
+    assert_eq!(r.pages_cached, 0);
+    assert_eq!(std::fs::read(f.root().join(CACHE)).unwrap(), written);
+
+    // The cache of a build the output no longer matches keeps nothing
+    // wrong: e changed since.
+    build_and_compare(&f);
+
+    let r = f.build_with(|o| o.clean = true);
+    assert_eq!(r.pages_cached, 0, "--clean starts over");
+    assert!(f.root().join(CACHE).is_file(), "and writes a new cache");
+    assert!(!f.out().join(".gongbu-cache").exists());
+}
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// A random note of a small site: a title from a few, a folder, tags,
+/// links to other titles (wiki and markdown), sometimes an embed, a
+/// comparison table, a glossary term, a series or a reading order.
+fn random_note(rng: &mut Rng, titles: &[String]) -> String {
+    let title = rng.pick(titles).clone();
+    let tags = ["t1", "t2", "t3", ""];
+    let mut front = format!("---\ntitle: {title}\n");
+    if rng.below(4) > 0 {
+        front.push_str(&format!("date: 2026-01-{:02}\n", 1 + rng.below(28)));
+    }
+    if rng.below(3) == 0 {
+        front.push_str(&format!("updated: 2026-02-{:02}\n", 1 + rng.below(28)));
+    }
+    front.push_str(&format!(
+        "tags: [{}]\n",
+        (0..rng.below(3))
+            .map(|_| *rng.pick(&tags))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    if rng.below(3) == 0 {
+        front.push_str(&format!("description: 설명 {}\n", rng.below(5)));
+    }
+    if rng.below(4) == 0 {
+        front.push_str("series: 연재\n");
+    }
+    if rng.below(5) == 0 {
+        front.push_str(&format!("order: {}\n", rng.below(4)));
+    }
+    if rng.below(6) == 0 {
+        // A cover (listed as a thumbnail) that may or may not exist.
+        front.push_str(&format!("cover: /img/{}.png\n", rng.below(3)));
+    }
+    if rng.below(6) == 0 {
+        front.push_str(&format!(
+            "glossary:\n  - term: 메모리\n    definition: 기억 {}\n",
+            rng.below(3)
+        ));
+    }
+    front.push_str("---\n\n");
+    let mut body = String::new();
+    for _ in 0..1 + rng.below(3) {
+        match rng.below(9) {
+            7 => body.push_str(&format!("![그림](/img/{}.png)\n\n", rng.below(3))),
+            8 => body.push_str(&format!(
+                "[[{}#절 {}]]로 간다.\n\n",
+                rng.pick(titles),
+                rng.below(3)
+            )),
+            0 => body.push_str(&format!("[[{}]]를 본다.\n\n", rng.pick(titles))),
+            1 => body.push_str(&format!(
+                "프로세스와 스레드를 {} 번 말한다.\n\n",
+                rng.below(9)
+            )),
+            2 => body.push_str(&format!("![[{}]]\n\n", rng.pick(titles))),
+            3 => body.push_str(
+                "| 구분 | 프로세스 | 스레드 |\n|---|---|---|\n| 메모리 | 독립 | 공유 |\n\n",
+            ),
+            4 => body.push_str(&format!(
+                "## 절 {}\n\n본문 {}.\n\n",
+                rng.below(3),
+                rng.below(9)
+            )),
+            5 => body.push_str("```rust\nfn main() {}\n```\n\n"),
+            _ => body.push_str(&format!("그냥 문장 {}.\n\n", rng.below(100))),
+        }
+    }
+    front + &body
+}
+
+#[test]
+fn random_edits_give_the_bytes_of_a_cold_build() {
+    let titles: Vec<String> = ["프로세스", "스레드", "메모리", "파일", "소켓", "락"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let folders = ["", "os/", "os/deep/", "net/"];
+    let cases: u64 = std::env::var("CACHE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    for case in 0..cases {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (case + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let f = Fixture::new();
+        f.note(
+            "glossary.yaml",
+            "- term: 프로세스\n  definition: 실행 중인 프로그램\n",
+        );
+        let mut files: Vec<String> = Vec::new();
+        for i in 0..3 + rng.below(4) {
+            let rel = format!("{}n{i}.md", rng.pick(&folders));
+            if !files.contains(&rel) {
+                f.note(&rel, &random_note(&mut rng, &titles));
+                files.push(rel);
+            }
+        }
+        if rng.below(2) == 0 {
+            f.note("os/README.md", "# 운영체제\n\n1. [n0](n0.md)\n");
+        }
+        let report = try_build_and_compare(&f);
+        assert_eq!(report.pages_cached, 0, "case {case}");
+        for step in 0..4 {
+            let what = rng.below(10);
+            match what {
+                // Edit a note.
+                0..=4 if !files.is_empty() => {
+                    let rel = rng.pick(&files).clone();
+                    f.note(&rel, &random_note(&mut rng, &titles));
+                }
+                // Rename (move) a note.
+                5 | 6 if !files.is_empty() => {
+                    let i = rng.below(files.len());
+                    let to = format!("{}m{case}{step}.md", rng.pick(&folders));
+                    let from = f.root().join("notes").join(&files[i]);
+                    let dest = f.root().join("notes").join(&to);
+                    std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+                    std::fs::rename(from, dest).unwrap();
+                    files[i] = to;
+                }
+                // Delete a note.
+                7 if files.len() > 1 => {
+                    let i = rng.below(files.len());
+                    std::fs::remove_file(f.root().join("notes").join(&files[i])).unwrap();
+                    files.remove(i);
+                }
+                // The glossary or the settings.
+                8 => {
+                    f.note(
+                        "glossary.yaml",
+                        &format!("- term: 스레드\n  definition: 흐름 {}\n", rng.below(3)),
+                    );
+                }
+                9 if rng.below(2) == 0 => {
+                    f.config(&format!("title: 사이트 {}\n", rng.below(3)));
+                }
+                // An image file appears, changes size or goes.
+                9 => {
+                    let path = f.root().join(format!("notes/img/{}.png", rng.below(3)));
+                    if rng.below(3) == 0 {
+                        let _ = std::fs::remove_file(&path);
+                    } else {
+                        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                        std::fs::write(&path, png(1 + rng.below(4) as u32, 2)).unwrap();
+                    }
+                }
+                // A new note.
+                _ => {
+                    let rel = format!("{}new{step}.md", rng.pick(&folders));
+                    f.note(&rel, &random_note(&mut rng, &titles));
+                    if !files.contains(&rel) {
+                        files.push(rel);
+                    }
+                }
+            }
+            // A random site may be invalid (two notes at one URL): then
+            // nothing is written, and the next step goes on.
+            eprintln!("case {case} step {step}: {what}");
+            try_build_and_compare(&f);
+        }
+    }
+}
