@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::korean::nfc;
 use crate::note::load::is_markdown;
 use crate::note::parse::ImageRef;
@@ -83,7 +83,7 @@ pub(crate) struct Images {
 
 /// Why an image cannot be shown.
 struct Problem {
-    code: &'static str,
+    code: Code,
     /// What the placeholder names.
     name: String,
     message: String,
@@ -206,7 +206,7 @@ impl ImageResolver<'_> {
             }
             Err(e) => {
                 let d = Diagnostic::warning(
-                    "image-resize",
+                    Code::ImageResize,
                     format!("그림을 {max}px 너비로 줄이지 못해 원본을 씁니다: {e}"),
                 )
                 .with_path(self.display(rel));
@@ -228,7 +228,7 @@ impl ImageResolver<'_> {
                     let img = &note.facts.images[i];
                     let (w, h) = info.size.unwrap_or_default();
                     let d = Diagnostic::warning(
-                        "image-too-large",
+                        Code::ImageTooLarge,
                         format!(
                             "`{rel}`은 {w}×{h} 픽셀로 images.max_pixels({})보다 커서 줄이지 않고 원본을 그대로 씁니다",
                             self.max_pixels
@@ -248,7 +248,7 @@ impl ImageResolver<'_> {
                         continue; // `![[문서.pdf]]` is shown as a link.
                     }
                     let d = Diagnostic::warning(
-                        "image-format",
+                        Code::ImageFormat,
                         format!("브라우저가 보여 줄 수 있는 그림 형식(PNG, JPEG, GIF, WebP, AVIF, SVG)이 아닙니다: `{rel}`"),
                     );
                     diags.push(note.diagnostic_at(d, img.offset, img.len));
@@ -337,7 +337,7 @@ impl Context<'_> {
         let src = src.trim();
         if src.is_empty() {
             return Err(Problem {
-                code: "image-empty",
+                code: Code::ImageEmpty,
                 name: "(빈 주소)".to_string(),
                 message: "그림 주소가 비어 있습니다".to_string(),
                 help: Some("`![설명](images/그림.png)`처럼 그림 파일의 경로를 적으세요"),
@@ -347,7 +347,7 @@ impl Context<'_> {
         if lower.starts_with("attachment:") {
             let name = src.rsplit(':').next().unwrap_or(src);
             return Err(Problem {
-                code: "image-attachment",
+                code: Code::ImageAttachment,
                 name: format!("{} (Notion 첨부)", decode(name)),
                 message: format!(
                     "Notion 첨부 그림이라 내보낸 노트에 파일이 없습니다: `{src}`"
@@ -471,7 +471,7 @@ impl Context<'_> {
                 return outside_absolute(path);
             }
             return Problem {
-                code: "image-missing",
+                code: Code::ImageMissing,
                 name,
                 message: format!("노트 폴더에 그림 파일이 없습니다: `{rel}` (`/`로 시작하는 경로는 노트 폴더를 기준으로 찾습니다)"),
                 help: None,
@@ -479,7 +479,7 @@ impl Context<'_> {
         }
         let Some(rel) = join_normalized(folder, path) else {
             return Problem {
-                code: "image-outside",
+                code: Code::ImageOutside,
                 name,
                 message: format!("노트 폴더 밖을 가리키는 그림 경로입니다: `{path}` (노트 폴더 밖의 파일은 사이트에 넣지 않습니다)"),
                 help: Some("그림 파일을 노트 폴더 안으로 옮기고 경로를 고치세요"),
@@ -488,7 +488,7 @@ impl Context<'_> {
         let on_disk = self.resolver.notes_root.join(&rel);
         if on_disk.symlink_metadata().is_ok() && on_disk.exists() && !self.is_inside(&on_disk) {
             return Problem {
-                code: "image-outside",
+                code: Code::ImageOutside,
                 name,
                 message: format!("노트 폴더 밖을 가리키는 심볼릭 링크입니다: `{rel}` (노트 폴더 밖의 파일은 사이트에 넣지 않습니다)"),
                 help: Some("심볼릭 링크 대신 그림 파일을 노트 폴더 안에 두세요"),
@@ -496,14 +496,14 @@ impl Context<'_> {
         }
         if on_disk.is_dir() {
             return Problem {
-                code: "image-missing",
+                code: Code::ImageMissing,
                 name,
                 message: format!("그림 경로가 파일이 아니라 폴더입니다: `{rel}`"),
                 help: None,
             };
         }
         Problem {
-            code: "image-missing",
+            code: Code::ImageMissing,
             name,
             message: format!("그림 파일이 없습니다: `{rel}`"),
             help: Some("파일 이름과 경로(노트가 있는 폴더 기준)를 확인하세요"),
@@ -519,7 +519,7 @@ fn outside_absolute(src: &str) -> Problem {
         .filter(|s| !s.is_empty())
         .unwrap_or(src);
     Problem {
-        code: "image-outside",
+        code: Code::ImageOutside,
         name: decode(name),
         message: format!("이 컴퓨터의 절대 경로라 노트 폴더 밖에 있는 그림입니다: `{src}` (노트 폴더 밖의 파일은 사이트에 넣지 않습니다)"),
         help: Some("그림 파일을 노트 옆에 두고 노트 기준 상대 경로(`images/그림.png`)로 적으세요"),

@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::korean::nfc;
 use crate::note::parse::{LinkKind, LinkRef};
 use crate::note::{Note, NoteId};
@@ -256,7 +256,7 @@ impl Resolver<'_> {
             if let Some(scheme) = script_scheme(&link.dest) {
                 // Rendered as its text, never as a link that runs code.
                 let d = Diagnostic::warning(
-                    "unsafe-link",
+                    Code::UnsafeLink,
                     format!("`{scheme}:` 주소는 링크로 만들지 않고 글자로 둡니다"),
                 )
                 .with_help("코드를 실행하는 링크가 필요하면 raw HTML로 쓰세요");
@@ -279,7 +279,7 @@ impl Resolver<'_> {
             } else {
                 link.dest.clone()
             };
-            let d = Diagnostic::warning("broken-link", format!("깨진 링크 `{shown}`: {reason}"));
+            let d = Diagnostic::warning(Code::BrokenLink, format!("깨진 링크 `{shown}`: {reason}"));
             diags.push(note.diagnostic_at(d, link.offset, link.len));
         }
         target
@@ -612,7 +612,7 @@ impl Resolver<'_> {
                     .map(|&i| self.notes[i].display_path.as_str())
                     .collect();
                 let d = Diagnostic::warning(
-                    "ambiguous-link",
+                    Code::AmbiguousLink,
                     format!(
                         "`[[{name}]]`에 맞는 노트가 여럿입니다 ({}); 첫 번째로 연결합니다",
                         others.join(", ")

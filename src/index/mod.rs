@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::note::{Note, NoteId};
 use compare::Comparisons;
 use glossary::Glossary;
@@ -199,7 +199,7 @@ fn check_output_paths(notes: &[Note], diags: &mut Vec<Diagnostic>) {
                 ));
             }
             diags.push(
-                Diagnostic::error("duplicate-output", message)
+                Diagnostic::error(Code::DuplicateOutput, message)
                     .with_path(note.display_path.clone())
                     .with_help(
                         "둘 중 하나의 파일 이름을 바꾸거나 front matter에 `slug:`를 지정하세요",
@@ -213,7 +213,7 @@ fn check_output_paths(notes: &[Note], diags: &mut Vec<Diagnostic>) {
         if reserved {
             diags.push(
                 Diagnostic::error(
-                    "reserved-output",
+                    Code::ReservedOutput,
                     format!(
                         "`{}`는 gongbu가 만드는 페이지 `{}`와 겹칩니다",
                         note.display_path, note.url

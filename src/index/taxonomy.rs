@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::note::{Note, NoteId};
 use crate::urls::slugify;
 
@@ -86,7 +86,7 @@ pub struct Taxonomy {
 /// The warning for two names sharing one page.
 fn collision(kind: &str, first: &str, second: &str, url: &str, note: &Note) -> Diagnostic {
     Diagnostic::warning(
-        "name-collision",
+        Code::NameCollision,
         format!("{kind} `{first}`와 `{second}`가 같은 페이지 `{url}`로 합쳐집니다"),
     )
     .with_path(note.display_path.clone())

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::index::links::{name_key, Lookup};
 use crate::index::SiteIndex;
 use crate::korean::nfc;
@@ -149,7 +149,7 @@ pub(crate) fn find_file(
     let found = names.find(&note.folder, &img.src)?;
     if !found.also.is_empty() {
         let d = Diagnostic::warning(
-            "obsidian-embed",
+            Code::ObsidianEmbed,
             format!(
                 "`{}`라는 파일이 여럿이라 `{}`를 씁니다 (다른 후보: {})",
                 img.src,
@@ -203,7 +203,7 @@ pub(crate) fn check(notes: &[Note], lookup: &Lookup, diags: &mut Vec<Diagnostic>
                 ),
                 Some(_) => continue,
             };
-            let d = Diagnostic::warning("obsidian-embed", message);
+            let d = Diagnostic::warning(Code::ObsidianEmbed, message);
             diags.push(note.diagnostic_at(d, embed.offset, embed.len));
         }
     }

@@ -17,7 +17,7 @@ use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Longest expression converted (a formula in a note is a few hundred
 /// bytes; this bounds the converter's work on hostile input).
@@ -203,7 +203,7 @@ pub(crate) fn check(body: &str, base: usize, source: &str, display_path: &str) -
                 .map_or(1, |r| r.chars().next().map_or(1, char::len_utf8));
             out.push(
                 Diagnostic::warning(
-                    "math",
+                    Code::Math,
                     format!("수식을 MathML로 바꾸지 못해 원문을 그대로 보여 줍니다: {}", e.message),
                 )
                 .with_path(display_path)

@@ -27,7 +27,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::index::taxonomy::{ARCHIVE_URL, TAG_INDEX_URL};
 use crate::index::SiteIndex;
 use crate::note::NoteId;
@@ -76,7 +76,7 @@ fn note_extras_context(
 fn put(sink: &dyn Sink, diags: &Diagnostics, rel: &str, bytes: &[u8]) {
     if let Err(e) = sink.write(rel, bytes) {
         diags.push(Diagnostic::error(
-            "write",
+            Code::Write,
             format!("`{rel}`을 쓸 수 없습니다: {e}"),
         ));
     }
@@ -234,7 +234,7 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
         };
         if let Err(e) = sink.copy(&crate::urls::asset_url(rel), &from) {
             diags.push(Diagnostic::error(
-                "write",
+                Code::Write,
                 format!("`{rel}`을 복사할 수 없습니다: {e}"),
             ));
         }

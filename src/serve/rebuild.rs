@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::diagnostic::{self, Diagnostic, Diagnostics};
+use crate::diagnostic::{self, Code, Diagnostic, Diagnostics};
 use crate::index::links::Target;
 use crate::index::taxonomy::Taxonomy;
 use crate::index::SiteIndex;
@@ -643,7 +643,7 @@ impl Workspace {
             // the last good site stays served until the folder is back.
             self.notes_missing = true;
             let d = Diagnostic::error(
-                "notes-dir",
+                Code::NotesDir,
                 format!(
                     "노트 폴더 `{}`가 사라졌습니다; 돌아올 때까지 마지막으로 빌드한 사이트를 보여 줍니다",
                     notes_dir.display()
@@ -1064,7 +1064,7 @@ fn early_pages(site: &Site, rels: &BTreeSet<String>, served: &ServedDir) -> Vec<
 }
 
 fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("write", format!("`{rel}`을 쓸 수 없습니다: {e}"))
+    Diagnostic::error(Code::Write, format!("`{rel}`을 쓸 수 없습니다: {e}"))
 }
 
 #[cfg(test)]

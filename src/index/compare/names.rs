@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::index::glossary::{Glossary, TermId};
 use crate::korean::{is_hangul_syllable, nfc};
 
@@ -72,7 +72,7 @@ impl<'g> Names<'g> {
                     Some(existing) if *existing != name => {
                         diags.push(
                             Diagnostic::warning(
-                                "compare-alias",
+                                Code::CompareAlias,
                                 format!(
                                     "aspect_aliases: `{alias}`가 `{existing}`와 `{name}`에 모두 있습니다. `{existing}`로 모읍니다"
                                 ),
