@@ -27,6 +27,7 @@ pub mod diagnostic;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub(crate) mod git_dates;
+pub(crate) mod ids;
 pub mod import;
 pub(crate) mod index;
 pub mod init;
@@ -59,22 +60,28 @@ pub mod internals {
     /// Every note's body through the markdown passes: (notes-relative
     /// path, body HTML), in path order.
     pub fn note_bodies(site: &Site) -> Vec<(String, String)> {
-        (0..site.index.notes.len())
-            .map(|id| {
+        site.index
+            .notes
+            .iter_enumerated()
+            .map(|(id, note)| {
                 let html = crate::render::markdown::note_body_html(&site.index, id);
-                (site.index.notes[id].rel_path.clone(), html)
+                (note.rel_path.clone(), html)
             })
             .collect()
     }
 
     /// The id of the longest note (by body length).
     pub fn longest_note(site: &Site) -> Option<usize> {
-        (0..site.index.notes.len()).max_by_key(|&id| site.index.notes[id].body().len())
+        site.index
+            .notes
+            .iter_enumerated()
+            .max_by_key(|(_, note)| note.body().len())
+            .map(|(id, _)| id.index())
     }
 
     /// Note `id`'s body HTML.
     pub fn note_html(site: &Site, id: usize) -> String {
-        crate::render::markdown::note_body_html(&site.index, id)
+        crate::render::markdown::note_body_html(&site.index, id.into())
     }
 
     /// The first `n` glossary terms' names.

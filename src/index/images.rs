@@ -14,10 +14,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::ids::{NoteSlice, PerNote};
 use crate::korean::nfc;
 use crate::note::load::is_markdown;
 use crate::note::parse::ImageRef;
-use crate::note::{Note, NoteId};
+use crate::note::NoteId;
 use crate::urls::{asset_url, decode, has_scheme, join_normalized, split_url};
 
 use super::image_file::{self, ImageFormat};
@@ -73,7 +74,7 @@ impl fmt::Debug for ScaledImage {
 #[derive(Debug, Default)]
 pub(crate) struct Images {
     /// Target of each image of each note, in document order.
-    pub targets: Vec<Vec<ImageTarget>>,
+    pub targets: PerNote<Vec<ImageTarget>>,
     /// Size (and downscaled copy) of each image file used, by notes-relative path.
     pub info: BTreeMap<String, ImageInfo>,
     /// Image files used that the walk of the notes folder skipped (inside
@@ -92,7 +93,7 @@ struct Problem {
 
 /// What image resolution reads.
 pub(crate) struct ImageResolver<'a> {
-    pub notes: &'a [Note],
+    pub notes: &'a NoteSlice,
     /// Non-markdown files found under the notes root: NFC path → disk path.
     pub assets: &'a HashMap<String, PathBuf>,
     pub notes_root: &'a Path,
@@ -124,6 +125,7 @@ impl ImageResolver<'_> {
         type Resolved = (Vec<ImageTarget>, Vec<(String, PathBuf)>, Vec<Diagnostic>);
         let resolved: Vec<Resolved> = (0..self.notes.len())
             .into_par_iter()
+            .map(NoteId::from)
             .map(|id| {
                 let mut extra = Vec::new();
                 let mut d = Vec::new();
@@ -218,7 +220,7 @@ impl ImageResolver<'_> {
     /// A file shown as an image that no browser can show is worth a word at
     /// each place it is used.
     fn warn_unknown_formats(&self, images: &Images, diags: &mut Vec<Diagnostic>) {
-        for (id, targets) in images.targets.iter().enumerate() {
+        for (id, targets) in images.targets.iter_enumerated() {
             for (i, t) in targets.iter().enumerate() {
                 let ImageTarget::Local { rel } = t else {
                     continue;

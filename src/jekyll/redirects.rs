@@ -86,7 +86,7 @@ pub(crate) fn write_all(index: &SiteIndex, sink: &dyn Sink, diags: &Diagnostics)
         }
     }
     let home = index.config.absolute_url("");
-    for old in super::pagination_files(&index.config, &index.notes) {
+    for old in super::pagination_files(&index.config, &index.notes.raw) {
         let html = redirect_html(&old, "index.html", &index.config.title, home.as_deref());
         if let Err(e) = sink.write(&old, html.as_bytes()) {
             diags.push(Diagnostic::error(

@@ -20,8 +20,7 @@ pub(crate) use front_matter::{FrontMatter, NoteDate};
 pub(crate) use load::SourceFile;
 pub(crate) use parse::BodyFacts;
 
-/// Index of a note in `SiteIndex::notes`.
-pub(crate) type NoteId = usize;
+pub(crate) use crate::ids::NoteId;
 
 /// A note, loaded and analyzed.
 #[derive(Debug, Clone)]

@@ -66,9 +66,12 @@ pub(crate) fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) 
         return Vec::new();
     }
     super::put_page(sink, diags, GLOSSARY_INDEX_URL, index_page(env));
-    (0..g.terms.len()).into_par_iter().for_each(|t| {
-        super::put_page(sink, diags, &g.terms[t].url, term_page(env, t));
-    });
+    (0..g.terms.len())
+        .into_par_iter()
+        .map(TermId::from)
+        .for_each(|t| {
+            super::put_page(sink, diags, &g.terms[t].url, term_page(env, t));
+        });
     std::iter::once(GLOSSARY_INDEX_URL.to_string())
         .chain(g.terms.iter().map(|t| t.url.clone()))
         .collect()
@@ -77,7 +80,7 @@ pub(crate) fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) 
 /// Terms in dictionary order, grouped by initial consonant, letter, other.
 fn groups(index: &SiteIndex) -> Vec<(IndexGroup, Vec<TermId>)> {
     let g = &index.glossary;
-    let mut order: Vec<TermId> = (0..g.terms.len()).collect();
+    let mut order: Vec<TermId> = g.terms.keys().collect();
     order.sort_by_cached_key(|&t| {
         let term = &g.terms[t].term;
         (index_group(term), collation_key(term), t)

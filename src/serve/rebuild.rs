@@ -30,9 +30,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use typed_index_collections::{TiSlice, TiVec};
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics};
+use crate::ids::{CategoryId, PerNote, TagId};
 use crate::index::links::Target;
 use crate::index::taxonomy::Taxonomy;
 use crate::index::SiteIndex;
@@ -179,13 +181,13 @@ pub(crate) fn classify(
 struct Faces {
     /// What a list shows of each note: title, URL, dates, description,
     /// category.
-    notes: Vec<u64>,
+    notes: PerNote<u64>,
     /// Each category's path from the top (names, URLs, counts).
-    trails: Vec<u64>,
+    trails: TiVec<CategoryId, u64>,
     /// Each category with everything below it (names, URLs, counts).
-    subtrees: Vec<u64>,
+    subtrees: TiVec<CategoryId, u64>,
     /// Each tag's name, URL and count.
-    tags: Vec<u64>,
+    tags: TiVec<TagId, u64>,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -197,7 +199,7 @@ fn hash_of(value: impl Hash) -> u64 {
 impl Faces {
     fn of(index: &SiteIndex) -> Faces {
         let tax = &index.taxonomy;
-        let categories: Vec<u64> = tax
+        let categories: TiVec<CategoryId, u64> = tax
             .categories
             .iter()
             .map(|c| {
@@ -207,13 +209,20 @@ impl Faces {
                 hash_of((&c.name, &c.path, &c.url, c.total, page, c.ordered))
             })
             .collect();
-        let trails = (0..tax.categories.len())
+        let trails = tax
+            .categories
+            .keys()
             .map(|c| {
                 let trail: Vec<u64> = tax.ancestry(c).iter().map(|&a| categories[a]).collect();
                 hash_of(trail)
             })
             .collect();
-        fn subtree(tax: &Taxonomy, categories: &[u64], c: usize, out: &mut [u64]) -> u64 {
+        fn subtree(
+            tax: &Taxonomy,
+            categories: &TiSlice<CategoryId, u64>,
+            c: CategoryId,
+            out: &mut TiSlice<CategoryId, u64>,
+        ) -> u64 {
             let children: Vec<u64> = tax.categories[c]
                 .children
                 .iter()
@@ -222,9 +231,9 @@ impl Faces {
             out[c] = hash_of((categories[c], children));
             out[c]
         }
-        let mut subtrees = vec![0; tax.categories.len()];
+        let mut subtrees: TiVec<CategoryId, u64> = vec![0; tax.categories.len()].into();
         if !tax.categories.is_empty() {
-            subtree(tax, &categories, 0, &mut subtrees);
+            subtree(tax, &categories, CategoryId::ROOT, &mut subtrees);
         }
         let tags = tax
             .tags
@@ -233,6 +242,7 @@ impl Faces {
             .collect();
         let notes = (0..index.notes.len())
             .into_par_iter()
+            .map(NoteId::from)
             .map(|n| {
                 let note = &index.notes[n];
                 hash_of((
@@ -245,7 +255,8 @@ impl Faces {
                     tax.note_category[n].map(|c| categories[c]),
                 ))
             })
-            .collect();
+            .collect::<Vec<u64>>()
+            .into();
         Faces {
             notes,
             trails,
@@ -273,6 +284,7 @@ pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
     let tax = &index.taxonomy;
     let mut signatures: HashMap<String, u64> = (0..index.notes.len())
         .into_par_iter()
+        .map(NoteId::from)
         .map(|id| {
             (
                 index.notes[id].url.clone(),
@@ -281,7 +293,7 @@ pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
         })
         .collect();
     let list = |notes: &[NoteId]| notes.iter().map(|&n| faces.notes[n]).collect::<Vec<u64>>();
-    for (c, cat) in tax.categories.iter().enumerate() {
+    for (c, cat) in tax.categories.iter_enumerated() {
         let sig = hash_of((faces.trails[c], faces.subtrees[c], list(&cat.notes)));
         signatures.insert(cat.url.clone(), sig);
     }
@@ -387,7 +399,9 @@ fn sample_pages(site: &Site) -> Vec<Result<String, Diagnostic>> {
     let index = &site.index;
     let home = index.note_by_url("index.html");
     let pick = |folder: bool| {
-        (0..index.notes.len())
+        index
+            .notes
+            .keys()
             .find(|&i| Some(i) != home && index.notes[i].is_folder_index == folder)
     };
     let mut out: Vec<Result<String, Diagnostic>> = [pick(false), pick(true)]
@@ -396,11 +410,11 @@ fn sample_pages(site: &Site) -> Vec<Result<String, Diagnostic>> {
         .map(|id| site.note_page(id))
         .collect();
     site.with_env(|env| {
-        for c in 0..index.taxonomy.categories.len().min(2) {
+        for c in index.taxonomy.categories.keys().take(2) {
             out.push(crate::render::pages::category_page(env, c));
         }
         if !index.taxonomy.tags.is_empty() {
-            out.push(crate::render::pages::tag_page(env, 0));
+            out.push(crate::render::pages::tag_page(env, TagId::from(0)));
         }
     });
     out
@@ -411,7 +425,9 @@ fn sample_pages(site: &Site) -> Vec<Result<String, Diagnostic>> {
 fn notes_referring_to(index: &SiteIndex, asset: &str) -> Vec<NoteId> {
     let name = asset.rsplit('/').next().unwrap_or(asset);
     let encoded = crate::urls::encode_path(name);
-    (0..index.notes.len())
+    index
+        .notes
+        .keys()
         .filter(|&id| {
             let f = &index.notes[id].facts;
             f.images
@@ -661,7 +677,7 @@ impl Workspace {
         }
         let back = std::mem::take(&mut self.notes_missing);
         let mut site = self.site.take()?;
-        let mut notes = std::mem::take(&mut site.index.notes);
+        let mut notes = std::mem::take(&mut site.index.notes).raw;
         let mut sources: BTreeSet<String> = BTreeSet::new();
         if back {
             // The overlay of the missing folder goes away with this build.
@@ -777,7 +793,7 @@ impl Workspace {
         }
         if sources.is_empty() {
             // Only touched or read: nothing to do.
-            site.index.notes = notes;
+            site.index.notes = notes.into();
             self.site = Some(site);
             return None;
         }
@@ -787,9 +803,9 @@ impl Workspace {
             // notes through glossary terms), so show them now; the pages
             // from the new index follow and replace them where they differ.
             let read = started.elapsed();
-            site.index.notes = notes;
+            site.index.notes = notes.into();
             let early = early_pages(&site, &edit.notes, served);
-            notes = std::mem::take(&mut site.index.notes);
+            notes = std::mem::take(&mut site.index.notes).raw;
             edit.early_timings = vec![
                 ("읽기", read),
                 ("고친 페이지 (이전 색인)", started.elapsed() - read),

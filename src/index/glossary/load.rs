@@ -13,16 +13,18 @@ use serde_yaml::Value;
 
 use super::{Glossary, Term, TermId, GLOSSARY_FILE};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::ids::NoteSlice;
 use crate::index::links::{name_key, Lookup, Target};
 use crate::korean;
 use crate::note::parse::options;
 use crate::note::{front_matter, Note, NoteId};
 use crate::urls::{decode, has_scheme, join_normalized, split_url};
+use typed_index_collections::TiVec;
 
 /// Every term of `glossary.yaml` and of the notes' front matter, merged,
 /// as a glossary with the links of their long texts resolved.
 pub(super) fn load(
-    notes: &[Note],
+    notes: &NoteSlice,
     lookup: &Lookup,
     notes_root: &Path,
     display_prefix: &str,
@@ -39,7 +41,7 @@ pub(super) fn load(
             builder.add(entry, &sources, lookup, diags);
         }
     }
-    for (id, note) in notes.iter().enumerate() {
+    for (id, note) in notes.iter_enumerated() {
         if let Some(value) = &note.front.glossary {
             for entry in note_entries(id, note, value, diags) {
                 builder.add(entry, &sources, lookup, diags);
@@ -60,9 +62,10 @@ pub(super) fn load(
             ),
         ));
     }
-    let body_places: Vec<BodyPlace> = terms.iter().map(|d| d.body_place.clone()).collect();
+    let body_places: TiVec<TermId, BodyPlace> =
+        terms.iter().map(|d| d.body_place.clone()).collect();
     let mut g = Glossary::from_terms(terms.into_iter().map(|d| d.term).collect());
-    for (t, place) in body_places.iter().enumerate() {
+    for (t, place) in body_places.iter_enumerated() {
         let links = resolve_body_links(&g, t, place, &sources, lookup, diags);
         g.terms[t].body_links = links;
     }
@@ -85,7 +88,7 @@ enum Origin {
 /// The texts diagnostics point into.
 struct Sources<'a> {
     file: Option<&'a GlossaryFile>,
-    notes: &'a [Note],
+    notes: &'a NoteSlice,
 }
 
 impl Sources<'_> {
@@ -147,7 +150,7 @@ struct Draft {
 
 #[derive(Default)]
 struct Builder {
-    terms: Vec<Draft>,
+    terms: TiVec<TermId, Draft>,
     by_name: HashMap<String, TermId>,
 }
 
@@ -184,7 +187,7 @@ impl Builder {
                 t
             }
             None => {
-                let id = self.terms.len();
+                let id = self.terms.next_key();
                 let folder = match entry.origin {
                     Origin::File => String::new(),
                     Origin::Note(n) => sources.notes[n].folder.clone(),
