@@ -494,7 +494,11 @@ mod tests {
             .cells
             .iter()
             .flatten()
-            .flat_map(|v| v.sources.iter().map(|&s| c.found[p.sources[s]].note.index()))
+            .flat_map(|v| {
+                v.sources
+                    .iter()
+                    .map(|&s| c.found[p.sources[s]].note.index())
+            })
             .collect();
         ids.sort();
         ids.dedup();
@@ -540,8 +544,14 @@ mod tests {
         assert!(c.for_term("프로세스").is_empty(), "not a glossary term");
         // Anchors on the note pages, in document order.
         let (first, third) = (NoteId::from(0), NoteId::from(2));
-        assert_eq!(c.table(first, 0).map(|x| x.anchor.as_str()), Some("compare-1"));
-        assert_eq!(c.list(third, 0).map(|x| x.anchor.as_str()), Some("compare-1"));
+        assert_eq!(
+            c.table(first, 0).map(|x| x.anchor.as_str()),
+            Some("compare-1")
+        );
+        assert_eq!(
+            c.list(third, 0).map(|x| x.anchor.as_str()),
+            Some("compare-1")
+        );
         assert!(c.table(third, 0).is_none());
     }
 

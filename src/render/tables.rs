@@ -229,10 +229,10 @@ mod tests {
 
     use crate::config::Config;
     use crate::index::compare::Comparisons;
-    use crate::note::NoteId;
     use crate::index::glossary::{Glossary, Term};
     use crate::index::SiteIndex;
     use crate::note::load::SourceFile;
+    use crate::note::NoteId;
 
     /// A site of the given notes whose glossary knows 스레드 (alias 쓰레드).
     fn site(notes: &[(&str, &str)]) -> SiteIndex {
