@@ -355,7 +355,7 @@ pub fn memo_stats() -> (u64, u64) {
     )
 }
 
-/// Whether the memo is used ([`crate::BuildOptions::line_memo`], set by
+/// Whether the memo is used (`BuildOptions::line_memo`, set by
 /// each render): off only to measure what it buys (the markup is the same
 /// either way, so renders running side by side may disagree harmlessly).
 static MEMO_ON: AtomicBool = AtomicBool::new(true);
