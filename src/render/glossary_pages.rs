@@ -274,10 +274,9 @@ fn body_html(index: &SiteIndex, t: TermId) -> String {
     let events = super::links::pass_in_order(events, &term.body_links, &term.body, &term.url);
     let events = super::glossary::link_terms(events, g, &term.url, &|u| u == t);
     let events = super::tables::wrap_plain(events);
-    let events = super::code_block::pass(events);
     // Raw HTML the body leaves open is closed before the page goes on.
-    let events = super::raw_html::pass(events);
+    let events = super::raw_html::pass(super::code_block::pass(events));
     let mut out = String::new();
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, events);
     out
 }

@@ -139,15 +139,14 @@ pub(crate) fn math_html(latex: &str, display: bool) -> String {
 }
 
 /// The pass: inline and display math to MathML.
-pub(crate) fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    events
-        .into_iter()
-        .map(|e| match e {
-            Event::InlineMath(m) => Event::InlineHtml(CowStr::from(math_html(&m, false))),
-            Event::DisplayMath(m) => Event::InlineHtml(CowStr::from(math_html(&m, true))),
-            other => other,
-        })
-        .collect()
+pub(crate) fn pass<'a>(
+    events: impl IntoIterator<Item = Event<'a>>,
+) -> impl Iterator<Item = Event<'a>> {
+    events.into_iter().map(|e| match e {
+        Event::InlineMath(m) => Event::InlineHtml(CowStr::from(math_html(&m, false))),
+        Event::DisplayMath(m) => Event::InlineHtml(CowStr::from(math_html(&m, true))),
+        other => other,
+    })
 }
 
 /// A ```` ```math ```` fence: display math on its own line.
