@@ -24,7 +24,8 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ids::NoteId;
 use crate::output::{Sink, Staging};
 use crate::signatures::{hash_of, page_signatures, terms_fingerprint};
 use crate::{site_files, Site};
@@ -186,7 +187,7 @@ impl BuildCache {
         };
         write(&self.root, &stored).err().map(|e| {
             Diagnostic::notice(
-                "cache",
+                Code::Cache,
                 format!("빌드 캐시를 쓸 수 없습니다: {e}; 다음 빌드는 모든 페이지를 새로 만듭니다"),
             )
             .with_path(cache_file(&self.root).display().to_string())
@@ -213,7 +214,7 @@ fn read(root: &Path) -> Result<HashMap<String, (u64, u64)>, Diagnostic> {
     let path = cache_file(root);
     let ignored = |why: &str| {
         Diagnostic::notice(
-            "cache",
+            Code::Cache,
             format!(
                 "빌드 캐시를 쓰지 않았습니다 ({why}); 모든 페이지를 새로 만들고 캐시를 다시 씁니다"
             ),
@@ -266,10 +267,9 @@ fn page_keys(site: &Site) -> HashMap<String, u64> {
     if let Some(home) = home {
         keys.remove(&index.notes[home].url);
     }
-    let by_url: HashMap<&str, usize> = index
+    let by_url: HashMap<&str, NoteId> = index
         .notes
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .map(|(id, n)| (n.url.as_str(), id))
         .collect();
     keys.par_iter_mut().for_each(|(url, sig)| {

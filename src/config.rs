@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The site configuration as written in `gongbu.yaml`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -165,7 +165,7 @@ pub fn check_base_url(url: &str) -> Result<(), Diagnostic> {
         Ok(())
     } else {
         Err(Diagnostic::error(
-            "config",
+            Code::Config,
             format!("base_url `{url}`은 http(s) 주소가 아닙니다"),
         )
         .with_path(CONFIG_FILE)
@@ -199,7 +199,7 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => {
                 return Err(Diagnostic::error(
-                    "config",
+                    Code::Config,
                     format!("설정 파일을 읽을 수 없습니다: {e}"),
                 )
                 .with_path(CONFIG_FILE))
@@ -215,7 +215,7 @@ impl Config {
         }
         let mut config: Config = crate::yaml::from_str(text).map_err(|e| {
             let d = Diagnostic::error(
-                "config",
+                Code::Config,
                 format!("gongbu.yaml을 해석할 수 없습니다: {}", yaml_message(&e)),
             )
             .with_path(CONFIG_FILE);
@@ -250,7 +250,7 @@ impl Config {
             self.timezone.trim()
         };
         name.parse::<chrono_tz::Tz>().map_err(|_| {
-            Diagnostic::error("config", format!("알 수 없는 시간대 `{name}`입니다"))
+            Diagnostic::error(Code::Config, format!("알 수 없는 시간대 `{name}`입니다"))
                 .with_path(CONFIG_FILE)
                 .with_help("IANA 이름을 쓰세요 (예: Asia/Seoul, America/New_York, UTC)")
         })

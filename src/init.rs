@@ -10,7 +10,7 @@ use std::process::Command;
 
 use chrono::NaiveDate;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Where gongbu's source is installed from, recorded by `build.rs` from the
 /// checkout this binary was built in. Empty outside a git checkout.
@@ -62,7 +62,7 @@ pub fn init(dir: &Path, from: Option<&Path>, today: NaiveDate) -> Result<InitRep
     let mut report = InitReport::default();
     std::fs::create_dir_all(dir).map_err(|e| {
         Diagnostic::error(
-            "usage",
+            Code::Usage,
             format!("`{}` 폴더를 만들 수 없습니다: {e}", dir.display()),
         )
     })?;
@@ -81,7 +81,7 @@ pub fn init(dir: &Path, from: Option<&Path>, today: NaiveDate) -> Result<InitRep
         Some(path) => {
             if !path.is_dir() {
                 return Err(Diagnostic::error(
-                    "usage",
+                    Code::Usage,
                     format!("--from `{}`는 폴더가 아닙니다", path.display()),
                 ));
             }
@@ -121,7 +121,7 @@ fn put(dir: &Path, rel: &str, text: &str, report: &mut InitReport) -> Result<(),
     }
     let fail = |e: std::io::Error| {
         Diagnostic::error(
-            "usage",
+            Code::Usage,
             format!("`{}`를 쓸 수 없습니다: {e}", path.display()),
         )
     };

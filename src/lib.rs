@@ -28,6 +28,7 @@ pub mod diagnostic;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub(crate) mod git_dates;
+pub(crate) mod ids;
 pub mod import;
 pub(crate) mod index;
 pub mod init;
@@ -61,22 +62,28 @@ pub mod internals {
     /// Every note's body through the markdown passes: (notes-relative
     /// path, body HTML), in path order.
     pub fn note_bodies(site: &Site) -> Vec<(String, String)> {
-        (0..site.index.notes.len())
-            .map(|id| {
+        site.index
+            .notes
+            .iter_enumerated()
+            .map(|(id, note)| {
                 let html = crate::render::markdown::note_body_html(&site.index, id);
-                (site.index.notes[id].rel_path.clone(), html)
+                (note.rel_path.clone(), html)
             })
             .collect()
     }
 
     /// The id of the longest note (by body length).
     pub fn longest_note(site: &Site) -> Option<usize> {
-        (0..site.index.notes.len()).max_by_key(|&id| site.index.notes[id].body().len())
+        site.index
+            .notes
+            .iter_enumerated()
+            .max_by_key(|(_, note)| note.body().len())
+            .map(|(id, _)| id.index())
     }
 
     /// Note `id`'s body HTML.
     pub fn note_html(site: &Site, id: usize) -> String {
-        crate::render::markdown::note_body_html(&site.index, id)
+        crate::render::markdown::note_body_html(&site.index, id.into())
     }
 
     /// The first `n` glossary terms' names.
@@ -122,7 +129,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use config::Config;
-use diagnostic::{Diagnostic, Diagnostics, Severity};
+use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 use index::SiteIndex;
 use note::Note;
 use output::{NullSink, Sink, Staging};
@@ -155,6 +162,9 @@ pub struct BuildOptions {
     /// The notes folder relative to `root` (`--notes`); None reads
     /// `notes_dir` of gongbu.yaml (default `notes`). `.` is the root itself.
     pub notes: Option<PathBuf>,
+    /// Reuse highlighted code lines across blocks (on by default; off only
+    /// to measure what the memo buys: the markup is the same either way).
+    pub line_memo: bool,
 }
 
 impl BuildOptions {
@@ -169,6 +179,7 @@ impl BuildOptions {
             clean: false,
             notes: None,
             no_cache: false,
+            line_memo: true,
         }
     }
 
@@ -388,6 +399,7 @@ fn load_site_with(
     timings.push(("설정·테마", t.elapsed()));
 
     let t = Instant::now();
+    let load_span = tracing::info_span!("load").entered();
     let exclusions = opts.exclusions(&config);
     diags.extend(exclusions.diagnostics.iter().cloned());
     let found = note::load::discover(&notes_dir, &opts.root, &exclusions);
@@ -415,6 +427,14 @@ fn load_site_with(
         }
     }
     memory::release_free_memory();
+    tracing::info!(
+        files = found.notes.len(),
+        notes = notes.len(),
+        assets = found.assets.len(),
+        ms = t.elapsed().as_millis() as u64,
+        "notes loaded"
+    );
+    drop(load_span);
     timings.push(("노트 읽기·분석", t.elapsed()));
 
     if config.git_dates {
@@ -428,9 +448,20 @@ fn load_site_with(
     }
 
     let t = Instant::now();
+    let index_span = tracing::info_span!("index").entered();
     let assets: HashMap<String, PathBuf> =
         found.assets.into_iter().map(|f| (f.rel, f.path)).collect();
     let site = Site::from_notes(opts.clone(), notes, config, theme, assets, &mut diags);
+    tracing::info!(
+        notes = site.index.notes.len(),
+        categories = site.index.taxonomy.categories.len(),
+        tags = site.index.taxonomy.tags.len(),
+        terms = site.index.glossary.terms.len(),
+        comparisons = site.index.comparisons.found.len(),
+        ms = t.elapsed().as_millis() as u64,
+        "site indexed"
+    );
+    drop(index_span);
     timings.push(("사이트 색인", t.elapsed()));
     (Some(site), diags)
 }
@@ -438,7 +469,7 @@ fn load_site_with(
 /// The error for a notes folder that is not there (exit code 2).
 pub(crate) fn missing_notes_dir(notes_dir: &Path) -> Diagnostic {
     Diagnostic::error(
-        "notes-dir",
+        Code::NotesDir,
         format!("노트 폴더 `{}`가 없습니다", notes_dir.display()),
     )
     .with_help(
@@ -454,7 +485,7 @@ pub(crate) fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostic> {
         // `/` is serve's own: pages relative to the server's root.
         if base != "/" {
             config::check_base_url(base.trim()).map_err(|d| {
-                Diagnostic::error("usage", format!("--base-url: {}", d.message))
+                Diagnostic::error(Code::Usage, format!("--base-url: {}", d.message))
                     .with_help("예: --base-url https://user.github.io/repo/")
             })?;
         }
@@ -509,6 +540,7 @@ impl Site {
 
 /// Renders a loaded site into `sink`. Returns the number of pages.
 pub(crate) fn render_into(site: &Site, sink: &dyn Sink, diags: &Diagnostics) -> usize {
+    render::highlight::set_line_memo(site.options.line_memo);
     site.with_env(|env| render::render_site(env, sink, diags))
 }
 
@@ -552,6 +584,7 @@ pub fn build_with_progress(
     }
 
     let t = Instant::now();
+    let render_span = tracing::info_span!("render").entered();
     let collected = Diagnostics::new();
     progress.start(PHASE_RENDER, expected_pages(&site.index));
     let (pages, files, written) = match mode {
@@ -562,6 +595,12 @@ pub fn build_with_progress(
                 progress,
             };
             let pages = render_into(&site, &sink, &collected);
+            tracing::info!(
+                pages,
+                files = sink.count(),
+                ms = t.elapsed().as_millis() as u64,
+                "pages rendered (check: nothing written)"
+            );
             (pages, sink.count(), false)
         }
         Mode::Build => {
@@ -603,6 +642,13 @@ pub fn build_with_progress(
             let outputs = recording.map(cache::Recording::into_outputs);
             let files = staging.count();
             report.reused = staging.reused();
+            tracing::info!(
+                pages,
+                files,
+                ms = t.elapsed().as_millis() as u64,
+                "pages rendered"
+            );
+            let _output = tracing::info_span!("output").entered();
             if let Some(failure) = staging.failure() {
                 // One error for a full disk, not one per page.
                 collected.retain(|d| d.code != "write");
@@ -636,6 +682,15 @@ pub fn build_with_progress(
             }
         }
     };
+    drop(render_span);
+    if written {
+        tracing::info!(
+            out = %out.display(),
+            files,
+            reused = report.reused,
+            "output swapped in"
+        );
+    }
     report.timings.push(("렌더링·쓰기", t.elapsed()));
     // Freeing a large site takes a while and nobody waits for it.
     std::thread::spawn(move || drop(site));
@@ -705,14 +760,14 @@ fn write_new_note(
 ) -> Result<PathBuf, Diagnostic> {
     let title = title.trim();
     if title.is_empty() {
-        return Err(Diagnostic::error("usage", "제목이 비어 있습니다"));
+        return Err(Diagnostic::error(Code::Usage, "제목이 비어 있습니다"));
     }
     let mut dir = notes.to_path_buf();
     if let Some(cat) = category {
         for seg in cat.split('/').filter(|s| !s.trim().is_empty()) {
             if seg == ".." || seg == "." {
                 return Err(Diagnostic::error(
-                    "usage",
+                    Code::Usage,
                     "분류에 `..`나 `.`을 쓸 수 없습니다",
                 ));
             }
@@ -722,12 +777,12 @@ fn write_new_note(
     let file = dir.join(format!("{}.md", urls::slugify(title)));
     if std::fs::symlink_metadata(&file).is_ok() {
         return Err(Diagnostic::error(
-            "usage",
+            Code::Usage,
             format!("`{}`가 이미 있습니다; 덮어쓰지 않습니다", file.display()),
         ));
     }
     std::fs::create_dir_all(notes)
-        .map_err(|e| Diagnostic::error("usage", format!("폴더를 만들 수 없습니다: {e}")))?;
+        .map_err(|e| Diagnostic::error(Code::Usage, format!("폴더를 만들 수 없습니다: {e}")))?;
     // A symlinked folder on the way must not lead the new file out of the
     // notes: check the part of the path that exists, before creating more.
     let notes_real = notes.canonicalize().unwrap_or_else(|_| notes.to_path_buf());
@@ -742,7 +797,7 @@ fn write_new_note(
         .map_or(true, |real| !real.starts_with(&notes_real));
     if escapes {
         return Err(Diagnostic::error(
-            "usage",
+            Code::Usage,
             format!(
                 "`{}`는 심볼릭 링크를 거쳐 notes/ 밖을 가리킵니다; 쓰지 않습니다",
                 existing.display()
@@ -750,7 +805,7 @@ fn write_new_note(
         ));
     }
     std::fs::create_dir_all(&dir)
-        .map_err(|e| Diagnostic::error("usage", format!("폴더를 만들 수 없습니다: {e}")))?;
+        .map_err(|e| Diagnostic::error(Code::Usage, format!("폴더를 만들 수 없습니다: {e}")))?;
     let yaml_title = serde_yaml::to_string(title).unwrap_or_else(|_| format!("\"{title}\"\n"));
     let mut text = format!(
         "---\ntitle: {}date: {}\n",
@@ -770,6 +825,6 @@ fn write_new_note(
         .create_new(true)
         .open(&file)
         .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
-        .map_err(|e| Diagnostic::error("usage", format!("노트를 쓸 수 없습니다: {e}")))?;
+        .map_err(|e| Diagnostic::error(Code::Usage, format!("노트를 쓸 수 없습니다: {e}")))?;
     Ok(file)
 }

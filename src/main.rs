@@ -26,6 +26,9 @@ mod report;
     about = "한국어 공부 노트를 서로 연결된 정적 사이트로 만듭니다"
 )]
 struct Cli {
+    /// 단계별 진행(읽기, 색인, 렌더링, 쓰기)과 개수를 stderr에 기록합니다 (RUST_LOG로 더 자세히)
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -152,11 +155,36 @@ fn options(site: &SiteArgs, out: Option<PathBuf>) -> BuildOptions {
         clean: false,
         notes: site.notes.clone(),
         no_cache: false,
+        line_memo: line_memo(),
     }
+}
+
+/// `GONGBU_LINE_MEMO=0` turns the memo of highlighted lines off, to measure
+/// what it buys (the benchmark script does).
+fn line_memo() -> bool {
+    std::env::var("GONGBU_LINE_MEMO").map_or(true, |v| v != "0")
+}
+
+/// With `-v`, the library's phase events (`tracing`) go to stderr: `info`
+/// for gongbu, or what `RUST_LOG` says. Without it nothing is installed and
+/// the output is unchanged.
+fn init_tracing(verbose: bool) {
+    if !verbose {
+        return;
+    }
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("gongbu=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_tracing(cli.verbose);
     let color = std::io::stderr().is_terminal();
     let code = match cli.command {
         Command::Build {
@@ -193,6 +221,7 @@ fn main() -> ExitCode {
             notes,
         } => {
             let mut opts = gongbu::serve::ServeOptions::new(root);
+            opts.site.line_memo = line_memo();
             opts.site.drafts = drafts;
             opts.site.notes = notes;
             opts.port = port;

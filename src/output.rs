@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The file that marks a folder as gongbu's output.
 pub const MARKER: &str = ".gongbu-output";
@@ -203,7 +203,7 @@ pub(crate) struct Staging {
 }
 
 fn output_error(out: &Path, msg: impl Into<String>) -> Diagnostic {
-    Diagnostic::error("output-dir", msg).with_path(out.display().to_string())
+    Diagnostic::error(Code::OutputDir, msg).with_path(out.display().to_string())
 }
 
 fn sibling(out: &Path, kind: &str) -> PathBuf {
@@ -569,7 +569,7 @@ impl Staging {
             .take(NAMED)
             .map(|rel| {
                 Diagnostic::warning(
-                    "output-kept",
+                    Code::OutputKept,
                     format!("gongbu가 만들지 않은 파일 `{rel}`을 새 출력에 그대로 두었습니다"),
                 )
                 .with_path(self.out.join(rel).display().to_string())
@@ -579,7 +579,7 @@ impl Staging {
         if carried.len() > NAMED {
             diags.push(
                 Diagnostic::warning(
-                    "output-kept",
+                    Code::OutputKept,
                     format!(
                         "그 밖에도 gongbu가 만들지 않은 파일 {}개를 새 출력에 그대로 두었습니다",
                         carried.len() - NAMED

@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
+use typed_index_collections::{TiSlice, TiVec};
 
+use crate::ids::{CategoryId, PerNote, TagId};
 use crate::index::images::ImageTarget;
 use crate::index::links::Target;
 use crate::index::taxonomy::Taxonomy;
@@ -27,13 +29,13 @@ use crate::note::NoteId;
 pub(crate) struct SharedFacts {
     /// What a list shows of each note: title, URL, dates, description,
     /// category, thumbnail.
-    pub notes: Vec<u64>,
+    pub notes: PerNote<u64>,
     /// Each category's path from the top (names, URLs, counts).
-    pub trails: Vec<u64>,
+    pub trails: TiVec<CategoryId, u64>,
     /// Each category with everything below it (names, URLs, counts).
-    pub subtrees: Vec<u64>,
+    pub subtrees: TiVec<CategoryId, u64>,
     /// Each tag's name, URL and count.
-    pub tags: Vec<u64>,
+    pub tags: TiVec<TagId, u64>,
 }
 
 /// A 64-bit hash of `value` (SipHash with fixed keys: the same in every
@@ -47,7 +49,7 @@ pub(crate) fn hash_of(value: impl Hash) -> u64 {
 impl SharedFacts {
     pub(crate) fn of(index: &SiteIndex) -> SharedFacts {
         let tax = &index.taxonomy;
-        let categories: Vec<u64> = tax
+        let categories: TiVec<CategoryId, u64> = tax
             .categories
             .iter()
             .map(|c| {
@@ -57,13 +59,20 @@ impl SharedFacts {
                 hash_of((&c.name, &c.path, &c.url, c.total, page, c.ordered))
             })
             .collect();
-        let trails = (0..tax.categories.len())
+        let trails = tax
+            .categories
+            .keys()
             .map(|c| {
                 let trail: Vec<u64> = tax.ancestry(c).iter().map(|&a| categories[a]).collect();
                 hash_of(trail)
             })
             .collect();
-        fn subtree(tax: &Taxonomy, categories: &[u64], c: usize, out: &mut [u64]) -> u64 {
+        fn subtree(
+            tax: &Taxonomy,
+            categories: &TiSlice<CategoryId, u64>,
+            c: CategoryId,
+            out: &mut TiSlice<CategoryId, u64>,
+        ) -> u64 {
             let children: Vec<u64> = tax.categories[c]
                 .children
                 .iter()
@@ -72,9 +81,9 @@ impl SharedFacts {
             out[c] = hash_of((categories[c], children));
             out[c]
         }
-        let mut subtrees = vec![0; tax.categories.len()];
+        let mut subtrees: TiVec<CategoryId, u64> = vec![0; tax.categories.len()].into();
         if !tax.categories.is_empty() {
-            subtree(tax, &categories, 0, &mut subtrees);
+            subtree(tax, &categories, CategoryId::ROOT, &mut subtrees);
         }
         let tags = tax
             .tags
@@ -83,6 +92,7 @@ impl SharedFacts {
             .collect();
         let notes = (0..index.notes.len())
             .into_par_iter()
+            .map(NoteId::from)
             .map(|n| {
                 let note = &index.notes[n];
                 hash_of((
@@ -97,7 +107,8 @@ impl SharedFacts {
                     crate::render::sharing::thumbnail(index, n),
                 ))
             })
-            .collect();
+            .collect::<Vec<u64>>()
+            .into();
         SharedFacts {
             notes,
             trails,
@@ -123,12 +134,14 @@ impl SharedFacts {
 pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
     let facts = SharedFacts::of(index);
     let tax = &index.taxonomy;
-    let own: Vec<u64> = (0..index.notes.len())
+    let own: PerNote<u64> = (0..index.notes.len())
         .into_par_iter()
-        .map(|id| page_signature(index, &facts, id))
-        .collect();
+        .map(|id| page_signature(index, &facts, NoteId::from(id)))
+        .collect::<Vec<u64>>()
+        .into();
     let mut signatures: HashMap<String, u64> = (0..index.notes.len())
         .into_par_iter()
+        .map(NoteId::from)
         .map(|id| {
             let embedded = crate::obsidian::embeds::embedded_notes(index, id);
             let sig = if embedded.is_empty() {
@@ -151,12 +164,14 @@ pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
     let list = |notes: &[NoteId]| notes.iter().map(|&n| facts.notes[n]).collect::<Vec<u64>>();
     let categories: Vec<(String, u64)> = tax
         .categories
+        .raw
         .par_iter()
         .enumerate()
+        .map(|(c, cat)| (CategoryId::from(c), cat))
         .map(|(c, cat)| {
             // The notes of the sub-categories are listed too (not on the
             // root page), and the folder page.
-            let below = if c == 0 {
+            let below = if c == CategoryId::ROOT {
                 Vec::new()
             } else {
                 crate::render::pages::notes_below(index, c)

@@ -21,7 +21,7 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, Parser, Tag};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::korean::nfc;
 use crate::urls::{decode, has_scheme, join_normalized, split_url};
 
@@ -71,7 +71,7 @@ fn write(report: &mut ImportReport, into: &Path) -> Result<(), Diagnostic> {
         let path = into.join(&f.to);
         let fail = |e: std::io::Error| {
             Diagnostic::error(
-                "usage",
+                Code::Usage,
                 format!("`{}`를 쓸 수 없습니다: {e}", path.display()),
             )
         };
@@ -106,7 +106,7 @@ fn write(report: &mut ImportReport, into: &Path) -> Result<(), Diagnostic> {
 /// files join the rest. A single folder wrapping everything is dropped.
 fn read_export(export: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let fail = |what: String| {
-        Diagnostic::error("usage", what).with_help(
+        Diagnostic::error(Code::Usage, what).with_help(
             "Notion에서 설정 → 내보내기 → \"Markdown & CSV\"로 받은 zip이나 그것을 푼 폴더를 주세요",
         )
     };
@@ -721,7 +721,7 @@ fn convert_page(
                 .unwrap_or_default();
             diags.push(
                 Diagnostic::warning(
-                    "notion-attachment",
+                    Code::NotionAttachment,
                     format!("그림 `{name}`이 내보내기에 없어 옮기지 못했습니다; 노트 끝에 적어 두었습니다"),
                 )
                 .with_path(display.to_string())
@@ -844,7 +844,7 @@ fn database_page(
             Err(e) => {
                 diags.push(
                     Diagnostic::warning(
-                        "notion-csv",
+                        Code::NotionCsv,
                         format!("CSV {}번째 행을 읽을 수 없습니다: {e}", i + 1),
                     )
                     .with_path(display.to_string()),

@@ -15,9 +15,10 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::ids::NoteSlice;
 use crate::index::glossary::{Glossary, TermId};
 use crate::index::links::name_key;
-use crate::note::{Note, NoteId};
+use crate::note::NoteId;
 pub(crate) use detect::{Form, Found};
 use names::Names;
 
@@ -111,13 +112,14 @@ struct Group {
 
 impl Comparisons {
     pub fn build(
-        notes: &[Note],
+        notes: &NoteSlice,
         glossary: &Glossary,
         config: &Config,
         diags: &mut Vec<Diagnostic>,
     ) -> Comparisons {
         let names = Names::new(glossary, config, diags);
         let per_note: Vec<(Vec<Found>, Vec<Diagnostic>)> = notes
+            .raw
             .par_iter()
             .map(|n| detect::note_comparisons(n, &names))
             .collect();
@@ -127,6 +129,7 @@ impl Comparisons {
         let mut group_of: HashMap<String, usize> = HashMap::new();
         let mut groups: Vec<Group> = Vec::new();
         for (note, (list, d)) in per_note.into_iter().enumerate() {
+            let note = NoteId::from(note);
             diags.extend(d);
             if list.is_empty() {
                 continue;
@@ -449,6 +452,8 @@ mod tests {
     use super::*;
     use crate::index::glossary::Term;
     use crate::note::load::SourceFile;
+    use crate::note::Note;
+    use typed_index_collections::TiSlice;
 
     fn note(rel: &str, text: &str) -> Note {
         let file = SourceFile {
@@ -470,7 +475,7 @@ mod tests {
 
     fn build(notes: &[Note], glossary: &Glossary, config: &Config) -> Comparisons {
         let mut diags = Vec::new();
-        let c = Comparisons::build(notes, glossary, config, &mut diags);
+        let c = Comparisons::build(TiSlice::from_ref(notes), glossary, config, &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         c
     }
@@ -483,12 +488,17 @@ mod tests {
     }
 
     /// The notes each row's values cite.
-    fn cited(c: &Comparisons, p: &ComparePage, r: &MergedRow) -> Vec<NoteId> {
-        let mut ids: Vec<NoteId> = r
+    /// The notes cited in row `r`, by index.
+    fn cited(c: &Comparisons, p: &ComparePage, r: &MergedRow) -> Vec<usize> {
+        let mut ids: Vec<usize> = r
             .cells
             .iter()
             .flatten()
-            .flat_map(|v| v.sources.iter().map(|&s| c.found[p.sources[s]].note))
+            .flat_map(|v| {
+                v.sources
+                    .iter()
+                    .map(|&s| c.found[p.sources[s]].note.index())
+            })
             .collect();
         ids.sort();
         ids.dedup();
@@ -533,9 +543,16 @@ mod tests {
         assert_eq!(c.for_term("스레드")[0].url, p.url);
         assert!(c.for_term("프로세스").is_empty(), "not a glossary term");
         // Anchors on the note pages, in document order.
-        assert_eq!(c.table(0, 0).map(|x| x.anchor.as_str()), Some("compare-1"));
-        assert_eq!(c.list(2, 0).map(|x| x.anchor.as_str()), Some("compare-1"));
-        assert!(c.table(2, 0).is_none());
+        let (first, third) = (NoteId::from(0), NoteId::from(2));
+        assert_eq!(
+            c.table(first, 0).map(|x| x.anchor.as_str()),
+            Some("compare-1")
+        );
+        assert_eq!(
+            c.list(third, 0).map(|x| x.anchor.as_str()),
+            Some("compare-1")
+        );
+        assert!(c.table(third, 0).is_none());
     }
 
     #[test]

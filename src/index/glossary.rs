@@ -16,12 +16,14 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
+use crate::ids::{NoteSlice, PerNote, PerTerm};
 use crate::index::links::{name_key, Lookup, Target};
 use crate::korean;
-use crate::note::{Note, NoteId};
+use crate::note::NoteId;
 use crate::urls::slugify;
+use typed_index_collections::TiSlice;
 
-pub(crate) type TermId = usize;
+pub(crate) use crate::ids::TermId;
 
 /// One glossary term.
 #[derive(Debug, Clone, Default)]
@@ -55,13 +57,14 @@ pub struct Mention {
 /// All terms of the site.
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
-    pub terms: Vec<Term>,
-    /// Terms each note mentions (by note id), in term order.
-    pub note_terms: Vec<Vec<TermId>>,
-    /// Notes that mention each term (by term id), newest first.
-    pub mentions: Vec<Vec<Mention>>,
+    pub terms: PerTerm<Term>,
+    /// Terms each note mentions (one list per note, empty without a
+    /// glossary), in term order.
+    pub note_terms: PerNote<Vec<TermId>>,
+    /// Notes that mention each term, newest first.
+    pub mentions: PerTerm<Vec<Mention>>,
     /// Terms related to each term, most related first.
-    pub related: Vec<Vec<TermId>>,
+    pub related: PerTerm<Vec<TermId>>,
     /// Normalized term, alias and English name → term.
     by_name: HashMap<String, TermId>,
     matcher: Option<TermMatcher>,
@@ -77,7 +80,7 @@ impl Glossary {
     /// Loads `notes_root/glossary.yaml` and every note's `glossary:`, then
     /// finds which notes mention which terms.
     pub fn build(
-        notes: &[Note],
+        notes: &NoteSlice,
         lookup: &Lookup,
         notes_root: &Path,
         display_prefix: &str,
@@ -91,7 +94,8 @@ impl Glossary {
 
     /// A glossary of the given terms (their URLs filled in when empty, made
     /// unique when two terms would share one).
-    pub fn from_terms(mut terms: Vec<Term>) -> Glossary {
+    pub fn from_terms(terms: Vec<Term>) -> Glossary {
+        let mut terms: PerTerm<Term> = terms.into();
         let mut taken: HashSet<String> = HashSet::from([GLOSSARY_INDEX_URL.to_string()]);
         for t in terms.iter_mut() {
             if t.url.is_empty() || taken.contains(&t.url) {
@@ -100,10 +104,10 @@ impl Glossary {
             taken.insert(t.url.clone());
         }
         let mut by_name = HashMap::new();
-        for (id, t) in terms.iter().enumerate() {
+        for (id, t) in terms.iter_enumerated() {
             by_name.entry(name_key(&t.term)).or_insert(id);
         }
-        for (id, t) in terms.iter().enumerate() {
+        for (id, t) in terms.iter_enumerated() {
             for name in t.aliases.iter().chain(std::iter::once(&t.english)) {
                 let key = name_key(name);
                 if !key.is_empty() {
@@ -113,9 +117,9 @@ impl Glossary {
         }
         let matcher = TermMatcher::new(&terms);
         Glossary {
-            note_terms: Vec::new(),
-            mentions: vec![Vec::new(); terms.len()],
-            related: vec![Vec::new(); terms.len()],
+            note_terms: PerNote::new(),
+            mentions: vec![Vec::new(); terms.len()].into(),
+            related: vec![Vec::new(); terms.len()].into(),
             terms,
             by_name,
             matcher,
@@ -136,15 +140,17 @@ impl Glossary {
 
     /// Which terms each note mentions, and for each term the first sentence
     /// of each note that mentions it. Linear in the size of the notes.
-    fn find_mentions(&mut self, notes: &[Note]) {
-        self.note_terms = vec![Vec::new(); notes.len()];
+    fn find_mentions(&mut self, notes: &NoteSlice) {
+        self.note_terms = vec![Vec::new(); notes.len()].into();
         let Some(matcher) = &self.matcher else {
             return;
         };
         let found: Vec<Vec<(TermId, Mention)>> = notes
+            .raw
             .par_iter()
             .enumerate()
             .map(|(id, note)| {
+                let id = NoteId::from(id);
                 let mut seen = HashSet::new();
                 let mut found = Vec::new();
                 let title = note.facts.title_block.as_ref().and_then(|t| t.heading);
@@ -175,7 +181,11 @@ impl Glossary {
                 found
             })
             .collect();
-        for (id, list) in found.into_iter().enumerate() {
+        for (id, list) in found
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| (NoteId::from(i), l))
+        {
             let mut terms: Vec<TermId> = list.iter().map(|(t, _)| *t).collect();
             terms.sort_unstable();
             self.note_terms[id] = terms;
@@ -200,6 +210,7 @@ impl Glossary {
         };
         let related: Vec<Vec<TermId>> = (0..self.terms.len())
             .into_par_iter()
+            .map(TermId::from)
             .map(|t| {
                 let term = &self.terms[t];
                 let mut out: Vec<TermId> = Vec::new();
@@ -241,7 +252,7 @@ impl Glossary {
                 out
             })
             .collect();
-        self.related = related;
+        self.related = related.into();
     }
 }
 
@@ -268,11 +279,11 @@ pub struct TermMatcher {
 
 impl TermMatcher {
     /// None when there is nothing to find.
-    pub fn new(terms: &[Term]) -> Option<TermMatcher> {
+    pub fn new(terms: &TiSlice<TermId, Term>) -> Option<TermMatcher> {
         let mut seen: HashSet<String> = HashSet::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut pattern_term = Vec::new();
-        for (id, t) in terms.iter().enumerate() {
+        for (id, t) in terms.iter_enumerated() {
             for form in surface_forms(t) {
                 // Patterns match ASCII case-insensitively: the first term
                 // to claim a spelling keeps it.
@@ -511,11 +522,11 @@ mod tests {
             english: "Thread".into(),
             ..Default::default()
         }]);
-        assert_eq!(g.find("스레드"), Some(0));
-        assert_eq!(g.find("쓰레드"), Some(0));
-        assert_eq!(g.find("thread"), Some(0));
+        assert_eq!(g.find("스레드"), Some(TermId::from(0)));
+        assert_eq!(g.find("쓰레드"), Some(TermId::from(0)));
+        assert_eq!(g.find("thread"), Some(TermId::from(0)));
         assert_eq!(g.find("프로세스"), None);
-        assert_eq!(g.terms[0].url, "glossary/스레드.html");
+        assert_eq!(g.terms.raw[0].url, "glossary/스레드.html");
     }
 
     #[test]
@@ -528,11 +539,11 @@ mod tests {
             term("가상-메모리", &[], ""),
         ]);
         // `+` is kept: C and C++ are two pages.
-        assert_eq!(g.terms[0].url, "glossary/c++.html");
-        assert_eq!(g.terms[1].url, "glossary/c.html");
-        assert_eq!(g.terms[2].url, "glossary/index-2.html");
-        assert_eq!(g.terms[3].url, "glossary/가상-메모리.html");
-        assert_eq!(g.terms[4].url, "glossary/가상-메모리-2.html");
+        assert_eq!(g.terms.raw[0].url, "glossary/c++.html");
+        assert_eq!(g.terms.raw[1].url, "glossary/c.html");
+        assert_eq!(g.terms.raw[2].url, "glossary/index-2.html");
+        assert_eq!(g.terms.raw[3].url, "glossary/가상-메모리.html");
+        assert_eq!(g.terms.raw[4].url, "glossary/가상-메모리-2.html");
     }
 
     #[test]

@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ids::{NoteSlice, PerNote};
 use crate::korean::nfc;
 use crate::note::load::is_markdown;
 use crate::note::parse::ImageRef;
-use crate::note::{Note, NoteId};
+use crate::note::NoteId;
 use crate::urls::{asset_url, decode, has_scheme, join_normalized, split_url};
 
 use super::image_file::{self, ImageFormat};
@@ -73,7 +74,7 @@ impl fmt::Debug for ScaledImage {
 #[derive(Debug, Default)]
 pub(crate) struct Images {
     /// Target of each image of each note, in document order.
-    pub targets: Vec<Vec<ImageTarget>>,
+    pub targets: PerNote<Vec<ImageTarget>>,
     /// Size (and downscaled copy) of each image file used, by notes-relative path.
     pub info: BTreeMap<String, ImageInfo>,
     /// Image files used that the walk of the notes folder skipped (inside
@@ -83,7 +84,7 @@ pub(crate) struct Images {
 
 /// Why an image cannot be shown.
 struct Problem {
-    code: &'static str,
+    code: Code,
     /// What the placeholder names.
     name: String,
     message: String,
@@ -92,7 +93,7 @@ struct Problem {
 
 /// What image resolution reads.
 pub(crate) struct ImageResolver<'a> {
-    pub notes: &'a [Note],
+    pub notes: &'a NoteSlice,
     /// Non-markdown files found under the notes root: NFC path → disk path.
     pub assets: &'a HashMap<String, PathBuf>,
     pub notes_root: &'a Path,
@@ -124,6 +125,7 @@ impl ImageResolver<'_> {
         type Resolved = (Vec<ImageTarget>, Vec<(String, PathBuf)>, Vec<Diagnostic>);
         let resolved: Vec<Resolved> = (0..self.notes.len())
             .into_par_iter()
+            .map(NoteId::from)
             .map(|id| {
                 let mut extra = Vec::new();
                 let mut d = Vec::new();
@@ -206,7 +208,7 @@ impl ImageResolver<'_> {
             }
             Err(e) => {
                 let d = Diagnostic::warning(
-                    "image-resize",
+                    Code::ImageResize,
                     format!("그림을 {max}px 너비로 줄이지 못해 원본을 씁니다: {e}"),
                 )
                 .with_path(self.display(rel));
@@ -218,7 +220,7 @@ impl ImageResolver<'_> {
     /// A file shown as an image that no browser can show is worth a word at
     /// each place it is used.
     fn warn_unknown_formats(&self, images: &Images, diags: &mut Vec<Diagnostic>) {
-        for (id, targets) in images.targets.iter().enumerate() {
+        for (id, targets) in images.targets.iter_enumerated() {
             for (i, t) in targets.iter().enumerate() {
                 let ImageTarget::Local { rel } = t else {
                     continue;
@@ -228,7 +230,7 @@ impl ImageResolver<'_> {
                     let img = &note.facts.images[i];
                     let (w, h) = info.size.unwrap_or_default();
                     let d = Diagnostic::warning(
-                        "image-too-large",
+                        Code::ImageTooLarge,
                         format!(
                             "`{rel}`은 {w}×{h} 픽셀로 images.max_pixels({})보다 커서 줄이지 않고 원본을 그대로 씁니다",
                             self.max_pixels
@@ -248,7 +250,7 @@ impl ImageResolver<'_> {
                         continue; // `![[문서.pdf]]` is shown as a link.
                     }
                     let d = Diagnostic::warning(
-                        "image-format",
+                        Code::ImageFormat,
                         format!("브라우저가 보여 줄 수 있는 그림 형식(PNG, JPEG, GIF, WebP, AVIF, SVG)이 아닙니다: `{rel}`"),
                     );
                     diags.push(note.diagnostic_at(d, img.offset, img.len));
@@ -337,7 +339,7 @@ impl Context<'_> {
         let src = src.trim();
         if src.is_empty() {
             return Err(Problem {
-                code: "image-empty",
+                code: Code::ImageEmpty,
                 name: "(빈 주소)".to_string(),
                 message: "그림 주소가 비어 있습니다".to_string(),
                 help: Some("`![설명](images/그림.png)`처럼 그림 파일의 경로를 적으세요"),
@@ -347,7 +349,7 @@ impl Context<'_> {
         if lower.starts_with("attachment:") {
             let name = src.rsplit(':').next().unwrap_or(src);
             return Err(Problem {
-                code: "image-attachment",
+                code: Code::ImageAttachment,
                 name: format!("{} (Notion 첨부)", decode(name)),
                 message: format!(
                     "Notion 첨부 그림이라 내보낸 노트에 파일이 없습니다: `{src}`"
@@ -471,7 +473,7 @@ impl Context<'_> {
                 return outside_absolute(path);
             }
             return Problem {
-                code: "image-missing",
+                code: Code::ImageMissing,
                 name,
                 message: format!("노트 폴더에 그림 파일이 없습니다: `{rel}` (`/`로 시작하는 경로는 노트 폴더를 기준으로 찾습니다)"),
                 help: None,
@@ -479,7 +481,7 @@ impl Context<'_> {
         }
         let Some(rel) = join_normalized(folder, path) else {
             return Problem {
-                code: "image-outside",
+                code: Code::ImageOutside,
                 name,
                 message: format!("노트 폴더 밖을 가리키는 그림 경로입니다: `{path}` (노트 폴더 밖의 파일은 사이트에 넣지 않습니다)"),
                 help: Some("그림 파일을 노트 폴더 안으로 옮기고 경로를 고치세요"),
@@ -488,7 +490,7 @@ impl Context<'_> {
         let on_disk = self.resolver.notes_root.join(&rel);
         if on_disk.symlink_metadata().is_ok() && on_disk.exists() && !self.is_inside(&on_disk) {
             return Problem {
-                code: "image-outside",
+                code: Code::ImageOutside,
                 name,
                 message: format!("노트 폴더 밖을 가리키는 심볼릭 링크입니다: `{rel}` (노트 폴더 밖의 파일은 사이트에 넣지 않습니다)"),
                 help: Some("심볼릭 링크 대신 그림 파일을 노트 폴더 안에 두세요"),
@@ -496,14 +498,14 @@ impl Context<'_> {
         }
         if on_disk.is_dir() {
             return Problem {
-                code: "image-missing",
+                code: Code::ImageMissing,
                 name,
                 message: format!("그림 경로가 파일이 아니라 폴더입니다: `{rel}`"),
                 help: None,
             };
         }
         Problem {
-            code: "image-missing",
+            code: Code::ImageMissing,
             name,
             message: format!("그림 파일이 없습니다: `{rel}`"),
             help: Some("파일 이름과 경로(노트가 있는 폴더 기준)를 확인하세요"),
@@ -519,7 +521,7 @@ fn outside_absolute(src: &str) -> Problem {
         .filter(|s| !s.is_empty())
         .unwrap_or(src);
     Problem {
-        code: "image-outside",
+        code: Code::ImageOutside,
         name: decode(name),
         message: format!("이 컴퓨터의 절대 경로라 노트 폴더 밖에 있는 그림입니다: `{src}` (노트 폴더 밖의 파일은 사이트에 넣지 않습니다)"),
         help: Some("그림 파일을 노트 옆에 두고 노트 기준 상대 경로(`images/그림.png`)로 적으세요"),

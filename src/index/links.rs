@@ -12,10 +12,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ids::{NoteSlice, PerNote};
 use crate::korean::nfc;
 use crate::note::parse::{LinkKind, LinkRef};
-use crate::note::{Note, NoteId};
+use crate::note::NoteId;
 use crate::urls::{
     decode, encode_path, github_heading_id, has_scheme, join_normalized, slugify, split_url,
 };
@@ -53,7 +54,7 @@ pub struct Lookup {
     /// Normalized title / file name / alias → notes, in path order.
     pub by_name: HashMap<String, Vec<NoteId>>,
     /// Heading ids of each note.
-    pub heading_ids: Vec<HashSet<String>>,
+    pub heading_ids: PerNote<HashSet<String>>,
 }
 
 /// How names are compared: NFC, lower-case, and `-`, `_` and runs of white
@@ -75,7 +76,7 @@ pub(crate) fn name_key(s: &str) -> String {
 }
 
 impl Lookup {
-    pub fn build(notes: &[Note]) -> Lookup {
+    pub fn build(notes: &NoteSlice) -> Lookup {
         let mut l = Lookup {
             heading_ids: notes
                 .iter()
@@ -91,7 +92,7 @@ impl Lookup {
                 .collect(),
             ..Default::default()
         };
-        for (id, note) in notes.iter().enumerate() {
+        for (id, note) in notes.iter_enumerated() {
             l.by_rel_path.insert(note.rel_path.clone(), id);
             l.by_url.insert(note.url.clone(), id);
             for old in &note.old_urls {
@@ -132,7 +133,7 @@ impl Lookup {
 
     /// The id in `note` a fragment refers to: an exact heading id, the id of
     /// the text written (`#동기화 방법`), or a heading's own text.
-    pub fn find_anchor(&self, notes: &[Note], note: NoteId, fragment: &str) -> Option<String> {
+    pub fn find_anchor(&self, notes: &NoteSlice, note: NoteId, fragment: &str) -> Option<String> {
         let ids = self.heading_ids.get(note)?;
         let frag = nfc(&decode(fragment));
         if ids.contains(&frag) {
@@ -214,7 +215,7 @@ impl RepoTree {
 
 /// What link resolution needs besides the notes.
 pub(crate) struct Resolver<'a> {
-    pub notes: &'a [Note],
+    pub notes: &'a NoteSlice,
     pub lookup: &'a Lookup,
     pub config: &'a Config,
     /// Non-markdown files under the notes root (notes-relative, NFC).
@@ -256,7 +257,7 @@ impl Resolver<'_> {
             if let Some(scheme) = script_scheme(&link.dest) {
                 // Rendered as its text, never as a link that runs code.
                 let d = Diagnostic::warning(
-                    "unsafe-link",
+                    Code::UnsafeLink,
                     format!("`{scheme}:` 주소는 링크로 만들지 않고 글자로 둡니다"),
                 )
                 .with_help("코드를 실행하는 링크가 필요하면 raw HTML로 쓰세요");
@@ -279,7 +280,7 @@ impl Resolver<'_> {
             } else {
                 link.dest.clone()
             };
-            let d = Diagnostic::warning("broken-link", format!("깨진 링크 `{shown}`: {reason}"));
+            let d = Diagnostic::warning(Code::BrokenLink, format!("깨진 링크 `{shown}`: {reason}"));
             diags.push(note.diagnostic_at(d, link.offset, link.len));
         }
         target
@@ -550,7 +551,7 @@ impl Resolver<'_> {
         let name = path.strip_prefix("_posts/")?;
         let name = name.strip_suffix(".md").unwrap_or(name);
         let (sub, stem) = name.rsplit_once('/').unwrap_or(("", name));
-        let id = self.notes.iter().position(|n| {
+        let id = self.notes.position(|n| {
             n.stem() == stem
                 && n.folder.split('/').any(|s| s == "_posts")
                 && (sub.is_empty() || n.folder.ends_with(sub))
@@ -612,7 +613,7 @@ impl Resolver<'_> {
                     .map(|&i| self.notes[i].display_path.as_str())
                     .collect();
                 let d = Diagnostic::warning(
-                    "ambiguous-link",
+                    Code::AmbiguousLink,
                     format!(
                         "`[[{name}]]`에 맞는 노트가 여럿입니다 ({}); 첫 번째로 연결합니다",
                         others.join(", ")

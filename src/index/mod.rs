@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ids::{NoteSlice, Notes, PerNote, TermId};
 use crate::note::{Note, NoteId};
 use compare::Comparisons;
 use glossary::Glossary;
@@ -38,12 +39,12 @@ pub(crate) use crate::site_files::{RESERVED_FILES, RESERVED_PREFIXES};
 #[derive(Debug)]
 pub struct SiteIndex {
     pub config: Config,
-    pub notes: Vec<Note>,
+    pub notes: Notes,
     pub lookup: Lookup,
     /// Resolved target of each link of each note, in document order.
-    pub links: Vec<Vec<Target>>,
-    pub backlinks: Vec<Vec<Backlink>>,
-    pub related: Vec<Vec<NoteId>>,
+    pub links: PerNote<Vec<Target>>,
+    pub backlinks: PerNote<Vec<Backlink>>,
+    pub related: PerNote<Vec<NoteId>>,
     pub taxonomy: Taxonomy,
     pub glossary: Glossary,
     pub comparisons: Comparisons,
@@ -53,7 +54,7 @@ pub struct SiteIndex {
     /// Assets some page refers to: copied to the output.
     pub assets_used: BTreeSet<String>,
     /// Resolved target of each image of each note, in document order.
-    pub images: Vec<Vec<ImageTarget>>,
+    pub images: PerNote<Vec<ImageTarget>>,
     /// Size (and downscaled copy) of each image file used.
     pub image_info: BTreeMap<String, ImageInfo>,
 }
@@ -62,25 +63,25 @@ impl SiteIndex {
     /// Merges the notes into the site index. `notes` must be sorted by path
     /// and hold only the notes to publish.
     pub fn build(
-        mut notes: Vec<Note>,
+        notes: Vec<Note>,
         mut config: Config,
         mut assets: HashMap<String, PathBuf>,
         notes_root: &Path,
         display_prefix: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> SiteIndex {
-        crate::jekyll::apply(&mut notes, &config, diags);
+        let mut notes: Notes = notes.into();
+        crate::jekyll::apply(&mut notes.raw, &config, diags);
         check_output_paths(&notes, diags);
-        crate::obsidian::add_inline_tags(&mut notes, &mut config, notes_root);
+        crate::obsidian::add_inline_tags(&mut notes.raw, &mut config, notes_root);
         let mut lookup = Lookup::build(&notes);
         crate::obsidian::embeds::check(&notes, &lookup, diags);
         let mut taxonomy = Taxonomy::build(&notes);
         diags.append(&mut taxonomy.warnings);
-        let mut glossary = Glossary::build(&notes, &lookup, notes_root, display_prefix, diags);
-        glossary.note_terms.resize(notes.len(), Vec::new());
+        let glossary = Glossary::build(&notes, &lookup, notes_root, display_prefix, diags);
         let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
         // A comparison's box has an id too (`#compare-1`): links may point at it.
-        for (id, ids) in lookup.heading_ids.iter_mut().enumerate() {
+        for (id, ids) in lookup.heading_ids.iter_mut_enumerated() {
             ids.extend(comparisons.in_note(id).map(|c| c.anchor.clone()));
         }
 
@@ -102,6 +103,7 @@ impl SiteIndex {
         };
         let resolved: Vec<(Vec<Target>, Vec<Diagnostic>)> = (0..notes.len())
             .into_par_iter()
+            .map(NoteId::from)
             .map(|id| {
                 let mut d = Vec::new();
                 let targets = notes[id]
@@ -113,7 +115,7 @@ impl SiteIndex {
                 (targets, d)
             })
             .collect();
-        let mut links = Vec::with_capacity(notes.len());
+        let mut links: PerNote<Vec<Target>> = PerNote::with_capacity(notes.len());
         for (targets, d) in resolved {
             links.push(targets);
             diags.extend(d);
@@ -121,8 +123,8 @@ impl SiteIndex {
         order::apply(&notes, &links, &mut taxonomy);
 
         let mut assets_used = BTreeSet::new();
-        let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); notes.len()];
-        for (from, targets) in links.iter().enumerate() {
+        let mut backlinks: PerNote<Vec<Backlink>> = vec![Vec::new(); notes.len()].into();
+        for (from, targets) in links.iter_enumerated() {
             let mut linked: HashSet<NoteId> = HashSet::new();
             for (i, t) in targets.iter().enumerate() {
                 match t {
@@ -154,7 +156,9 @@ impl SiteIndex {
         .resolve_all(diags);
         assets.extend(images.extra_assets);
         assets_used.extend(images.info.keys().cloned());
-        assets_used.extend(crate::render::sharing::front_images_used(&notes, &assets));
+        assets_used.extend(crate::render::sharing::front_images_used(
+            &notes.raw, &assets,
+        ));
 
         let related = related_notes(&notes, &taxonomy, &glossary);
 
@@ -182,7 +186,7 @@ impl SiteIndex {
 
 /// Two notes, or a note and a generated page, claiming one output file is an
 /// error naming both.
-fn check_output_paths(notes: &[Note], diags: &mut Vec<Diagnostic>) {
+fn check_output_paths(notes: &NoteSlice, diags: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<&str, &Note> = HashMap::new();
     for note in notes {
         if let Some(other) = seen.get(note.url.as_str()) {
@@ -199,7 +203,7 @@ fn check_output_paths(notes: &[Note], diags: &mut Vec<Diagnostic>) {
                 ));
             }
             diags.push(
-                Diagnostic::error("duplicate-output", message)
+                Diagnostic::error(Code::DuplicateOutput, message)
                     .with_path(note.display_path.clone())
                     .with_help(
                         "둘 중 하나의 파일 이름을 바꾸거나 front matter에 `slug:`를 지정하세요",
@@ -213,7 +217,7 @@ fn check_output_paths(notes: &[Note], diags: &mut Vec<Diagnostic>) {
         if reserved {
             diags.push(
                 Diagnostic::error(
-                    "reserved-output",
+                    Code::ReservedOutput,
                     format!(
                         "`{}`는 gongbu가 만드는 페이지 `{}`와 겹칩니다",
                         note.display_path, note.url
@@ -242,16 +246,21 @@ fn code_points(path: &std::path::Path) -> String {
 /// Up to five notes sharing the most tags and glossary terms. Tags or terms
 /// that almost every note has say nothing and would make this quadratic, so
 /// those with more than `MAX_SHARED` notes are skipped.
-fn related_notes(notes: &[Note], taxonomy: &Taxonomy, glossary: &Glossary) -> Vec<Vec<NoteId>> {
+fn related_notes(
+    notes: &NoteSlice,
+    taxonomy: &Taxonomy,
+    glossary: &Glossary,
+) -> PerNote<Vec<NoteId>> {
     const MAX_SHARED: usize = 200;
-    let mut term_notes: HashMap<usize, Vec<NoteId>> = HashMap::new();
-    for (id, terms) in glossary.note_terms.iter().enumerate() {
+    let mut term_notes: HashMap<TermId, Vec<NoteId>> = HashMap::new();
+    for (id, terms) in glossary.note_terms.iter_enumerated() {
         for &t in terms {
             term_notes.entry(t).or_default().push(id);
         }
     }
     (0..notes.len())
         .into_par_iter()
+        .map(NoteId::from)
         .map(|id| {
             if notes[id].is_folder_index {
                 return Vec::new();
@@ -285,5 +294,6 @@ fn related_notes(notes: &[Note], taxonomy: &Taxonomy, glossary: &Glossary) -> Ve
             // buffer (hundreds of candidates) for five ids, per note.
             ranked.iter().take(5).map(|&(n, _)| n).collect()
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
 }

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::links::Target;
 use super::taxonomy::{Series, Taxonomy};
+use crate::ids::{NoteSlice, PerNoteSlice};
 use crate::note::{Note, NoteId};
 
 /// `order:` or `weight:` of a note's front matter, when it is a number
@@ -55,7 +56,11 @@ fn in_ordered_item(text: &str, offset: usize) -> bool {
 
 /// The notes an ordered list of links in note `readme` names, in list order
 /// (first mention wins).
-fn listed_in_readme(notes: &[Note], links: &[Vec<Target>], readme: NoteId) -> Vec<NoteId> {
+fn listed_in_readme(
+    notes: &NoteSlice,
+    links: &PerNoteSlice<Vec<Target>>,
+    readme: NoteId,
+) -> Vec<NoteId> {
     let (Some(note), Some(targets)) = (notes.get(readme), links.get(readme)) else {
         return Vec::new();
     };
@@ -72,7 +77,7 @@ fn listed_in_readme(notes: &[Note], links: &[Vec<Target>], readme: NoteId) -> Ve
 
 /// Oldest first, then by title and path: the reading order of notes that
 /// say nothing about it.
-fn by_date_asc(notes: &[Note], a: NoteId, b: NoteId) -> Ordering {
+fn by_date_asc(notes: &NoteSlice, a: NoteId, b: NoteId) -> Ordering {
     match (notes.get(a), notes.get(b)) {
         (Some(na), Some(nb)) => match (na.date, nb.date) {
             (Some(x), Some(y)) => x.cmp(&y),
@@ -89,7 +94,7 @@ fn by_date_asc(notes: &[Note], a: NoteId, b: NoteId) -> Ordering {
 /// Sorts `ids` into reading order: explicit `order:` first (ascending),
 /// then the README list's order, then by date. Returns whether anything
 /// explicit decided.
-fn reading_order(notes: &[Note], ids: &mut [NoteId], listed: &HashMap<NoteId, usize>) -> bool {
+fn reading_order(notes: &NoteSlice, ids: &mut [NoteId], listed: &HashMap<NoteId, usize>) -> bool {
     let key = |id: NoteId| {
         let explicit = notes.get(id).and_then(explicit_order);
         (explicit, listed.get(&id).copied())
@@ -123,8 +128,8 @@ fn reading_order(notes: &[Note], ids: &mut [NoteId], listed: &HashMap<NoteId, us
 
 /// Applies explicit order to the categories (their lists and previous/next)
 /// and collects the series.
-pub(crate) fn apply(notes: &[Note], links: &[Vec<Target>], t: &mut Taxonomy) {
-    for cat in 0..t.categories.len() {
+pub(crate) fn apply(notes: &NoteSlice, links: &PerNoteSlice<Vec<Target>>, t: &mut Taxonomy) {
+    for cat in t.categories.keys() {
         let Some(c) = t.categories.get(cat) else {
             continue;
         };
@@ -154,7 +159,7 @@ pub(crate) fn apply(notes: &[Note], links: &[Vec<Target>], t: &mut Taxonomy) {
     }
 
     let mut by_name: BTreeMap<String, Vec<NoteId>> = BTreeMap::new();
-    for (id, note) in notes.iter().enumerate() {
+    for (id, note) in notes.iter_enumerated() {
         if let Some(name) = series_name(note) {
             by_name.entry(name).or_default().push(id);
         }
@@ -168,8 +173,8 @@ pub(crate) fn apply(notes: &[Note], links: &[Vec<Target>], t: &mut Taxonomy) {
             Series { name, notes: ids }
         })
         .collect();
-    t.note_series = vec![None; notes.len()];
-    for (s, series) in t.series.iter().enumerate() {
+    t.note_series = vec![None; notes.len()].into();
+    for (s, series) in t.series.iter_enumerated() {
         for &id in &series.notes {
             if let Some(slot) = t.note_series.get_mut(id) {
                 *slot = Some(s);

@@ -6,12 +6,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ids::{CategoryId, NoteSlice, PerNote, SeriesId, TagId};
 use crate::note::{Note, NoteId};
 use crate::urls::slugify;
+use typed_index_collections::TiVec;
 
-/// A category and its sub-categories. Index 0 of `Taxonomy::categories` is
-/// the root, which holds the top-level categories.
+/// A category and its sub-categories. [`CategoryId::ROOT`] is the root,
+/// which holds the top-level categories.
 #[derive(Debug, Clone)]
 pub struct Category {
     pub name: String,
@@ -21,7 +23,7 @@ pub struct Category {
     pub url: String,
     /// Notes filed directly here, newest first.
     pub notes: Vec<NoteId>,
-    pub children: Vec<usize>,
+    pub children: Vec<CategoryId>,
     /// Notes here and below, folder pages below included.
     pub total: usize,
     /// The folder's own page (its README/index note).
@@ -53,19 +55,19 @@ pub struct ArchiveYear {
 
 #[derive(Debug, Clone, Default)]
 pub struct Taxonomy {
-    pub categories: Vec<Category>,
-    /// Category of each note (index into `categories`), None for folder pages.
-    pub note_category: Vec<Option<usize>>,
+    pub categories: TiVec<CategoryId, Category>,
+    /// Category of each note, None for folder pages.
+    pub note_category: PerNote<Option<CategoryId>>,
     /// The category whose page each folder page is (None for other notes).
-    pub folder_of: Vec<Option<usize>>,
-    pub tags: Vec<Tag>,
-    /// Tag indices of each note.
-    pub note_tags: Vec<Vec<usize>>,
+    pub folder_of: PerNote<Option<CategoryId>>,
+    pub tags: TiVec<TagId, Tag>,
+    /// Tags of each note.
+    pub note_tags: PerNote<Vec<TagId>>,
     /// Newest year first, newest month first.
     pub archive: Vec<ArchiveYear>,
     pub undated: Vec<NoteId>,
     /// Previous (older) and next (newer) note in the same category.
-    pub neighbors: Vec<(Option<NoteId>, Option<NoteId>)>,
+    pub neighbors: PerNote<(Option<NoteId>, Option<NoteId>)>,
     /// Notes that appear in lists (not folder pages, not meta files),
     /// newest first.
     pub listed: Vec<NoteId>,
@@ -74,10 +76,10 @@ pub struct Taxonomy {
     /// their only note (a topic README is the topic's content).
     pub recent: Vec<NoteId>,
     /// Series (`series:` in front matter), in name order.
-    pub series: Vec<Series>,
+    pub series: TiVec<SeriesId, Series>,
     /// The series of each note.
-    pub note_series: Vec<Option<usize>>,
-    by_slug_path: HashMap<Vec<String>, usize>,
+    pub note_series: PerNote<Option<SeriesId>>,
+    by_slug_path: HashMap<Vec<String>, CategoryId>,
     /// Tags or folders whose names differ (not only in case) but share a
     /// page: one warning naming both for each pair.
     pub warnings: Vec<Diagnostic>,
@@ -86,7 +88,7 @@ pub struct Taxonomy {
 /// The warning for two names sharing one page.
 fn collision(kind: &str, first: &str, second: &str, url: &str, note: &Note) -> Diagnostic {
     Diagnostic::warning(
-        "name-collision",
+        Code::NameCollision,
         format!("{kind} `{first}`와 `{second}`가 같은 페이지 `{url}`로 합쳐집니다"),
     )
     .with_path(note.display_path.clone())
@@ -105,7 +107,7 @@ pub(crate) const TAG_INDEX_URL: &str = crate::site_files::TAG_INDEX;
 pub(crate) const ARCHIVE_URL: &str = crate::site_files::ARCHIVE;
 
 /// Newest first; undated notes last, then by title.
-pub(crate) fn by_date_desc(notes: &[Note], a: NoteId, b: NoteId) -> std::cmp::Ordering {
+pub(crate) fn by_date_desc(notes: &NoteSlice, a: NoteId, b: NoteId) -> std::cmp::Ordering {
     let (na, nb) = (&notes[a], &notes[b]);
     nb.date
         .cmp(&na.date)
@@ -114,7 +116,7 @@ pub(crate) fn by_date_desc(notes: &[Note], a: NoteId, b: NoteId) -> std::cmp::Or
 }
 
 impl Taxonomy {
-    pub fn build(notes: &[Note]) -> Taxonomy {
+    pub fn build(notes: &NoteSlice) -> Taxonomy {
         let mut t = Taxonomy {
             categories: vec![Category {
                 name: "분류".to_string(),
@@ -125,23 +127,26 @@ impl Taxonomy {
                 total: 0,
                 folder_page: None,
                 ordered: false,
-            }],
-            note_category: vec![None; notes.len()],
-            folder_of: vec![None; notes.len()],
-            note_series: vec![None; notes.len()],
-            note_tags: vec![Vec::new(); notes.len()],
+            }]
+            .into(),
+            note_category: vec![None; notes.len()].into(),
+            folder_of: vec![None; notes.len()].into(),
+            note_series: vec![None; notes.len()].into(),
+            note_tags: vec![Vec::new(); notes.len()].into(),
             ..Default::default()
         };
-        t.by_slug_path.insert(Vec::new(), 0);
+        t.by_slug_path.insert(Vec::new(), CategoryId::ROOT);
 
-        let mut listed: Vec<NoteId> = (0..notes.len())
-            .filter(|&i| !notes[i].is_folder_index && !notes[i].is_meta)
+        let mut listed: Vec<NoteId> = notes
+            .iter_enumerated()
+            .filter(|(_, n)| !n.is_folder_index && !n.is_meta)
+            .map(|(i, _)| i)
             .collect();
         listed.sort_by(|&a, &b| by_date_desc(notes, a, b));
 
         // Folder pages make their folder a category (notes are sorted by
         // path: the first README/index of a folder is its page).
-        for (id, note) in notes.iter().enumerate() {
+        for (id, note) in notes.iter_enumerated() {
             if note.is_folder_index && !note.is_meta {
                 let cat = t.category_for(&note.category, note);
                 if t.categories[cat].folder_page.is_none() {
@@ -151,9 +156,9 @@ impl Taxonomy {
             }
         }
 
-        let mut tag_by_slug: HashMap<String, usize> = HashMap::new();
+        let mut tag_by_slug: HashMap<String, TagId> = HashMap::new();
         // Each tag's spellings with how many notes use each, in order seen.
-        let mut spellings: Vec<Vec<(String, usize)>> = Vec::new();
+        let mut spellings: TiVec<TagId, Vec<(String, usize)>> = TiVec::new();
         let mut warned: std::collections::HashSet<(String, String)> = Default::default();
         for &id in &listed {
             let note = &notes[id];
@@ -163,13 +168,12 @@ impl Taxonomy {
             for name in &note.tags {
                 let slug = slugify(name);
                 let tag = *tag_by_slug.entry(slug.clone()).or_insert_with(|| {
-                    t.tags.push(Tag {
+                    spellings.push(Vec::new());
+                    t.tags.push_and_get_key(Tag {
                         name: name.clone(),
                         url: format!("tags/{slug}.html"),
                         notes: Vec::new(),
-                    });
-                    spellings.push(Vec::new());
-                    t.tags.len() - 1
+                    })
                 });
                 let seen = &mut spellings[tag];
                 match seen.iter_mut().find(|(n, _)| n == name) {
@@ -211,8 +215,8 @@ impl Taxonomy {
                 tag.name = name.clone();
             }
         }
-        t.count_totals(0);
-        t.sort_children(0);
+        t.count_totals(CategoryId::ROOT);
+        t.sort_children(CategoryId::ROOT);
         let mut recent = listed.clone();
         recent.extend(
             t.categories
@@ -225,13 +229,13 @@ impl Taxonomy {
         t.recent = recent;
 
         // Tags in Korean dictionary order.
-        let mut order: Vec<usize> = (0..t.tags.len()).collect();
+        let mut order: Vec<TagId> = t.tags.keys().collect();
         order.sort_by_key(|&i| crate::korean::collation_key(&t.tags[i].name));
-        let mut remap = vec![0; t.tags.len()];
+        let mut remap: TiVec<TagId, TagId> = vec![TagId::default(); t.tags.len()].into();
         for (new, &old) in order.iter().enumerate() {
-            remap[old] = new;
+            remap[old] = TagId::from(new);
         }
-        let mut tags: Vec<Option<Tag>> = t.tags.drain(..).map(Some).collect();
+        let mut tags: TiVec<TagId, Option<Tag>> = t.tags.drain(..).map(Some).collect();
         t.tags = order.iter().filter_map(|&old| tags[old].take()).collect();
         for list in &mut t.note_tags {
             for tag in list.iter_mut() {
@@ -269,7 +273,7 @@ impl Taxonomy {
             .collect();
 
         // Previous/next: within each category, oldest to newest.
-        t.neighbors = vec![(None, None); notes.len()];
+        t.neighbors = vec![(None, None); notes.len()].into();
         for cat in &t.categories {
             let chronological: Vec<NoteId> = cat.notes.iter().rev().copied().collect();
             for (i, &id) in chronological.iter().enumerate() {
@@ -282,8 +286,8 @@ impl Taxonomy {
         t
     }
 
-    fn category_for(&mut self, path: &[String], note: &Note) -> usize {
-        let mut current = 0;
+    fn category_for(&mut self, path: &[String], note: &Note) -> CategoryId {
+        let mut current = CategoryId::ROOT;
         for depth in 1..=path.len() {
             let slugs: Vec<String> = path[..depth].iter().map(|s| slugify(s)).collect();
             current = match self.by_slug_path.get(&slugs) {
@@ -301,8 +305,7 @@ impl Taxonomy {
                     i
                 }
                 None => {
-                    let i = self.categories.len();
-                    self.categories.push(Category {
+                    let i = self.categories.push_and_get_key(Category {
                         name: path[depth - 1].clone(),
                         path: path[..depth].to_vec(),
                         url: format!("categories/{}.html", slugs.join("/")),
@@ -321,9 +324,9 @@ impl Taxonomy {
         current
     }
 
-    fn count_totals(&mut self, i: usize) -> usize {
+    fn count_totals(&mut self, i: CategoryId) -> usize {
         let children = self.categories[i].children.clone();
-        let own_page = i != 0 && self.categories[i].folder_page.is_some();
+        let own_page = i != CategoryId::ROOT && self.categories[i].folder_page.is_some();
         let mut total = self.categories[i].notes.len() + usize::from(own_page);
         for c in children {
             total += self.count_totals(c);
@@ -332,7 +335,7 @@ impl Taxonomy {
         total
     }
 
-    fn sort_children(&mut self, i: usize) {
+    fn sort_children(&mut self, i: CategoryId) {
         let mut children = std::mem::take(&mut self.categories[i].children);
         children.sort_by_key(|&c| crate::korean::collation_key(&self.categories[c].name));
         for &c in &children {
@@ -342,12 +345,12 @@ impl Taxonomy {
     }
 
     /// The category whose folder-slug path is `slugs` (for folder links).
-    pub fn category_by_slugs(&self, slugs: &[String]) -> Option<usize> {
+    pub fn category_by_slugs(&self, slugs: &[String]) -> Option<CategoryId> {
         self.by_slug_path.get(slugs).copied()
     }
 
     /// The categories from the top down to `cat` (root excluded).
-    pub fn ancestry(&self, cat: usize) -> Vec<usize> {
+    pub fn ancestry(&self, cat: CategoryId) -> Vec<CategoryId> {
         let Some(c) = self.categories.get(cat) else {
             return Vec::new();
         };

@@ -20,7 +20,7 @@ use std::path::Path;
 use serde_yaml::Value;
 
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::note::Note;
 
 /// What `_config.yml` says that gongbu uses beyond the site settings.
@@ -113,8 +113,11 @@ pub(crate) fn merge_config(
     };
     let display = crate::diagnostic::display_path(root, &path);
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::error("config", format!("`_config.yml`을 읽을 수 없습니다: {e}"))
-            .with_path(display.clone())
+        Diagnostic::error(
+            Code::Config,
+            format!("`_config.yml`을 읽을 수 없습니다: {e}"),
+        )
+        .with_path(display.clone())
     })?;
     let text = text.trim_start_matches('\u{feff}');
     let value: Value = if text.trim().is_empty() {
@@ -122,7 +125,7 @@ pub(crate) fn merge_config(
     } else {
         crate::yaml::from_str(text).map_err(|e| {
             let d = Diagnostic::error(
-                "config",
+                Code::Config,
                 format!(
                     "`_config.yml`을 해석할 수 없습니다: {}",
                     crate::config::yaml_message(&e)
@@ -279,7 +282,7 @@ fn drop_case_twins(notes: &mut [Note], diags: &mut Vec<Diagnostic>) {
         for (old, page) in dropped {
             diags.push(at_old_url_line(
                 Diagnostic::warning(
-                    "redirect-case",
+                    Code::RedirectCase,
                     format!(
                         "옛 주소 `{old}`는 페이지 `{page}`와 대소문자만 달라 쓰지 않습니다 (대소문자를 가리지 않는 디스크에서 페이지를 덮어씁니다)"
                     ),
@@ -424,7 +427,7 @@ pub(crate) fn check_old_urls(notes: &[Note], generated: &[&str], diags: &mut Vec
             if let Some(page) = pages.get(old.as_str()) {
                 diags.push(at_old_url_line(
                     Diagnostic::error(
-                        "redirect-conflict",
+                        Code::RedirectConflict,
                         format!(
                             "`{}`의 옛 주소 `{old}`에 이미 `{}`의 페이지가 있습니다",
                             note.display_path, page.display_path
@@ -437,7 +440,7 @@ pub(crate) fn check_old_urls(notes: &[Note], generated: &[&str], diags: &mut Vec
                 if other.display_path != note.display_path {
                     diags.push(at_old_url_line(
                         Diagnostic::error(
-                            "redirect-conflict",
+                            Code::RedirectConflict,
                             format!(
                                 "옛 주소 `{old}`를 `{}`와 `{}`가 함께 씁니다; 한 주소는 한 곳으로만 옮길 수 있습니다",
                                 other.display_path, note.display_path
@@ -454,7 +457,7 @@ pub(crate) fn check_old_urls(notes: &[Note], generated: &[&str], diags: &mut Vec
             {
                 diags.push(at_old_url_line(
                     Diagnostic::error(
-                        "redirect-conflict",
+                        Code::RedirectConflict,
                         format!(
                             "`{}`의 옛 주소 `{old}`는 gongbu가 만드는 페이지와 겹칩니다",
                             note.display_path
@@ -505,7 +508,7 @@ pub(crate) fn rewrite_source(
             let shown: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
             warnings.push(
                 Diagnostic::warning(
-                    "liquid",
+                    Code::Liquid,
                     format!(
                         "Jekyll의 Liquid 태그 {}는 gongbu가 처리하지 않아 글자 그대로 둡니다 ({}곳)",
                         shown.join(", "),

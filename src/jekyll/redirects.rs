@@ -6,7 +6,7 @@
 
 use pulldown_cmark_escape::{escape_href, escape_html};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::index::SiteIndex;
 use crate::output::Sink;
 use crate::urls::{encode_path, relative_href};
@@ -78,7 +78,7 @@ pub(crate) fn write_all(index: &SiteIndex, sink: &dyn Sink, diags: &Diagnostics)
             let html = redirect_html(old, &note.url, &note.title, abs.as_deref());
             if let Err(e) = sink.write(old, html.as_bytes()) {
                 diags.push(Diagnostic::error(
-                    "write",
+                    Code::Write,
                     format!("`{old}`을 쓸 수 없습니다: {e}"),
                 ));
             }
@@ -86,11 +86,11 @@ pub(crate) fn write_all(index: &SiteIndex, sink: &dyn Sink, diags: &Diagnostics)
         }
     }
     let home = index.config.absolute_url("");
-    for old in super::pagination_files(&index.config, &index.notes) {
+    for old in super::pagination_files(&index.config, &index.notes.raw) {
         let html = redirect_html(&old, "index.html", &index.config.title, home.as_deref());
         if let Err(e) = sink.write(&old, html.as_bytes()) {
             diags.push(Diagnostic::error(
-                "write",
+                Code::Write,
                 format!("`{old}`을 쓸 수 없습니다: {e}"),
             ));
         }

@@ -11,7 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_yaml::Value;
 
 use crate::config::yaml_message;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The front matter of one note. Every key is optional.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -180,7 +180,7 @@ pub(crate) fn parse(
             .map(|l| first_line + l.line() - 1)
             .unwrap_or(first_line);
         Diagnostic::error(
-            "front-matter",
+            Code::FrontMatter,
             format!("front matter를 해석할 수 없습니다: {}", yaml_message(&e)),
         )
         .with_path(display)
@@ -191,7 +191,7 @@ pub(crate) fn parse(
         Value::Null => return Ok(FrontMatter::default()),
         other => {
             return Err(Diagnostic::error(
-                "front-matter",
+                Code::FrontMatter,
                 format!(
                     "front matter는 `키: 값` 목록이어야 합니다 ({}이(가) 왔습니다)",
                     kind_of(&other)
@@ -212,13 +212,13 @@ pub(crate) fn parse(
             .unwrap_or(first_line)
     };
     let err = |key: &str, msg: String| -> Diagnostic {
-        Diagnostic::error("front-matter", msg)
+        Diagnostic::error(Code::FrontMatter, msg)
             .with_path(display)
             .at_line(source, key_line(key))
     };
     let mut warn = |key: &str, msg: String| {
         warnings.push(
-            Diagnostic::warning("front-matter", msg)
+            Diagnostic::warning(Code::FrontMatter, msg)
                 .with_path(display)
                 .at_line(source, key_line(key)),
         );

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diagnostic::{display_path, Diagnostic};
+use crate::diagnostic::{display_path, Code, Diagnostic};
 use crate::korean::nfc;
 
 /// A file found under the notes root.
@@ -95,7 +95,7 @@ impl Exclusions {
                 if let Err(e) = builder.add_line(None, p) {
                     ex.diagnostics.push(
                         Diagnostic::warning(
-                            "config",
+                            Code::Config,
                             format!("`exclude`의 패턴 `{p}`을 읽을 수 없어 건너뜁니다: {e}"),
                         )
                         .with_path(crate::config::CONFIG_FILE),
@@ -106,7 +106,7 @@ impl Exclusions {
                 Ok(gi) => ex.patterns = Some(gi),
                 Err(e) => ex.diagnostics.push(
                     Diagnostic::warning(
-                        "config",
+                        Code::Config,
                         format!("`exclude` 패턴을 읽을 수 없어 쓰지 않습니다: {e}"),
                     )
                     .with_path(crate::config::CONFIG_FILE),
@@ -226,7 +226,7 @@ pub(crate) fn discover(notes_root: &Path, site_root: &Path, exclusions: &Exclusi
         Ok(p) => p,
         Err(e) => {
             found.diagnostics.push(
-                Diagnostic::error("notes", format!("노트 폴더를 열 수 없습니다: {e}"))
+                Diagnostic::error(Code::Notes, format!("노트 폴더를 열 수 없습니다: {e}"))
                     .with_path(display_path(site_root, notes_root)),
             );
             return found;
@@ -260,7 +260,7 @@ pub(crate) fn discover(notes_root: &Path, site_root: &Path, exclusions: &Exclusi
                 };
                 found
                     .diagnostics
-                    .push(Diagnostic::warning("walk", msg).with_path(path));
+                    .push(Diagnostic::warning(Code::Walk, msg).with_path(path));
                 continue;
             }
         };
@@ -275,7 +275,7 @@ pub(crate) fn discover(notes_root: &Path, site_root: &Path, exclusions: &Exclusi
                 _ => {
                     found.diagnostics.push(
                         Diagnostic::warning(
-                            "outside-root",
+                            Code::OutsideRoot,
                             "노트 폴더 밖을 가리키는 심볼릭 링크라서 건너뜁니다",
                         )
                         .with_path(display),
@@ -337,7 +337,7 @@ pub(crate) fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic>
                 enc.decode_without_bom_handling(bytes.get(bom_len..).unwrap_or_default());
             warnings.push(
                 Diagnostic::warning(
-                    "encoding",
+                    Code::Encoding,
                     format!(
                         "{} 인코딩으로 읽었습니다; UTF-8로 저장하기를 권합니다",
                         enc.name()
@@ -347,7 +347,7 @@ pub(crate) fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic>
             );
             if had_errors {
                 warnings.push(
-                    Diagnostic::warning("encoding", "읽을 수 없는 글자를 �로 바꿨습니다")
+                    Diagnostic::warning(Code::Encoding, "읽을 수 없는 글자를 �로 바꿨습니다")
                         .with_path(display),
                 );
             }
@@ -360,7 +360,7 @@ pub(crate) fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic>
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if looks_binary(bytes) {
         return Err(Diagnostic::warning(
-            "binary",
+            Code::Binary,
             "텍스트가 아닌 파일(바이너리)이라 노트로 읽지 않고 건너뜁니다",
         )
         .with_path(display)
@@ -374,7 +374,7 @@ pub(crate) fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic>
             {
                 warnings.push(
                     Diagnostic::warning(
-                        "encoding",
+                        Code::Encoding,
                         "UTF-8이 아니라 EUC-KR(CP949)로 읽었습니다; UTF-8로 저장하기를 권합니다",
                     )
                     .with_path(display),
@@ -387,7 +387,7 @@ pub(crate) fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic>
                 let text = clean_text(&text);
                 warnings.push(
                     Diagnostic::warning(
-                        "encoding",
+                        Code::Encoding,
                         "UTF-8도 EUC-KR도 아닌 바이트가 있어 �로 바꿔 읽었습니다",
                     )
                     .with_path(display)

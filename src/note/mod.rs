@@ -14,14 +14,13 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::urls::slugify;
 pub(crate) use front_matter::{FrontMatter, NoteDate};
 pub(crate) use load::SourceFile;
 pub(crate) use parse::BodyFacts;
 
-/// Index of a note in `SiteIndex::notes`.
-pub(crate) type NoteId = usize;
+pub(crate) use crate::ids::NoteId;
 
 /// A note, loaded and analyzed.
 #[derive(Debug, Clone)]
@@ -122,7 +121,7 @@ pub(crate) fn load_note(
         format!("{display_prefix}/{}", file.rel)
     };
     let bytes = std::fs::read(&file.path).map_err(|e| {
-        Diagnostic::error("read", format!("노트를 읽을 수 없습니다: {e}"))
+        Diagnostic::error(Code::Read, format!("노트를 읽을 수 없습니다: {e}"))
             .with_path(display_path.clone())
     })?;
     let decoded = match load::decode(&bytes, &display_path) {
@@ -178,7 +177,7 @@ pub(crate) fn from_source_with(
             if source.lines().next().is_some_and(|l| l.trim_end() == "---") {
                 warnings.push(
                     Diagnostic::warning(
-                        "front-matter",
+                        Code::FrontMatter,
                         "앞머리를 여는 `---`가 닫히지 않아 앞머리 없이 본문으로 읽었습니다",
                     )
                     .with_path(display_path.clone())
@@ -266,7 +265,7 @@ pub(crate) fn from_source_with(
     if category.len() > front_matter::MAX_CATEGORY_DEPTH {
         warnings.push(
             Diagnostic::warning(
-                "category",
+                Code::Category,
                 format!(
                     "폴더가 {}단계로 너무 깊어 분류는 앞의 {}단계만 씁니다",
                     category.len(),
@@ -356,7 +355,7 @@ fn open_html_warning(open: &html::OpenHtml, source: &str, display: &str) -> Diag
             open.what, open.closer
         )
     };
-    Diagnostic::warning("unclosed-html", message)
+    Diagnostic::warning(Code::UnclosedHtml, message)
         .with_path(display)
         .at_offset(source, open.offset, 1)
         .with_help("노트 안의 HTML은 그대로 쓰입니다: 여는 태그마다 닫는 태그를 적어 주세요")

@@ -909,7 +909,8 @@ pub(crate) fn html_only_h1_text(html: &str) -> Option<String> {
     html.get(after..)?.trim().is_empty().then_some(text)
 }
 
-/// Text with `<…>` tags removed and the common entities decoded.
+/// Text with `<…>` tags removed and HTML entities decoded (`html-escape`;
+/// `&nbsp;` becomes a plain space, as titles and alt texts want it).
 pub(crate) fn strip_tags(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_tag = false;
@@ -921,12 +922,8 @@ pub(crate) fn strip_tags(s: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
+    let out = out.replace("&nbsp;", " ");
+    html_escape::decode_html_entities(&out).into_owned()
 }
 
 /// `<img>` tags in raw HTML: (src, alt, byte offset of the tag, tag length).
@@ -1014,6 +1011,17 @@ pub(crate) fn html_attr_range(tag: &str, name: &str) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_go_and_entities_are_decoded_once() {
+        assert_eq!(
+            strip_tags("<b>&lt;T&gt;</b> &amp;lt; &quot;a&quot; &#39;b&#x27; caf&eacute;&nbsp;끝"),
+            "<T> &lt; \"a\" 'b' café 끝"
+        );
+        // Without its `;` an entity stays as written (as before html-escape).
+        assert_eq!(strip_tags("A &amp B & C"), "A &amp B & C");
+        assert_eq!(strip_tags("<img alt=\"x\">그림"), "그림");
+    }
 
     #[test]
     fn headings_get_github_ids_and_repeats_are_numbered() {

@@ -14,7 +14,7 @@ use std::ops::Range;
 use memchr::memmem;
 use pulldown_cmark::{Event, Parser, Tag};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::note::front_matter;
 use crate::note::parse::options;
 
@@ -51,7 +51,7 @@ pub(crate) fn strip(source: String, display_path: &str, warnings: &mut Vec<Diagn
     if let Some(open) = comments.iter().find(|c| !c.closed) {
         warnings.push(
             Diagnostic::warning(
-                "obsidian-comment",
+                Code::ObsidianComment,
                 "닫히지 않은 `%%` 주석: Obsidian처럼 노트 끝까지 주석으로 보고 싣지 않았습니다",
             )
             .with_path(display_path)

@@ -20,7 +20,8 @@ use std::path::PathBuf;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ids::{NoteSlice, PerNote, PerNoteSlice};
 use crate::index::links::{name_key, Lookup};
 use crate::index::SiteIndex;
 use crate::korean::nfc;
@@ -149,7 +150,7 @@ pub(crate) fn find_file(
     let found = names.find(&note.folder, &img.src)?;
     if !found.also.is_empty() {
         let d = Diagnostic::warning(
-            "obsidian-embed",
+            Code::ObsidianEmbed,
             format!(
                 "`{}`라는 파일이 여럿이라 `{}`를 씁니다 (다른 후보: {})",
                 img.src,
@@ -164,7 +165,7 @@ pub(crate) fn find_file(
 }
 
 /// The note and section `![[dest]]` names, resolved like a wiki link.
-fn embedded(lookup: &Lookup, notes: &[Note], dest: &str) -> Option<(NoteId, Option<String>)> {
+fn embedded(lookup: &Lookup, notes: &NoteSlice, dest: &str) -> Option<(NoteId, Option<String>)> {
     let (name, section) = match dest.split_once('#') {
         Some((n, s)) => (n, Some(s)),
         None => (dest, None),
@@ -181,8 +182,8 @@ fn embedded(lookup: &Lookup, notes: &[Note], dest: &str) -> Option<(NoteId, Opti
 /// Checks every note embed once for the whole site: a name that finds no
 /// note or section, and an embed that leads back to its own note, are
 /// warnings with `path:line:col`.
-pub(crate) fn check(notes: &[Note], lookup: &Lookup, diags: &mut Vec<Diagnostic>) {
-    let targets: Vec<Vec<Option<NoteId>>> = notes
+pub(crate) fn check(notes: &NoteSlice, lookup: &Lookup, diags: &mut Vec<Diagnostic>) {
+    let targets: PerNote<Vec<Option<NoteId>>> = notes
         .iter()
         .map(|n| {
             n.facts
@@ -192,7 +193,7 @@ pub(crate) fn check(notes: &[Note], lookup: &Lookup, diags: &mut Vec<Diagnostic>
                 .collect()
         })
         .collect();
-    for (id, note) in notes.iter().enumerate() {
+    for (id, note) in notes.iter_enumerated() {
         for (i, embed) in note.facts.embeds.iter().enumerate() {
             let target = targets.get(id).and_then(|t| t.get(i)).copied().flatten();
             let message = match target {
@@ -203,15 +204,15 @@ pub(crate) fn check(notes: &[Note], lookup: &Lookup, diags: &mut Vec<Diagnostic>
                 ),
                 Some(_) => continue,
             };
-            let d = Diagnostic::warning("obsidian-embed", message);
+            let d = Diagnostic::warning(Code::ObsidianEmbed, message);
             diags.push(note.diagnostic_at(d, embed.offset, embed.len));
         }
     }
 }
 
 /// Whether embedding `from` leads (through its own embeds) to `goal`.
-fn reaches(targets: &[Vec<Option<NoteId>>], from: NoteId, goal: NoteId) -> bool {
-    let mut seen = vec![false; targets.len()];
+fn reaches(targets: &PerNoteSlice<Vec<Option<NoteId>>>, from: NoteId, goal: NoteId) -> bool {
+    let mut seen: PerNote<bool> = vec![false; targets.len()].into();
     let mut stack = vec![from];
     while let Some(n) = stack.pop() {
         if n == goal {

@@ -381,30 +381,34 @@ fn track_spans<'a>(line: &'a str, open: &mut Vec<&'a str>) {
     }
 }
 
-/// The pass: fenced and indented code blocks to HTML.
-pub(crate) fn pass<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
-    let mut out = Vec::with_capacity(events.len());
-    let mut code: Option<(String, String)> = None;
-    for event in events {
-        match (&mut code, event) {
-            (None, Event::Start(Tag::CodeBlock(kind))) => {
-                let info = match kind {
-                    CodeBlockKind::Fenced(info) => info.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((info, String::new()));
-            }
-            (Some((_, buf)), Event::Text(t)) => buf.push_str(&t),
-            (Some(_), Event::End(TagEnd::CodeBlock)) => {
-                if let Some((info, buf)) = code.take() {
-                    out.push(Event::Html(CowStr::from(block_html(&buf, &info))));
+/// The pass: fenced and indented code blocks to HTML, as an iterator
+/// adapter (a block's events are gathered, then it goes out as one HTML
+/// event; a block the events never close is dropped).
+pub(crate) fn pass<'a>(
+    events: impl IntoIterator<Item = Event<'a>>,
+) -> impl Iterator<Item = Event<'a>> {
+    let mut events = events.into_iter().fuse();
+    std::iter::from_fn(move || {
+        let event = events.next()?;
+        let Event::Start(Tag::CodeBlock(kind)) = event else {
+            return Some(event);
+        };
+        let info = match kind {
+            CodeBlockKind::Fenced(info) => info.to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let mut buf = String::new();
+        for e in events.by_ref() {
+            match e {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    return Some(Event::Html(CowStr::from(block_html(&buf, &info))));
                 }
+                _ => {}
             }
-            (Some(_), _) => {}
-            (None, e) => out.push(e),
         }
-    }
-    out
+        None
+    })
 }
 
 #[cfg(test)]

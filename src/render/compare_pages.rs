@@ -21,6 +21,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index::compare::{ComparePage, Comparison, MergedRow, COMPARE_INDEX_URL};
 use crate::index::SiteIndex;
 use crate::note::parse::options;
+use crate::note::NoteId;
 use crate::output::Sink;
 use crate::urls::{encode_fragment, encode_path};
 
@@ -152,7 +153,7 @@ fn index_page(env: &RenderEnv<'_>) -> Result<String, Diagnostic> {
             more: p.sources.len().saturating_sub(MAX_INDEX_ITEMS),
         })
         .collect();
-    let notes: HashSet<usize> = comparisons.found.iter().map(|c| c.note).collect();
+    let notes: HashSet<NoteId> = comparisons.found.iter().map(|c| c.note).collect();
     let mut ctx = base_context(env, COMPARE_INDEX_URL, "비교", "compare-index");
     ctx.insert(
         "description",
@@ -250,11 +251,11 @@ fn row_item(
             let mut order: Vec<usize> = (0..values.len()).collect();
             order.sort_by(|&a, &b| values[b].sources.len().cmp(&values[a].sources.len()));
             let shown = &order[..order.len().min(MAX_VALUES_PER_CELL)];
-            let shown_notes: HashSet<usize> = shown
+            let shown_notes: HashSet<NoteId> = shown
                 .iter()
                 .flat_map(|&v| values[v].sources.iter().map(|&s| note_of(s)))
                 .collect();
-            let hidden: HashSet<usize> = order[shown.len()..]
+            let hidden: HashSet<NoteId> = order[shown.len()..]
                 .iter()
                 .flat_map(|&v| values[v].sources.iter().map(|&s| note_of(s)))
                 .filter(|n| !shown_notes.contains(n))

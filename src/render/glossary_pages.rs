@@ -66,9 +66,12 @@ pub(crate) fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) 
         return Vec::new();
     }
     super::put_page(sink, diags, GLOSSARY_INDEX_URL, index_page(env));
-    (0..g.terms.len()).into_par_iter().for_each(|t| {
-        super::put_page(sink, diags, &g.terms[t].url, term_page(env, t));
-    });
+    (0..g.terms.len())
+        .into_par_iter()
+        .map(TermId::from)
+        .for_each(|t| {
+            super::put_page(sink, diags, &g.terms[t].url, term_page(env, t));
+        });
     std::iter::once(GLOSSARY_INDEX_URL.to_string())
         .chain(g.terms.iter().map(|t| t.url.clone()))
         .collect()
@@ -77,7 +80,7 @@ pub(crate) fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) 
 /// Terms in dictionary order, grouped by initial consonant, letter, other.
 fn groups(index: &SiteIndex) -> Vec<(IndexGroup, Vec<TermId>)> {
     let g = &index.glossary;
-    let mut order: Vec<TermId> = (0..g.terms.len()).collect();
+    let mut order: Vec<TermId> = g.terms.keys().collect();
     order.sort_by_cached_key(|&t| {
         let term = &g.terms[t].term;
         (index_group(term), collation_key(term), t)
@@ -271,10 +274,9 @@ fn body_html(index: &SiteIndex, t: TermId) -> String {
     let events = super::links::pass_in_order(events, &term.body_links, &term.body, &term.url);
     let events = super::glossary::link_terms(events, g, &term.url, &|u| u == t);
     let events = super::tables::wrap_plain(events);
-    let events = super::code_block::pass(events);
     // Raw HTML the body leaves open is closed before the page goes on.
-    let events = super::raw_html::pass(events);
+    let events = super::raw_html::pass(super::code_block::pass(events));
     let mut out = String::new();
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, events);
     out
 }

@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use pulldown_cmark_escape::escape_html_body_text;
@@ -355,11 +355,18 @@ pub fn memo_stats() -> (u64, u64) {
     )
 }
 
-/// Whether the memo is used: `GONGBU_LINE_MEMO=0` turns it off, to measure
-/// what it buys (the markup is the same either way).
+/// Whether the memo is used (`BuildOptions::line_memo`, set by
+/// each render): off only to measure what it buys (the markup is the same
+/// either way, so renders running side by side may disagree harmlessly).
+static MEMO_ON: AtomicBool = AtomicBool::new(true);
+
+/// Turns the memo of highlighted lines on or off for the renders that follow.
+pub(crate) fn set_line_memo(on: bool) {
+    MEMO_ON.store(on, Ordering::Relaxed);
+}
+
 fn memo_on() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var("GONGBU_LINE_MEMO").map_or(true, |v| v != "0"))
+    MEMO_ON.load(Ordering::Relaxed)
 }
 
 impl LineCache {

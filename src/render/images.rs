@@ -18,7 +18,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
 
 use super::links::{self, ByRange, Spanned};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::index::images::{ImageInfo, ImageTarget};
 use crate::index::SiteIndex;
 use crate::note::gfm::html_anchors;
@@ -492,7 +492,7 @@ pub(crate) fn write_scaled(index: &SiteIndex, sink: &dyn Sink, diags: &Diagnosti
         if let Some(s) = &info.scaled {
             if let Err(e) = sink.write(&s.url, &s.bytes) {
                 diags.push(Diagnostic::error(
-                    "write",
+                    Code::Write,
                     format!("`{}`을 쓸 수 없습니다: {e}", s.url),
                 ));
             }

@@ -37,12 +37,13 @@ pub fn note_body_html(index: &SiteIndex, id: NoteId) -> String {
     let events = super::tables::pass(events, index, id);
     let events = super::footnotes::pass(events);
     let events = crate::obsidian::mark::pass(events);
-    let events = super::code_block::pass(events);
-    let events = super::math::pass(events);
+    // Code blocks, math and raw HTML are iterator adapters: no list of
+    // events between them and the writer but the one the two passes that
+    // look ahead (attribute lists, embeds) need.
+    let events: Vec<_> = super::math::pass(super::code_block::pass(events)).collect();
     let events = crate::jekyll::kramdown::attrs_pass(events);
     let events = crate::obsidian::embeds::expand(events, index, id);
-    let events = super::raw_html::pass(events);
     let mut out = String::with_capacity(note.body().len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, super::raw_html::pass(events));
     out
 }

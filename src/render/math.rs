@@ -17,7 +17,7 @@ use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Longest expression converted (a formula in a note is a few hundred
 /// bytes; this bounds the converter's work on hostile input).
@@ -139,15 +139,14 @@ pub(crate) fn math_html(latex: &str, display: bool) -> String {
 }
 
 /// The pass: inline and display math to MathML.
-pub(crate) fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    events
-        .into_iter()
-        .map(|e| match e {
-            Event::InlineMath(m) => Event::InlineHtml(CowStr::from(math_html(&m, false))),
-            Event::DisplayMath(m) => Event::InlineHtml(CowStr::from(math_html(&m, true))),
-            other => other,
-        })
-        .collect()
+pub(crate) fn pass<'a>(
+    events: impl IntoIterator<Item = Event<'a>>,
+) -> impl Iterator<Item = Event<'a>> {
+    events.into_iter().map(|e| match e {
+        Event::InlineMath(m) => Event::InlineHtml(CowStr::from(math_html(&m, false))),
+        Event::DisplayMath(m) => Event::InlineHtml(CowStr::from(math_html(&m, true))),
+        other => other,
+    })
 }
 
 /// A ```` ```math ```` fence: display math on its own line.
@@ -203,7 +202,7 @@ pub(crate) fn check(body: &str, base: usize, source: &str, display_path: &str) -
                 .map_or(1, |r| r.chars().next().map_or(1, char::len_utf8));
             out.push(
                 Diagnostic::warning(
-                    "math",
+                    Code::Math,
                     format!("수식을 MathML로 바꾸지 못해 원문을 그대로 보여 줍니다: {}", e.message),
                 )
                 .with_path(display_path)

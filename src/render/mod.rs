@@ -27,7 +27,8 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::ids::{CategoryId, TagId};
 use crate::index::taxonomy::{ARCHIVE_URL, TAG_INDEX_URL};
 use crate::index::SiteIndex;
 use crate::note::NoteId;
@@ -76,7 +77,7 @@ fn note_extras_context(
 fn put(sink: &dyn Sink, diags: &Diagnostics, rel: &str, bytes: &[u8]) {
     if let Err(e) = sink.write(rel, bytes) {
         diags.push(Diagnostic::error(
-            "write",
+            Code::Write,
             format!("`{rel}`을 쓸 수 없습니다: {e}"),
         ));
     }
@@ -106,19 +107,22 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
     // page's introduction.
     let home_note = index.note_by_url(site_files::HOME);
     let intro: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-    (0..index.notes.len()).into_par_iter().for_each(|id| {
-        if Some(id) == home_note {
-            let body = markdown::note_body_html(index, id);
-            if let Ok(mut slot) = intro.lock() {
-                *slot = Some(body);
+    (0..index.notes.len())
+        .into_par_iter()
+        .map(NoteId::from)
+        .for_each(|id| {
+            if Some(id) == home_note {
+                let body = markdown::note_body_html(index, id);
+                if let Ok(mut slot) = intro.lock() {
+                    *slot = Some(body);
+                }
+                return;
             }
-            return;
-        }
-        let url = &index.notes[id].url;
-        if sink.wants(url) {
-            put_page(sink, diags, url, note_page_html(env, id));
-        }
-    });
+            let url = &index.notes[id].url;
+            if sink.wants(url) {
+                put_page(sink, diags, url, note_page_html(env, id));
+            }
+        });
     crate::memory::release_free_memory();
     let intro = intro.into_inner().ok().flatten();
     put_page(
@@ -131,13 +135,13 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
     let mut pages_written = index.notes.len() + usize::from(home_note.is_none());
 
     // Taxonomies.
-    let categories: Vec<usize> = (0..index.taxonomy.categories.len()).collect();
+    let categories: Vec<CategoryId> = index.taxonomy.categories.keys().collect();
     categories.par_iter().for_each(|&c| {
         let url = &index.taxonomy.categories[c].url;
         if sink.wants(url) {
             put_page(sink, diags, url, pages::category_page(env, c));
         }
-        if c != 0 {
+        if c != CategoryId::ROOT {
             let feed = pages::feed_url(url);
             put_page(sink, diags, &feed, pages::category_feed(env, c));
         }
@@ -145,6 +149,7 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
     pages_written += categories.len();
     (0..index.taxonomy.tags.len())
         .into_par_iter()
+        .map(TagId::from)
         .for_each(|t| {
             let url = &index.taxonomy.tags[t].url;
             if sink.wants(url) {
@@ -171,7 +176,7 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
     // Feeds and files for hosts.
     put_page(sink, diags, site_files::FEED, pages::feed(env));
     pages_written += crate::jekyll::redirects::write_all(index, sink, diags);
-    if crate::jekyll::is_jekyll_site(&index.config, &index.notes) {
+    if crate::jekyll::is_jekyll_site(&index.config, &index.notes.raw) {
         put_page(sink, diags, crate::jekyll::FEED_COPY, pages::feed(env));
     }
     let mut sitemap_urls: Vec<(String, Option<String>)> = index
@@ -234,7 +239,7 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
         };
         if let Err(e) = sink.copy(&crate::urls::asset_url(rel), &from) {
             diags.push(Diagnostic::error(
-                "write",
+                Code::Write,
                 format!("`{rel}`을 복사할 수 없습니다: {e}"),
             ));
         }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::diagnostic::Diagnostic;
+use crate::ids::{CategoryId, TagId};
 use crate::index::taxonomy::{ARCHIVE_URL, CATEGORY_ROOT_URL, TAG_INDEX_URL};
 use crate::index::SiteIndex;
 use crate::note::{Note, NoteId};
@@ -73,12 +74,12 @@ pub(crate) fn note_item(index: &SiteIndex, id: NoteId) -> NoteItem {
         date: note.date.map(|d| d.ymd()),
         description: note.description.clone(),
         category: index.taxonomy.note_category[id]
-            .filter(|&c| c != 0)
+            .filter(|&c| c != CategoryId::ROOT)
             .map(|c| category_crumb(index, c)),
     }
 }
 
-fn category_crumb(index: &SiteIndex, cat: usize) -> Crumb {
+fn category_crumb(index: &SiteIndex, cat: CategoryId) -> Crumb {
     let c = &index.taxonomy.categories[cat];
     Crumb {
         name: c.path.join(" / "),
@@ -151,7 +152,7 @@ pub(crate) fn global_context(index: &SiteIndex) -> Context {
             og_locale: super::sharing::og_locale(&c.language),
         },
     );
-    let top: Vec<Crumb> = index.taxonomy.categories[0]
+    let top: Vec<Crumb> = index.taxonomy.categories[CategoryId::ROOT]
         .children
         .iter()
         .map(|&i| category_crumb_short(index, i))
@@ -168,14 +169,14 @@ pub(crate) fn global_context(index: &SiteIndex) -> Context {
     ctx
 }
 
-fn category_crumb_short(index: &SiteIndex, cat: usize) -> Crumb {
+fn category_crumb_short(index: &SiteIndex, cat: CategoryId) -> Crumb {
     let c = &index.taxonomy.categories[cat];
     crumb(&c.name, &c.url, Some(c.total))
 }
 
 /// A category as a place to go: its folder's page (README) when it has
 /// one, else its category page.
-fn section_crumb(index: &SiteIndex, cat: usize) -> Crumb {
+fn section_crumb(index: &SiteIndex, cat: CategoryId) -> Crumb {
     let c = &index.taxonomy.categories[cat];
     let url = c
         .folder_page
@@ -437,7 +438,7 @@ pub(crate) fn home_page(
         children: Vec<CategoryTree>,
         notes: Vec<NoteItem>,
     }
-    let root = &t.categories[0];
+    let root = &t.categories[CategoryId::ROOT];
     let sections: Vec<Section> = root
         .children
         .iter()
@@ -462,7 +463,10 @@ pub(crate) fn home_page(
         root.notes.iter().map(|&i| note_item(index, i)).collect()
     };
     ctx.insert("loose_notes", &loose);
-    ctx.insert("categories", &category_tree(index, 0).children);
+    ctx.insert(
+        "categories",
+        &category_tree(index, CategoryId::ROOT).children,
+    );
     let mut tags: Vec<Crumb> = index
         .taxonomy
         .tags
@@ -476,7 +480,7 @@ pub(crate) fn home_page(
     env.theme.render("index.html", &ctx)
 }
 
-fn category_tree(index: &SiteIndex, cat: usize) -> CategoryTree {
+fn category_tree(index: &SiteIndex, cat: CategoryId) -> CategoryTree {
     let c = &index.taxonomy.categories[cat];
     CategoryTree {
         name: c.name.clone(),
@@ -491,16 +495,16 @@ fn category_tree(index: &SiteIndex, cat: usize) -> CategoryTree {
 }
 
 /// A category page: its notes, its sub-categories, the way up.
-pub(crate) fn category_page(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnostic> {
+pub(crate) fn category_page(env: &RenderEnv<'_>, cat: CategoryId) -> Result<String, Diagnostic> {
     let index = env.index;
     let c = &index.taxonomy.categories[cat];
-    let title = if cat == 0 {
+    let title = if cat == CategoryId::ROOT {
         "분류".to_string()
     } else {
         c.path.join(" / ")
     };
     let mut ctx = base_context(env, &c.url, &title, "category");
-    if cat != 0 {
+    if cat != CategoryId::ROOT {
         ctx.insert("feed_href", &encode_path(&feed_url(&c.url)));
     }
     let breadcrumbs: Vec<Crumb> = index
@@ -511,12 +515,12 @@ pub(crate) fn category_page(env: &RenderEnv<'_>, cat: usize) -> Result<String, D
         .collect();
     ctx.insert("breadcrumbs", &breadcrumbs);
     ctx.insert("category_name", &c.name);
-    ctx.insert("is_root", &(cat == 0));
+    ctx.insert("is_root", &(cat == CategoryId::ROOT));
     ctx.insert("children", &category_tree(index, cat).children);
     let notes: Vec<NoteItem> = c.notes.iter().map(|&i| note_item(index, i)).collect();
     ctx.insert("notes", &notes);
     ctx.insert("total", &c.total);
-    let below: Vec<NoteItem> = if cat == 0 {
+    let below: Vec<NoteItem> = if cat == CategoryId::ROOT {
         Vec::new()
     } else {
         notes_below(index, cat)
@@ -532,10 +536,10 @@ pub(crate) fn category_page(env: &RenderEnv<'_>, cat: usize) -> Result<String, D
 
 /// Notes filed in the sub-categories of `cat` (not in `cat` itself),
 /// newest first.
-pub(crate) fn notes_below(index: &SiteIndex, cat: usize) -> Vec<NoteId> {
+pub(crate) fn notes_below(index: &SiteIndex, cat: CategoryId) -> Vec<NoteId> {
     let cats = &index.taxonomy.categories;
     let mut below = std::collections::HashSet::new();
-    let mut stack: Vec<usize> = cats[cat].children.clone();
+    let mut stack: Vec<CategoryId> = cats[cat].children.clone();
     let mut folder_pages = Vec::new();
     while let Some(k) = stack.pop() {
         below.extend(cats[k].notes.iter().copied());
@@ -555,7 +559,7 @@ pub(crate) fn notes_below(index: &SiteIndex, cat: usize) -> Vec<NoteId> {
     ids
 }
 
-pub(crate) fn tag_page(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
+pub(crate) fn tag_page(env: &RenderEnv<'_>, tag: TagId) -> Result<String, Diagnostic> {
     let index = env.index;
     let t = &index.taxonomy.tags[tag];
     let mut ctx = base_context(env, &t.url, &format!("#{}", t.name), "tag");
@@ -728,7 +732,7 @@ pub(crate) fn feed_url(page_url: &str) -> String {
 }
 
 /// The feed of a category (its notes and those below it).
-pub(crate) fn category_feed(env: &RenderEnv<'_>, cat: usize) -> Result<String, Diagnostic> {
+pub(crate) fn category_feed(env: &RenderEnv<'_>, cat: CategoryId) -> Result<String, Diagnostic> {
     let index = env.index;
     let c = &index.taxonomy.categories[cat];
     let mut ids: std::collections::HashSet<NoteId> = c.notes.iter().copied().collect();
@@ -745,7 +749,7 @@ pub(crate) fn category_feed(env: &RenderEnv<'_>, cat: usize) -> Result<String, D
 }
 
 /// The feed of a tag.
-pub(crate) fn tag_feed(env: &RenderEnv<'_>, tag: usize) -> Result<String, Diagnostic> {
+pub(crate) fn tag_feed(env: &RenderEnv<'_>, tag: TagId) -> Result<String, Diagnostic> {
     let index = env.index;
     let t = &index.taxonomy.tags[tag];
     let title = format!("#{} · {}", t.name, index.config.title);
@@ -874,6 +878,11 @@ pub(crate) fn category_urls(index: &SiteIndex) -> Vec<String> {
         .iter()
         .map(|c| c.url.clone())
         .collect();
-    urls.retain(|u| u != CATEGORY_ROOT_URL || !index.taxonomy.categories[0].children.is_empty());
+    urls.retain(|u| {
+        u != CATEGORY_ROOT_URL
+            || !index.taxonomy.categories[CategoryId::ROOT]
+                .children
+                .is_empty()
+    });
     urls
 }

@@ -10,24 +10,29 @@ use pulldown_cmark::{CowStr, Event};
 
 use crate::note::html::{defuse_plaintext, HtmlTracker};
 
-pub(crate) fn pass(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut tracker = HtmlTracker::new();
-    let mut out = Vec::with_capacity(events.len() + 1);
-    for event in events {
-        let event = match event {
-            Event::Html(html) => Event::Html(defused(html)),
-            Event::InlineHtml(html) => Event::InlineHtml(defused(html)),
-            other => other,
-        };
-        if let Event::Html(html) | Event::InlineHtml(html) = &event {
-            tracker.feed(html, 0);
+pub(crate) fn pass<'a>(
+    events: impl IntoIterator<Item = Event<'a>>,
+) -> impl Iterator<Item = Event<'a>> {
+    let mut events = events.into_iter().fuse();
+    // Taken once the events run out, for the closer.
+    let mut tracker = Some(HtmlTracker::new());
+    std::iter::from_fn(move || match events.next() {
+        Some(event) => {
+            let event = match event {
+                Event::Html(html) => Event::Html(defused(html)),
+                Event::InlineHtml(html) => Event::InlineHtml(defused(html)),
+                other => other,
+            };
+            if let (Event::Html(html) | Event::InlineHtml(html), Some(t)) = (&event, &mut tracker) {
+                t.feed(html, 0);
+            }
+            Some(event)
         }
-        out.push(event);
-    }
-    if let Some(open) = tracker.finish() {
-        out.push(Event::Html(CowStr::from(open.closer)));
-    }
-    out
+        None => {
+            let open = tracker.take()?.finish()?;
+            Some(Event::Html(CowStr::from(open.closer)))
+        }
+    })
 }
 
 fn defused(html: CowStr<'_>) -> CowStr<'_> {
@@ -45,7 +50,7 @@ mod tests {
     fn render(md: &str) -> String {
         let events: Vec<Event<'_>> = Parser::new_ext(md, crate::note::parse::options()).collect();
         let mut out = String::new();
-        html::push_html(&mut out, pass(events).into_iter());
+        html::push_html(&mut out, pass(events));
         out
     }
 

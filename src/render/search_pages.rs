@@ -19,7 +19,7 @@ pub(crate) fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnos
     // the build's peak, is made.
     crate::memory::release_free_memory();
     let search = SearchIndex::build(index);
-    let files = search.files(&index.notes, &index.glossary);
+    let files = search.files(&index.notes.raw, &index.glossary);
     files
         .into_par_iter()
         .for_each(|file| put(sink, diags, &file.path, file.text.as_bytes()));

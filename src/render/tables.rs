@@ -232,6 +232,7 @@ mod tests {
     use crate::index::glossary::{Glossary, Term};
     use crate::index::SiteIndex;
     use crate::note::load::SourceFile;
+    use crate::note::NoteId;
 
     /// A site of the given notes whose glossary knows 스레드 (alias 쓰레드).
     fn site(notes: &[(&str, &str)]) -> SiteIndex {
@@ -268,7 +269,7 @@ mod tests {
             definition: "실행 흐름의 \"단위\"".into(),
             ..Default::default()
         }]);
-        glossary.note_terms = vec![Vec::new(); index.notes.len()];
+        glossary.note_terms = vec![Vec::new(); index.notes.len()].into();
         index.glossary = glossary;
         index.comparisons =
             Comparisons::build(&index.notes, &index.glossary, &index.config, &mut diags);
@@ -285,7 +286,7 @@ mod tests {
             ),
             ("b.md", "| 구분 | 프로세스 | 스레드 |\n|---|---|---|\n| 메모리 | 독립 | 공유 |\n"),
         ]);
-        let html = crate::render::markdown::note_body_html(&index, 0);
+        let html = crate::render::markdown::note_body_html(&index, NoteId::from(0));
         assert!(
             html.contains(
                 "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"표\">"
@@ -315,7 +316,7 @@ mod tests {
             ),
             ("b.md", "# B\n"),
         ]);
-        let html = crate::render::markdown::note_body_html(&index, 0);
+        let html = crate::render::markdown::note_body_html(&index, NoteId::from(0));
         assert!(!html.contains("compare-term"), "{html}");
         assert!(!html.contains("compare-merged"), "one note only: {html}");
     }
@@ -326,7 +327,7 @@ mod tests {
             "a.md",
             "## 장단점 비교\n\n| 구분 | 장점 | 단점 |\n|---|---|---|\n| 프로세스 | 안정 | 무거움 |\n| 스레드 | 가벼움 | 위험 |\n",
         )]);
-        let html = crate::render::markdown::note_body_html(&index, 0);
+        let html = crate::render::markdown::note_body_html(&index, NoteId::from(0));
         // The row subject links to its term page: the glossary pass got there
         // first (its first mention in prose), so the tables pass leaves it.
         assert!(
@@ -343,7 +344,7 @@ mod tests {
             "a.md",
             "- 그냥 목록\n\n## 프로세스 vs 스레드\n\n1. **메모리**\n   - **프로세스**: 독립\n   - **스레드**: 공유\n2. **비용**\n   - **프로세스**: 큼\n   - **스레드**: 작음\n\n- 다른 목록\n",
         )]);
-        let html = crate::render::markdown::note_body_html(&index, 0);
+        let html = crate::render::markdown::note_body_html(&index, NoteId::from(0));
         assert!(html.contains("<div class=\"compare-list\" id=\"compare-1\" role=\"group\" aria-label=\"비교: 프로세스 vs 스레드\">\n<ol>"), "{html}");
         assert_eq!(html.matches("compare-list").count(), 1, "{html}");
         assert!(html.contains("</ol>\n</div>"), "{html}");

@@ -10,7 +10,7 @@ use include_dir::{include_dir, Dir};
 use tera::Tera;
 use walkdir::WalkDir;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::index::search;
 
 static DEFAULT_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -94,7 +94,7 @@ impl Theme {
         }
         for (name, bytes, _) in user_files(&root.join("templates")) {
             let text = String::from_utf8(bytes).map_err(|_| {
-                Diagnostic::error("template", "템플릿이 UTF-8이 아닙니다")
+                Diagnostic::error(Code::Template, "템플릿이 UTF-8이 아닙니다")
                     .with_path(format!("templates/{name}"))
             })?;
             templates.insert(name.clone(), (text, format!("templates/{name}")));
@@ -116,7 +116,7 @@ impl Theme {
                 .map(|(_, (_, p))| p.clone())
                 .unwrap_or_else(|| "templates/".to_string());
             return Err(
-                Diagnostic::error("template", format!("템플릿 오류:\n{text}")).with_path(path),
+                Diagnostic::error(Code::Template, format!("템플릿 오류:\n{text}")).with_path(path),
             );
         }
 
@@ -163,7 +163,7 @@ impl Theme {
                 source = s.source();
             }
             Diagnostic::error(
-                "template",
+                Code::Template,
                 format!("`{template}`을 그리는 중 오류:\n{text}"),
             )
             .with_path(format!("templates/{template}"))

@@ -146,7 +146,8 @@ mod tests {
         let live = Live::new();
         let (hello, mut rx) = live.subscribe();
         assert!(hello.contains("\"errors\":[]"));
-        let d = Diagnostic::error("front-matter", "<b>깨진</b> 앞머리").with_path("notes/a.md");
+        let d = Diagnostic::error(crate::diagnostic::Code::FrontMatter, "<b>깨진</b> 앞머리")
+            .with_path("notes/a.md");
         live.set_errors(std::slice::from_ref(&d));
         live.set_errors(std::slice::from_ref(&d));
         live.set_errors(&[]);

@@ -23,7 +23,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch as signal_watch;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::BuildOptions;
 use live::Live;
 use rebuild::{Outcome, Workspace};
@@ -154,7 +154,7 @@ pub fn serve(
         .build()
         .map_err(|e| {
             vec![Diagnostic::error(
-                "serve",
+                Code::Serve,
                 format!("서버를 시작할 수 없습니다: {e}"),
             )]
         })?;
@@ -181,10 +181,11 @@ async fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Diagnostic> {
         }
     }
     let e = error.map(|e| e.to_string()).unwrap_or_default();
-    Err(
-        Diagnostic::error("usage", format!("{ip}:{port}에서 기다릴 수 없습니다: {e}"))
-            .with_help("--port로 다른 포트를, --bind로 다른 주소를 지정하세요"),
+    Err(Diagnostic::error(
+        Code::Usage,
+        format!("{ip}:{port}에서 기다릴 수 없습니다: {e}"),
     )
+    .with_help("--port로 다른 포트를, --bind로 다른 주소를 지정하세요"))
 }
 
 /// Resolves on Ctrl-C (or SIGTERM).
@@ -215,7 +216,7 @@ fn url_of(addr: SocketAddr) -> String {
 async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> {
     let root = opts.site.root.canonicalize().map_err(|e| {
         vec![Diagnostic::error(
-            "notes-dir",
+            Code::NotesDir,
             format!("`{}`를 열 수 없습니다: {e}", opts.site.root.display()),
         )]
     })?;
@@ -230,11 +231,11 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
     let listener = bind(opts.bind, opts.port).await.map_err(|d| vec![d])?;
     let addr = listener
         .local_addr()
-        .map_err(|e| vec![Diagnostic::error("serve", e.to_string())])?;
+        .map_err(|e| vec![Diagnostic::error(Code::Serve, e.to_string())])?;
     clean_stale_outputs();
     let temp_error = |e: std::io::Error| {
         vec![Diagnostic::error(
-            "output-dir",
+            Code::OutputDir,
             format!("임시 출력 폴더를 만들 수 없습니다: {e}"),
         )]
     };
@@ -264,7 +265,7 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
         Err(e) => {
             report(ServeEvent::Problem(
                 Diagnostic::warning(
-                    "watch",
+                    Code::Watch,
                     format!(
                         "파일 변경을 지켜볼 수 없습니다 (자동으로 다시 빌드하지 않습니다): {e}"
                     ),
@@ -294,7 +295,7 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
         Ok(Err(diags)) => return Err(diags),
         Err(e) => {
             return Err(vec![Diagnostic::error(
-                "serve",
+                Code::Serve,
                 format!("빌드가 중단되었습니다: {e}"),
             )])
         }
@@ -310,7 +311,7 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
             let report = report.clone();
             move || rebuild_loop(workspace, watcher, rx, &served, &live, &report)
         })
-        .map_err(|e| vec![Diagnostic::error("serve", e.to_string())])?;
+        .map_err(|e| vec![Diagnostic::error(Code::Serve, e.to_string())])?;
     let app = http::router(out.clone(), live, stop_rx.clone(), opts.bind);
     let mut stopped = stop_rx.clone();
     let server = tokio::spawn(async move {
@@ -332,7 +333,7 @@ async fn run(opts: ServeOptions, report: Report) -> Result<(), Vec<Diagnostic>> 
     if opts.open {
         if let Err(e) = open::that_detached(&url) {
             report(ServeEvent::Problem(Diagnostic::warning(
-                "serve",
+                Code::Serve,
                 format!("브라우저를 열 수 없습니다: {e}"),
             )));
         }
@@ -364,7 +365,7 @@ fn rebuild_loop(
             WatchMsg::Stop => return,
             WatchMsg::Failed(e) => {
                 report(ServeEvent::Problem(Diagnostic::warning(
-                    "watch",
+                    Code::Watch,
                     format!("파일 변경 감시 오류: {e}"),
                 )));
                 continue;

@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::diagnostic::{self, Diagnostic, Diagnostics};
+use crate::diagnostic::{self, Code, Diagnostic, Diagnostics};
 use crate::index::SiteIndex;
 use crate::note::load::{discover, is_skipped, Exclusions, SourceFile};
 use crate::note::{self, Note, NoteId};
@@ -192,7 +192,9 @@ fn sample_pages(site: &Site) -> Vec<Result<String, Diagnostic>> {
     let index = &site.index;
     let home = index.note_by_url("index.html");
     let pick = |folder: bool| {
-        (0..index.notes.len())
+        index
+            .notes
+            .keys()
             .find(|&i| Some(i) != home && index.notes[i].is_folder_index == folder)
     };
     let mut out: Vec<Result<String, Diagnostic>> = [pick(false), pick(true)]
@@ -201,11 +203,14 @@ fn sample_pages(site: &Site) -> Vec<Result<String, Diagnostic>> {
         .map(|id| site.note_page(id))
         .collect();
     site.with_env(|env| {
-        for c in 0..index.taxonomy.categories.len().min(2) {
+        for c in index.taxonomy.categories.keys().take(2) {
             out.push(crate::render::pages::category_page(env, c));
         }
         if !index.taxonomy.tags.is_empty() {
-            out.push(crate::render::pages::tag_page(env, 0));
+            out.push(crate::render::pages::tag_page(
+                env,
+                crate::ids::TagId::from(0),
+            ));
         }
     });
     out
@@ -216,7 +221,9 @@ fn sample_pages(site: &Site) -> Vec<Result<String, Diagnostic>> {
 fn notes_referring_to(index: &SiteIndex, asset: &str) -> Vec<NoteId> {
     let name = asset.rsplit('/').next().unwrap_or(asset);
     let encoded = crate::urls::encode_path(name);
-    (0..index.notes.len())
+    index
+        .notes
+        .keys()
         .filter(|&id| {
             let f = &index.notes[id].facts;
             f.images
@@ -448,7 +455,7 @@ impl Workspace {
             // the last good site stays served until the folder is back.
             self.notes_missing = true;
             let d = Diagnostic::error(
-                "notes-dir",
+                Code::NotesDir,
                 format!(
                     "노트 폴더 `{}`가 사라졌습니다; 돌아올 때까지 마지막으로 빌드한 사이트를 보여 줍니다",
                     notes_dir.display()
@@ -466,7 +473,7 @@ impl Workspace {
         }
         let back = std::mem::take(&mut self.notes_missing);
         let mut site = self.site.take()?;
-        let mut notes = std::mem::take(&mut site.index.notes);
+        let mut notes = std::mem::take(&mut site.index.notes).raw;
         let mut sources: BTreeSet<String> = BTreeSet::new();
         if back {
             // The overlay of the missing folder goes away with this build.
@@ -582,7 +589,7 @@ impl Workspace {
         }
         if sources.is_empty() {
             // Only touched or read: nothing to do.
-            site.index.notes = notes;
+            site.index.notes = notes.into();
             self.site = Some(site);
             return None;
         }
@@ -592,9 +599,9 @@ impl Workspace {
             // notes through glossary terms), so show them now; the pages
             // from the new index follow and replace them where they differ.
             let read = started.elapsed();
-            site.index.notes = notes;
+            site.index.notes = notes.into();
             let early = early_pages(&site, &edit.notes, served);
-            notes = std::mem::take(&mut site.index.notes);
+            notes = std::mem::take(&mut site.index.notes).raw;
             edit.early_timings = vec![
                 ("읽기", read),
                 ("고친 페이지 (이전 색인)", started.elapsed() - read),
@@ -869,7 +876,7 @@ fn early_pages(site: &Site, rels: &BTreeSet<String>, served: &ServedDir) -> Vec<
 }
 
 fn write_error(rel: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("write", format!("`{rel}`을 쓸 수 없습니다: {e}"))
+    Diagnostic::error(Code::Write, format!("`{rel}`을 쓸 수 없습니다: {e}"))
 }
 
 #[cfg(test)]

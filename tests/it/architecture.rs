@@ -52,3 +52,33 @@ fn index_and_render_do_not_call_into_lib_rs() {
         assert!(bad.is_empty(), "{dir}/ reaches into lib.rs: {bad:#?}");
     }
 }
+
+/// The library reads no environment variables: settings come in through
+/// `BuildOptions`, which the command (`main.rs`, `progress.rs`) fills from
+/// the environment. Tests (`#[cfg(test)]` modules) may read them.
+#[test]
+fn only_the_command_reads_environment_variables() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut bad = Vec::new();
+    for e in walkdir::WalkDir::new(&src).sort_by_file_name() {
+        let e = e.expect("walk src");
+        let rel = e.path().strip_prefix(&src).expect("under src");
+        if e.path().extension().is_none_or(|x| x != "rs")
+            || rel == Path::new("main.rs")
+            || rel == Path::new("progress.rs")
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).expect("read source");
+        let library = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in library.lines().enumerate() {
+            if line.contains("env::var") {
+                bad.push(format!("{}:{}: {}", rel.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "the library reads the environment: {bad:#?}"
+    );
+}

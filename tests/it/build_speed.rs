@@ -190,3 +190,79 @@ fn which_script() -> Result<std::path::PathBuf, ()> {
         .find(|p| p.is_file())
         .ok_or(())
 }
+
+/// `-v` logs each phase with its counts on stderr (tracing); without it the
+/// output is the usual summary alone, and the pages are the same either way.
+#[test]
+fn verbose_logs_the_phases_and_changes_nothing_else() {
+    let f = site_fixture();
+    let quiet = f.cli(&["build"]);
+    assert!(quiet.status.success());
+    let quiet_err = String::from_utf8_lossy(&quiet.stderr);
+    assert!(!quiet_err.contains("notes loaded"), "{quiet_err}");
+    assert_eq!(quiet_err.lines().count(), 1, "{quiet_err}");
+    let before = std::fs::read(f.out().join("os/프로세스.html")).expect("page");
+
+    let loud = f.cli(&["-v", "build"]);
+    assert!(loud.status.success());
+    let err = String::from_utf8_lossy(&loud.stderr);
+    for event in [
+        "load",
+        "notes loaded",
+        "notes=3",
+        "index",
+        "site indexed",
+        "render",
+        "pages rendered",
+        "output swapped in",
+    ] {
+        assert!(err.contains(event), "{event} missing: {err}");
+    }
+    // Not a terminal: no colour codes.
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(
+        err.lines().last().unwrap_or("").contains("노트 3개"),
+        "{err}"
+    );
+    assert!(loud.stdout.is_empty());
+    let after = std::fs::read(f.out().join("os/프로세스.html")).expect("page");
+    assert_eq!(before, after);
+
+    // `--verbose` is global: it goes after the subcommand too.
+    let check = f.cli(&["check", "--verbose"]);
+    assert!(check.status.success());
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(err.contains("site indexed"), "{err}");
+    assert!(!err.contains("output swapped in"), "{err}");
+}
+
+/// `GONGBU_LINE_MEMO=0` (read by the command, passed as
+/// `BuildOptions::line_memo`) parses every code line anew: same pages.
+#[test]
+fn line_memo_off_writes_the_same_pages() {
+    let f = site_fixture();
+    f.note(
+        "code.md",
+        "# 코드\n\n```rust\nfn main() {\n    println!(\"안녕\");\n}\n```\n\n```rust\nfn main() {\n    println!(\"안녕\");\n}\n```\n",
+    );
+    let on = f.build_with(|o| o.line_memo = true);
+    assert_eq!(on.exit_code(), 0);
+    let with_memo = std::fs::read(f.out().join("code.html")).expect("page");
+    let off = f.build_with(|o| o.line_memo = false);
+    assert_eq!(off.exit_code(), 0);
+    let without = std::fs::read(f.out().join("code.html")).expect("page");
+    assert_eq!(with_memo, without);
+    assert!(String::from_utf8_lossy(&without).contains("println"));
+    let out = assert_cmd::Command::cargo_bin("gongbu")
+        .expect("binary")
+        .current_dir(f.root())
+        .env("GONGBU_LINE_MEMO", "0")
+        .args(["build"])
+        .output()
+        .expect("run gongbu");
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read(f.out().join("code.html")).expect("page"),
+        with_memo
+    );
+}

@@ -13,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::names::{self, AspectName, HeadingInfo, Names, SubjectName};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::note::parse::{ListFact, ListItem, TableFact};
 use crate::note::Note;
 
@@ -241,7 +241,7 @@ fn table(
                     diags.push(
                         note.diagnostic_at(
                             Diagnostic::warning(
-                                "compare-aspect",
+                                Code::CompareAspect,
                                 format!("비교표의 {}번째 열 머리글이 비어 있습니다: 비교 페이지에서는 `이름 없는 항목`으로 따로 보입니다", j + 1),
                             ),
                             t.offset,
@@ -297,7 +297,7 @@ fn duplicate_subjects(
             diags.push(
                 note.diagnostic_at(
                     Diagnostic::warning(
-                        "compare-subject",
+                        Code::CompareSubject,
                         format!(
                             "비교표가 같은 대상을 두 번 적었습니다: `{}`와 `{}`는 모두 `{}`입니다. 이 표는 비교 페이지에 모으지 않습니다",
                             first.written, s.written, s.name.display
@@ -334,7 +334,7 @@ fn push_row(
         diags.push(
             note.diagnostic_at(
                 Diagnostic::warning(
-                    "compare-aspect",
+                    Code::CompareAspect,
                     "비교표의 이 줄은 첫 칸(비교 항목)이 비어 있습니다: 비교 페이지에서는 `이름 없는 항목`으로 따로 보입니다",
                 ),
                 offset,

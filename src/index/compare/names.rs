@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::index::glossary::{Glossary, TermId};
 use crate::korean::{is_hangul_syllable, nfc};
 
@@ -72,7 +72,7 @@ impl<'g> Names<'g> {
                     Some(existing) if *existing != name => {
                         diags.push(
                             Diagnostic::warning(
-                                "compare-alias",
+                                Code::CompareAlias,
                                 format!(
                                     "aspect_aliases: `{alias}`가 `{existing}`와 `{name}`에 모두 있습니다. `{existing}`로 모읍니다"
                                 ),
@@ -110,7 +110,7 @@ impl<'g> Names<'g> {
             .or_else(|| paren.and_then(|p| self.glossary.find(p)));
         match term {
             Some(t) => SubjectName {
-                key: format!("\u{1}term:{t}"),
+                key: format!("\u{1}term:{}", t.index()),
                 display: self.glossary.terms[t].term.clone(),
                 term: Some(t),
             },
@@ -156,7 +156,7 @@ impl<'g> Names<'g> {
             .or_else(|| self.glossary.find(base))
         {
             return AspectName {
-                key: format!("\u{1}term:{t}"),
+                key: format!("\u{1}term:{}", t.index()),
                 fixed: Some(self.glossary.terms[t].term.clone()),
                 written: cleaned.clone(),
             };
@@ -632,7 +632,7 @@ mod tests {
         let g = glossary();
         let n = Names::new(&g, &Config::default(), &mut Vec::new());
         let thread = n.subject("스레드");
-        assert_eq!(thread.term, Some(0));
+        assert_eq!(thread.term, Some(TermId::from(0)));
         assert_eq!(n.subject("쓰레드").key, thread.key);
         assert_eq!(n.subject("**Thread**").key, thread.key);
         assert_eq!(n.subject("쓰레드 (Thread)").display, "스레드");

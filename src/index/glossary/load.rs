@@ -12,17 +12,19 @@ use pulldown_cmark::{Event, LinkType, Parser, Tag};
 use serde_yaml::Value;
 
 use super::{Glossary, Term, TermId, GLOSSARY_FILE};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ids::NoteSlice;
 use crate::index::links::{name_key, Lookup, Target};
 use crate::korean;
 use crate::note::parse::options;
 use crate::note::{front_matter, Note, NoteId};
 use crate::urls::{decode, has_scheme, join_normalized, split_url};
+use typed_index_collections::TiVec;
 
 /// Every term of `glossary.yaml` and of the notes' front matter, merged,
 /// as a glossary with the links of their long texts resolved.
 pub(super) fn load(
-    notes: &[Note],
+    notes: &NoteSlice,
     lookup: &Lookup,
     notes_root: &Path,
     display_prefix: &str,
@@ -39,7 +41,7 @@ pub(super) fn load(
             builder.add(entry, &sources, lookup, diags);
         }
     }
-    for (id, note) in notes.iter().enumerate() {
+    for (id, note) in notes.iter_enumerated() {
         if let Some(value) = &note.front.glossary {
             for entry in note_entries(id, note, value, diags) {
                 builder.add(entry, &sources, lookup, diags);
@@ -52,7 +54,7 @@ pub(super) fn load(
             d.origin,
             d.line,
             Diagnostic::warning(
-                "glossary",
+                Code::Glossary,
                 format!(
                     "용어 `{}`에 `definition:`(한 줄 정의)이 없어 툴팁 없이 연결합니다",
                     d.term.term
@@ -60,9 +62,10 @@ pub(super) fn load(
             ),
         ));
     }
-    let body_places: Vec<BodyPlace> = terms.iter().map(|d| d.body_place.clone()).collect();
+    let body_places: TiVec<TermId, BodyPlace> =
+        terms.iter().map(|d| d.body_place.clone()).collect();
     let mut g = Glossary::from_terms(terms.into_iter().map(|d| d.term).collect());
-    for (t, place) in body_places.iter().enumerate() {
+    for (t, place) in body_places.iter_enumerated() {
         let links = resolve_body_links(&g, t, place, &sources, lookup, diags);
         g.terms[t].body_links = links;
     }
@@ -85,7 +88,7 @@ enum Origin {
 /// The texts diagnostics point into.
 struct Sources<'a> {
     file: Option<&'a GlossaryFile>,
-    notes: &'a [Note],
+    notes: &'a NoteSlice,
 }
 
 impl Sources<'_> {
@@ -147,7 +150,7 @@ struct Draft {
 
 #[derive(Default)]
 struct Builder {
-    terms: Vec<Draft>,
+    terms: TiVec<TermId, Draft>,
     by_name: HashMap<String, TermId>,
 }
 
@@ -184,7 +187,7 @@ impl Builder {
                 t
             }
             None => {
-                let id = self.terms.len();
+                let id = self.terms.next_key();
                 let folder = match entry.origin {
                     Origin::File => String::new(),
                     Origin::Note(n) => sources.notes[n].folder.clone(),
@@ -250,7 +253,7 @@ impl Builder {
                     let at = sources.at(
                         d.origin,
                         d.line,
-                        Diagnostic::warning("glossary-conflict", msg),
+                        Diagnostic::warning(Code::GlossaryConflict, msg),
                     );
                     if !diags.contains(&at) {
                         diags.push(at);
@@ -318,7 +321,7 @@ impl Builder {
                     .at(
                         entry.origin,
                         entry.line,
-                        Diagnostic::warning("glossary-conflict", msg),
+                        Diagnostic::warning(Code::GlossaryConflict, msg),
                     )
                     .with_help("한 곳에만 정의하거나 두 정의를 같게 맞추세요"),
             );
@@ -354,7 +357,7 @@ impl Builder {
                         entry.origin,
                         *line,
                         Diagnostic::warning(
-                            "glossary-note",
+                            Code::GlossaryNote,
                             format!(
                                 "용어 `{}`의 `note: {path}`가 가리키는 노트가 없습니다",
                                 entry.term
@@ -392,7 +395,7 @@ fn read_glossary_file(
         Ok(b) => b,
         Err(e) => {
             diags.push(
-                Diagnostic::error("glossary", format!("용어집을 읽을 수 없습니다: {e}"))
+                Diagnostic::error(Code::Glossary, format!("용어집을 읽을 수 없습니다: {e}"))
                     .with_path(display),
             );
             return None;
@@ -426,7 +429,7 @@ fn file_entries(file: &GlossaryFile, diags: &mut Vec<Diagnostic>) -> Vec<Entry> 
             diags.push(at(
                 line,
                 Diagnostic::error(
-                    "glossary",
+                    Code::Glossary,
                     format!(
                         "용어집을 해석할 수 없습니다: {}",
                         crate::config::yaml_message(&e)
@@ -445,7 +448,7 @@ fn file_entries(file: &GlossaryFile, diags: &mut Vec<Diagnostic>) -> Vec<Entry> 
                 at(
                     first_content_line(&lines),
                     Diagnostic::error(
-                        "glossary",
+                        Code::Glossary,
                         format!(
                             "용어집은 `- term: …` 항목의 목록이어야 합니다 ({}이(가) 왔습니다)",
                             front_matter::kind_of(&other)
@@ -493,7 +496,7 @@ fn note_entries(id: NoteId, note: &Note, value: &Value, diags: &mut Vec<Diagnost
                 at(
                     key_line,
                     Diagnostic::error(
-                        "glossary",
+                        Code::Glossary,
                         format!(
                             "`glossary:`는 `- term: …` 항목의 목록이어야 합니다 ({}이(가) 왔습니다)",
                             front_matter::kind_of(other)
@@ -566,7 +569,7 @@ fn read_items(
                 at(
                     line,
                     Diagnostic::error(
-                        "glossary",
+                        Code::Glossary,
                         format!(
                             "용어집 항목은 `term:`, `definition:` 등을 가진 목록이어야 합니다 ({}이(가) 왔습니다)",
                             front_matter::kind_of(item)
@@ -595,7 +598,7 @@ fn read_items(
                 at(
                     key_line(&key),
                     Diagnostic::error(
-                        "glossary",
+                        Code::Glossary,
                         format!(
                             "`{key}`는 {what}이어야 합니다 ({}이(가) 왔습니다)",
                             front_matter::kind_of(v)
@@ -664,7 +667,7 @@ fn read_items(
                     let mut d = at(
                         key_line(&key),
                         Diagnostic::warning(
-                            "glossary",
+                            Code::Glossary,
                             format!("용어집 항목의 `{key}` 키는 알 수 없어 무시합니다"),
                         ),
                     );
@@ -680,7 +683,10 @@ fn read_items(
             diags.push(
                 at(
                     line,
-                    Diagnostic::error("glossary", "용어집 항목에 `term:`(용어 이름)이 없습니다"),
+                    Diagnostic::error(
+                        Code::Glossary,
+                        "용어집 항목에 `term:`(용어 이름)이 없습니다",
+                    ),
                 )
                 .with_help("- term: 스레드"),
             );
@@ -844,7 +850,7 @@ fn resolve_body_links(
                 };
                 if let Target::Broken { reason } = &target {
                     warn(Diagnostic::warning(
-                        "broken-link",
+                        Code::BrokenLink,
                         format!(
                             "용어 `{}`의 설명에 깨진 링크 `{dest}`: {reason}",
                             g.terms[t].term
@@ -855,7 +861,7 @@ fn resolve_body_links(
             }
             Event::Start(Tag::Image { dest_url, .. }) if !has_scheme(&dest_url) => {
                 warn(Diagnostic::warning(
-                    "glossary",
+                    Code::Glossary,
                     format!(
                         "용어 `{}`의 설명에는 인터넷 주소(https://…)의 이미지만 넣을 수 있어 `{dest_url}`는 대체 글로 보입니다",
                         g.terms[t].term

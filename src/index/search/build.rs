@@ -298,7 +298,7 @@ pub(crate) struct SearchIndex<'a> {
 impl<'a> SearchIndex<'a> {
     /// Builds the index of every note and glossary term of the site.
     pub(crate) fn build(index: &'a SiteIndex) -> SearchIndex<'a> {
-        Self::from_parts(&index.notes, &index.glossary)
+        Self::from_parts(&index.notes.raw, &index.glossary)
     }
 
     pub(crate) fn from_parts(notes: &'a [Note], glossary: &Glossary) -> SearchIndex<'a> {

@@ -354,7 +354,7 @@ impl SearchIndex<'_> {
                 let t = term_range
                     .clone()
                     .filter_map(|i| {
-                        let term = glossary.terms.get(i)?;
+                        let term = glossary.terms.raw.get(i)?;
                         let doc = self.docs.get(term_start as usize + i)?;
                         let names = self.term_names.get(i).map(Vec::as_slice).unwrap_or(&[]);
                         Some(FragmentTerm(
