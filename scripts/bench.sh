@@ -294,6 +294,9 @@ for n in $SIZES; do
   fi
   echo "gongbu output: $files files ($search_files under search/), $size MB"
   echo "gongbu warm rebuild, nothing changed: median $(printf '%s\n' $warm | median) s; one note edited: median $(printf '%s\n' $one | median) s; ${reused}; ${cached}"
+  if [ -n "${med[hugo]:-}" ]; then
+    echo "gongbu one note edited / hugo cold: $(ratio "$(printf '%s\n' $one | median)" "${med[hugo]}")"
+  fi
   echo "gongbu line memo: ${memo:-no highlighted lines}"
   PER_NOTE[$n]=$(awk -v m="$g_med" -v n="$nnotes" 'BEGIN {printf "%.4f", m*1000/n}')
   echo "gongbu per note: ${PER_NOTE[$n]} ms"
