@@ -500,6 +500,7 @@ mod tests {
                 "write",
                 "serve",
                 "watch",
+                "cache",
                 "image-too-large",
                 "liquid",
                 "math",
