@@ -18,7 +18,7 @@
 (function (global) {
   "use strict";
 
-  const FORMAT_VERSION = 2;
+  const FORMAT_VERSION = 3;
   const FIELD_TITLE = 0, FIELD_TAGS = 1, FIELD_HEADING = 2, FIELD_BODY = 3, FIELD_TERM = 4;
   // 5: code blocks, found but ranked below prose.
   // Title and glossary-term matches first, then tags, headings, body.
@@ -105,7 +105,9 @@
 
   function shardKey(token, prefixLen) {
     let c = token.codePointAt(0);
-    if (token.charAt(0) === "#" || token.charAt(0) === "@" || isCjkLetter(c)) return token;
+    // A CJK whole run goes with its first bigram (tokens.rs: shard_key).
+    if (isCjkLetter(c)) return Array.from(token).slice(0, 2).join("");
+    if (token.charAt(0) === "#" || token.charAt(0) === "@") return token;
     return Array.from(token).slice(0, prefixLen).join("");
   }
 
