@@ -37,7 +37,7 @@ const PACK_TARGET_BYTES: usize = 40 * 1024;
 /// fragment per file). A query loads about four (grouped by topic, see
 /// `topic_order`); with 45 KB shard files, 12 KB fragments gave 2,137 files
 /// and 62 KB, 16 KB 1,807 and 63 KB.
-const FRAGMENT_TARGET_BYTES: usize = 16 * 1024;
+const FRAGMENT_TARGET_BYTES: usize = 32 * 1024;
 /// Aimed size of one file of glossary concept postings (`@N`), in bytes:
 /// consecutive terms share a file up to this, a much-mentioned term has one
 /// of its own, so a query for a term loads its mentions and little else.
@@ -176,6 +176,11 @@ impl Wrapped {
         w.finish()
     }
 
+    /// Bytes of payload so far.
+    fn payload_len(&self) -> usize {
+        self.text.len() - self.payload_at
+    }
+
     fn push(&mut self, c: char) {
         self.text.push(c);
     }
@@ -293,8 +298,23 @@ impl SearchIndex<'_> {
             }
         });
         // Postings, sharded.
-        // Glossary concepts (`@N`) go to files of their own (see
-        // `concept_groups`), every other token to its hash shard.
+        // A glossary term as the text fragments and concept files show it.
+        let term_start = self.note_starts.last().copied().unwrap_or(0);
+        let term_entry = |i: usize| {
+            let term = glossary.terms.get(i)?;
+            let doc = self.docs.get(term_start as usize + i)?;
+            let names = self.term_names.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            Some(FragmentTerm(
+                names.first().map(String::as_str).unwrap_or(&term.term),
+                encode_path(&term.url),
+                names,
+                doc.field(Field::Body).unwrap_or(""),
+            ))
+        };
+        // Glossary concepts (`@N`) go to files of their own, consecutive
+        // terms together up to CONCEPT_TARGET_BYTES, with each term's text
+        // under `=N` (a query for a term then needs no text fragment for
+        // it); every other token goes to its hash shard.
         let term_count = self.term_names.len();
         let concept_of = |token: &str| {
             token
@@ -333,7 +353,11 @@ impl SearchIndex<'_> {
                 for slot in concept_file.get_mut(start..end).unwrap_or(&mut []) {
                     *slot = g as u32;
                 }
-                let len: usize = list.iter().flatten().map(|(t, b)| t.len() + b.len() + 8).sum();
+                let len: usize = list
+                    .iter()
+                    .flatten()
+                    .map(|(t, b)| t.len() + b.len() + 8)
+                    .sum();
                 let mut out = Wrapped::start("concepts", g, len + 2);
                 out.push('{');
                 for (i, (token, bytes)) in list.iter().flatten().enumerate() {
@@ -344,6 +368,15 @@ impl SearchIndex<'_> {
                     out.push_str(":\"");
                     out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
                     out.push('"');
+                }
+                for t in start..end {
+                    if let Some(entry) = term_entry(t) {
+                        if out.payload_len() > 1 {
+                            out.push(',');
+                        }
+                        out.push_str(&format!("\"={t}\":"));
+                        out.push_str(&to_script_json(&entry));
+                    }
                 }
                 out.push('}');
                 out.finish()
@@ -398,7 +431,6 @@ impl SearchIndex<'_> {
                 .sum::<usize>()
                 + notes[n].url.len() * 3
         };
-        let term_start = self.note_starts.last().copied().unwrap_or(0);
         // Notes of one topic share files (see `topic_order`); terms follow.
         let order = topic_order(notes, &self.term_names);
         // Larger fragments past MAX_PACKS of them (very large sites).
@@ -475,20 +507,7 @@ impl SearchIndex<'_> {
                         )
                     })
                     .collect();
-                let t = term_range
-                    .clone()
-                    .filter_map(|i| {
-                        let term = glossary.terms.get(i)?;
-                        let doc = self.docs.get(term_start as usize + i)?;
-                        let names = self.term_names.get(i).map(Vec::as_slice).unwrap_or(&[]);
-                        Some(FragmentTerm(
-                            names.first().map(String::as_str).unwrap_or(&term.term),
-                            encode_path(&term.url),
-                            names,
-                            doc.field(Field::Body).unwrap_or(""),
-                        ))
-                    })
-                    .collect();
+                let t = term_range.clone().filter_map(term_entry).collect();
                 Wrapped::of("frags", number, &to_script_json(&Fragment { n, t }))
             })
             .collect();
@@ -522,9 +541,8 @@ impl SearchIndex<'_> {
         parts.extend(fragment_files.iter().map(Wrapped::payload));
         let build = fnv64(&parts);
 
-        let mut files = Vec::with_capacity(
-            1 + shard_files.len() + concept_files.len() + fragment_files.len(),
-        );
+        let mut files =
+            Vec::with_capacity(1 + shard_files.len() + concept_files.len() + fragment_files.len());
         files.push(SearchFile {
             path: format!("{SEARCH_DIR}/meta.js"),
             text: meta_file.with_build(&build),

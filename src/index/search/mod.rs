@@ -30,18 +30,30 @@
 //!   Thread) becomes the token `@<term number>`, so a query for any name
 //!   finds all of them with one lookup.
 //!
-//! # Files
+//! # Files (format 3)
 //!
-//! - `search/meta.js`: sizes, the documents of each note, the fragment
-//!   boundaries, the glossary names and the particle list.
+//! - `search/meta.js`: sizes, the documents of each note, the text
+//!   fragment of each note and term, the concept file of each term, the
+//!   glossary names and the particle list.
 //! - `search/shards-N.js`: postings, sharded by a hash of the token's shard
 //!   key (the token; for words its first three letters, so prefix queries
-//!   find every completion in one shard); consecutive shards are packed
-//!   into one file, so a large site has a few hundred index files, not
-//!   thousands.
+//!   find every completion in one shard; for CJK whole runs their first
+//!   bigram, which a query for them loads anyway); consecutive shards are
+//!   packed into files of about 40 KB. Tokens without positions (unigrams,
+//!   whole runs) are written as keys only: `!` and key differences
+//!   (`codec::term_only`).
+//! - `search/concepts-N.js`: the postings of glossary concepts (`@N`), a
+//!   much-mentioned term in a file of its own, with each term's text
+//!   (`=N`), so a query for a term loads its mentions and little else.
 //! - `search/frags-N.js`: the documents' text (title, link, headings,
-//!   sections) in fragments of whole notes, packed the same way, loaded
-//!   only for the results shown.
+//!   sections) of whole notes, about 32 KB a file, notes grouped by topic
+//!   (the glossary term their title names first, else its first word), so
+//!   the first results of a query, mostly notes naming it in their titles,
+//!   stand in few files; loaded only for the results shown.
+//!
+//! On 10,000 generated notes this is about 2,200 files and a median cold
+//! query of 57 KB gzip (format 2: about 3,900 files and 78 KB); see
+//! BENCHMARKS.md.
 //!
 //! Each file calls `gongbuSearch(kind, number, build, data)`; `build` is a
 //! hash of the whole index so the client never mixes files of two builds.
@@ -418,7 +430,11 @@ mod tests {
         // the notes by term, each in number order.
         let notes: Vec<Note> = (0..12)
             .map(|i| {
-                let topic = if i % 2 == 0 { "스레드" } else { "문맥 교환" };
+                let topic = if i % 2 == 0 {
+                    "스레드"
+                } else {
+                    "문맥 교환"
+                };
                 note(
                     &format!("n{i:02}.md"),
                     &format!("# {topic} 정리 {i}\n\n{body}\n\n## 둘\n\n끝\n"),
@@ -453,7 +469,9 @@ mod tests {
                 assert_eq!(listed[0][3].as_array().unwrap().len(), 2);
             } else {
                 let names = frag["t"].as_array().unwrap();
-                assert!(names.iter().any(|t| t[0] == ["스레드", "컨텍스트 스위칭"][i - notes.len()]));
+                assert!(names
+                    .iter()
+                    .any(|t| t[0] == ["스레드", "컨텍스트 스위칭"][i - notes.len()]));
             }
         }
         // No fragment mixes the two topics, and each lists its notes in

@@ -31,7 +31,8 @@
   // pos[start .. start + count].
   function decodePostings(s) {
     if (s.charCodeAt(0) === 33) return decodeKeys(s);
-    const cap = (s.length >> 1) + 1;
+    // Every entry takes at least one letter (its field head).
+    const cap = s.length + 1;
     let key = new Int32Array(cap), start = new Int32Array(cap), count = new Int32Array(cap);
     let pos = new Int32Array(s.length);
     let n = 0, np = 0, r = new Reader(s), doc = -1;
@@ -527,18 +528,26 @@
       return hit.note < 0 ? meta.notes + hit.doc - noteStarts[noteStarts.length - 1] : hit.note;
     }
 
-    // The stored text of `doc` from its fragment.
-    function describe(hit, frag, needles, concepts) {
+    // A term's text from its loaded concept file ("=N"), or null.
+    function termText(data, hit) {
+      if (hit.note >= 0) return null;
+      const t = owner(hit) - meta.notes, c = data["concepts:" + conceptFile[t]];
+      return c && Object.prototype.hasOwnProperty.call(c, "=" + t) ? c["=" + t] : null;
+    }
+
+    // The stored text of `doc` from its fragment (or, for a term, its
+    // concept file when loaded).
+    function describe(hit, frag, data, needles, concepts) {
       const place = slot[owner(hit)];
       if (hit.note < 0) {
-        let t = frag.t[place];
+        let t = termText(data, hit) || (frag && frag.t[place]);
         if (!t) return null;
         return {
           kind: "term", title: t[0], href: t[1], section: "", names: t[2],
           snippet: snippet(t[3], [], needles), titleMarks: marks(t[0], needles, concepts)
         };
       }
-      const note = frag.n[place], docs = note ? note[3] : [];
+      const note = frag && frag.n[place], docs = note ? note[3] : [];
       const d = docs[hit.doc - noteStarts[hit.note]];
       if (!d) return null;
       // A head with no text of its own: show the first section's text.
@@ -570,12 +579,13 @@
           page.forEach(function (h) { h.body = bodySpans(h, matches); });
           let needles = [];
           plan.concepts.forEach(function (c) { needles = needles.concat(c.needles); });
-          const fis = Array.from(new Set(page.map(function (h) { return fragOf[owner(h)]; })));
+          const fis = Array.from(new Set(page.filter(function (h) { return !termText(data, h); })
+            .map(function (h) { return fragOf[owner(h)]; })));
           return Promise.all(fis.map(fragment)).then(function (frags) {
             const byIndex = new Map();
             fis.forEach(function (fi, i) { byIndex.set(fi, frags[i]); });
             let results = page.map(function (h) {
-              let r = describe(h, byIndex.get(fragOf[owner(h)]), needles, plan.concepts);
+              let r = describe(h, byIndex.get(fragOf[owner(h)]), data, needles, plan.concepts);
               if (r) r.score = h.score;
               return r;
             }).filter(Boolean);
