@@ -773,3 +773,27 @@ fn one_syllable_and_whole_word_queries_read_keys_only_postings() {
     );
     assert_eq!(a[2].total, 13);
 }
+
+#[test]
+fn long_postings_lists_are_read_to_the_end() {
+    // 힙 keeps no positions, so its concept's entries take one or two
+    // letters each (a title and a body entry share their document's gap):
+    // the client once sized its arrays for two letters an entry and read
+    // the entries past that as document 0, a note without 힙.
+    let f = Fixture::new();
+    f.note(
+        "glossary.yaml",
+        "- term: 힙\n  english: Heap\n  definition: 우선순위 큐의 자료구조\n",
+    )
+    .note("a00.md", "# 머리말\n\n다른 이야기\n");
+    for n in 1..=60 {
+        f.note(&format!("n{n:02}.md"), &format!("# 힙 {n}\n\n힙 본문\n"));
+    }
+    built(&f);
+    let Some(a) = ask_one(&f.out(), "힙") else {
+        return;
+    };
+    assert_eq!(a.total, 61, "{:?}", a.hrefs());
+    assert!(a.results.iter().all(|r| r.1 != "머리말"), "{:?}", a.hrefs());
+    assert_eq!(a.results.len(), 50);
+}
