@@ -27,16 +27,17 @@ const MAX_SHARDS: usize = 8192;
 const MAX_PACKS: usize = 2048;
 /// Aimed size of one file of packed shards, in bytes. A query loads whole
 /// files, so the sizes of files trade the number of files against what a
-/// cold query loads. Simulated on 10,000 generated notes (16 KB text
-/// fragments, concepts apart; 20 queries, median gzip bytes of a cold
-/// query): shard files of about 15 KB give 3,172 files and 61 KB, of 38 KB
-/// 1,944 files and 61 KB, of 45 KB 1,807 and 63 KB, of 61 KB 1,636 and
-/// 65 KB. BENCHMARKS.md has the measured numbers.
+/// cold query loads. On 10,000 generated notes (20 queries, median gzip
+/// bytes of a cold query) 40 KB packs and 32 KB fragments measured 2,176
+/// files and 57 KB (format 2: 3,960 files and 66 KB); simulated, 30 KB
+/// packs gave about 200 files more and no fewer bytes, 45 KB packs about
+/// 140 files fewer for 1.5 KB more. BENCHMARKS.md, "Search index layout,
+/// format v3".
 const PACK_TARGET_BYTES: usize = 40 * 1024;
-/// Aimed size of one text fragment, in bytes (whole notes per fragment, one
-/// fragment per file). A query loads about four (grouped by topic, see
-/// `topic_order`); with 45 KB shard files, 12 KB fragments gave 2,137 files
-/// and 62 KB, 16 KB 1,807 and 63 KB.
+/// Aimed size of one text fragment, in bytes (whole notes, one fragment per
+/// file). A query loads about four, grouped by topic (see `topic_order`);
+/// simulated at 10,000 notes, 24 KB fragments gave about 330 files more for
+/// 2 KB less.
 const FRAGMENT_TARGET_BYTES: usize = 32 * 1024;
 /// Aimed size of one file of glossary concept postings (`@N`), in bytes:
 /// consecutive terms share a file up to this, a much-mentioned term has one
@@ -243,8 +244,8 @@ fn group_starts(sizes: impl Iterator<Item = usize>, target: usize) -> Vec<usize>
 /// then by note number. A query's first results are mostly notes naming it
 /// in their titles, and among equal scores the lower note numbers come
 /// first, so they stand together in the first fragment of their topic
-/// instead of one fragment each (measured on 1,000 generated notes: a cold
-/// query loads about 4 fragment files instead of 9).
+/// instead of one fragment each (on 1,000 and 10,000 generated notes a cold
+/// query loads about four fragment files instead of about eight).
 fn topic_order(notes: &[Note], term_names: &[Vec<String>]) -> Vec<usize> {
     let names: Vec<(String, usize)> = term_names
         .iter()
@@ -280,7 +281,8 @@ fn topic_order(notes: &[Note], term_names: &[Vec<String>]) -> Vec<usize> {
 }
 
 impl SearchIndex<'_> {
-    /// The index as script files (`search/meta.js`, shards, fragments).
+    /// The index as script files (`search/meta.js`, shards, concepts,
+    /// fragments).
     /// `notes` and `glossary` are what the index was built from.
     ///
     /// Consumes the index: the postings are freed once the shards are
@@ -297,7 +299,6 @@ impl SearchIndex<'_> {
                 }
             }
         });
-        // Postings, sharded.
         // A glossary term as the text fragments and concept files show it.
         let term_start = self.note_starts.last().copied().unwrap_or(0);
         let term_entry = |i: usize| {
@@ -383,6 +384,7 @@ impl SearchIndex<'_> {
             })
             .collect();
         drop(concepts);
+        // Every other token's postings, sharded and packed.
         let shard_pack = per_pack(total, shards);
         let shard_files: Vec<Wrapped> = members
             .par_chunks(shard_pack)

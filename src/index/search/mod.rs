@@ -474,8 +474,10 @@ mod tests {
                     .any(|t| t[0] == ["스레드", "컨텍스트 스위칭"][i - notes.len()]));
             }
         }
-        // No fragment mixes the two topics, and each lists its notes in
-        // number order.
+        // Fragments follow topic order (스레드, term 0, first): in file order,
+        // those of 스레드 only, at most one with both, those of 문맥 교환
+        // only; each lists its notes in number order.
+        let mut ranks: Vec<u8> = Vec::new();
         for (path, frag) in &frags {
             let titles: Vec<&str> = frag["n"]
                 .as_array()
@@ -483,17 +485,27 @@ mod tests {
                 .iter()
                 .map(|n| n[0].as_str().unwrap())
                 .collect();
-            assert!(
-                titles.iter().all(|t| t.starts_with("스레드"))
-                    || titles.iter().all(|t| t.starts_with("문맥 교환")),
-                "{path}: {titles:?}"
-            );
+            if titles.is_empty() {
+                continue;
+            }
+            let threads = titles.iter().filter(|t| t.starts_with("스레드")).count();
+            ranks.push(match threads {
+                n if n == titles.len() => 0,
+                0 => 2,
+                _ => 1,
+            });
             let numbers: Vec<u32> = titles
                 .iter()
                 .map(|t| t.rsplit(' ').next().unwrap().parse().unwrap())
                 .collect();
-            assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+            assert!(
+                numbers.windows(2).all(|w| w[0] < w[1]),
+                "{path}: {numbers:?}"
+            );
         }
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+        assert!(ranks.iter().filter(|&&r| r == 1).count() <= 1, "{ranks:?}");
+        assert!(ranks.contains(&0) && ranks.contains(&2), "{ranks:?}");
     }
 
     #[test]
