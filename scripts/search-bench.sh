@@ -3,8 +3,8 @@
 #
 #   scripts/search-bench.sh [NOTES]        # default 10000 notes
 #
-# 1. generates the corpus (gen_corpus.py, deterministic) into $CORPUS
-#    (default /tmp/search-corpus) unless it is there already;
+# 1. generates the corpus (scripts/gen-corpus.py, deterministic) into $CORPUS
+#    (default /tmp/search-corpus-N) unless it is there already;
 # 2. builds it with the release binary into $OUT (default /tmp/search-out),
 #    timed;
 # 3. installs Pagefind locally ($PAGEFIND_DIR, default /tmp/search-bench-pagefind,
@@ -13,23 +13,26 @@
 # 4. measures both in headless Chromium (scripts/search-bench.mjs): index size
 #    on disk and gzip-compressed, bytes loaded per query, and time from query
 #    to results, cold (fresh page) and warm (index already loaded), median of
-#    several queries.
+#    several queries;
+# 5. reports the files and gzip bytes a cold query loads without a browser
+#    (scripts/search-bytes.mjs).
 #
-# Environment: GEN (gen_corpus.py path), CHROMIUM (default /usr/bin/chromium),
+# Environment: GEN (a generator taking --notes N --out DIR; default the
+# repository's scripts/gen-corpus.py, or ../shared/bench/gen_corpus.py to
+# compare with the reference corpus), CHROMIUM (default /usr/bin/chromium),
 # QUERIES (separated by |, overrides the default list), SKIP_BUILD=1 (reuse $OUT).
 # The machine may be shared: compare only numbers of the same run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 notes=${1:-10000}
-CORPUS=${CORPUS:-/tmp/search-corpus}
+CORPUS=${CORPUS:-/tmp/search-corpus-$notes}
 OUT=${OUT:-/tmp/search-out}
 PAGEFIND_DIR=${PAGEFIND_DIR:-/tmp/search-bench-pagefind}
-GEN=${GEN:-$repo/../shared/bench/gen_corpus.py}
-[ -f "$GEN" ] || GEN=/work/shared/bench/gen_corpus.py
+GEN=${GEN:-$repo/scripts/gen-corpus.py}
 
 if [ ! -d "$CORPUS/notes" ]; then
-  echo "== generate $notes notes into $CORPUS"
+  echo "== generate $notes notes into $CORPUS ($GEN)"
   python3 "$GEN" --notes "$notes" --out "$CORPUS" >/dev/null
 fi
 
@@ -68,3 +71,6 @@ if [ ! -d "$repo/tests/browser/node_modules/playwright-core" ]; then
   (cd "$repo/tests/browser" && npm install --no-audit --no-fund --loglevel=error)
 fi
 node "$here/search-bench.mjs" "$OUT"
+
+echo "== what a cold query loads (no browser)"
+node "$here/search-bytes.mjs" "$OUT"

@@ -10,7 +10,7 @@
 //   낱말 뒤 조사     CPU가, IPC를 의 조사는 토큰이 아님 (is_particles)
 //   초성            '#' + 초성 두 개씩, '#' + 첫 초성 (제목·태그·제목줄·용어만)
 //   용어            용어집 이름(용어·별칭·영어)이 나오는 곳마다 '@번호'
-//   shard_key/hash  낱말은 앞 3글자, 나머지는 토큰 전체를 FNV-1a(UTF-16)로
+//   shard_key/hash  낱말은 앞 3글자, CJK 묶음 전체는 앞 2글자, 나머지는 토큰 전체를 FNV-1a(UTF-16)로
 //
 // 원본은 static/assets/search/ 의 세 파일입니다: tokenizer.js(이 파일, 공유 범위를 엶),
 // engine.js(색인 해석과 순위), ui.js(브라우저: 파일 읽기, 검색창, search.html; 범위를 닫음).
@@ -18,7 +18,7 @@
 (function (global) {
   "use strict";
 
-  const FORMAT_VERSION = 2;
+  const FORMAT_VERSION = 3;
   const FIELD_TITLE = 0, FIELD_TAGS = 1, FIELD_HEADING = 2, FIELD_BODY = 3, FIELD_TERM = 4;
   // 5: code blocks, found but ranked below prose.
   // Title and glossary-term matches first, then tags, headings, body.
@@ -105,7 +105,9 @@
 
   function shardKey(token, prefixLen) {
     let c = token.codePointAt(0);
-    if (token.charAt(0) === "#" || token.charAt(0) === "@" || isCjkLetter(c)) return token;
+    // A CJK whole run goes with its first bigram (tokens.rs: shard_key).
+    if (isCjkLetter(c)) return Array.from(token).slice(0, 2).join("");
+    if (token.charAt(0) === "#" || token.charAt(0) === "@") return token;
     return Array.from(token).slice(0, prefixLen).join("");
   }
 
@@ -159,7 +161,9 @@
   // sorted by key = document * 8 + field; the entry's positions are
   // pos[start .. start + count].
   function decodePostings(s) {
-    const cap = (s.length >> 1) + 1;
+    if (s.charCodeAt(0) === 33) return decodeKeys(s);
+    // Every entry takes at least one letter (its field head).
+    const cap = s.length + 1;
     let key = new Int32Array(cap), start = new Int32Array(cap), count = new Int32Array(cap);
     let pos = new Int32Array(s.length);
     let n = 0, np = 0, r = new Reader(s), doc = -1;
@@ -177,6 +181,21 @@
       }
     }
     return { n: n, key: key, start: start, count: count, pos: pos };
+  }
+
+  // Postings of a token without positions (codec.rs: term_only): "!", then
+  // each entry's key, the first as is and the others as the difference from
+  // the previous key minus one.
+  function decodeKeys(s) {
+    const cap = s.length;
+    let key = new Int32Array(cap), start = new Int32Array(cap), count = new Int32Array(cap);
+    let n = 0, r = new Reader(s), k = -1;
+    r.i = 1;
+    while (r.more()) {
+      k = n === 0 ? r.next() : k + r.next() + 1;
+      key[n++] = k;
+    }
+    return { n: n, key: key, start: start, count: count, pos: new Int32Array(0) };
   }
 
   const NO_POSTINGS = decodePostings("");
@@ -230,7 +249,9 @@
   function createEngine(loadFile) {
     let meta = null, metaPromise = null;
     const packs = new Map(), postingCache = new Map();
-    let noteStarts = [], fragFirsts = [];
+    // fragOf[i]: the fragment of note i (then of term i - notes); slot[i]:
+    // its place in that fragment's list (notes in number order).
+    let noteStarts = [], fragOf = [], slot = [], conceptFile = [];
 
     function ready() {
       if (!metaPromise) {
@@ -240,9 +261,14 @@
           meta.build = f.build;
           noteStarts = [0];
           varints(meta.docs).forEach(function (n) { noteStarts.push(noteStarts[noteStarts.length - 1] + n); });
-          fragFirsts = [];
-          let at = 0;
-          varints(meta.frags).forEach(function (g) { at += g; fragFirsts.push(at); });
+          fragOf = varints(meta.frags);
+          conceptFile = varints(meta.concepts);
+          const filled = new Map();
+          slot = fragOf.map(function (f, i) {
+            const k = filled.get(f) || 0;
+            filled.set(f, k + 1);
+            return k;
+          });
           return meta;
         });
         metaPromise.catch(function () { metaPromise = null; });
@@ -255,8 +281,10 @@
       return f.data;
     }
 
-    // Shards and fragments come in packs of consecutive ones, one file per
-    // pack (meta.pack: shards per file, fragments per file).
+    // Shards come in packs of consecutive ones, one file per pack
+    // (meta.pack: shards per file); a fragment is one file, and the
+    // postings of glossary concepts (@N) are in files of their own
+    // (meta.concepts: the file of each term).
     function pack(kind, p) {
       const key = kind + ":" + p;
       if (!packs.has(key)) {
@@ -268,21 +296,34 @@
     }
 
     function shard(i) {
-      const per = meta.pack[0];
+      const per = meta.pack;
       return pack("shards", Math.floor(i / per)).then(function (list) { return list[i % per]; });
     }
 
-    function fragment(i) {
-      const per = meta.pack[1];
-      return pack("frags", Math.floor(i / per)).then(function (list) { return list[i % per]; });
-    }
+    function fragment(i) { return pack("frags", i); }
 
     function shardOf(token) { return hash(shardKey(token, meta.prefix)) % meta.shards; }
 
-    // Postings of one token from its loaded shard.
+    // The file holding a token's postings, as "kind:number".
+    function fileOf(token) {
+      if (token.charAt(0) === "@") {
+        const f = conceptFile[Number(token.slice(1))];
+        if (f !== undefined) return "concepts:" + f;
+      }
+      return "shards:" + shardOf(token);
+    }
+
+    // The token → postings map of a file named by fileOf.
+    function tokenMap(key) {
+      const at = key.indexOf(":"), n = Number(key.slice(at + 1));
+      return key.slice(0, at) === "shards" ? shard(n) : pack("concepts", n);
+    }
+
+    // Postings of one token from its loaded file.
     function postings(data, token) {
       if (postingCache.has(token)) return postingCache.get(token);
-      let s = data[shardOf(token)][token];
+      const map = data[fileOf(token)];
+      let s = map && Object.prototype.hasOwnProperty.call(map, token) ? map[token] : "";
       let p = s ? decodePostings(s) : NO_POSTINGS;
       postingCache.set(token, p);
       return p;
@@ -389,7 +430,7 @@
 
     function segmentMatches(data, seg) {
       if (seg.kind === "word") {
-        const map = data[shardOf(seg.text)];
+        const map = data[fileOf(seg.text)];
         let tokens = seg.prefix ? Object.keys(map).filter(function (t) { return t.lastIndexOf(seg.text, 0) === 0; })
           : (map[seg.text] ? [seg.text] : []);
         if (tokens.length === 1) return fromPostings(postings(data, tokens[0]), tokens[0].length, tokens[0] === seg.text);
@@ -612,41 +653,41 @@
       return out;
     }
 
-    function fragmentOf(doc) {
-      let lo = 0, hi = fragFirsts.length - 1;
-      while (lo < hi) {
-        let mid = (lo + hi + 1) >> 1;
-        if (fragFirsts[mid] <= doc) lo = mid; else hi = mid - 1;
-      }
-      return lo;
+    // Index into fragOf and slot of a ranked document: its note, or its
+    // term after the notes.
+    function owner(hit) {
+      return hit.note < 0 ? meta.notes + hit.doc - noteStarts[noteStarts.length - 1] : hit.note;
     }
 
-    // The stored text of `doc` from its fragment.
-    function describe(hit, frag, fi, needles, concepts) {
-      let at = fragFirsts[fi];
-      let termStart = noteStarts[noteStarts.length - 1];
+    // A term's text from its loaded concept file ("=N"), or null.
+    function termText(data, hit) {
+      if (hit.note >= 0) return null;
+      const t = owner(hit) - meta.notes, c = data["concepts:" + conceptFile[t]];
+      return c && Object.prototype.hasOwnProperty.call(c, "=" + t) ? c["=" + t] : null;
+    }
+
+    // The stored text of `doc` from its fragment (or, for a term, its
+    // concept file when loaded).
+    function describe(hit, frag, data, needles, concepts) {
+      const place = slot[owner(hit)];
       if (hit.note < 0) {
-        let t = frag.t[hit.doc - Math.max(at, termStart)];
+        let t = termText(data, hit) || (frag && frag.t[place]);
+        if (!t) return null;
         return {
           kind: "term", title: t[0], href: t[1], section: "", names: t[2],
           snippet: snippet(t[3], [], needles), titleMarks: marks(t[0], needles, concepts)
         };
       }
-      for (let i = 0; i < frag.n.length; i++) {
-        let note = frag.n[i], docs = note[3];
-        if (hit.doc < at + docs.length) {
-          let d = docs[hit.doc - at];
-          // A head with no text of its own: show the first section's text.
-          const text = d[2] || (!d[0] && docs[1] ? docs[1][2] : "");
-          return {
-            kind: "note", title: note[0], href: note[1] + (d[0] ? "#" + d[0] : ""), section: d[1], tags: note[2],
-            snippet: snippet(text, d[2] ? hit.body : [], needles), titleMarks: marks(note[0], needles, concepts),
-            sectionMarks: marks(d[1], needles, concepts)
-          };
-        }
-        at += docs.length;
-      }
-      return null;
+      const note = frag && frag.n[place], docs = note ? note[3] : [];
+      const d = docs[hit.doc - noteStarts[hit.note]];
+      if (!d) return null;
+      // A head with no text of its own: show the first section's text.
+      const text = d[2] || (!d[0] && docs[1] ? docs[1][2] : "");
+      return {
+        kind: "note", title: note[0], href: note[1] + (d[0] ? "#" + d[0] : ""), section: d[1], tags: note[2],
+        snippet: snippet(text, d[2] ? hit.body : [], needles), titleMarks: marks(note[0], needles, concepts),
+        sectionMarks: marks(d[1], needles, concepts)
+      };
     }
 
     function search(query, opts) {
@@ -657,8 +698,8 @@
         if (plan.mode === "empty") return { query: query, mode: plan.mode, total: 0, partial: false, results: [] };
         let tokens = [];
         plan.concepts.forEach(function (c) { tokens = tokens.concat(tokensOf(c)); });
-        const ids = Array.from(new Set(tokens.map(shardOf)));
-        return Promise.all(ids.map(shard)).then(function (loaded) {
+        const ids = Array.from(new Set(tokens.map(fileOf)));
+        return Promise.all(ids.map(tokenMap)).then(function (loaded) {
           const data = {};
           ids.forEach(function (id, i) { data[id] = loaded[i]; });
           const matches = plan.concepts.map(function (c) { return conceptMatches(data, c); });
@@ -669,13 +710,13 @@
           page.forEach(function (h) { h.body = bodySpans(h, matches); });
           let needles = [];
           plan.concepts.forEach(function (c) { needles = needles.concat(c.needles); });
-          const fis = Array.from(new Set(page.map(function (h) { return fragmentOf(h.doc); })));
+          const fis = Array.from(new Set(page.filter(function (h) { return !termText(data, h); })
+            .map(function (h) { return fragOf[owner(h)]; })));
           return Promise.all(fis.map(fragment)).then(function (frags) {
             const byIndex = new Map();
             fis.forEach(function (fi, i) { byIndex.set(fi, frags[i]); });
             let results = page.map(function (h) {
-              const fi = fragmentOf(h.doc);
-              let r = describe(h, byIndex.get(fi), fi, needles, plan.concepts);
+              let r = describe(h, byIndex.get(fragOf[owner(h)]), data, needles, plan.concepts);
               if (r) r.score = h.score;
               return r;
             }).filter(Boolean);
@@ -798,7 +839,7 @@
   };
 
   function loadFile(name) {
-    const m = /^(meta|shards|frags)-?([0-9]*)\.js/.exec(name);
+    const m = /^(meta|shards|concepts|frags)-?([0-9]*)\.js/.exec(name);
     const kind = m[1], number = m[1] === "meta" ? 0 : parseInt(m[2], 10);
     let key = kind + ":" + number;
     return new Promise(function (resolve, reject) {

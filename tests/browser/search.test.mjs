@@ -255,6 +255,28 @@ test("the dropdown fits a 360 px phone, light and dark", async () => {
   }
 });
 
+test("format 3 from file://: a term's concept file, keys-only postings, a long list read to the end", async () => {
+  // 힙 is a glossary term (its postings and text in concepts-N.js) and one
+  // syllable (keys-only postings); 60 notes make its list long enough that
+  // entries take under two letters each. 머리말 never names it.
+  const files = {
+    "notes/glossary.yaml": "- term: 힙\n  english: Heap\n  definition: 우선순위 큐를 만드는 완전 이진 트리\n",
+    "notes/a00.md": "# 머리말\n\n다른 이야기\n",
+  };
+  for (let n = 1; n <= 60; n++) files[`notes/n${String(n).padStart(2, "0")}.md`] = `# 힙 ${n}\n\n힙 본문 ${n}\n`;
+  const site = buildSite("format3", files);
+  const names = fs.readdirSync(path.join(site, "search"));
+  assert.ok(names.some((f) => /^concepts-\d+\.js$/.test(f)), names.join(" "));
+  const page = await openPage(fileUrl(site, "search.html") + "?q=" + encodeURIComponent("힙"));
+  await page.waitForFunction(() => /검색 결과 \d+건/.test(document.getElementById("search-status")?.textContent || ""));
+  assert.match(await page.textContent("#search-status"), /검색 결과 61건/);
+  const first = await page.$eval("#search-results a", (a) => a.textContent);
+  assert.ok(first.includes("우선순위 큐를 만드는 완전 이진 트리"), first);
+  const titles = await page.$$eval("#search-results .search-hit-title", (e) => e.map((x) => x.textContent));
+  assert.ok(!titles.includes("머리말"), titles.join(" | "));
+  await page.context().close();
+});
+
 test("no script errors or failed loads", () => {
   assert.deepEqual(problems, []);
 });

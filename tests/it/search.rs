@@ -598,3 +598,202 @@ fn words_only_in_code_blocks_are_found_below_prose() {
         "prose first"
     );
 }
+
+/// The payload of an index file (`gongbuSearch(kind, n, build, payload);`).
+fn index_payload(text: &str) -> Value {
+    let payload = text.splitn(4, ',').nth(3).expect("four arguments");
+    serde_json::from_str(payload.strip_suffix(");\n").expect("ends the call")).expect("json")
+}
+
+/// A varint string of the index (the postings alphabet) as numbers.
+fn varints(s: &str) -> Vec<usize> {
+    const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    let mut out = Vec::new();
+    let (mut v, mut shift) = (0usize, 0u32);
+    for b in s.bytes() {
+        let d = DIGITS
+            .iter()
+            .position(|&x| x == b)
+            .expect("postings letter");
+        if d < 32 {
+            out.push(v | (d << shift));
+            (v, shift) = (0, 0);
+        } else {
+            v |= (d - 32) << shift;
+            shift += 5;
+        }
+    }
+    assert_eq!(shift, 0, "a number runs past the end of {s}");
+    out
+}
+
+/// Notes on a few topics, with a glossary naming them: enough text for an
+/// index of several files of each kind.
+fn topic_site(notes: usize) -> Fixture {
+    let f = Fixture::new();
+    let topics = ["스레드", "프로세스", "세마포어", "가상 메모리", "소켓"];
+    let mut glossary = String::new();
+    for (i, t) in topics.iter().enumerate() {
+        glossary.push_str(&format!(
+            "- term: {t}\n  english: Topic{i}\n  definition: {t}에 대한 정의 {i}\n"
+        ));
+    }
+    f.note("glossary.yaml", &glossary);
+    let filler =
+        "메모리와 스케줄러가 만나는 긴 설명 문장입니다. 코드와 그림도 나옵니다. ".repeat(30);
+    for n in 0..notes {
+        let topic = topics[n % topics.len()];
+        let other = topics[(n / topics.len()) % topics.len()];
+        f.note(
+            &format!("part{}/note-{n:03}.md", n % 7),
+            &format!(
+                "# {topic} 정리 {n}\n\n{topic}와 {other}를 함께 본다. 낱말{n} {filler}\n\n## 예제 {n}\n\n{filler}\n"
+            ),
+        );
+    }
+    built(&f);
+    f
+}
+
+#[test]
+fn the_index_is_few_files_and_every_file_it_names_exists() {
+    let f = topic_site(250);
+    let dir = f.out().join("search");
+    let names: std::collections::BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let total: u64 = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    let meta = index_payload(&f.read("search/meta.js"));
+    assert_eq!(meta["v"], 3);
+    let shards = meta["shards"].as_u64().unwrap() as usize;
+    let pack = meta["pack"].as_u64().unwrap() as usize;
+    let frag_of = varints(meta["frags"].as_str().unwrap());
+    let concept_of = varints(meta["concepts"].as_str().unwrap());
+    assert_eq!(frag_of.len(), 250 + 5);
+    assert_eq!(concept_of.len(), 5);
+    // What the meta names is exactly what is there.
+    let mut named: std::collections::BTreeSet<String> = ["meta.js".to_string()].into();
+    named.extend((0..shards.div_ceil(pack)).map(|i| format!("shards-{i}.js")));
+    named.extend(frag_of.iter().map(|i| format!("frags-{i}.js")));
+    named.extend(concept_of.iter().map(|i| format!("concepts-{i}.js")));
+    assert_eq!(named, names);
+    // Few, larger files: none of a few hundred bytes, about one per 24 KB
+    // of index (format 2 had one per 8 KB here).
+    assert!(
+        (names.len() as u64) <= total / (24 * 1024) + 4,
+        "{} files for {total} bytes",
+        names.len()
+    );
+    assert!(names.len() >= 4, "{names:?}");
+    // Every fragment lists each of its notes once, and every note is in the
+    // fragment the meta names.
+    let mut listed = 0;
+    for i in frag_of.iter().collect::<std::collections::BTreeSet<_>>() {
+        let frag = index_payload(&f.read(&format!("search/frags-{i}.js")));
+        listed += frag["n"].as_array().unwrap().len() + frag["t"].as_array().unwrap().len();
+    }
+    assert_eq!(listed, 250 + 5);
+    // Concept files hold the postings and the text of their terms.
+    for (t, c) in concept_of.iter().enumerate() {
+        let file = index_payload(&f.read(&format!("search/concepts-{c}.js")));
+        assert!(file[format!("@{t}")].is_string(), "@{t} in concepts-{c}");
+        assert!(file[format!("={t}")].is_array(), "={t} in concepts-{c}");
+    }
+    // A query finds every note of its topic, shown from the fragments.
+    let Some(a) = ask(&f.out(), &["세마포어", "낱말17", "정리"]) else {
+        return;
+    };
+    assert_eq!(a[0].results[0].0, "term");
+    assert!(a[0].total > 50, "{}", a[0].total);
+    assert!(a[0]
+        .results
+        .iter()
+        .skip(1)
+        .all(|r| r.1.contains("세마포어") || r.4.contains("세마포어")));
+    assert_eq!(a[1].pages(), vec!["part3/note-017.html"]);
+    assert_eq!(a[2].total, 250);
+}
+
+#[test]
+fn one_syllable_and_whole_word_queries_read_keys_only_postings() {
+    let f = Fixture::new();
+    for n in 0..40 {
+        let text = if n % 3 == 0 {
+            format!("# 자료구조 {n}\n\n힙은 완전 이진 트리다.\n\n## 정렬\n\n힙정렬도 있다.\n")
+        } else if n % 3 == 1 {
+            format!("# 힙 정리 {n}\n\n우선순위 큐\n")
+        } else {
+            format!("# 다른 {n}\n\n스택과 큐\n")
+        };
+        f.note(&format!("n{n:02}.md"), &text);
+    }
+    built(&f);
+    // 힙 (a one-letter run) and 이진트리... keep no positions: their
+    // postings are written as keys only ("!…").
+    let mut keys_only = Vec::new();
+    for e in std::fs::read_dir(f.out().join("search")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if !name.starts_with("shards-") {
+            continue;
+        }
+        for shard in index_payload(&f.read(&format!("search/{name}")))
+            .as_array()
+            .unwrap()
+        {
+            for (token, postings) in shard.as_object().unwrap() {
+                if postings.as_str().unwrap().starts_with('!') {
+                    keys_only.push(token.clone());
+                }
+            }
+        }
+    }
+    assert!(keys_only.contains(&"힙".to_string()), "{keys_only:?}");
+    assert!(keys_only.contains(&"힙정렬도".to_string()), "{keys_only:?}");
+    let Some(a) = ask(&f.out(), &["힙", "힙정렬도", "힙 정리"]) else {
+        return;
+    };
+    // Every note with 힙: title matches first, then bodies.
+    assert_eq!(a[0].total, 27, "{:?}", a[0].hrefs());
+    assert!(
+        a[0].results[0].1.starts_with("힙 정리"),
+        "{:?}",
+        a[0].results[0]
+    );
+    assert!(a[0].results.iter().any(|r| r.1.starts_with("자료구조")));
+    // The whole run (keys only) and its bigrams (positions) together.
+    assert_eq!(a[1].total, 14, "{:?}", a[1].hrefs());
+    assert!(
+        a[1].results.iter().all(|r| r.3 == "정렬"),
+        "{:?}",
+        a[1].results
+    );
+    assert_eq!(a[2].total, 13);
+}
+
+#[test]
+fn long_postings_lists_are_read_to_the_end() {
+    // 힙 keeps no positions, so its concept's entries take one or two
+    // letters each (a title and a body entry share their document's gap):
+    // the client once sized its arrays for two letters an entry and read
+    // the entries past that as document 0, a note without 힙.
+    let f = Fixture::new();
+    f.note(
+        "glossary.yaml",
+        "- term: 힙\n  english: Heap\n  definition: 우선순위 큐의 자료구조\n",
+    )
+    .note("a00.md", "# 머리말\n\n다른 이야기\n");
+    for n in 1..=60 {
+        f.note(&format!("n{n:02}.md"), &format!("# 힙 {n}\n\n힙 본문\n"));
+    }
+    built(&f);
+    let Some(a) = ask_one(&f.out(), "힙") else {
+        return;
+    };
+    assert_eq!(a.total, 61, "{:?}", a.hrefs());
+    assert!(a.results.iter().all(|r| r.1 != "머리말"), "{:?}", a.hrefs());
+    assert_eq!(a.results.len(), 50);
+}

@@ -125,6 +125,70 @@ pub(crate) fn decode_postings(bytes: &[u8]) -> Vec<Posting> {
     out
 }
 
+/// Marks postings written as keys only (see [`term_only`]).
+pub(crate) const KEYS_ONLY: char = '!';
+
+/// Postings of a token without positions (see [`keeps_positions`]) as the
+/// files carry them: [`KEYS_ONLY`], then per (document, field) entry its key
+/// `document·8 + field`, the first as is and the others as the difference
+/// from the previous key minus one. Dense lists take one letter an entry
+/// instead of two (a gap and a field head). None when `bytes` holds
+/// positions or cannot be read (the caller then writes them as they are).
+pub(crate) fn term_only(bytes: &[u8]) -> Option<String> {
+    let mut out = Vec::with_capacity(bytes.len() + 1);
+    out.push(KEYS_ONLY as u8);
+    let mut at = 0;
+    let mut doc: i64 = -1;
+    let mut prev: Option<u64> = None;
+    while at < bytes.len() {
+        doc += i64::from(get_varint(bytes, &mut at)?) + 1;
+        loop {
+            let head = get_varint(bytes, &mut at)?;
+            if head / 16 != 0 {
+                return None;
+            }
+            let key = u64::try_from(doc).ok()? * 8 + u64::from((head / 2) % 8);
+            let delta = match prev {
+                None => key,
+                Some(p) => key.checked_sub(p + 1)?,
+            };
+            put_varint(&mut out, u32::try_from(delta).ok()?);
+            prev = Some(key);
+            if head % 2 == 0 {
+                break;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Reads [`term_only`] postings back (tests).
+#[cfg(test)]
+pub(crate) fn decode_term_only(text: &str) -> Vec<Posting> {
+    let mut out: Vec<Posting> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut at = 1;
+    let mut key: Option<u32> = None;
+    while at < bytes.len() {
+        let Some(v) = get_varint(bytes, &mut at) else {
+            break;
+        };
+        let k = key.map_or(v, |k| k + v + 1);
+        key = Some(k);
+        let Some(field) = Field::from_code(k % 8) else {
+            break;
+        };
+        match out.last_mut() {
+            Some(p) if p.doc == k / 8 => p.fields.push((field, Vec::new())),
+            _ => out.push(Posting {
+                doc: k / 8,
+                fields: vec![(field, Vec::new())],
+            }),
+        }
+    }
+    out
+}
+
 /// [`encode_doc`] for (field, position) pairs sorted by field and position.
 pub(super) fn encode_pending(
     out: &mut Vec<u8>,

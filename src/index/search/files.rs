@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use super::build::{DocKind, SearchIndex, LIST_SEPARATOR};
-use super::codec::put_varint;
+use super::codec::{keeps_positions, put_varint, term_only};
 use super::tokens::*;
 use crate::index::glossary::Glossary;
 use crate::korean::PARTICLES;
@@ -16,25 +16,33 @@ use crate::note::Note;
 use crate::urls::{encode_fragment, encode_path};
 
 /// Version of the file format; the client refuses other versions.
-pub(crate) const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 3;
 /// Folder of the index in the output.
 pub(crate) const SEARCH_DIR: &str = "search";
-/// Aimed size of one postings shard, in bytes.
-const SHARD_TARGET_BYTES: usize = 12 * 1024;
+/// Aimed size of one postings shard (the unit of the hash), in bytes.
+const SHARD_TARGET_BYTES: usize = 8 * 1024;
 const MAX_SHARDS: usize = 8192;
 /// Most files of one kind (postings, text): past this (sites of some
 /// 40,000 notes) files grow instead of multiplying.
 const MAX_PACKS: usize = 2048;
-/// Largest file of packed shards or fragments aimed at, in bytes: a query
-/// loads whole files (about ten fragments for a page of results and a few
-/// shards), so this bounds what it loads besides what it needs. Measured on
-/// 1,000 generated notes: 4 KB fragments and 12 KB shards unpacked gave
-/// 1,108 files and a median cold query of 28 KB gzip; packs of 16 KB give
-/// 456 files and 46 KB, of 32 KB 223 files and 71 KB, of 48 KB 160 files
-/// and 80 KB.
-const PACK_TARGET_BYTES: usize = 16 * 1024;
-/// Aimed size of one text fragment, in bytes (whole notes per fragment).
-const FRAGMENT_TARGET_BYTES: usize = 4 * 1024;
+/// Aimed size of one file of packed shards, in bytes. A query loads whole
+/// files, so the sizes of files trade the number of files against what a
+/// cold query loads. On 10,000 generated notes (20 queries, median gzip
+/// bytes of a cold query) 40 KB packs and 32 KB fragments measured 2,176
+/// files and 57 KB (format 2: 3,960 files and 66 KB); simulated, 30 KB
+/// packs gave about 200 files more and no fewer bytes, 45 KB packs about
+/// 140 files fewer for 1.5 KB more. BENCHMARKS.md, "Search index layout,
+/// format v3".
+const PACK_TARGET_BYTES: usize = 40 * 1024;
+/// Aimed size of one text fragment, in bytes (whole notes, one fragment per
+/// file). A query loads about four, grouped by topic (see `topic_order`);
+/// simulated at 10,000 notes, 24 KB fragments gave about 330 files more for
+/// 2 KB less.
+const FRAGMENT_TARGET_BYTES: usize = 32 * 1024;
+/// Aimed size of one file of glossary concept postings (`@N`), in bytes:
+/// consecutive terms share a file up to this, a much-mentioned term has one
+/// of its own, so a query for a term loads its mentions and little else.
+const CONCEPT_TARGET_BYTES: usize = 16 * 1024;
 
 /// A file of the index: path under the output root and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,9 +111,15 @@ pub(crate) fn shard_pack_file(i: usize) -> String {
     format!("shards-{i}.js")
 }
 
-/// Name of the file holding pack `i` of text fragments: `frags-12.js`.
+/// Name of the file holding text fragment `i`: `frags-12.js`.
 pub(crate) fn fragment_pack_file(i: usize) -> String {
     format!("frags-{i}.js")
+}
+
+/// Name of the file holding group `i` of glossary concept postings:
+/// `concepts-3.js`.
+pub(crate) fn concept_file_name(i: usize) -> String {
+    format!("concepts-{i}.js")
 }
 
 /// How many consecutive shards (or fragments) go into one file, for
@@ -161,6 +175,11 @@ impl Wrapped {
         let mut w = Wrapped::start(kind, number, payload.len());
         w.push_str(payload);
         w.finish()
+    }
+
+    /// Bytes of payload so far.
+    fn payload_len(&self) -> usize {
+        self.text.len() - self.payload_at
     }
 
     fn push(&mut self, c: char) {
@@ -220,8 +239,50 @@ fn group_starts(sizes: impl Iterator<Item = usize>, target: usize) -> Vec<usize>
     starts
 }
 
+/// The order in which notes fill the text fragments: by topic (the
+/// glossary term named earliest in the title, else the title's first word),
+/// then by note number. A query's first results are mostly notes naming it
+/// in their titles, and among equal scores the lower note numbers come
+/// first, so they stand together in the first fragment of their topic
+/// instead of one fragment each (on 1,000 and 10,000 generated notes a cold
+/// query loads about four fragment files instead of about eight).
+fn topic_order(notes: &[Note], term_names: &[Vec<String>]) -> Vec<usize> {
+    let names: Vec<(String, usize)> = term_names
+        .iter()
+        .enumerate()
+        .flat_map(|(t, list)| list.iter().map(move |n| (n.to_lowercase(), t)))
+        .filter(|(n, _)| !n.is_empty())
+        .collect();
+    let keys: Vec<(usize, String)> = notes
+        .par_iter()
+        .map(|note| {
+            let title = note.title.to_lowercase();
+            // (where, name length, term): earliest, then longest.
+            let mut best: Option<(usize, usize, usize)> = None;
+            for (name, t) in &names {
+                if let Some(at) = title.find(name.as_str()) {
+                    if best.is_none_or(|(p, len, _)| at < p || (at == p && name.len() > len)) {
+                        best = Some((at, name.len(), *t));
+                    }
+                }
+            }
+            match best {
+                Some((_, _, t)) => (t, String::new()),
+                None => (
+                    usize::MAX,
+                    title.split_whitespace().next().unwrap_or("").to_string(),
+                ),
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..notes.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
+    order
+}
+
 impl SearchIndex<'_> {
-    /// The index as script files (`search/meta.js`, shards, fragments).
+    /// The index as script files (`search/meta.js`, shards, concepts,
+    /// fragments).
     /// `notes` and `glossary` are what the index was built from.
     ///
     /// Consumes the index: the postings are freed once the shards are
@@ -230,17 +291,100 @@ impl SearchIndex<'_> {
     /// no payload is ever copied (the index files are the tail of a build's
     /// memory).
     pub(crate) fn files(mut self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
-        // Postings, sharded.
+        // Tokens without positions take the shorter keys-only form.
+        self.postings.par_iter_mut().for_each(|(token, bytes)| {
+            if !keeps_positions(token) {
+                if let Some(keys) = term_only(bytes) {
+                    *bytes = keys.into_bytes();
+                }
+            }
+        });
+        // A glossary term as the text fragments and concept files show it.
+        let term_start = self.note_starts.last().copied().unwrap_or(0);
+        let term_entry = |i: usize| {
+            let term = glossary.terms.raw.get(i)?;
+            let doc = self.docs.get(term_start as usize + i)?;
+            let names = self.term_names.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            Some(FragmentTerm(
+                names.first().map(String::as_str).unwrap_or(&term.term),
+                encode_path(&term.url),
+                names,
+                doc.field(Field::Body).unwrap_or(""),
+            ))
+        };
+        // Glossary concepts (`@N`) go to files of their own, consecutive
+        // terms together up to CONCEPT_TARGET_BYTES, with each term's text
+        // under `=N` (a query for a term then needs no text fragment for
+        // it); every other token goes to its hash shard.
+        let term_count = self.term_names.len();
+        let concept_of = |token: &str| {
+            token
+                .strip_prefix('@')
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|&n| n < term_count)
+        };
         let total: usize = self
             .postings
             .iter()
+            .filter(|(t, _)| concept_of(t).is_none())
             .map(|(t, b)| t.len() + b.len() + 6)
             .sum();
         let shards = shard_count(total);
         let mut members: Vec<Vec<(&String, &Vec<u8>)>> = vec![Vec::new(); shards];
+        let mut concepts: Vec<Option<(&String, &Vec<u8>)>> = vec![None; term_count];
         for (token, bytes) in &self.postings {
-            members[shard_of(token, shards)].push((token, bytes));
+            match concept_of(token) {
+                Some(n) => concepts[n] = Some((token, bytes)),
+                None => members[shard_of(token, shards)].push((token, bytes)),
+            }
         }
+        let concept_starts = group_starts(
+            concepts
+                .iter()
+                .map(|c| c.map_or(0, |(t, b)| t.len() + b.len() + 6)),
+            CONCEPT_TARGET_BYTES,
+        );
+        let mut concept_file = vec![0u32; term_count];
+        let concept_files: Vec<Wrapped> = concept_starts
+            .iter()
+            .enumerate()
+            .map(|(g, &start)| {
+                let end = concept_starts.get(g + 1).copied().unwrap_or(term_count);
+                let list = concepts.get(start..end).unwrap_or(&[]);
+                for slot in concept_file.get_mut(start..end).unwrap_or(&mut []) {
+                    *slot = g as u32;
+                }
+                let len: usize = list
+                    .iter()
+                    .flatten()
+                    .map(|(t, b)| t.len() + b.len() + 8)
+                    .sum();
+                let mut out = Wrapped::start("concepts", g, len + 2);
+                out.push('{');
+                for (i, (token, bytes)) in list.iter().flatten().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&to_script_json(token.as_str()));
+                    out.push_str(":\"");
+                    out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
+                    out.push('"');
+                }
+                for t in start..end {
+                    if let Some(entry) = term_entry(t) {
+                        if out.payload_len() > 1 {
+                            out.push(',');
+                        }
+                        out.push_str(&format!("\"={t}\":"));
+                        out.push_str(&to_script_json(&entry));
+                    }
+                }
+                out.push('}');
+                out.finish()
+            })
+            .collect();
+        drop(concepts);
+        // Every other token's postings, sharded and packed.
         let shard_pack = per_pack(total, shards);
         let shard_files: Vec<Wrapped> = members
             .par_chunks(shard_pack)
@@ -263,7 +407,7 @@ impl SearchIndex<'_> {
                         }
                         out.push_str(&to_script_json(token.as_str()));
                         out.push_str(":\"");
-                        // The postings alphabet needs no escaping.
+                        // The postings alphabet (and `!`) needs no escaping.
                         out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
                         out.push('"');
                     }
@@ -289,34 +433,48 @@ impl SearchIndex<'_> {
                 .sum::<usize>()
                 + notes[n].url.len() * 3
         };
-        let term_start = self.note_starts.last().copied().unwrap_or(0);
-        let note_groups = group_starts((0..notes.len()).map(note_size), FRAGMENT_TARGET_BYTES);
+        // Notes of one topic share files (see `topic_order`); terms follow.
+        let order = topic_order(notes, &self.term_names);
+        // Larger fragments past MAX_PACKS of them (very large sites).
+        let text_total: usize = (0..notes.len()).map(note_size).sum();
+        let fragment_target = FRAGMENT_TARGET_BYTES.max(text_total / MAX_PACKS);
+        let note_groups = group_starts(order.iter().map(|&n| note_size(n)), fragment_target);
         let term_groups = group_starts(
             glossary
                 .terms
                 .iter()
                 .map(|t| t.term.len() + t.definition.len() + t.url.len() * 3 + 64),
-            FRAGMENT_TARGET_BYTES,
+            fragment_target,
         );
-        let mut fragments: Vec<(u32, std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
+        let mut fragments: Vec<(Vec<usize>, std::ops::Range<usize>)> = Vec::new();
+        // The fragment of each note, then of each term.
+        let mut fragment_of = vec![0u32; notes.len() + glossary.terms.len()];
         for (g, &start) in note_groups.iter().enumerate() {
-            let end = note_groups.get(g + 1).copied().unwrap_or(notes.len());
-            let first = self.note_starts.get(start).copied().unwrap_or(0);
-            fragments.push((first, start..end, 0..0));
+            let end = note_groups.get(g + 1).copied().unwrap_or(order.len());
+            let mut members = order.get(start..end).unwrap_or(&[]).to_vec();
+            members.sort_unstable();
+            for &n in &members {
+                fragment_of[n] = fragments.len() as u32;
+            }
+            fragments.push((members, 0..0));
         }
         for (g, &start) in term_groups.iter().enumerate() {
             let end = term_groups
                 .get(g + 1)
                 .copied()
                 .unwrap_or(glossary.terms.len());
-            fragments.push((term_start + start as u32, 0..0, start..end));
+            for t in start..end {
+                fragment_of[notes.len() + t] = fragments.len() as u32;
+            }
+            fragments.push((Vec::new(), start..end));
         }
-        let fragment_texts: Vec<String> = fragments
+        let fragment_files: Vec<Wrapped> = fragments
             .par_iter()
-            .map(|(_, note_range, term_range)| {
-                let n = note_range
-                    .clone()
-                    .map(|i| {
+            .enumerate()
+            .map(|(number, (note_list, term_range))| {
+                let n = note_list
+                    .iter()
+                    .map(|&i| {
                         let note = &notes[i];
                         let docs = doc_range(i)
                             .iter()
@@ -351,60 +509,23 @@ impl SearchIndex<'_> {
                         )
                     })
                     .collect();
-                let t = term_range
-                    .clone()
-                    .filter_map(|i| {
-                        let term = glossary.terms.raw.get(i)?;
-                        let doc = self.docs.get(term_start as usize + i)?;
-                        let names = self.term_names.get(i).map(Vec::as_slice).unwrap_or(&[]);
-                        Some(FragmentTerm(
-                            names.first().map(String::as_str).unwrap_or(&term.term),
-                            encode_path(&term.url),
-                            names,
-                            doc.field(Field::Body).unwrap_or(""),
-                        ))
-                    })
-                    .collect();
-                to_script_json(&Fragment { n, t })
+                let t = term_range.clone().filter_map(term_entry).collect();
+                Wrapped::of("frags", number, &to_script_json(&Fragment { n, t }))
             })
             .collect();
-        let text_total: usize = fragment_texts.iter().map(String::len).sum();
-        let fragment_pack = per_pack(text_total, fragment_texts.len());
-        let fragment_files: Vec<Wrapped> = fragment_texts
-            .par_chunks(fragment_pack)
-            .enumerate()
-            .map(|(n, pack)| {
-                let len: usize = pack.iter().map(|t| t.len() + 1).sum();
-                let mut out = Wrapped::start("frags", n, len + 2);
-                out.push('[');
-                for (k, text) in pack.iter().enumerate() {
-                    if k > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(text);
-                }
-                out.push(']');
-                out.finish()
-            })
-            .collect();
-        drop(fragment_texts);
+        drop(fragments);
         self.docs = Vec::new();
 
         let docs_per_note = self.note_starts.windows(2).map(|w| w[1] - w[0]);
-        let mut prev = 0;
-        let fragment_gaps = fragments.iter().map(|f| {
-            let g = f.0 - prev;
-            prev = f.0;
-            g
-        });
         let meta = serde_json::json!({
             "v": FORMAT_VERSION,
             "shards": shards,
-            "pack": [shard_pack, fragment_pack],
+            "pack": shard_pack,
             "notes": notes.len(),
             "docs": varint_string(docs_per_note),
             "terms": glossary.terms.len(),
-            "frags": varint_string(fragment_gaps),
+            "frags": varint_string(fragment_of),
+            "concepts": varint_string(concept_file),
             "names": self.names,
             "termNames": self.term_names,
             "particles": PARTICLES,
@@ -418,10 +539,12 @@ impl SearchIndex<'_> {
 
         let mut parts: Vec<&str> = vec![meta_file.payload()];
         parts.extend(shard_files.iter().map(Wrapped::payload));
+        parts.extend(concept_files.iter().map(Wrapped::payload));
         parts.extend(fragment_files.iter().map(Wrapped::payload));
         let build = fnv64(&parts);
 
-        let mut files = Vec::with_capacity(1 + shard_files.len() + fragment_files.len());
+        let mut files =
+            Vec::with_capacity(1 + shard_files.len() + concept_files.len() + fragment_files.len());
         files.push(SearchFile {
             path: format!("{SEARCH_DIR}/meta.js"),
             text: meta_file.with_build(&build),
@@ -429,6 +552,12 @@ impl SearchIndex<'_> {
         for (i, w) in shard_files.into_iter().enumerate() {
             files.push(SearchFile {
                 path: format!("{SEARCH_DIR}/{}", shard_pack_file(i)),
+                text: w.with_build(&build),
+            });
+        }
+        for (i, w) in concept_files.into_iter().enumerate() {
+            files.push(SearchFile {
+                path: format!("{SEARCH_DIR}/{}", concept_file_name(i)),
                 text: w.with_build(&build),
             });
         }

@@ -30,18 +30,30 @@
 //!   Thread) becomes the token `@<term number>`, so a query for any name
 //!   finds all of them with one lookup.
 //!
-//! # Files
+//! # Files (format 3)
 //!
-//! - `search/meta.js`: sizes, the documents of each note, the fragment
-//!   boundaries, the glossary names and the particle list.
+//! - `search/meta.js`: sizes, the documents of each note, the text
+//!   fragment of each note and term, the concept file of each term, the
+//!   glossary names and the particle list.
 //! - `search/shards-N.js`: postings, sharded by a hash of the token's shard
 //!   key (the token; for words its first three letters, so prefix queries
-//!   find every completion in one shard); consecutive shards are packed
-//!   into one file, so a large site has a few hundred index files, not
-//!   thousands.
+//!   find every completion in one shard; for CJK whole runs their first
+//!   bigram, which a query for them loads anyway); consecutive shards are
+//!   packed into files of about 40 KB. Tokens without positions (unigrams,
+//!   whole runs) are written as keys only: `!` and key differences
+//!   (`codec::term_only`).
+//! - `search/concepts-N.js`: the postings of glossary concepts (`@N`), a
+//!   much-mentioned term in a file of its own, with each term's text
+//!   (`=N`), so a query for a term loads its mentions and little else.
 //! - `search/frags-N.js`: the documents' text (title, link, headings,
-//!   sections) in fragments of whole notes, packed the same way, loaded
-//!   only for the results shown.
+//!   sections) of whole notes, about 32 KB a file, notes grouped by topic
+//!   (the glossary term their title names first, else its first word), so
+//!   the first results of a query, mostly notes naming it in their titles,
+//!   stand in few files; loaded only for the results shown.
+//!
+//! On 10,000 generated notes this is about 2,200 files and a median cold
+//! query of 57 KB gzip (format 2: about 3,900 files and 78 KB); see
+//! BENCHMARKS.md.
 //!
 //! Each file calls `gongbuSearch(kind, number, build, data)`; `build` is a
 //! hash of the whole index so the client never mixes files of two builds.
@@ -228,6 +240,9 @@ mod tests {
         assert_eq!(shard_key("threading"), "thr");
         assert_eq!(shard_key("os"), "os");
         assert_eq!(shard_key("스레"), "스레");
+        // A whole run goes with its first bigram.
+        assert_eq!(shard_key("스레드"), "스레");
+        assert_eq!(shard_key("힙"), "힙");
         assert_eq!(shard_key("#ㅍㄹ"), "#ㅍㄹ");
         assert_eq!(shard_key("@3"), "@3");
         // FNV-1a of "a": 0xe40c292c.
@@ -390,45 +405,170 @@ mod tests {
             .all(|f| f.text.contains(&format!("\"{build}\""))));
     }
 
+    /// The payload of an index file as JSON.
+    fn payload(file: &SearchFile) -> serde_json::Value {
+        let text = file.text.splitn(4, ',').nth(3).unwrap();
+        serde_json::from_str(text.strip_suffix(");\n").unwrap()).unwrap()
+    }
+
+    /// A varint string of the meta file as numbers.
+    fn meta_varints(meta: &serde_json::Value, key: &str) -> Vec<u32> {
+        let s = meta[key].as_str().unwrap();
+        let mut at = 0;
+        let mut out = Vec::new();
+        while let Some(v) = get_varint(s.as_bytes(), &mut at) {
+            out.push(v);
+        }
+        assert_eq!(at, s.len(), "{key}");
+        out
+    }
+
     #[test]
-    fn fragments_hold_whole_notes() {
-        let body = "긴 문장입니다. ".repeat(150);
-        let notes: Vec<Note> = (0..6)
+    fn fragments_hold_whole_notes_grouped_by_topic() {
+        let body = "긴 문장입니다. ".repeat(400);
+        // Titles alternate between two glossary terms: the fragments group
+        // the notes by term, each in number order.
+        let notes: Vec<Note> = (0..12)
             .map(|i| {
+                let topic = if i % 2 == 0 {
+                    "스레드"
+                } else {
+                    "문맥 교환"
+                };
                 note(
-                    &format!("n{i}.md"),
-                    &format!("# 노트 {i}\n\n{body}\n\n## 둘\n\n끝\n"),
+                    &format!("n{i:02}.md"),
+                    &format!("# {topic} 정리 {i}\n\n{body}\n\n## 둘\n\n끝\n"),
                 )
             })
             .collect();
-        let index = SearchIndex::from_parts(&notes, &Glossary::default());
-        let files = index.files(&notes, &Glossary::default());
-        // Fragments are packed, several to a file: count them in the packs.
-        let packs: Vec<&SearchFile> = files.iter().filter(|f| f.path.contains("frags-")).collect();
-        assert!(!packs.is_empty());
-        let mut fragments: Vec<serde_json::Value> = Vec::new();
-        for pack in &packs {
-            let payload = pack.text.splitn(4, ',').nth(3).unwrap();
-            let payload = payload.strip_suffix(");\n").unwrap();
-            let list: Vec<serde_json::Value> = serde_json::from_str(payload).unwrap();
-            fragments.extend(list);
-        }
-        assert!(fragments.len() >= 2, "{}", fragments.len());
-        assert!(packs.len() < fragments.len(), "{} packs", packs.len());
-        let meta = &files[0].text;
-        // Every note has two documents; fragments start at note boundaries.
-        let start = meta.find("\"frags\":\"").unwrap() + 9;
-        let gaps: Vec<u32> = {
-            let s = &meta[start..];
-            let s = &s[..s.find('"').unwrap()];
-            let mut at = 0;
-            let mut out = Vec::new();
-            while let Some(v) = get_varint(s.as_bytes(), &mut at) {
-                out.push(v);
+        let glossary = thread_glossary();
+        let index = SearchIndex::from_parts(&notes, &glossary);
+        let files = index.files(&notes, &glossary);
+        let meta = payload(&files[0]);
+        assert_eq!(meta["v"], 3);
+        let frag_of = meta_varints(&meta, "frags");
+        assert_eq!(frag_of.len(), notes.len() + 2);
+        let frags: Vec<(String, serde_json::Value)> = files
+            .iter()
+            .filter(|f| f.path.contains("/frags-"))
+            .map(|f| (f.path.clone(), payload(f)))
+            .collect();
+        assert!(frags.len() >= 3, "{} fragments", frags.len());
+        for (i, &f) in frag_of.iter().enumerate() {
+            let (path, frag) = &frags[f as usize];
+            assert_eq!(path, &format!("search/frags-{f}.js"));
+            if i < notes.len() {
+                // The note is in its fragment, whole (head and one section).
+                let listed: Vec<&serde_json::Value> = frag["n"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|n| n[0] == notes[i].title.as_str())
+                    .collect();
+                assert_eq!(listed.len(), 1, "note {i} in {path}");
+                assert_eq!(listed[0][3].as_array().unwrap().len(), 2);
+            } else {
+                let names = frag["t"].as_array().unwrap();
+                assert!(names
+                    .iter()
+                    .any(|t| t[0] == ["스레드", "컨텍스트 스위칭"][i - notes.len()]));
             }
-            out
-        };
-        assert_eq!(gaps.len(), fragments.len());
-        assert!(gaps.iter().skip(1).all(|g| g % 2 == 0), "{gaps:?}");
+        }
+        // Fragments follow topic order (스레드, term 0, first): in file order,
+        // those of 스레드 only, at most one with both, those of 문맥 교환
+        // only; each lists its notes in number order.
+        let mut ranks: Vec<u8> = Vec::new();
+        for (path, frag) in &frags {
+            let titles: Vec<&str> = frag["n"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n[0].as_str().unwrap())
+                .collect();
+            if titles.is_empty() {
+                continue;
+            }
+            let threads = titles.iter().filter(|t| t.starts_with("스레드")).count();
+            ranks.push(match threads {
+                n if n == titles.len() => 0,
+                0 => 2,
+                _ => 1,
+            });
+            let numbers: Vec<u32> = titles
+                .iter()
+                .map(|t| t.rsplit(' ').next().unwrap().parse().unwrap())
+                .collect();
+            assert!(
+                numbers.windows(2).all(|w| w[0] < w[1]),
+                "{path}: {numbers:?}"
+            );
+        }
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+        assert!(ranks.iter().filter(|&&r| r == 1).count() <= 1, "{ranks:?}");
+        assert!(ranks.contains(&0) && ranks.contains(&2), "{ranks:?}");
+    }
+
+    #[test]
+    fn concepts_have_files_of_their_own_and_unigrams_only_keys() {
+        let notes = vec![
+            note("a.md", "# 가\n\n쓰레드는 가볍다. 힙 힙\n"),
+            note("b.md", "# 나\n\nThreads share memory. 힙\n"),
+        ];
+        let glossary = thread_glossary();
+        let index = SearchIndex::from_parts(&notes, &glossary);
+        let heap = index.postings_of("힙");
+        let files = index.files(&notes, &glossary);
+        let meta = payload(&files[0]);
+        let concept_file = meta_varints(&meta, "concepts");
+        assert_eq!(concept_file.len(), 2);
+        let concepts = files
+            .iter()
+            .find(|f| f.path == format!("search/concepts-{}.js", concept_file[0]))
+            .expect("the file of term 0");
+        assert!(payload(concepts)["@0"].is_string());
+        // No shard holds a concept; the unigram 힙 is written as keys.
+        let mut found = None;
+        for f in files.iter().filter(|f| f.path.contains("/shards-")) {
+            for shard in payload(f).as_array().unwrap() {
+                let map = shard.as_object().unwrap();
+                assert!(map.keys().all(|k| !k.starts_with('@')), "{map:?}");
+                if let Some(v) = map.get("힙") {
+                    found = Some(v.as_str().unwrap().to_string());
+                }
+            }
+        }
+        let keys = found.expect("힙 in a shard");
+        assert!(keys.starts_with(KEYS_ONLY), "{keys}");
+        assert_eq!(decode_term_only(&keys), heap);
+    }
+
+    #[test]
+    fn term_only_postings_round_trip() {
+        let postings = vec![
+            Posting {
+                doc: 0,
+                fields: vec![(Field::Title, vec![]), (Field::Body, vec![])],
+            },
+            Posting {
+                doc: 3,
+                fields: vec![(Field::Body, vec![])],
+            },
+            Posting {
+                doc: 5000,
+                fields: vec![(Field::Heading, vec![]), (Field::Code, vec![])],
+            },
+        ];
+        let mut bytes = Vec::new();
+        encode_doc(&mut bytes, Some(0), &postings[0].fields);
+        encode_doc(&mut bytes, Some(2), &postings[1].fields);
+        encode_doc(&mut bytes, Some(4996), &postings[2].fields);
+        let keys = term_only(&bytes).unwrap();
+        assert!(keys.len() < bytes.len() + 1, "{keys}");
+        assert_eq!(decode_term_only(&keys), postings);
+        // Postings with positions are left as they are.
+        let mut with_positions = Vec::new();
+        encode_doc(&mut with_positions, Some(0), &[(Field::Body, vec![4])]);
+        assert_eq!(term_only(&with_positions), None);
+        assert_eq!(term_only(b"!!"), None);
     }
 }

@@ -10,7 +10,7 @@
 //   낱말 뒤 조사     CPU가, IPC를 의 조사는 토큰이 아님 (is_particles)
 //   초성            '#' + 초성 두 개씩, '#' + 첫 초성 (제목·태그·제목줄·용어만)
 //   용어            용어집 이름(용어·별칭·영어)이 나오는 곳마다 '@번호'
-//   shard_key/hash  낱말은 앞 3글자, 나머지는 토큰 전체를 FNV-1a(UTF-16)로
+//   shard_key/hash  낱말은 앞 3글자, CJK 묶음 전체는 앞 2글자, 나머지는 토큰 전체를 FNV-1a(UTF-16)로
 //
 // 원본은 static/assets/search/ 의 세 파일입니다: tokenizer.js(이 파일, 공유 범위를 엶),
 // engine.js(색인 해석과 순위), ui.js(브라우저: 파일 읽기, 검색창, search.html; 범위를 닫음).
@@ -18,7 +18,7 @@
 (function (global) {
   "use strict";
 
-  const FORMAT_VERSION = 2;
+  const FORMAT_VERSION = 3;
   const FIELD_TITLE = 0, FIELD_TAGS = 1, FIELD_HEADING = 2, FIELD_BODY = 3, FIELD_TERM = 4;
   // 5: code blocks, found but ranked below prose.
   // Title and glossary-term matches first, then tags, headings, body.
@@ -105,7 +105,9 @@
 
   function shardKey(token, prefixLen) {
     let c = token.codePointAt(0);
-    if (token.charAt(0) === "#" || token.charAt(0) === "@" || isCjkLetter(c)) return token;
+    // A CJK whole run goes with its first bigram (tokens.rs: shard_key).
+    if (isCjkLetter(c)) return Array.from(token).slice(0, 2).join("");
+    if (token.charAt(0) === "#" || token.charAt(0) === "@") return token;
     return Array.from(token).slice(0, prefixLen).join("");
   }
 

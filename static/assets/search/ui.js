@@ -21,7 +21,7 @@
   };
 
   function loadFile(name) {
-    const m = /^(meta|shards|frags)-?([0-9]*)\.js/.exec(name);
+    const m = /^(meta|shards|concepts|frags)-?([0-9]*)\.js/.exec(name);
     const kind = m[1], number = m[1] === "meta" ? 0 : parseInt(m[2], 10);
     let key = kind + ":" + number;
     return new Promise(function (resolve, reject) {
