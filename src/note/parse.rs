@@ -491,9 +491,14 @@ impl<'s> State<'s> {
                     LinkType::WikiLink { .. } => LinkKind::Wiki,
                     _ => LinkKind::Markdown,
                 };
+                // `<someone@example.com>`: CommonMark's email autolink.
+                let dest = match link_type {
+                    LinkType::Email => format!("mailto:{}", dest_url.trim()),
+                    _ => dest_url.trim().to_string(),
+                };
                 self.facts.links.push(LinkRef {
                     kind,
-                    dest: dest_url.trim().to_string(),
+                    dest,
                     text: String::new(),
                     offset: self.base + range.start,
                     len: range.len(),

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::index::links::Target;
@@ -173,11 +173,15 @@ fn rewrite<'a>(
     for (event, range) in merge_text(events.into_iter()) {
         match event {
             Event::Start(Tag::Link {
-                link_type: _,
+                link_type,
                 dest_url,
                 title,
                 id: _,
             }) => {
+                let dest_url = match link_type {
+                    LinkType::Email => CowStr::from(format!("mailto:{dest_url}")),
+                    _ => dest_url,
+                };
                 let target = target_for(base + range.start, range.len(), "");
                 let (html, closer) = open_link(&target, page_url, &dest_url, &title);
                 closers.push(closer);

@@ -68,11 +68,8 @@ fn links() {
 }
 
 /// CommonMark's email autolink `<someone@example.com>` is a `mailto:`
-/// link; gongbu checks it as a file next to the note instead and shows a
-/// broken link (with a warning). Found while writing the snapshots; left
-/// to the links work, so ignored until then.
+/// link, not a file next to the note.
 #[test]
-#[ignore = "known bug: email autolinks are checked as files"]
 fn email_autolinks_are_mailto_links() {
     let f = Fixture::new();
     f.note(
