@@ -138,7 +138,7 @@ fn per_pack(total: usize, count: usize) -> usize {
 /// A file's text `gongbuSearch("kind",number,"build",payload);` made whole
 /// before the build id (a hash of every payload) is known: the id's 16
 /// places are filled in at the end, in place.
-struct Wrapped {
+struct UnstampedFile {
     text: String,
     /// Where the build id stands.
     build_at: usize,
@@ -151,9 +151,9 @@ const NO_BUILD: &str = "0000000000000000";
 /// What follows the payload.
 const WRAP_END: &str = ");\n";
 
-impl Wrapped {
+impl UnstampedFile {
     /// Starts a file whose payload will be about `payload_len` bytes.
-    fn start(kind: &str, number: usize, payload_len: usize) -> Wrapped {
+    fn start(kind: &str, number: usize, payload_len: usize) -> UnstampedFile {
         let mut text = String::with_capacity(payload_len + kind.len() + 48);
         text.push_str("gongbuSearch(\"");
         text.push_str(kind);
@@ -164,15 +164,15 @@ impl Wrapped {
         text.push_str(NO_BUILD);
         text.push_str("\",");
         let payload_at = text.len();
-        Wrapped {
+        UnstampedFile {
             text,
             build_at,
             payload_at,
         }
     }
 
-    fn of(kind: &str, number: usize, payload: &str) -> Wrapped {
-        let mut w = Wrapped::start(kind, number, payload.len());
+    fn of(kind: &str, number: usize, payload: &str) -> UnstampedFile {
+        let mut w = UnstampedFile::start(kind, number, payload.len());
         w.push_str(payload);
         w.finish()
     }
@@ -190,7 +190,7 @@ impl Wrapped {
         self.text.push_str(s);
     }
 
-    fn finish(mut self) -> Wrapped {
+    fn finish(mut self) -> UnstampedFile {
         self.text.push_str(WRAP_END);
         self
     }
@@ -345,7 +345,7 @@ impl SearchIndex<'_> {
             CONCEPT_TARGET_BYTES,
         );
         let mut concept_file = vec![0u32; term_count];
-        let concept_files: Vec<Wrapped> = concept_starts
+        let concept_files: Vec<UnstampedFile> = concept_starts
             .iter()
             .enumerate()
             .map(|(g, &start)| {
@@ -359,7 +359,7 @@ impl SearchIndex<'_> {
                     .flatten()
                     .map(|(t, b)| t.len() + b.len() + 8)
                     .sum();
-                let mut out = Wrapped::start("concepts", g, len + 2);
+                let mut out = UnstampedFile::start("concepts", g, len + 2);
                 out.push('{');
                 for (i, (token, bytes)) in list.iter().flatten().enumerate() {
                     if i > 0 {
@@ -386,7 +386,7 @@ impl SearchIndex<'_> {
         drop(concepts);
         // Every other token's postings, sharded and packed.
         let shard_pack = per_pack(total, shards);
-        let shard_files: Vec<Wrapped> = members
+        let shard_files: Vec<UnstampedFile> = members
             .par_chunks(shard_pack)
             .enumerate()
             .map(|(n, pack)| {
@@ -394,7 +394,7 @@ impl SearchIndex<'_> {
                     .iter()
                     .flat_map(|list| list.iter().map(|(t, b)| t.len() + b.len() + 8))
                     .sum();
-                let mut out = Wrapped::start("shards", n, len + 2 * pack.len() + 2);
+                let mut out = UnstampedFile::start("shards", n, len + 2 * pack.len() + 2);
                 out.push('[');
                 for (k, list) in pack.iter().enumerate() {
                     if k > 0 {
@@ -468,7 +468,7 @@ impl SearchIndex<'_> {
             }
             fragments.push((Vec::new(), start..end));
         }
-        let fragment_files: Vec<Wrapped> = fragments
+        let fragment_files: Vec<UnstampedFile> = fragments
             .par_iter()
             .enumerate()
             .map(|(number, (note_list, term_range))| {
@@ -510,7 +510,7 @@ impl SearchIndex<'_> {
                     })
                     .collect();
                 let t = term_range.clone().filter_map(term_entry).collect();
-                Wrapped::of("frags", number, &to_script_json(&Fragment { n, t }))
+                UnstampedFile::of("frags", number, &to_script_json(&Fragment { n, t }))
             })
             .collect();
         drop(fragments);
@@ -534,13 +534,13 @@ impl SearchIndex<'_> {
         });
         let meta_payload = to_script_json(&meta);
 
-        let meta_file = Wrapped::of("meta", 0, &meta_payload);
+        let meta_file = UnstampedFile::of("meta", 0, &meta_payload);
         drop(meta_payload);
 
         let mut parts: Vec<&str> = vec![meta_file.payload()];
-        parts.extend(shard_files.iter().map(Wrapped::payload));
-        parts.extend(concept_files.iter().map(Wrapped::payload));
-        parts.extend(fragment_files.iter().map(Wrapped::payload));
+        parts.extend(shard_files.iter().map(UnstampedFile::payload));
+        parts.extend(concept_files.iter().map(UnstampedFile::payload));
+        parts.extend(fragment_files.iter().map(UnstampedFile::payload));
         let build = fnv64(&parts);
 
         let mut files =
