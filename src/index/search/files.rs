@@ -186,6 +186,20 @@ impl UnstampedFile {
         self.text.push(c);
     }
 
+    /// `"token":"postings",…` for each entry (no braces).
+    fn push_postings<'a>(&mut self, entries: impl Iterator<Item = (&'a String, &'a Vec<u8>)>) {
+        for (i, (token, bytes)) in entries.enumerate() {
+            if i > 0 {
+                self.push(',');
+            }
+            self.push_str(&to_script_json(token.as_str()));
+            self.push_str(":\"");
+            // The postings alphabet (and `!`) needs no escaping.
+            self.push_str(std::str::from_utf8(bytes).unwrap_or(""));
+            self.push('"');
+        }
+    }
+
     fn push_str(&mut self, s: &str) {
         self.text.push_str(s);
     }
@@ -361,15 +375,7 @@ impl SearchIndex<'_> {
                     .sum();
                 let mut out = UnstampedFile::start("concepts", g, len + 2);
                 out.push('{');
-                for (i, (token, bytes)) in list.iter().flatten().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&to_script_json(token.as_str()));
-                    out.push_str(":\"");
-                    out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
-                    out.push('"');
-                }
+                out.push_postings(list.iter().flatten().copied());
                 for t in start..end {
                     if let Some(entry) = term_entry(t) {
                         if out.payload_len() > 1 {
@@ -401,16 +407,7 @@ impl SearchIndex<'_> {
                         out.push(',');
                     }
                     out.push('{');
-                    for (i, (token, bytes)) in list.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        out.push_str(&to_script_json(token.as_str()));
-                        out.push_str(":\"");
-                        // The postings alphabet (and `!`) needs no escaping.
-                        out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
-                        out.push('"');
-                    }
+                    out.push_postings(list.iter().copied());
                     out.push('}');
                 }
                 out.push(']');
