@@ -510,7 +510,8 @@ impl Site {
         let options = options.resolved();
         let notes_dir = options.notes_dir();
         let prefix = options.display_prefix();
-        let index = SiteIndex::build(notes, config, assets, &notes_dir, &prefix, diags);
+        let mut index = SiteIndex::build(notes, config, assets, &notes_dir, &prefix, diags);
+        render::assets::scale_images(&mut index, &prefix, diags);
         // Values every page shares go into Tera's global context once.
         *theme.tera.global_context() = render::pages::global_context(&index);
         Site {

@@ -1,13 +1,12 @@
 //! What a file under the notes root is as an image: its format sniffed from
 //! its bytes (the extension may lie), its pixel size from its header (an
-//! SVG's from the `width`/`height` or `viewBox` of its root element), and a
-//! downscaled copy for `images.max_width`.
+//! SVG's from the `width`/`height` or `viewBox` of its root element). Only
+//! headers are read here; decoding and scaling is render's asset step
+//! (`render::assets`).
 
 use std::fs::File;
-use std::io::{BufReader, Cursor, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
-
-use image::{DynamicImage, ImageDecoder, ImageReader};
 
 use crate::note::parse::html_attr;
 
@@ -42,7 +41,7 @@ impl ImageFormat {
         }
     }
 
-    /// Formats [`downscale`] can re-encode without losing what the file is
+    /// Formats `render::assets` can re-encode without losing what the file is
     /// (a GIF may be animated, so it is left alone).
     pub fn can_downscale(self) -> bool {
         matches!(
@@ -195,80 +194,6 @@ fn svg_length(value: &str) -> Option<f64> {
     (px.is_finite() && px > 0.0).then_some(px)
 }
 
-/// A smaller copy of an image: its encoded bytes and pixel size.
-pub(crate) struct Downscaled {
-    pub bytes: Vec<u8>,
-    pub width: u32,
-    pub height: u32,
-}
-
-/// Decodes `path` (in `format`), turns it upright as its EXIF says, scales
-/// it to `max_width` wide and encodes it again in the same format. None when
-/// the upright image is not wider than `max_width` or the copy would not be
-/// smaller than the file; Err is a message for a warning.
-pub(crate) fn downscale(
-    path: &Path,
-    format: ImageFormat,
-    max_width: u32,
-    max_pixels: u64,
-) -> Result<Option<Downscaled>, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let codec = match format {
-        ImageFormat::Png => image::ImageFormat::Png,
-        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
-        ImageFormat::Webp => image::ImageFormat::WebP,
-        _ => return Err("줄일 수 없는 형식입니다".to_string()),
-    };
-    if format == ImageFormat::Png && is_animated_png(&bytes) {
-        return Err("움직이는 PNG(APNG)는 줄이지 않습니다".to_string());
-    }
-    // The header was checked against `max_pixels`; the decoder's own
-    // limits guard against a header that lies.
-    let mut reader = ImageReader::with_format(Cursor::new(&bytes), codec);
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(max_pixels.saturating_mul(4).saturating_add(16 << 20));
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
-    let orientation = decoder.orientation().map_err(|e| e.to_string())?;
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
-    img.apply_orientation(orientation);
-    if img.width() <= max_width {
-        return Ok(None);
-    }
-    let height = (u64::from(img.height()) * u64::from(max_width))
-        .div_ceil(u64::from(img.width()))
-        .max(1);
-    let height = u32::try_from(height).map_err(|e| e.to_string())?;
-    // Area averaging: it only ever shrinks here, and is several times
-    // faster than a convolution filter for the same look.
-    let small = img.thumbnail_exact(max_width, height);
-    let mut out = Cursor::new(Vec::new());
-    match format {
-        ImageFormat::Jpeg => {
-            let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
-            small.to_rgb8().write_with_encoder(encoder)
-        }
-        _ => small.write_to(&mut out, codec),
-    }
-    .map_err(|e| e.to_string())?;
-    let out = out.into_inner();
-    if out.len() >= bytes.len() {
-        return Ok(None);
-    }
-    Ok(Some(Downscaled {
-        bytes: out,
-        width: max_width,
-        height,
-    }))
-}
-
-/// An APNG has an `acTL` chunk before its first `IDAT`.
-fn is_animated_png(bytes: &[u8]) -> bool {
-    let idat = bytes.windows(4).position(|w| w == b"IDAT");
-    let actl = bytes.windows(4).position(|w| w == b"acTL");
-    matches!((actl, idat), (Some(a), Some(i)) if a < i)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,62 +224,5 @@ mod tests {
         assert!(svg_root("<html><svg></svg></html>").is_none());
         assert!(svg_root("<svg:svg xmlns:svg=\"http://www.w3.org/2000/svg\">").is_some());
         assert!(svg_root("no markup").is_none());
-    }
-
-    #[test]
-    fn downscaled_copy_is_kept_only_when_smaller() {
-        let dir = tempfile::tempdir().unwrap();
-        let noise = image::RgbImage::from_fn(400, 300, |x, y| {
-            let v = (x.wrapping_mul(7919) ^ y.wrapping_mul(104729)).wrapping_mul(2654435761);
-            image::Rgb([(v >> 8) as u8, (v >> 16) as u8, (v >> 24) as u8])
-        });
-        // A heavily compressed JPEG: re-encoding it at quality 85 only grows.
-        let tiny = dir.path().join("tiny.jpg");
-        let mut f = std::fs::File::create(&tiny).unwrap();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut f, 5)
-            .encode_image(&noise)
-            .unwrap();
-        assert!(downscale(
-            &tiny,
-            ImageFormat::Jpeg,
-            300,
-            crate::config::DEFAULT_MAX_PIXELS
-        )
-        .unwrap()
-        .is_none());
-        let png = dir.path().join("noise.png");
-        noise.save(&png).unwrap();
-        let small = downscale(
-            &png,
-            ImageFormat::Png,
-            100,
-            crate::config::DEFAULT_MAX_PIXELS,
-        )
-        .unwrap()
-        .unwrap();
-        assert_eq!((small.width, small.height), (100, 75));
-        let probe_small = imagesize::blob_size(&small.bytes).unwrap();
-        assert_eq!((probe_small.width, probe_small.height), (100, 75));
-        assert!(downscale(
-            &png,
-            ImageFormat::Png,
-            400,
-            crate::config::DEFAULT_MAX_PIXELS
-        )
-        .unwrap()
-        .is_none());
-        assert!(downscale(
-            &png,
-            ImageFormat::Jpeg,
-            100,
-            crate::config::DEFAULT_MAX_PIXELS
-        )
-        .is_err());
-    }
-
-    #[test]
-    fn apng_is_detected() {
-        assert!(is_animated_png(b"\x89PNG....acTL....IDAT"));
-        assert!(!is_animated_png(b"\x89PNG....IDAT....acTL"));
     }
 }

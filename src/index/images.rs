@@ -41,8 +41,14 @@ pub struct ImageInfo {
     pub format: ImageFormat,
     /// (width, height) from the file header.
     pub size: Option<(u32, u32)>,
+    /// The file on disk.
+    pub source: PathBuf,
+    /// `images.max_width` when the header says the image is wider and of a
+    /// format that can be scaled: render's asset step (`render::assets`)
+    /// then makes [`ImageInfo::scaled`].
+    pub scale_to: Option<u32>,
     /// The smaller copy shown instead, when the image is wider than
-    /// `images.max_width`.
+    /// `images.max_width` (filled by `render::assets`).
     pub scaled: Option<ScaledImage>,
     /// Too many pixels to decode safely (`images.max_pixels`): copied as
     /// it is, without a scaled copy.
@@ -97,8 +103,6 @@ pub(crate) struct ImageResolver<'a> {
     /// Non-markdown files found under the notes root: NFC path → disk path.
     pub assets: &'a HashMap<String, PathBuf>,
     pub notes_root: &'a Path,
-    /// `notes` as seen from the site root, for messages.
-    pub display_prefix: &'a str,
     /// `images.max_width` of gongbu.yaml.
     pub max_width: Option<u32>,
     /// `images.max_pixels`: larger images are never decoded.
@@ -106,8 +110,9 @@ pub(crate) struct ImageResolver<'a> {
 }
 
 impl ImageResolver<'_> {
-    /// Resolves every image of every note, probes each file used once, and
-    /// downscales those wider than `max_width`, all in parallel.
+    /// Resolves every image of every note and probes each file used once
+    /// (in parallel), marking those wider than `max_width` for
+    /// `render::assets` to scale.
     pub(crate) fn resolve_all(&self, diags: &mut Vec<Diagnostic>) -> Images {
         let canonical_root = self.notes_root.canonicalize().ok();
         let lower: HashMap<String, &str> = self
@@ -158,63 +163,44 @@ impl ImageResolver<'_> {
         images.extra_assets.sort();
         images.extra_assets.dedup();
 
-        let probed: Vec<(String, ImageInfo, Option<Diagnostic>)> = used
+        let probed: Vec<(String, ImageInfo)> = used
             .into_par_iter()
             .map(|(rel, path)| {
-                let (info, warning) = self.info_for(&rel, &path);
-                (rel, info, warning)
+                let info = self.info_for(&path);
+                (rel, info)
             })
             .collect();
-        for (rel, info, warning) in probed {
-            images.info.insert(rel, info);
-            diags.extend(warning);
-        }
+        images.info.extend(probed);
         self.warn_unknown_formats(&images, diags);
         images
     }
 
-    fn info_for(&self, rel: &str, path: &Path) -> (ImageInfo, Option<Diagnostic>) {
+    fn info_for(&self, path: &Path) -> ImageInfo {
         let probe = image_file::probe(path);
         let mut info = ImageInfo {
             format: probe.format,
             size: probe.size,
+            source: path.to_path_buf(),
+            scale_to: None,
             scaled: None,
             too_many_pixels: false,
         };
         let Some(max) = self.max_width.filter(|&m| m > 0) else {
-            return (info, None);
+            return info;
         };
         let too_wide = probe.size.is_some_and(|(w, _)| w > max);
         if !too_wide || !probe.format.can_downscale() {
-            return (info, None);
+            return info;
         }
         // A decompression bomb (a small file of 20000×20000) would take
         // gigabytes to decode: the header's size decides first.
         let pixels = probe.size.map_or(0, |(w, h)| u64::from(w) * u64::from(h));
         if pixels > self.max_pixels {
             info.too_many_pixels = true;
-            return (info, None);
+        } else {
+            info.scale_to = Some(max);
         }
-        match image_file::downscale(path, probe.format, max, self.max_pixels) {
-            Ok(None) => (info, None),
-            Ok(Some(small)) => {
-                info.scaled = Some(ScaledImage {
-                    url: scaled_url(rel, max, probe.format),
-                    width: small.width,
-                    height: small.height,
-                    bytes: small.bytes,
-                });
-                (info, None)
-            }
-            Err(e) => {
-                let d = Diagnostic::warning(
-                    Code::ImageResize,
-                    format!("그림을 {max}px 너비로 줄이지 못해 원본을 씁니다: {e}"),
-                )
-                .with_path(self.display(rel));
-                (info, Some(d))
-            }
-        }
+        info
     }
 
     /// A file shown as an image that no browser can show is worth a word at
@@ -256,14 +242,6 @@ impl ImageResolver<'_> {
                     diags.push(note.diagnostic_at(d, img.offset, img.len));
                 }
             }
-        }
-    }
-
-    fn display(&self, rel: &str) -> String {
-        if self.display_prefix.is_empty() {
-            rel.to_string()
-        } else {
-            format!("{}/{rel}", self.display_prefix)
         }
     }
 }

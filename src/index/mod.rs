@@ -149,7 +149,6 @@ impl SiteIndex {
             notes: &notes,
             assets: &assets,
             notes_root,
-            display_prefix,
             max_width: config.images.max_width,
             max_pixels: config.images.pixel_limit(),
         }

@@ -2,6 +2,7 @@
 //! straight into a [`Sink`]. Markdown passes live in their own modules and
 //! each does one thing; `pages` turns results into template contexts.
 
+pub(crate) mod assets;
 pub(crate) mod callouts;
 pub(crate) mod code_block;
 pub(crate) mod compare_pages;
