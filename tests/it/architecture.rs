@@ -82,3 +82,26 @@ fn only_the_command_reads_environment_variables() {
         "the library reads the environment: {bad:#?}"
     );
 }
+
+/// The index reads image headers only; decoding and scaling (the `image`
+/// crate) is render's asset step (`render/assets.rs`). Tests may use it.
+#[test]
+fn the_index_decodes_no_images() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/index");
+    let mut bad = Vec::new();
+    for e in walkdir::WalkDir::new(&root).sort_by_file_name() {
+        let e = e.expect("walk src/index");
+        if e.path().extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).expect("read source");
+        let library = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in library.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if code.contains("image::") && !code.contains("image_file::") {
+                bad.push(format!("{}:{}: {}", e.path().display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "index/ decodes images: {bad:#?}");
+}
