@@ -4,6 +4,23 @@
 
 use std::path::Path;
 
+/// Every `.rs` file under `src/<dir>` (`""` for all of `src/`): its path
+/// and its library code (the text before its `#[cfg(test)]` module).
+fn library_sources(dir: &str) -> Vec<(std::path::PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(&root).sort_by_file_name() {
+        let e = e.expect("walk src");
+        if e.path().extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).expect("read source");
+        let library = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+        out.push((e.path().to_path_buf(), library));
+    }
+    out
+}
+
 /// Every `crate::NAME` that files under `src/<dir>` use, with where.
 fn crate_paths(dir: &str) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
@@ -60,17 +77,11 @@ fn index_and_render_do_not_call_into_lib_rs() {
 fn only_the_command_reads_environment_variables() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut bad = Vec::new();
-    for e in walkdir::WalkDir::new(&src).sort_by_file_name() {
-        let e = e.expect("walk src");
-        let rel = e.path().strip_prefix(&src).expect("under src");
-        if e.path().extension().is_none_or(|x| x != "rs")
-            || rel == Path::new("main.rs")
-            || rel == Path::new("progress.rs")
-        {
+    for (path, library) in library_sources("") {
+        let rel = path.strip_prefix(&src).expect("under src");
+        if rel == Path::new("main.rs") || rel == Path::new("progress.rs") {
             continue;
         }
-        let text = std::fs::read_to_string(e.path()).expect("read source");
-        let library = text.split("#[cfg(test)]").next().unwrap_or("");
         for (n, line) in library.lines().enumerate() {
             if line.contains("env::var") {
                 bad.push(format!("{}:{}: {}", rel.display(), n + 1, line.trim()));
@@ -87,19 +98,12 @@ fn only_the_command_reads_environment_variables() {
 /// crate) is render's asset step (`render/assets.rs`). Tests may use it.
 #[test]
 fn the_index_decodes_no_images() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/index");
     let mut bad = Vec::new();
-    for e in walkdir::WalkDir::new(&root).sort_by_file_name() {
-        let e = e.expect("walk src/index");
-        if e.path().extension().is_none_or(|x| x != "rs") {
-            continue;
-        }
-        let text = std::fs::read_to_string(e.path()).expect("read source");
-        let library = text.split("#[cfg(test)]").next().unwrap_or("");
+    for (path, library) in library_sources("index") {
         for (n, line) in library.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
-            if code.contains("image::") && !code.contains("image_file::") {
-                bad.push(format!("{}:{}: {}", e.path().display(), n + 1, line.trim()));
+            if code.contains("image::") {
+                bad.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
             }
         }
     }
