@@ -59,7 +59,7 @@ async function cold(query) {
   const ctx = vm.createContext({ URL, Map, Set, Promise, Math, console });
   vm.runInContext(clientText, ctx, { filename: "assets/search.js" });
   let received = null;
-  ctx.gongbuSearch = (kind, number, build, data) => { received = { kind, number, build, data }; };
+  ctx.gongbuSearch = (kind, number, stamp, data) => { received = { kind, number, stamp, data }; };
   const loaded = [];
   const loadFile = (name) => {
     const file = path.join(site, "search", name.split("?")[0]);

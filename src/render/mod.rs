@@ -102,6 +102,7 @@ pub(crate) fn note_page_html(env: &RenderEnv<'_>, id: NoteId) -> Result<String, 
 /// pages.
 pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
+    let step = Step::start();
     highlight::warm_up();
 
     // Notes (and folder pages), in parallel. The root README is the home
@@ -124,6 +125,7 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
                 put_page(sink, diags, url, note_page_html(env, id));
             }
         });
+    step.done("note pages");
     crate::memory::release_free_memory();
     let intro = intro.into_inner().ok().flatten();
     put_page(
@@ -168,11 +170,15 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
         pages::not_found_page(env),
     );
     pages_written += 3;
+    step.done("home, category and tag pages");
     pages_written += compare_pages::render_all(env, sink, diags);
+    step.done("comparison pages");
 
     let glossary_urls = glossary_pages::render(env, sink, diags);
     pages_written += glossary_urls.len();
+    step.done("glossary pages");
     pages_written += search_pages::write_search(env, sink, diags);
+    step.done("search index");
 
     // Feeds and files for hosts.
     put_page(sink, diags, site_files::FEED, pages::feed(env));
@@ -246,5 +252,21 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
         }
     });
     images::write_scaled(index, sink, diags);
+    step.done("feeds, sitemap and assets");
     pages_written
+}
+
+/// Times the steps of [`render_site`] for `-v` (tracing at debug level).
+struct Step(std::cell::Cell<std::time::Instant>);
+
+impl Step {
+    fn start() -> Self {
+        Step(std::cell::Cell::new(std::time::Instant::now()))
+    }
+
+    fn done(&self, what: &'static str) {
+        let now = std::time::Instant::now();
+        let ms = now.duration_since(self.0.replace(now)).as_millis() as u64;
+        tracing::debug!(step = what, ms, "render step");
+    }
 }

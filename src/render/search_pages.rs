@@ -18,11 +18,21 @@ pub(crate) fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnos
     // The rest of the build's freed memory goes back before the index,
     // the build's peak, is made.
     crate::memory::release_free_memory();
+    let t = std::time::Instant::now();
     let search = SearchIndex::build(index);
+    tracing::debug!(ms = t.elapsed().as_millis() as u64, "search postings built");
+    let t = std::time::Instant::now();
     let files = search.files(&index.notes.raw, &index.glossary);
+    tracing::debug!(
+        ms = t.elapsed().as_millis() as u64,
+        files = files.len(),
+        "search files made"
+    );
+    let t = std::time::Instant::now();
     files
         .into_par_iter()
         .for_each(|file| put(sink, diags, &file.path, file.text.as_bytes()));
+    tracing::debug!(ms = t.elapsed().as_millis() as u64, "search files written");
     let ctx = pages::base_context(env, SEARCH_URL, "검색", "search");
     put_page(
         sink,

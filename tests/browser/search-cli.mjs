@@ -41,7 +41,7 @@ if (!site) {
 }
 const ctx = client(path.join(site, "assets/search.js"));
 let received = null;
-ctx.gongbuSearch = (kind, number, build, data) => { received = { kind, number, build, data }; };
+ctx.gongbuSearch = (kind, number, stamp, data) => { received = { kind, number, stamp, data }; };
 const loadFile = (name) => {
   const file = path.join(site, "search", name.split("?")[0]);
   received = null;

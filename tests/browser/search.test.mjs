@@ -277,6 +277,44 @@ test("format 3 from file://: a term's concept file, keys-only postings, a long l
   await page.context().close();
 });
 
+test("an index rebuilt under an open page: files of the new build are noticed and the index read again", async () => {
+  // 300 notes spread their postings over several shard files. The page
+  // searches once (meta.js and a few files of the first build), then the
+  // site is rebuilt without the first note (every document number moves,
+  // so every shard file changes) and with a new one; the next query needs
+  // a shard file the page has not read yet, finds its stamp differs from
+  // what the old meta.js listed, reads the index again and finds the note.
+  const words = ["프로세스", "스레드", "세마포어", "뮤텍스", "페이징", "캐시", "스케줄링", "인터럽트", "파일", "소켓", "가상", "메모리"];
+  const files = { "notes/a00.md": "# 머리말\n\n처음 노트\n" };
+  for (let n = 1; n <= 300; n++) {
+    const w = (k) => words[(n * 7 + k * 5) % words.length];
+    const own = Array.from({ length: 40 }, (_, k) => `term${n}x${k}`).join(" ");
+    files[`notes/n${String(n).padStart(3, "0")}.md`] = `# ${w(0)} 노트 ${n}\n\n${w(1)}와 ${w(2)} 이야기 ${n}번. ${own}\n`;
+  }
+  const site = buildSite("rebuilt", files);
+  const root = path.dirname(site);
+  const packs = fs.readdirSync(path.join(site, "search")).filter((f) => f.startsWith("shards-"));
+  assert.ok(packs.length >= 4, packs.join(" "));
+  const page = await openPage(fileUrl(site, "n001.html"));
+  const metaLoads = [];
+  page.on("request", (r) => { if (/\/search\/meta\.js/.test(r.url())) metaLoads.push(r.url()); });
+  await page.click("form.site-search input");
+  await page.keyboard.type("프로세스");
+  await page.waitForSelector("[role=option]");
+
+  fs.rmSync(path.join(root, "notes/a00.md"));
+  fs.writeFileSync(path.join(root, "notes/zz.md"), "# 새로 쓴 노트\n\n은행원 알고리즘으로 교착 상태를 피한다.\n");
+  execFileSync(gongbuBin(), ["build", "--root", root, "--out", site], { stdio: "pipe" });
+
+  await page.fill("form.site-search input", "");
+  await page.keyboard.type("은행원 알고리즘");
+  await page.waitForFunction(() => Array.from(document.querySelectorAll("[role=option]")).some((o) => o.textContent.includes("새로 쓴 노트")), null, { timeout: 10000 });
+  // Read once per build: the second time with a cache-busting query.
+  assert.equal(metaLoads.length, 2, metaLoads.join(" "));
+  assert.match(metaLoads[1], /[?&]t=\d+/);
+  await page.context().close();
+});
+
 test("no script errors or failed loads", () => {
   assert.deepEqual(problems, []);
 });

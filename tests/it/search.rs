@@ -655,6 +655,67 @@ fn topic_site(notes: usize) -> Fixture {
     f
 }
 
+/// The index files under `search/` by name, with their bytes.
+fn index_files(f: &Fixture) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(f.out().join("search"))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn editing_one_note_rewrites_few_index_files() {
+    // Each file's stamp is a hash of its own data, so a file whose data
+    // did not change keeps its bytes (and the output step its inode).
+    let f = topic_site(250);
+    let before = index_files(&f);
+    let note = "part3/note-010.md";
+    let text = std::fs::read_to_string(f.root().join("notes").join(note)).unwrap();
+    f.note(
+        note,
+        &text.replace("함께 본다.", "함께 본다. 은행원 알고리즘도 덧붙인다."),
+    );
+    built(&f);
+    let after = index_files(&f);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(name, bytes)| before.get(*name) != Some(*bytes))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(changed.contains(&&"meta.js".to_string()), "{changed:?}");
+    // The note's text fragment and no other; the postings of its new
+    // words (in a site this small most shard files hold some of them).
+    assert_eq!(
+        changed.iter().filter(|n| n.starts_with("frags-")).count(),
+        1,
+        "{changed:?}"
+    );
+    assert!(
+        changed.len() * 2 <= after.len(),
+        "{} of {} files changed: {changed:?}",
+        changed.len(),
+        after.len()
+    );
+    // The new words are found: the changed shards hold them.
+    if let Some(found) = ask_one(&f.out(), "은행원") {
+        assert!(
+            found.results.iter().any(|r| r.2.contains("note-010.html")),
+            "{:?}",
+            found.results
+        );
+    }
+}
+
 #[test]
 fn the_index_is_few_files_and_every_file_it_names_exists() {
     let f = topic_site(250);
@@ -668,7 +729,7 @@ fn the_index_is_few_files_and_every_file_it_names_exists() {
         .map(|e| e.unwrap().metadata().unwrap().len())
         .sum();
     let meta = index_payload(&f.read("search/meta.js"));
-    assert_eq!(meta["v"], 3);
+    assert_eq!(meta["v"], 4);
     let shards = meta["shards"].as_u64().unwrap() as usize;
     let pack = meta["pack"].as_u64().unwrap() as usize;
     let frag_of = varints(meta["frags"].as_str().unwrap());
@@ -681,6 +742,38 @@ fn the_index_is_few_files_and_every_file_it_names_exists() {
     named.extend(frag_of.iter().map(|i| format!("frags-{i}.js")));
     named.extend(concept_of.iter().map(|i| format!("concepts-{i}.js")));
     assert_eq!(named, names);
+    // meta.js lists each file's stamp (three letters, in file order per
+    // kind), and each file carries the stamp listed for it.
+    for name in names.iter().filter(|n| *n != "meta.js") {
+        let (kind, number) = name
+            .strip_suffix(".js")
+            .and_then(|n| n.split_once('-'))
+            .unwrap();
+        let number: usize = number.parse().unwrap();
+        let listed = meta["stamps"][kind].as_str().unwrap();
+        let own = f
+            .read(&format!("search/{name}"))
+            .split('"')
+            .nth(3)
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            listed.get(number * 3..number * 3 + 3),
+            Some(own.as_str()),
+            "{name}"
+        );
+    }
+    for kind in ["shards", "concepts", "frags"] {
+        let count = names
+            .iter()
+            .filter(|n| n.starts_with(&format!("{kind}-")))
+            .count();
+        assert_eq!(
+            meta["stamps"][kind].as_str().unwrap().len(),
+            3 * count,
+            "{kind}"
+        );
+    }
     // Few, larger files: none of a few hundred bytes, about one per 24 KB
     // of index (format 2 had one per 8 KB here).
     assert!(

@@ -1,7 +1,8 @@
 //! The index as script files under `search/`: `meta.js`, postings shards
-//! and text fragments, each a `gongbuSearch(kind, number, build, data)`
+//! and text fragments, each a `gongbuSearch(kind, number, stamp, data)`
 //! call so search works from `file://`; JSON made safe inside scripts and
-//! the build id filled in place at the end.
+//! each file's stamp (a hash of its own data, which `meta.js` lists) filled
+//! in place at the end.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +17,7 @@ use crate::note::Note;
 use crate::urls::{encode_fragment, encode_path};
 
 /// Version of the file format; the client refuses other versions.
-pub(crate) const FORMAT_VERSION: u32 = 3;
+pub(crate) const FORMAT_VERSION: u32 = 4;
 /// Folder of the index in the output.
 pub(crate) const SEARCH_DIR: &str = "search";
 /// Aimed size of one postings shard (the unit of the hash), in bytes.
@@ -86,16 +87,29 @@ fn varint_string(values: impl IntoIterator<Item = u32>) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// FNV-1a, 64 bits: the build id of the index files.
-fn fnv64(parts: &[&str]) -> String {
+/// Letters of a stamp: the postings alphabet (no escaping in JSON).
+const STAMP_LETTERS: &[u8; 64] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+/// Letters in a stamp (`STAMP_LEN` in the client's tokenizer.js): 18 bits,
+/// so a stale file passes for the expected one about once in 260,000
+/// (then a page shows a result of the previous build until it is
+/// reloaded), while `meta.js`, which every cold query loads, grows by three
+/// letters a file (about 5 KB gzip at 10,000 notes).
+pub(super) const STAMP_LEN: usize = 3;
+
+/// A file's stamp: FNV-1a (64 bits) of its data, as [`STAMP_LEN`] letters.
+/// It depends on nothing but the file's own data, so a file whose data did
+/// not change keeps its bytes from one build to the next (and the output
+/// step leaves it in place), while `meta.js` lists every stamp it expects.
+fn stamp(payload: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for b in part.bytes().chain(std::iter::once(0)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+    for b in payload.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    format!("{h:016x}")
+    (0..STAMP_LEN)
+        .map(|i| char::from(STAMP_LETTERS[((h >> (6 * i)) & 63) as usize]))
+        .collect()
 }
 
 /// How many postings shards for this many bytes: a power of two.
@@ -135,19 +149,19 @@ fn per_pack(total: usize, count: usize) -> usize {
     by_size.max(by_count).max(1)
 }
 
-/// A file's text `gongbuSearch("kind",number,"build",payload);` made whole
-/// before the build id (a hash of every payload) is known: the id's 16
-/// places are filled in at the end, in place.
+/// A file's text `gongbuSearch("kind",number,"stamp",payload);` made whole
+/// before its stamp (a hash of the payload) is known: the stamp's places
+/// are filled in at the end, in place.
 struct UnstampedFile {
     text: String,
-    /// Where the build id stands.
-    build_at: usize,
+    /// Where the stamp stands.
+    stamp_at: usize,
     /// Where the payload starts.
     payload_at: usize,
 }
 
-/// The placeholder of the build id, as long as the id.
-const NO_BUILD: &str = "0000000000000000";
+/// The placeholder of the stamp, as long as a stamp.
+pub(super) const NO_STAMP: &str = "000";
 /// What follows the payload.
 const WRAP_END: &str = ");\n";
 
@@ -160,13 +174,13 @@ impl UnstampedFile {
         text.push_str("\",");
         text.push_str(&number.to_string());
         text.push_str(",\"");
-        let build_at = text.len();
-        text.push_str(NO_BUILD);
+        let stamp_at = text.len();
+        text.push_str(NO_STAMP);
         text.push_str("\",");
         let payload_at = text.len();
         UnstampedFile {
             text,
-            build_at,
+            stamp_at,
             payload_at,
         }
     }
@@ -214,10 +228,16 @@ impl UnstampedFile {
         self.text.get(self.payload_at..end).unwrap_or("")
     }
 
-    fn with_build(mut self, build: &str) -> String {
-        let range = self.build_at..self.build_at + NO_BUILD.len();
-        if build.len() == NO_BUILD.len() && self.text.is_char_boundary(range.end) {
-            self.text.replace_range(range, build);
+    /// The stamp of the payload.
+    fn stamp(&self) -> String {
+        stamp(self.payload())
+    }
+
+    /// The file's text with `stamp` (its [`Self::stamp`]) in place.
+    fn stamped(mut self, stamp: &str) -> String {
+        let range = self.stamp_at..self.stamp_at + NO_STAMP.len();
+        if stamp.len() == NO_STAMP.len() && self.text.is_char_boundary(range.end) {
+            self.text.replace_range(range, stamp);
         }
         self.text
     }
@@ -301,7 +321,7 @@ impl SearchIndex<'_> {
     ///
     /// Consumes the index: the postings are freed once the shards are
     /// made, the documents once the fragments are, and every file is made
-    /// whole at once with a placeholder build id filled in at the end, so
+    /// whole at once with a placeholder stamp filled in at the end, so
     /// no payload is ever copied (the index files are the tail of a build's
     /// memory).
     pub(crate) fn files(mut self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
@@ -514,6 +534,16 @@ impl SearchIndex<'_> {
         self.docs = Vec::new();
 
         let docs_per_note = self.note_starts.windows(2).map(|w| w[1] - w[0]);
+        // Every file's stamp, in file order per kind: the client asks for
+        // `shards-3.js?v=<stamp>` and takes a file whose stamp differs as
+        // one of another build.
+        let stamps = |files: &[UnstampedFile]| -> Vec<String> {
+            files.par_iter().map(UnstampedFile::stamp).collect()
+        };
+        let (shard_stamps, (concept_stamps, fragment_stamps)) = rayon::join(
+            || stamps(&shard_files),
+            || rayon::join(|| stamps(&concept_files), || stamps(&fragment_files)),
+        );
         let meta = serde_json::json!({
             "v": FORMAT_VERSION,
             "shards": shards,
@@ -528,40 +558,42 @@ impl SearchIndex<'_> {
             "particles": PARTICLES,
             "prefix": PREFIX_KEY_LEN,
             "maxWord": MAX_WORD_LEN,
+            "stamps": {
+                "shards": shard_stamps.concat(),
+                "concepts": concept_stamps.concat(),
+                "frags": fragment_stamps.concat(),
+            },
         });
         let meta_payload = to_script_json(&meta);
 
         let meta_file = UnstampedFile::of("meta", 0, &meta_payload);
         drop(meta_payload);
 
-        let mut parts: Vec<&str> = vec![meta_file.payload()];
-        parts.extend(shard_files.iter().map(UnstampedFile::payload));
-        parts.extend(concept_files.iter().map(UnstampedFile::payload));
-        parts.extend(fragment_files.iter().map(UnstampedFile::payload));
-        let build = fnv64(&parts);
-
         let mut files =
             Vec::with_capacity(1 + shard_files.len() + concept_files.len() + fragment_files.len());
         files.push(SearchFile {
             path: format!("{SEARCH_DIR}/meta.js"),
-            text: meta_file.with_build(&build),
+            text: {
+                let stamp = meta_file.stamp();
+                meta_file.stamped(&stamp)
+            },
         });
-        for (i, w) in shard_files.into_iter().enumerate() {
+        for (i, (w, stamp)) in shard_files.into_iter().zip(&shard_stamps).enumerate() {
             files.push(SearchFile {
                 path: format!("{SEARCH_DIR}/{}", shard_pack_file(i)),
-                text: w.with_build(&build),
+                text: w.stamped(stamp),
             });
         }
-        for (i, w) in concept_files.into_iter().enumerate() {
+        for (i, (w, stamp)) in concept_files.into_iter().zip(&concept_stamps).enumerate() {
             files.push(SearchFile {
                 path: format!("{SEARCH_DIR}/{}", concept_file_name(i)),
-                text: w.with_build(&build),
+                text: w.stamped(stamp),
             });
         }
-        for (i, w) in fragment_files.into_iter().enumerate() {
+        for (i, (w, stamp)) in fragment_files.into_iter().zip(&fragment_stamps).enumerate() {
             files.push(SearchFile {
                 path: format!("{SEARCH_DIR}/{}", fragment_pack_file(i)),
-                text: w.with_build(&build),
+                text: w.stamped(stamp),
             });
         }
         files

@@ -30,11 +30,11 @@
 //!   Thread) becomes the token `@<term number>`, so a query for any name
 //!   finds all of them with one lookup.
 //!
-//! # Files (format 3)
+//! # Files (format 4)
 //!
 //! - `search/meta.js`: sizes, the documents of each note, the text
 //!   fragment of each note and term, the concept file of each term, the
-//!   glossary names and the particle list.
+//!   glossary names, the particle list and every other file's stamp.
 //! - `search/shards-N.js`: postings, sharded by a hash of the token's shard
 //!   key (the token; for words its first three letters, so prefix queries
 //!   find every completion in one shard; for CJK whole runs their first
@@ -55,8 +55,12 @@
 //! query of 57 KB gzip (format 2: about 3,900 files and 78 KB); see
 //! BENCHMARKS.md.
 //!
-//! Each file calls `gongbuSearch(kind, number, build, data)`; `build` is a
-//! hash of the whole index so the client never mixes files of two builds.
+//! Each file calls `gongbuSearch(kind, number, stamp, data)`; `stamp` is a
+//! hash of the file's own data (three letters) and `meta.js` lists the stamp
+//! of every other file (`stamps`), so the client never mixes files of two
+//! builds (it asks for `shards-3.js?v=<stamp>` and takes a file with
+//! another stamp as stale), while a file whose data did not change keeps
+//! its bytes and a one-note edit rewrites a few index files, not all.
 //! Output is deterministic, and `<`, `>`, `&` are escaped in every string.
 
 mod build;
@@ -397,12 +401,57 @@ mod tests {
         }
         let all: String = files.iter().map(|f| f.text.as_str()).collect();
         assert!(all.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));
-        // One build id in every file.
-        let build = files[0].text.split('"').nth(3).unwrap();
-        assert_eq!(build.len(), 16);
-        assert!(files
+        // Each file's stamp is a hash of its own data, and meta.js lists
+        // every other file's stamp in file order per kind.
+        let meta = payload(&files[0]);
+        for f in &files[1..] {
+            let (kind, number) = f
+                .path
+                .strip_prefix("search/")
+                .and_then(|n| n.strip_suffix(".js"))
+                .and_then(|n| n.split_once('-'))
+                .unwrap();
+            let number: usize = number.parse().unwrap();
+            let own = f.text.split('"').nth(3).unwrap();
+            assert_eq!(own.len(), 3, "{}", f.path);
+            let listed = meta["stamps"][kind].as_str().unwrap();
+            assert_eq!(&listed[number * 3..number * 3 + 3], own, "{}", f.path);
+        }
+    }
+
+    #[test]
+    fn the_client_reads_the_format_and_stamps_the_files_have() {
+        assert!(CLIENT_JS.contains(&format!("const FORMAT_VERSION = {FORMAT_VERSION};")));
+        assert!(CLIENT_JS.contains(&format!("const STAMP_LEN = {STAMP_LEN};")));
+        assert_eq!(NO_STAMP.len(), STAMP_LEN);
+    }
+
+    #[test]
+    fn a_file_keeps_its_bytes_when_its_data_does_not_change() {
+        let glossary = thread_glossary();
+        let before = vec![
+            note("a.md", "# 스레드\n\n뮤텍스와 세마포어\n"),
+            note("b.md", "# 프로세스\n\n주소 공간\n"),
+        ];
+        let after = vec![
+            note("a.md", "# 스레드\n\n뮤텍스와 세마포어\n"),
+            note("b.md", "# 프로세스\n\n주소 공간과 페이지\n"),
+        ];
+        let old = SearchIndex::from_parts(&before, &glossary).files(&before, &glossary);
+        let new = SearchIndex::from_parts(&after, &glossary).files(&after, &glossary);
+        assert_eq!(old.len(), new.len());
+        let changed: Vec<&str> = old
             .iter()
-            .all(|f| f.text.contains(&format!("\"{build}\""))));
+            .zip(&new)
+            .filter(|(o, n)| o.text != n.text)
+            .map(|(_, n)| n.path.as_str())
+            .collect();
+        // The text fragment, the postings and meta.js (listing their new
+        // stamps) change; the concept file of 스레드, whose data is the
+        // same, keeps its bytes.
+        assert!(changed.contains(&"search/meta.js"), "{changed:?}");
+        assert!(changed.contains(&"search/frags-0.js"), "{changed:?}");
+        assert!(!changed.contains(&"search/concepts-0.js"), "{changed:?}");
     }
 
     /// The payload of an index file as JSON.
@@ -445,7 +494,7 @@ mod tests {
         let index = SearchIndex::from_parts(&notes, &glossary);
         let files = index.files(&notes, &glossary);
         let meta = payload(&files[0]);
-        assert_eq!(meta["v"], 3);
+        assert_eq!(meta["v"], 4);
         let frag_of = meta_varints(&meta, "frags");
         assert_eq!(frag_of.len(), notes.len() + 2);
         let frags: Vec<(String, serde_json::Value)> = files

@@ -127,7 +127,6 @@
         metaPromise = loadFile("meta.js").then(function (f) {
           if (!f.data || f.data.v !== FORMAT_VERSION) throw new Error("검색 색인의 형식이 이 검색 스크립트와 맞지 않습니다");
           meta = f.data;
-          meta.build = f.build;
           noteStarts = [0];
           varints(meta.docs).forEach(function (n) { noteStarts.push(noteStarts[noteStarts.length - 1] + n); });
           fragOf = varints(meta.frags);
@@ -145,9 +144,12 @@
       return metaPromise;
     }
 
-    function checked(f) {
-      if (f.build !== meta.build) throw new Error("stale");
-      return f.data;
+    // Each file's stamp (a hash of its data) as meta.js expects it:
+    // STAMP_LEN letters per file, in file order per kind. A file whose own
+    // stamp differs is one of another build.
+    function stampOf(kind, p) {
+      const all = (meta.stamps && meta.stamps[kind]) || "";
+      return all.substr(p * STAMP_LEN, STAMP_LEN);
     }
 
     // Shards come in packs of consecutive ones, one file per pack
@@ -157,7 +159,11 @@
     function pack(kind, p) {
       const key = kind + ":" + p;
       if (!packs.has(key)) {
-        const q = loadFile(kind + "-" + p + ".js?v=" + meta.build).then(checked);
+        const expected = stampOf(kind, p);
+        const q = loadFile(kind + "-" + p + ".js?v=" + expected).then(function (f) {
+          if (f.stamp !== expected) throw new Error("stale");
+          return f.data;
+        });
         q.catch(function () { packs.delete(key); });
         packs.set(key, q);
       }
@@ -594,7 +600,7 @@
         });
       }).catch(function (e) {
         if (e && e.message === "stale") {
-          // A file of a newer build: read the index again, once.
+          // A file of another build: read the index again, once.
           reset(true);
           if (!opts.retried) return search(query, Object.assign({}, opts, { retried: true }));
         }

@@ -18,7 +18,9 @@
 (function (global) {
   "use strict";
 
-  const FORMAT_VERSION = 3;
+  const FORMAT_VERSION = 4;
+  // Letters of each index file's stamp in meta.stamps (files.rs STAMP_LEN).
+  const STAMP_LEN = 3;
   const FIELD_TITLE = 0, FIELD_TAGS = 1, FIELD_HEADING = 2, FIELD_BODY = 3, FIELD_TERM = 4;
   // 5: code blocks, found but ranked below prose.
   // Title and glossary-term matches first, then tags, headings, body.

@@ -14,10 +14,10 @@
   const waiting = new Map();
   let bust = "";
 
-  global.gongbuSearch = function (kind, number, build, data) {
+  global.gongbuSearch = function (kind, number, stamp, data) {
     let key = kind + ":" + number;
     let w = waiting.get(key);
-    if (w) { waiting.delete(key); w.resolve({ kind: kind, number: number, build: build, data: data }); }
+    if (w) { waiting.delete(key); w.resolve({ kind: kind, number: number, stamp: stamp, data: data }); }
   };
 
   function loadFile(name) {
