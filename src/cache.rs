@@ -5,7 +5,12 @@
 //! every page shares, the glossary) and a hash of the file written. The
 //! next build keeps a page whose key is unchanged and whose previous output
 //! file still holds those bytes ([`Staging::keep`]: a hard link into the
-//! staging folder) and renders the others. The other outputs (home page,
+//! staging folder) and renders the others. Whether the file still holds
+//! them is told, as git tells a file unchanged, by its size, modification
+//! time and inode recorded when the cache was written, and by reading and
+//! hashing it when those differ or were not recorded (a file written less
+//! than [`RACY_SECS`] before the cache, whose time a quick second edit
+//! could share). The other outputs (home page,
 //! feeds, sitemap, search index, glossary and comparison pages, assets) are
 //! made every time.
 //!
@@ -35,7 +40,11 @@ pub(crate) const CACHE_DIR: &str = ".gongbu-cache";
 /// The file in it.
 const CACHE_FILE: &str = "pages.json";
 /// The layout of [`CACHE_FILE`]; raised when it changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+/// A page file modified less than this many seconds before the cache is
+/// written is not told unchanged by its metadata next time (its time could
+/// be shared by an edit made just after): it is read and hashed instead.
+const RACY_SECS: u64 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -58,6 +67,55 @@ struct StoredPage {
     key: String,
     /// Hex of the hash of the file written.
     output: String,
+    /// The output file's size, modification time and inode
+    /// ([`file_stamp`]) when the cache was written; empty when it was
+    /// modified too recently to be told unchanged by them.
+    #[serde(default)]
+    file: String,
+}
+
+/// What the last build left of one page.
+#[derive(Clone)]
+struct PreviousPage {
+    key: u64,
+    /// Hash of the output file's bytes.
+    output: u64,
+    /// [`file_stamp`] of the output file, or empty.
+    file: String,
+}
+
+/// A file's size, modification time (ns) and inode: equal stamps mean an
+/// unchanged file, unless someone set its time back on purpose.
+fn file_stamp(meta: &fs::Metadata) -> String {
+    let time = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(meta);
+    #[cfg(not(unix))]
+    let inode = 0u64;
+    format!("{}-{time}-{inode}", meta.len())
+}
+
+/// [`file_stamp`] of the file at `path` when it was last modified at least
+/// [`RACY_SECS`] before `now`; empty otherwise.
+fn settled_stamp(path: &Path, now: std::time::SystemTime) -> String {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return String::new();
+    };
+    let settled = meta
+        .modified()
+        .ok()
+        .and_then(|t| now.duration_since(t).ok())
+        .is_some_and(|age| age.as_secs() >= RACY_SECS);
+    if settled && meta.is_file() {
+        file_stamp(&meta)
+    } else {
+        String::new()
+    }
 }
 
 /// Which gongbu wrote a cache: its version and the commit it was built
@@ -106,8 +164,8 @@ pub(crate) struct BuildCache {
     root: PathBuf,
     /// URL → key of every page the cache may keep.
     keys: HashMap<String, u64>,
-    /// URL → (key, output hash) from the last build.
-    previous: HashMap<String, (u64, u64)>,
+    /// URL → what the last build left.
+    previous: HashMap<String, PreviousPage>,
 }
 
 impl BuildCache {
@@ -137,8 +195,11 @@ impl BuildCache {
         self.keys
             .par_iter()
             .filter_map(|(url, key)| {
-                let &(old_key, output) = self.previous.get(url)?;
-                (old_key == *key && staging.keep(url, output)).then(|| (url.clone(), output))
+                let old = self.previous.get(url)?;
+                let unchanged =
+                    |meta: &fs::Metadata| !old.file.is_empty() && file_stamp(meta) == old.file;
+                (old.key == *key && staging.keep(url, old.output, unchanged))
+                    .then(|| (url.clone(), old.output))
             })
             .collect()
     }
@@ -158,22 +219,26 @@ impl BuildCache {
         }
     }
 
-    /// Writes the cache for the pages now in the output: those kept and
-    /// those written. A failure is a notice (the next build renders all).
+    /// Writes the cache for the pages now in the output folder `out`:
+    /// those kept and those written. A failure is a notice (the next build
+    /// renders all).
     pub(crate) fn save(
         &self,
+        out: &Path,
         kept: &HashMap<String, u64>,
         written: HashMap<String, u64>,
     ) -> Option<Diagnostic> {
-        let mut pages: Vec<StoredPage> = kept
-            .iter()
-            .chain(&written)
-            .filter_map(|(url, output)| {
+        let now = std::time::SystemTime::now();
+        let all: Vec<(&String, &u64)> = kept.iter().chain(&written).collect();
+        let mut pages: Vec<StoredPage> = all
+            .par_iter()
+            .filter_map(|&(url, output)| {
                 let key = self.keys.get(url)?;
                 Some(StoredPage {
                     url: url.clone(),
                     key: format!("{key:016x}"),
                     output: format!("{output:016x}"),
+                    file: settled_stamp(&out.join(url), now),
                 })
             })
             .collect();
@@ -208,9 +273,9 @@ fn write(root: &Path, stored: &Stored) -> io::Result<()> {
     })
 }
 
-/// The last build's pages: URL → (key, output hash). No file is an empty
-/// cache; one that cannot be used is an error (one notice).
-fn read(root: &Path) -> Result<HashMap<String, (u64, u64)>, Diagnostic> {
+/// The last build's pages by URL. No file is an empty cache; one that
+/// cannot be used is an error (one notice).
+fn read(root: &Path) -> Result<HashMap<String, PreviousPage>, Diagnostic> {
     let path = cache_file(root);
     let ignored = |why: &str| {
         Diagnostic::notice(
@@ -244,7 +309,14 @@ fn read(root: &Path) -> Result<HashMap<String, (u64, u64)>, Diagnostic> {
         .pages
         .into_iter()
         .map(|p| match (hex(&p.key), hex(&p.output)) {
-            (Some(k), Some(o)) => Ok((p.url, (k, o))),
+            (Some(key), Some(output)) => Ok((
+                p.url,
+                PreviousPage {
+                    key,
+                    output,
+                    file: p.file,
+                },
+            )),
             _ => Err(ignored("깨진 캐시입니다")),
         })
         .collect()

@@ -671,7 +671,7 @@ pub fn build_with_progress(
                 match staging.commit() {
                     Ok(()) => {
                         if let (Some(cache), Some(outputs)) = (&cache, outputs) {
-                            diags.extend(cache.save(&kept, outputs));
+                            diags.extend(cache.save(&out, &kept, outputs));
                         }
                         (pages, files, true)
                     }

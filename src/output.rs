@@ -601,26 +601,46 @@ impl Staging {
     /// is (a hard link, a copy where links cannot be made) when its bytes
     /// still hash to `expected` ([`crate::signatures::hash_of`] of the
     /// bytes): the build cache knows the page would come out the same.
-    /// False when there is no previous site, the file is missing, not a
-    /// plain file or changed; the caller renders the page then.
-    pub(crate) fn keep(&self, rel: &str, expected: u64) -> bool {
+    /// `unchanged` tells from the file's metadata that it still holds what
+    /// was hashed (then it is not read). False when there is no previous
+    /// site, the file is missing, not a plain file or changed; the caller
+    /// renders the page then.
+    pub(crate) fn keep(
+        &self,
+        rel: &str,
+        expected: u64,
+        unchanged: impl Fn(&fs::Metadata) -> bool,
+    ) -> bool {
         let Some(previous) = &self.previous else {
             return false;
         };
         let old = previous.join(rel);
-        if !fs::symlink_metadata(&old).is_ok_and(|m| m.is_file()) {
-            return false;
-        }
-        let Ok(bytes) = fs::read(&old) else {
+        let Ok(meta) = fs::symlink_metadata(&old) else {
             return false;
         };
-        if crate::signatures::hash_of(bytes.as_slice()) != expected {
+        if !meta.is_file() {
             return false;
         }
+        let read_checked = || {
+            fs::read(&old)
+                .ok()
+                .filter(|bytes| crate::signatures::hash_of(bytes.as_slice()) == expected)
+        };
+        let bytes = if unchanged(&meta) {
+            None
+        } else {
+            match read_checked() {
+                Some(bytes) => Some(bytes),
+                None => return false,
+            }
+        };
         let Ok(target) = self.target(rel) else {
             return false;
         };
-        let placed = fs::hard_link(&old, &target).is_ok() || fs::write(&target, &bytes).is_ok();
+        let placed = fs::hard_link(&old, &target).is_ok()
+            || bytes
+                .or_else(read_checked)
+                .is_some_and(|bytes| fs::write(&target, bytes).is_ok());
         if placed && self.record(rel, Ok(())).is_ok() {
             self.reused.fetch_add(1, Ordering::Relaxed);
             true
