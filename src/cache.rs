@@ -14,6 +14,10 @@
 //! feeds, sitemap, search index, glossary and comparison pages, assets) are
 //! made every time.
 //!
+//! Beside it, `search/` keeps the search index's chunks of notes
+//! tokenized ([`SearchChunks`]), each under a hash of its documents' text,
+//! so a one-note edit tokenizes one chunk again, not every note.
+//!
 //! The header names the gongbu that wrote the cache (version, commit and
 //! the binary itself) and the site root. A cache that cannot be read, that
 //! another gongbu wrote or that belongs to another root is ignored with one
@@ -156,7 +160,85 @@ fn root_name(root: &Path) -> String {
 /// Deletes the cache of the site at `root` (`gongbu build --clean`).
 pub(crate) fn delete(root: &Path) {
     let _ = fs::remove_file(cache_file(root));
+    let _ = fs::remove_dir_all(root.join(CACHE_DIR).join(CHUNKS_DIR));
     let _ = fs::remove_dir(root.join(CACHE_DIR));
+}
+
+/// The folder of [`SearchChunks`] in the cache folder.
+const CHUNKS_DIR: &str = "search";
+/// The file in it naming the gongbu that wrote the chunks.
+const CHUNKS_STAMP: &str = "stamp";
+
+/// The search index's chunks kept between builds: one file per chunk,
+/// named by its key ([`crate::index::search::ChunkStore`]). They are
+/// another gongbu's when the stamp file names another binary: then they
+/// are all deleted. Chunks no build used last are deleted after it
+/// ([`Self::remove_unused`]); a file that cannot be read or is not whole
+/// is a chunk tokenized again.
+pub(crate) struct SearchChunks {
+    dir: PathBuf,
+    used: Mutex<std::collections::HashSet<String>>,
+}
+
+impl SearchChunks {
+    fn open(root: &Path) -> SearchChunks {
+        let dir = root.join(CACHE_DIR).join(CHUNKS_DIR);
+        let stamp = format!("{}\n{}\n", gongbu_stamp(), binary_stamp());
+        if fs::read_to_string(dir.join(CHUNKS_STAMP)).ok().as_deref() != Some(stamp.as_str()) {
+            let _ = fs::remove_dir_all(&dir);
+            let _ =
+                fs::create_dir_all(&dir).and_then(|()| fs::write(dir.join(CHUNKS_STAMP), &stamp));
+        }
+        SearchChunks {
+            dir,
+            used: Mutex::new(Default::default()),
+        }
+    }
+
+    fn name(key: u128) -> String {
+        format!("{key:032x}.bin")
+    }
+
+    fn mark(&self, name: String) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(name);
+        }
+    }
+
+    /// Deletes the chunks this build did not use.
+    fn remove_unused(&self) {
+        let Ok(used) = self.used.lock() else { return };
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".bin") && !used.contains(&name) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+impl crate::index::search::ChunkStore for SearchChunks {
+    fn get(&self, key: u128) -> Option<Vec<u8>> {
+        let name = Self::name(key);
+        let bytes = fs::read(self.dir.join(&name)).ok()?;
+        self.mark(name);
+        Some(bytes)
+    }
+
+    fn put(&self, key: u128, bytes: &[u8]) {
+        let name = Self::name(key);
+        // Written aside and renamed: a killed build leaves no half chunk.
+        let tmp = self.dir.join(format!(".{name}.{}", std::process::id()));
+        let written = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, self.dir.join(&name)));
+        if written.is_ok() {
+            self.mark(name);
+        } else {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
 }
 
 /// The keys of this build's pages and what the last build left.
@@ -166,6 +248,8 @@ pub(crate) struct BuildCache {
     keys: HashMap<String, u64>,
     /// URL → what the last build left.
     previous: HashMap<String, PreviousPage>,
+    /// The search index's chunks.
+    chunks: SearchChunks,
 }
 
 impl BuildCache {
@@ -179,14 +263,21 @@ impl BuildCache {
             Ok(previous) => (previous, None),
             Err(d) => (HashMap::new(), Some(d)),
         };
+        let chunks = SearchChunks::open(&root);
         (
             BuildCache {
                 root,
                 keys,
                 previous,
+                chunks,
             },
             notice,
         )
+    }
+
+    /// The search index's chunks kept between builds.
+    pub(crate) fn search_chunks(&self) -> &SearchChunks {
+        &self.chunks
     }
 
     /// Links into `staging` every page whose key is unchanged and whose
@@ -228,6 +319,7 @@ impl BuildCache {
         kept: &HashMap<String, u64>,
         written: HashMap<String, u64>,
     ) -> Option<Diagnostic> {
+        self.chunks.remove_unused();
         let now = std::time::SystemTime::now();
         let all: Vec<(&String, &u64)> = kept.iter().chain(&written).collect();
         let mut pages: Vec<StoredPage> = all

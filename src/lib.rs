@@ -523,12 +523,22 @@ impl Site {
 
     /// Renders with the environment of this site.
     pub(crate) fn with_env<R>(&self, f: impl FnOnce(&RenderEnv<'_>) -> R) -> R {
+        self.with_chunks(None, f)
+    }
+
+    /// [`Self::with_env`], keeping search index chunks in `search_chunks`.
+    fn with_chunks<R>(
+        &self,
+        search_chunks: Option<&dyn index::search::ChunkStore>,
+        f: impl FnOnce(&RenderEnv<'_>) -> R,
+    ) -> R {
         let notes_dir = self.options.notes_dir();
         let env = RenderEnv {
             index: &self.index,
             theme: &self.theme,
             notes_root: &notes_dir,
             live_reload: self.options.live_reload,
+            search_chunks,
         };
         f(&env)
     }
@@ -541,8 +551,18 @@ impl Site {
 
 /// Renders a loaded site into `sink`. Returns the number of pages.
 pub(crate) fn render_into(site: &Site, sink: &dyn Sink, diags: &Diagnostics) -> usize {
+    render_with_chunks(site, sink, diags, None)
+}
+
+/// [`render_into`], keeping search index chunks in `search_chunks`.
+fn render_with_chunks(
+    site: &Site,
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+    search_chunks: Option<&dyn index::search::ChunkStore>,
+) -> usize {
     render::highlight::set_line_memo(site.options.line_memo);
-    site.with_env(|env| render::render_site(env, sink, diags))
+    site.with_chunks(search_chunks, |env| render::render_site(env, sink, diags))
 }
 
 /// Builds (or checks) the site described by `opts`.
@@ -632,13 +652,16 @@ pub fn build_with_progress(
                 Some(r) => r,
                 None => &staging,
             };
-            let pages = render_into(
+            let pages = render_with_chunks(
                 &site,
                 &ProgressSink {
                     inner: sink,
                     progress,
                 },
                 &collected,
+                cache
+                    .as_ref()
+                    .map(|c| c.search_chunks() as &dyn index::search::ChunkStore),
             );
             let outputs = recording.map(cache::Recording::into_outputs);
             let files = staging.count();

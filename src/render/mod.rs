@@ -44,6 +44,8 @@ pub(crate) struct RenderEnv<'a> {
     pub notes_root: &'a Path,
     /// `gongbu serve` adds its live-reload script to pages.
     pub live_reload: bool,
+    /// Search index chunks kept between builds (the build cache).
+    pub search_chunks: Option<&'a dyn crate::index::search::ChunkStore>,
 }
 
 pub(crate) fn has_comparisons(index: &SiteIndex) -> bool {

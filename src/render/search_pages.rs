@@ -19,7 +19,7 @@ pub(crate) fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnos
     // the build's peak, is made.
     crate::memory::release_free_memory();
     let t = std::time::Instant::now();
-    let search = SearchIndex::build(index);
+    let search = SearchIndex::build(index, env.search_chunks);
     tracing::debug!(ms = t.elapsed().as_millis() as u64, "search postings built");
     let t = std::time::Instant::now();
     let files = search.files(&index.notes.raw, &index.glossary);

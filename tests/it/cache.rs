@@ -298,6 +298,83 @@ fn a_settled_page_is_told_unchanged_by_its_metadata_and_rendered_again_when_rewr
     assert!(std::fs::read_to_string(&page).unwrap().contains("<body"));
 }
 
+const CHUNKS: &str = ".gongbu-cache/search";
+
+/// The search chunk files in the cache, by name.
+fn chunk_files(f: &Fixture) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(f.root().join(CHUNKS))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".bin"))
+        .collect()
+}
+
+/// A site of `n` notes in a few folders, enough for several search chunks.
+fn many_notes(n: usize) -> Fixture {
+    let f = Fixture::new();
+    let topics = ["프로세스", "스레드", "메모리", "파일", "소켓"];
+    for i in 0..n {
+        let t = topics[i % topics.len()];
+        f.note(
+            &format!("{}/n{i:03}.md", ["os", "net", "db"][i % 3]),
+            &format!("# {t} {i}\n\n{t}와 낱말{i} 이야기.\n\n## 더 보기 {i}\n\n둘째 절 {i}\n"),
+        );
+    }
+    f
+}
+
+#[test]
+fn a_one_note_edit_tokenizes_one_search_chunk_again() {
+    let f = many_notes(400);
+    build_and_compare(&f);
+    let before = chunk_files(&f);
+    assert!(before.len() >= 2, "{before:?}");
+    f.note("net/n010.md", "# 고친 노트\n\n은행원 알고리즘\n");
+    build_and_compare(&f);
+    let after = chunk_files(&f);
+    // The edited note's chunk is stored under a new key, the old one gone.
+    assert_eq!(before.difference(&after).count(), 1, "{before:?} {after:?}");
+    assert_eq!(after.difference(&before).count(), 1, "{before:?} {after:?}");
+    // A new note changes its own chunk and no other.
+    f.note("db/n500.md", "# 새 노트\n\n교착 상태\n");
+    build_and_compare(&f);
+    let added = chunk_files(&f);
+    assert_eq!(after.difference(&added).count(), 1, "{after:?} {added:?}");
+}
+
+#[test]
+fn broken_or_foreign_search_chunks_are_tokenized_again() {
+    let f = many_notes(300);
+    build_and_compare(&f);
+    let names = chunk_files(&f);
+    let mut names = names.iter();
+    // One cut short, one with a flipped byte, one emptied, one not ours.
+    let dir = f.root().join(CHUNKS);
+    let first = dir.join(names.next().unwrap());
+    let bytes = std::fs::read(&first).unwrap();
+    std::fs::write(&first, &bytes[..bytes.len() / 2]).unwrap();
+    let second = dir.join(names.next().unwrap());
+    let mut bytes = std::fs::read(&second).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    std::fs::write(&second, bytes).unwrap();
+    if let Some(third) = names.next() {
+        std::fs::write(dir.join(third), b"").unwrap();
+    }
+    if let Some(fourth) = names.next() {
+        std::fs::write(dir.join(fourth), "gongbu-search-chunk-1\nnot a chunk").unwrap();
+    }
+    // build_and_compare: byte-identical to a build without the cache.
+    f.note("os/n000.md", "# 고친 노트\n\n다시\n");
+    let r = build_and_compare(&f);
+    assert!(notices(&r).is_empty(), "{:?}", notices(&r));
+    // Another gongbu's chunks are all dropped.
+    std::fs::write(dir.join("stamp"), "gongbu 0.0.0\n").unwrap();
+    std::fs::write(dir.join("0123.bin"), "stale").unwrap();
+    build_and_compare(&f);
+    assert!(!chunk_files(&f).contains("0123.bin"));
+}
+
 #[test]
 fn no_cache_neither_reads_nor_writes_it_and_clean_deletes_it() {
     let f = sample();

@@ -18,8 +18,22 @@ use crate::index::SiteIndex;
 use crate::korean::nfc;
 use crate::note::Note;
 
-/// Documents tokenized per parallel work unit.
-const DOCS_PER_CHUNK: usize = 1024;
+/// About how many notes make one chunk, the unit tokenized in parallel and
+/// kept between builds ([`ChunkStore`]): a chunk ends before a note whose
+/// URL hashes to a multiple of this, so adding or removing a note changes
+/// its own chunk and no other.
+const NOTES_PER_CHUNK: u64 = 128;
+/// A chunk ends at this many documents whatever the URLs say.
+const MAX_CHUNK_DOCS: usize = 4096;
+
+/// Where tokenized chunks of notes are kept between builds (the build
+/// cache, [`crate::cache::SearchChunks`]): a chunk's postings, encoded by
+/// [`ChunkPostings::to_bytes`], under a hash of its documents' text. A
+/// chunk found is not tokenized again; one that cannot be read is.
+pub(crate) trait ChunkStore: Sync {
+    fn get(&self, key: u128) -> Option<Vec<u8>>;
+    fn put(&self, key: u128, bytes: &[u8]);
+}
 
 /// What a document is: a part of a note, or a glossary term.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,7 +195,85 @@ struct ChunkPostings {
     touched: Vec<usize>,
 }
 
+/// Magic at the start of a stored chunk.
+const CHUNK_MAGIC: &[u8] = b"gongbu-search-chunk-1\n";
+
 impl ChunkPostings {
+    /// The finished lists as bytes: for each token its length, letters,
+    /// first and last document and encoded entries (lengths and numbers as
+    /// 4-byte little-endian), then a hash of all that.
+    fn to_bytes(&self) -> Vec<u8> {
+        let size: usize = self
+            .lists
+            .iter()
+            .map(|(t, l)| t.len() + l.bytes.len() + 16)
+            .sum();
+        let mut out = Vec::with_capacity(CHUNK_MAGIC.len() + size + 8);
+        out.extend_from_slice(CHUNK_MAGIC);
+        for (token, list) in &self.lists {
+            let Some(last) = list.last_doc else { continue };
+            out.extend_from_slice(&(token.len() as u32).to_le_bytes());
+            out.extend_from_slice(token.as_bytes());
+            for n in [list.first_doc, last, list.bytes.len() as u32] {
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            out.extend_from_slice(&list.bytes);
+        }
+        let check = crate::signatures::hash_of(&out[CHUNK_MAGIC.len()..]);
+        out.extend_from_slice(&check.to_le_bytes());
+        out
+    }
+
+    /// A chunk stored by [`Self::to_bytes`]; None when the bytes are not
+    /// one whole (a corrupt or foreign file).
+    fn from_bytes(bytes: &[u8]) -> Option<ChunkPostings> {
+        let body = bytes.strip_prefix(CHUNK_MAGIC)?;
+        let (body, check) = body.split_at_checked(body.len().checked_sub(8)?)?;
+        if crate::signatures::hash_of(body).to_le_bytes() != check {
+            return None;
+        }
+        let mut at = 0usize;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let part = body.get(at..at.checked_add(n)?)?;
+            at += n;
+            Some(part)
+        };
+        let mut lists = Vec::new();
+        while let Some(len) = take(4) {
+            let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+            let token = std::str::from_utf8(take(len)?).ok()?.to_string();
+            let mut number =
+                || -> Option<u32> { Some(u32::from_le_bytes(take(4)?.try_into().ok()?)) };
+            let (first_doc, last_doc, size) = (number()?, number()?, number()?);
+            let bytes = take(size as usize)?.to_vec();
+            lists.push((
+                token,
+                TokenList {
+                    bytes,
+                    first_doc,
+                    last_doc: Some(last_doc),
+                    ..TokenList::default()
+                },
+            ));
+        }
+        (at == body.len()).then_some(ChunkPostings {
+            lists,
+            ..ChunkPostings::default()
+        })
+    }
+
+    /// Tokenizes `docs`, numbered from 0 within the chunk.
+    fn of(docs: &[Doc<'_>]) -> ChunkPostings {
+        let mut chunk = ChunkPostings::default();
+        for (j, doc) in docs.iter().enumerate() {
+            index_doc(&mut chunk, doc);
+            chunk.finish_doc(j as u32);
+        }
+        chunk.by_token = FxHashMap::default();
+        chunk.by_key = FxHashMap::default();
+        chunk
+    }
+
     fn new_list(&mut self, token: &str) -> usize {
         let i = self.lists.len();
         self.lists.push((
@@ -281,6 +373,59 @@ fn index_doc(chunk: &mut ChunkPostings, doc: &Doc<'_>) {
     }
 }
 
+/// The chunks of documents: runs of whole notes (a run ends before a note
+/// whose URL hashes to a multiple of [`NOTES_PER_CHUNK`], or at
+/// [`MAX_CHUNK_DOCS`]), each with whether it may be kept between builds,
+/// then the glossary terms' documents (never kept: few, and they change
+/// with the glossary).
+pub(super) fn note_chunks(
+    notes: &[Note],
+    note_starts: &[u32],
+    doc_count: usize,
+) -> Vec<(std::ops::Range<usize>, bool)> {
+    use std::hash::{Hash, Hasher};
+    let mut chunks = Vec::new();
+    let mut start = 0usize;
+    for (i, note) in notes.iter().enumerate().skip(1) {
+        let at = note_starts.get(i).copied().unwrap_or(0) as usize;
+        let mut h = rustc_hash::FxHasher::default();
+        note.url.hash(&mut h);
+        if at > start
+            && (h.finish().is_multiple_of(NOTES_PER_CHUNK) || at - start >= MAX_CHUNK_DOCS)
+        {
+            chunks.push((start..at, true));
+            start = at;
+        }
+    }
+    let notes_end = note_starts.last().copied().unwrap_or(0) as usize;
+    if notes_end > start {
+        chunks.push((start..notes_end, true));
+    }
+    if doc_count > notes_end {
+        chunks.push((notes_end..doc_count, false));
+    }
+    chunks
+}
+
+/// What a chunk is stored under: a 128-bit hash of its documents' fields.
+fn chunk_key(docs: &[Doc<'_>]) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let half = |salt: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (salt, "gongbu search chunk").hash(&mut h);
+        docs.len().hash(&mut h);
+        for doc in docs {
+            doc.fields.len().hash(&mut h);
+            for (field, text) in &doc.fields {
+                (*field as u8).hash(&mut h);
+                text.as_ref().hash(&mut h);
+            }
+        }
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
 /// The search index of a site: documents and every token's postings.
 #[derive(Debug, Default)]
 pub(crate) struct SearchIndex<'a> {
@@ -297,11 +442,21 @@ pub(crate) struct SearchIndex<'a> {
 
 impl<'a> SearchIndex<'a> {
     /// Builds the index of every note and glossary term of the site.
-    pub(crate) fn build(index: &'a SiteIndex) -> SearchIndex<'a> {
-        Self::from_parts(&index.notes.raw, &index.glossary)
+    /// Chunks of notes already tokenized are taken from `store`, and the
+    /// others put there.
+    pub(crate) fn build(index: &'a SiteIndex, store: Option<&dyn ChunkStore>) -> SearchIndex<'a> {
+        Self::from_parts_with(&index.notes.raw, &index.glossary, store)
     }
 
     pub(crate) fn from_parts(notes: &'a [Note], glossary: &Glossary) -> SearchIndex<'a> {
+        Self::from_parts_with(notes, glossary, None)
+    }
+
+    pub(crate) fn from_parts_with(
+        notes: &'a [Note],
+        glossary: &Glossary,
+        store: Option<&dyn ChunkStore>,
+    ) -> SearchIndex<'a> {
         let per_note: Vec<Vec<Doc<'a>>> = notes
             .par_iter()
             .enumerate()
@@ -318,37 +473,49 @@ impl<'a> SearchIndex<'a> {
             docs.push(term_doc(i, t));
         }
 
-        // Chunks are tokenized in parallel a wave at a time and joined in
+        // Chunks (runs of notes, then the glossary terms) are tokenized in
+        // parallel a wave at a time, or read from the store, and joined in
         // order, so only one wave of chunk postings is held besides the
-        // joined ones.
-        let wave = DOCS_PER_CHUNK * 2 * rayon::current_num_threads().max(1);
+        // joined ones. Joined, the postings are the same however the
+        // documents are chunked.
+        let chunks = note_chunks(notes, &note_starts, docs.len());
+        let wave = 2 * rayon::current_num_threads().max(1);
         let mut postings: FxHashMap<String, (Vec<u8>, u32)> = FxHashMap::default();
-        for (w, wave_docs) in docs.chunks(wave).enumerate() {
-            let chunks: Vec<ChunkPostings> = wave_docs
-                .par_chunks(DOCS_PER_CHUNK)
-                .enumerate()
-                .map(|(c, chunk_docs)| {
-                    let first = w * wave + c * DOCS_PER_CHUNK;
-                    let mut chunk = ChunkPostings::default();
-                    for (j, doc) in chunk_docs.iter().enumerate() {
-                        index_doc(&mut chunk, doc);
-                        chunk.finish_doc((first + j) as u32);
+        for wave_chunks in chunks.chunks(wave) {
+            let tokenized: Vec<ChunkPostings> = wave_chunks
+                .par_iter()
+                .map(|(range, cached)| {
+                    let chunk_docs = docs.get(range.clone()).unwrap_or(&[]);
+                    let store = store.filter(|_| *cached);
+                    let key = store.map(|_| chunk_key(chunk_docs));
+                    if let (Some(store), Some(key)) = (store, key) {
+                        if let Some(chunk) =
+                            store.get(key).and_then(|b| ChunkPostings::from_bytes(&b))
+                        {
+                            return chunk;
+                        }
+                    }
+                    let chunk = ChunkPostings::of(chunk_docs);
+                    if let (Some(store), Some(key)) = (store, key) {
+                        store.put(key, &chunk.to_bytes());
                     }
                     chunk
                 })
                 .collect();
-            for chunk in chunks {
+            for ((range, _), chunk) in wave_chunks.iter().zip(tokenized) {
+                let base = range.start as u32;
                 for (token, list) in chunk.lists {
                     let Some(last) = list.last_doc else { continue };
+                    let (first, last) = (base + list.first_doc, base + last);
                     match postings.get_mut(&token) {
                         Some((bytes, prev_last)) => {
-                            put_varint(bytes, list.first_doc - *prev_last - 1);
+                            put_varint(bytes, first - *prev_last - 1);
                             bytes.extend_from_slice(&list.bytes);
                             *prev_last = last;
                         }
                         None => {
                             let mut bytes = Vec::with_capacity(list.bytes.len() + 4);
-                            put_varint(&mut bytes, list.first_doc);
+                            put_varint(&mut bytes, first);
                             bytes.extend_from_slice(&list.bytes);
                             postings.insert(token, (bytes, last));
                         }

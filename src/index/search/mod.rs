@@ -419,6 +419,70 @@ mod tests {
         }
     }
 
+    /// A chunk store in memory, counting what it is asked.
+    #[derive(Default)]
+    struct MemoryStore {
+        chunks: std::sync::Mutex<std::collections::HashMap<u128, Vec<u8>>>,
+        puts: std::sync::atomic::AtomicUsize,
+    }
+
+    impl ChunkStore for MemoryStore {
+        fn get(&self, key: u128) -> Option<Vec<u8>> {
+            self.chunks.lock().unwrap().get(&key).cloned()
+        }
+        fn put(&self, key: u128, bytes: &[u8]) {
+            self.puts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.chunks.lock().unwrap().insert(key, bytes.to_vec());
+        }
+    }
+
+    fn many(n: usize, edited: Option<usize>) -> Vec<Note> {
+        (0..n)
+            .map(|i| {
+                let body = if Some(i) == edited {
+                    "고친 본문 은행원"
+                } else {
+                    "본문"
+                };
+                note(
+                    &format!("d{}/n{i:04}.md", i % 4),
+                    &format!("# 스레드 {i}\n\n{body} 낱말{i}\n\n## 절 {i}\n\n뮤텍스 {i}\n"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chunks_from_the_store_give_the_same_index() {
+        let glossary = thread_glossary();
+        let store = MemoryStore::default();
+        let puts = || store.puts.load(std::sync::atomic::Ordering::Relaxed);
+        let notes = many(700, None);
+        let starts = SearchIndex::from_parts(&notes, &glossary).note_starts;
+        let chunks = note_chunks(&notes, &starts, 0);
+        assert!(chunks.len() >= 3, "{chunks:?}");
+        let plain = SearchIndex::from_parts(&notes, &glossary).files(&notes, &glossary);
+        let first = SearchIndex::from_parts_with(&notes, &glossary, Some(&store));
+        assert_eq!(first.files(&notes, &glossary), plain);
+        assert_eq!(puts(), chunks.len());
+        // Again: every chunk from the store.
+        let again = SearchIndex::from_parts_with(&notes, &glossary, Some(&store));
+        assert_eq!(again.files(&notes, &glossary), plain);
+        assert_eq!(puts(), chunks.len());
+        // One note edited: its chunk alone is tokenized again.
+        let edited = many(700, Some(321));
+        let plain = SearchIndex::from_parts(&edited, &glossary).files(&edited, &glossary);
+        let cached = SearchIndex::from_parts_with(&edited, &glossary, Some(&store));
+        assert_eq!(cached.files(&edited, &glossary), plain);
+        assert_eq!(puts(), chunks.len() + 1);
+        // A stored chunk that is not whole is tokenized again.
+        for bytes in store.chunks.lock().unwrap().values_mut() {
+            bytes.truncate(bytes.len() - 1);
+        }
+        let broken = SearchIndex::from_parts_with(&edited, &glossary, Some(&store));
+        assert_eq!(broken.files(&edited, &glossary), plain);
+    }
+
     #[test]
     fn the_client_reads_the_format_and_stamps_the_files_have() {
         assert!(CLIENT_JS.contains(&format!("const FORMAT_VERSION = {FORMAT_VERSION};")));
