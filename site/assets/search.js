@@ -18,7 +18,9 @@
 (function (global) {
   "use strict";
 
-  const FORMAT_VERSION = 3;
+  const FORMAT_VERSION = 4;
+  // Letters of each index file's stamp in meta.stamps (files.rs STAMP_LEN).
+  const STAMP_LEN = 3;
   const FIELD_TITLE = 0, FIELD_TAGS = 1, FIELD_HEADING = 2, FIELD_BODY = 3, FIELD_TERM = 4;
   // 5: code blocks, found but ranked below prose.
   // Title and glossary-term matches first, then tags, headings, body.
@@ -258,7 +260,6 @@
         metaPromise = loadFile("meta.js").then(function (f) {
           if (!f.data || f.data.v !== FORMAT_VERSION) throw new Error("검색 색인의 형식이 이 검색 스크립트와 맞지 않습니다");
           meta = f.data;
-          meta.build = f.build;
           noteStarts = [0];
           varints(meta.docs).forEach(function (n) { noteStarts.push(noteStarts[noteStarts.length - 1] + n); });
           fragOf = varints(meta.frags);
@@ -276,9 +277,12 @@
       return metaPromise;
     }
 
-    function checked(f) {
-      if (f.build !== meta.build) throw new Error("stale");
-      return f.data;
+    // Each file's stamp (a hash of its data) as meta.js expects it:
+    // STAMP_LEN letters per file, in file order per kind. A file whose own
+    // stamp differs is one of another build.
+    function stampOf(kind, p) {
+      const all = (meta.stamps && meta.stamps[kind]) || "";
+      return all.substr(p * STAMP_LEN, STAMP_LEN);
     }
 
     // Shards come in packs of consecutive ones, one file per pack
@@ -288,7 +292,11 @@
     function pack(kind, p) {
       const key = kind + ":" + p;
       if (!packs.has(key)) {
-        const q = loadFile(kind + "-" + p + ".js?v=" + meta.build).then(checked);
+        const expected = stampOf(kind, p);
+        const q = loadFile(kind + "-" + p + ".js?v=" + expected).then(function (f) {
+          if (f.stamp !== expected) throw new Error("stale");
+          return f.data;
+        });
         q.catch(function () { packs.delete(key); });
         packs.set(key, q);
       }
@@ -725,7 +733,7 @@
         });
       }).catch(function (e) {
         if (e && e.message === "stale") {
-          // A file of a newer build: read the index again, once.
+          // A file of another build: read the index again, once.
           reset(true);
           if (!opts.retried) return search(query, Object.assign({}, opts, { retried: true }));
         }
@@ -832,10 +840,10 @@
   const waiting = new Map();
   let bust = "";
 
-  global.gongbuSearch = function (kind, number, build, data) {
+  global.gongbuSearch = function (kind, number, stamp, data) {
     let key = kind + ":" + number;
     let w = waiting.get(key);
-    if (w) { waiting.delete(key); w.resolve({ kind: kind, number: number, build: build, data: data }); }
+    if (w) { waiting.delete(key); w.resolve({ kind: kind, number: number, stamp: stamp, data: data }); }
   };
 
   function loadFile(name) {

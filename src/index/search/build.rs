@@ -9,9 +9,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 #[cfg(test)]
-use super::codec::{decode_postings, Posting};
-use super::codec::{encode_pending, keeps_positions, put_varint};
-use super::concepts::concept_postings;
+use super::codec::Posting;
+use super::codec::{decode_postings, encode_pending, get_varint, keeps_positions, put_varint};
+use super::concepts::{concept_postings, Needles};
 use super::tokens::*;
 use crate::index::glossary::Glossary;
 use crate::index::SiteIndex;
@@ -262,8 +262,11 @@ impl ChunkPostings {
         })
     }
 
-    /// Tokenizes `docs`, numbered from 0 within the chunk.
-    fn of(docs: &[Doc<'_>]) -> ChunkPostings {
+    /// Tokenizes `docs`, numbered from 0 within the chunk, and adds the
+    /// glossary concepts they mention (`@N`, see [`concept_postings`]):
+    /// a mention is found in one document's tokens, so the concepts of the
+    /// chunks joined are those of all documents.
+    fn of(docs: &[Doc<'_>], names: &[Vec<String>], needles: &Needles) -> ChunkPostings {
         let mut chunk = ChunkPostings::default();
         for (j, doc) in docs.iter().enumerate() {
             index_doc(&mut chunk, doc);
@@ -271,6 +274,35 @@ impl ChunkPostings {
         }
         chunk.by_token = FxHashMap::default();
         chunk.by_key = FxHashMap::default();
+        // The lists names may be looked up by, whole (first document
+        // included), as the concept search reads them.
+        let wanted: BTreeMap<String, Vec<u8>> = chunk
+            .lists
+            .iter()
+            .filter(|(token, list)| list.last_doc.is_some() && needles.may_match(token))
+            .map(|(token, list)| {
+                let mut bytes = Vec::with_capacity(list.bytes.len() + 4);
+                put_varint(&mut bytes, list.first_doc);
+                bytes.extend_from_slice(&list.bytes);
+                (token.clone(), bytes)
+            })
+            .collect();
+        for (token, bytes) in concept_postings(&wanted, names) {
+            let mut at = 0;
+            let Some(first_doc) = get_varint(&bytes, &mut at) else {
+                continue;
+            };
+            let last_doc = decode_postings(&bytes).last().map(|p| p.doc);
+            chunk.lists.push((
+                token,
+                TokenList {
+                    bytes: bytes.get(at..).unwrap_or(&[]).to_vec(),
+                    first_doc,
+                    last_doc,
+                    ..TokenList::default()
+                },
+            ));
+        }
         chunk
     }
 
@@ -407,12 +439,13 @@ pub(super) fn note_chunks(
     chunks
 }
 
-/// What a chunk is stored under: a 128-bit hash of its documents' fields.
-fn chunk_key(docs: &[Doc<'_>]) -> u128 {
+/// What a chunk is stored under: a 128-bit hash of its documents' fields
+/// and of the glossary's names (`names_hash`: its concepts depend on them).
+fn chunk_key(docs: &[Doc<'_>], names_hash: u64) -> u128 {
     use std::hash::{Hash, Hasher};
     let half = |salt: u8| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (salt, "gongbu search chunk").hash(&mut h);
+        (salt, "gongbu search chunk", names_hash).hash(&mut h);
         docs.len().hash(&mut h);
         for doc in docs {
             doc.fields.len().hash(&mut h);
@@ -478,6 +511,18 @@ impl<'a> SearchIndex<'a> {
         // order, so only one wave of chunk postings is held besides the
         // joined ones. Joined, the postings are the same however the
         // documents are chunked.
+        let mut names = BTreeMap::new();
+        let mut all_names = Vec::with_capacity(glossary.terms.len());
+        for (i, t) in glossary.terms.iter().enumerate() {
+            let list = term_names(t);
+            for n in &list {
+                names.entry(name_key(n)).or_insert(i);
+            }
+            all_names.push(list);
+        }
+        let needles = Needles::of(&all_names);
+        let names_hash = crate::signatures::hash_of(&all_names);
+
         let chunks = note_chunks(notes, &note_starts, docs.len());
         let wave = 2 * rayon::current_num_threads().max(1);
         let mut postings: FxHashMap<String, (Vec<u8>, u32)> = FxHashMap::default();
@@ -487,7 +532,7 @@ impl<'a> SearchIndex<'a> {
                 .map(|(range, cached)| {
                     let chunk_docs = docs.get(range.clone()).unwrap_or(&[]);
                     let store = store.filter(|_| *cached);
-                    let key = store.map(|_| chunk_key(chunk_docs));
+                    let key = store.map(|_| chunk_key(chunk_docs, names_hash));
                     if let (Some(store), Some(key)) = (store, key) {
                         if let Some(chunk) =
                             store.get(key).and_then(|b| ChunkPostings::from_bytes(&b))
@@ -495,7 +540,7 @@ impl<'a> SearchIndex<'a> {
                             return chunk;
                         }
                     }
-                    let chunk = ChunkPostings::of(chunk_docs);
+                    let chunk = ChunkPostings::of(chunk_docs, &all_names, &needles);
                     if let (Some(store), Some(key)) = (store, key) {
                         store.put(key, &chunk.to_bytes());
                     }
@@ -526,20 +571,8 @@ impl<'a> SearchIndex<'a> {
         for (bytes, _) in postings.values_mut() {
             bytes.shrink_to_fit();
         }
-        let mut postings: BTreeMap<String, Vec<u8>> =
+        let postings: BTreeMap<String, Vec<u8>> =
             postings.into_iter().map(|(t, (b, _))| (t, b)).collect();
-
-        let mut names = BTreeMap::new();
-        let mut all_names = Vec::with_capacity(glossary.terms.len());
-        for (i, t) in glossary.terms.iter().enumerate() {
-            let list = term_names(t);
-            for n in &list {
-                names.entry(name_key(n)).or_insert(i);
-            }
-            all_names.push(list);
-        }
-        let concept_postings = concept_postings(&postings, &all_names);
-        postings.extend(concept_postings);
         // What the batches and chunks freed goes back to the system before
         // the index files are made.
         crate::memory::release_free_memory();

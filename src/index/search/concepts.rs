@@ -269,6 +269,45 @@ fn mentions(decoded: &Decoded, names: &[String]) -> Vec<Posting> {
     out
 }
 
+/// What glossary names are looked up by ([`tokens_for_names`]): CJK
+/// grams exactly, words by their first [`PREFIX_KEY_LEN`] letters. A token
+/// that [`Needles::may_match`] none of is never needed.
+#[derive(Debug, Default)]
+pub(super) struct Needles(rustc_hash::FxHashSet<String>);
+
+/// A token's first [`PREFIX_KEY_LEN`] letters, or all of it.
+fn word_key(token: &str) -> &str {
+    match token.char_indices().nth(PREFIX_KEY_LEN) {
+        Some((at, _)) => token.get(..at).unwrap_or(token),
+        None => token,
+    }
+}
+
+impl Needles {
+    pub(super) fn of(all_names: &[Vec<String>]) -> Needles {
+        let mut set = rustc_hash::FxHashSet::default();
+        for name in all_names.iter().flatten() {
+            for seg in name_segments(name) {
+                match seg.kind {
+                    SegmentKind::Word => {
+                        let word: String = seg.text.chars().flat_map(char::to_lowercase).collect();
+                        set.insert(word_key(&word).to_string());
+                    }
+                    SegmentKind::Cjk => {
+                        set.extend(segment_grams(seg.text).into_iter().map(|(g, _)| g));
+                    }
+                }
+            }
+        }
+        Needles(set)
+    }
+
+    /// Whether a glossary name could be looked up by `token`.
+    pub(super) fn may_match(&self, token: &str) -> bool {
+        self.0.contains(token) || self.0.contains(word_key(token))
+    }
+}
+
 /// The postings of every glossary term's concept token (`@<term number>`):
 /// each mention of the term under any of its names (`names[i]` are the
 /// names of term `i`), found in the word and bigram postings.

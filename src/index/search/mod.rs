@@ -99,6 +99,7 @@ mod tests {
     use crate::korean::nfc;
     use crate::note::Note;
     use crate::note::{from_source, SourceFile};
+    use std::collections::BTreeMap;
 
     fn token_texts(text: &str) -> Vec<(String, u32)> {
         tokens(text).into_iter().map(|t| (t.text, t.pos)).collect()
@@ -481,6 +482,45 @@ mod tests {
         }
         let broken = SearchIndex::from_parts_with(&edited, &glossary, Some(&store));
         assert_eq!(broken.files(&edited, &glossary), plain);
+    }
+
+    #[test]
+    fn concepts_found_chunk_by_chunk_are_those_found_in_the_whole_index() {
+        // Mentions are found in one document's tokens, so finding them in
+        // each chunk of notes and joining gives what the whole index gives.
+        let glossary = thread_glossary();
+        let bodies = [
+            "스레드와 쓰레드, 그리고 Thread와 threads",
+            "컨텍스트 스위칭은 문맥 교환이다. Context-Switch, context  switching",
+            "컨텍스트 스위칭이 잦으면 스레드가 느리다",
+            "스레",
+            "문맥 교환 비용",
+        ];
+        let notes: Vec<Note> = (0..600)
+            .map(|i| {
+                note(
+                    &format!("d{}/n{i:04}.md", i % 5),
+                    &format!(
+                        "# 노트 {i}\n\n{}\n\n## 절\n\n{}\n",
+                        bodies[i % 5],
+                        bodies[(i / 5) % 5]
+                    ),
+                )
+            })
+            .collect();
+        let index = SearchIndex::from_parts(&notes, &glossary);
+        assert!(note_chunks(&notes, &index.note_starts, 0).len() >= 3);
+        let (concepts, words): (BTreeMap<_, _>, BTreeMap<_, _>) = index
+            .postings
+            .clone()
+            .into_iter()
+            .partition(|(t, _)| t.starts_with('@'));
+        let names: Vec<Vec<String>> = glossary.terms.iter().map(term_names).collect();
+        let whole: BTreeMap<String, Vec<u8>> = concepts::concept_postings(&words, &names)
+            .into_iter()
+            .collect();
+        assert_eq!(concepts.len(), 2);
+        assert_eq!(concepts, whole);
     }
 
     #[test]
