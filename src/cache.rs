@@ -44,7 +44,7 @@ pub(crate) const CACHE_DIR: &str = ".gongbu-cache";
 /// The file in it.
 const CACHE_FILE: &str = "pages.json";
 /// The layout of [`CACHE_FILE`]; raised when it changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// A page file modified less than this many seconds before the cache is
 /// written is not told unchanged by its metadata next time (its time could
 /// be shared by an edit made just after): it is read and hashed instead.
@@ -64,10 +64,14 @@ struct Stored {
     pages: Vec<StoredPage>,
 }
 
+/// A page with its key, or another file the build wrote (search index
+/// files, home page, feeds, …) with an empty key: those are still made
+/// every time, and linked from the previous output instead of written when
+/// their bytes hash the same and the old file is told unchanged.
 #[derive(Serialize, Deserialize)]
 struct StoredPage {
     url: String,
-    /// Hex of the page's key.
+    /// Hex of the page's key; empty for a file without one.
     key: String,
     /// Hex of the hash of the file written.
     output: String,
@@ -78,10 +82,11 @@ struct StoredPage {
     file: String,
 }
 
-/// What the last build left of one page.
+/// What the last build left of one page or file.
 #[derive(Clone)]
 struct PreviousPage {
-    key: u64,
+    /// The page's key; None for a file without one.
+    key: Option<u64>,
     /// Hash of the output file's bytes.
     output: u64,
     /// [`file_stamp`] of the output file, or empty.
@@ -289,22 +294,24 @@ impl BuildCache {
                 let old = self.previous.get(url)?;
                 let unchanged =
                     |meta: &fs::Metadata| !old.file.is_empty() && file_stamp(meta) == old.file;
-                (old.key == *key && staging.keep(url, old.output, unchanged))
+                (old.key == Some(*key) && staging.keep(url, old.output, unchanged))
                     .then(|| (url.clone(), old.output))
             })
             .collect()
     }
 
-    /// The sink that leaves out the `kept` pages and records the hash of
-    /// every page with a key that is written.
+    /// The sink that leaves out the `kept` pages, records the hash of every
+    /// file written, and links a file from the previous output instead of
+    /// writing it when the last build wrote the same bytes there and the
+    /// file is told unchanged ([`Staging::keep`]).
     pub(crate) fn recording<'a>(
         &'a self,
-        inner: &'a dyn Sink,
+        staging: &'a Staging,
         kept: &'a HashMap<String, u64>,
     ) -> Recording<'a> {
         Recording {
-            inner,
-            keys: &self.keys,
+            staging,
+            previous: &self.previous,
             kept,
             outputs: Mutex::new(HashMap::new()),
         }
@@ -324,14 +331,15 @@ impl BuildCache {
         let all: Vec<(&String, &u64)> = kept.iter().chain(&written).collect();
         let mut pages: Vec<StoredPage> = all
             .par_iter()
-            .filter_map(|&(url, output)| {
-                let key = self.keys.get(url)?;
-                Some(StoredPage {
-                    url: url.clone(),
-                    key: format!("{key:016x}"),
-                    output: format!("{output:016x}"),
-                    file: settled_stamp(&out.join(url), now),
-                })
+            .map(|&(url, output)| StoredPage {
+                url: url.clone(),
+                key: self
+                    .keys
+                    .get(url)
+                    .map(|key| format!("{key:016x}"))
+                    .unwrap_or_default(),
+                output: format!("{output:016x}"),
+                file: settled_stamp(&out.join(url), now),
             })
             .collect();
         pages.sort_by(|a, b| a.url.cmp(&b.url));
@@ -400,16 +408,23 @@ fn read(root: &Path) -> Result<HashMap<String, PreviousPage>, Diagnostic> {
     stored
         .pages
         .into_iter()
-        .map(|p| match (hex(&p.key), hex(&p.output)) {
-            (Some(key), Some(output)) => Ok((
-                p.url,
-                PreviousPage {
-                    key,
-                    output,
-                    file: p.file,
-                },
-            )),
-            _ => Err(ignored("깨진 캐시입니다")),
+        .map(|p| {
+            let key = if p.key.is_empty() {
+                Some(None)
+            } else {
+                hex(&p.key).map(Some)
+            };
+            match (key, hex(&p.output)) {
+                (Some(key), Some(output)) => Ok((
+                    p.url,
+                    PreviousPage {
+                        key,
+                        output,
+                        file: p.file,
+                    },
+                )),
+                _ => Err(ignored("깨진 캐시입니다")),
+            }
         })
         .collect()
 }
@@ -463,14 +478,14 @@ fn page_keys(site: &Site) -> HashMap<String, u64> {
 /// A sink in front of the staging folder: pages the cache kept are not
 /// wanted, and the hash of every written page with a key is recorded.
 pub(crate) struct Recording<'a> {
-    inner: &'a dyn Sink,
-    keys: &'a HashMap<String, u64>,
+    staging: &'a Staging,
+    previous: &'a HashMap<String, PreviousPage>,
     kept: &'a HashMap<String, u64>,
     outputs: Mutex<HashMap<String, u64>>,
 }
 
 impl Recording<'_> {
-    /// URL → hash of the bytes written, for pages with a key.
+    /// Path → hash of the bytes written, for every file written.
     pub(crate) fn into_outputs(self) -> HashMap<String, u64> {
         self.outputs.into_inner().unwrap_or_else(|e| e.into_inner())
     }
@@ -478,23 +493,31 @@ impl Recording<'_> {
 
 impl Sink for Recording<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.inner.write(rel, bytes)?;
-        if self.keys.contains_key(rel) {
-            let hash = hash_of(bytes);
-            self.outputs
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(rel.to_string(), hash);
+        let hash = hash_of(bytes);
+        let linked = self
+            .previous
+            .get(rel)
+            .filter(|old| old.output == hash && !old.file.is_empty())
+            .is_some_and(|old| {
+                self.staging
+                    .keep(rel, hash, |meta| file_stamp(meta) == old.file)
+            });
+        if !linked {
+            self.staging.write(rel, bytes)?;
         }
+        self.outputs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string(), hash);
         Ok(())
     }
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
-        self.inner.copy(rel, from)
+        self.staging.copy(rel, from)
     }
     fn count(&self) -> usize {
-        self.inner.count()
+        self.staging.count()
     }
     fn wants(&self, rel: &str) -> bool {
-        !self.kept.contains_key(rel) && self.inner.wants(rel)
+        !self.kept.contains_key(rel) && self.staging.wants(rel)
     }
 }

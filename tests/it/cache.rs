@@ -296,6 +296,16 @@ fn a_settled_page_is_told_unchanged_by_its_metadata_and_rendered_again_when_rewr
     let r = build_and_compare(&f);
     assert!(r.pages_cached > 0);
     assert!(std::fs::read_to_string(&page).unwrap().contains("<body"));
+    // So is a file made every time (the sitemap): linked from the previous
+    // output when its bytes hash the same and it is told unchanged, written
+    // again when it was changed in place.
+    age_files(&f.out(), 3600);
+    build_and_compare(&f);
+    let sitemap = f.out().join("sitemap.xml");
+    let text = std::fs::read_to_string(&sitemap).unwrap();
+    std::fs::write(&sitemap, text.replacen("<url>", "<URL>", 1)).unwrap();
+    build_and_compare(&f);
+    assert_eq!(std::fs::read_to_string(&sitemap).unwrap(), text);
 }
 
 const CHUNKS: &str = ".gongbu-cache/search";
