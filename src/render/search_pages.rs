@@ -1,8 +1,6 @@
 //! The search page (`search.html`) and the search index files under
 //! `search/` (built by [`crate::index::search`]).
 
-use rayon::prelude::*;
-
 use crate::diagnostic::Diagnostics;
 use crate::index::search::SearchIndex;
 use crate::output::Sink;
@@ -22,17 +20,16 @@ pub(crate) fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnos
     let search = SearchIndex::build(index, env.search_chunks);
     tracing::debug!(ms = t.elapsed().as_millis() as u64, "search postings built");
     let t = std::time::Instant::now();
-    let files = search.files(&index.notes.raw, &index.glossary);
+    let files = std::sync::atomic::AtomicUsize::new(0);
+    search.write_files(&index.notes.raw, &index.glossary, &|path, text| {
+        files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        put(sink, diags, &path, text.as_bytes());
+    });
     tracing::debug!(
         ms = t.elapsed().as_millis() as u64,
-        files = files.len(),
-        "search files made"
+        files = files.into_inner(),
+        "search files made and written"
     );
-    let t = std::time::Instant::now();
-    files
-        .into_par_iter()
-        .for_each(|file| put(sink, diags, &file.path, file.text.as_bytes()));
-    tracing::debug!(ms = t.elapsed().as_millis() as u64, "search files written");
     let ctx = pages::base_context(env, SEARCH_URL, "검색", "search");
     put_page(
         sink,

@@ -46,6 +46,7 @@ const FRAGMENT_TARGET_BYTES: usize = 32 * 1024;
 const CONCEPT_TARGET_BYTES: usize = 16 * 1024;
 
 /// A file of the index: path under the output root and its text.
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SearchFile {
     pub path: String,
@@ -324,7 +325,42 @@ impl SearchIndex<'_> {
     /// whole at once with a placeholder stamp filled in at the end, so
     /// no payload is ever copied (the index files are the tail of a build's
     /// memory).
-    pub(crate) fn files(mut self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
+    #[cfg(test)]
+    pub(crate) fn files(self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
+        let files = std::sync::Mutex::new(Vec::new());
+        self.write_files(notes, glossary, &|path, text| {
+            files.lock().unwrap().push(SearchFile { path, text });
+        });
+        let mut files = files.into_inner().unwrap();
+        // meta.js, then shards, concepts and fragments, each by number.
+        let order = |f: &SearchFile| {
+            let name = f.path.trim_start_matches("search/").trim_end_matches(".js");
+            let (kind, n) = name.split_once('-').unwrap_or((name, "0"));
+            let rank = ["meta", "shards", "concepts", "frags"]
+                .iter()
+                .position(|k| *k == kind);
+            (rank, n.parse::<usize>().unwrap_or(0))
+        };
+        files.sort_by_key(order);
+        files
+    }
+
+    /// Makes the index files and hands each to `emit` (path under the
+    /// output root, text) as soon as it is whole, `meta.js` last: a file's
+    /// stamp depends on its own data alone, so no file waits for others
+    /// and the index's files are never all held at once.
+    pub(crate) fn write_files(
+        mut self,
+        notes: &[Note],
+        glossary: &Glossary,
+        emit: &(dyn Fn(String, String) + Sync),
+    ) {
+        // Stamps a file, hands it over, returns its stamp.
+        let put = |path: String, file: UnstampedFile| -> String {
+            let stamp = file.stamp();
+            emit(path, file.stamped(&stamp));
+            stamp
+        };
         // Tokens without positions take the shorter keys-only form.
         self.postings.par_iter_mut().for_each(|(token, bytes)| {
             if !keeps_positions(token) {
@@ -379,7 +415,7 @@ impl SearchIndex<'_> {
             CONCEPT_TARGET_BYTES,
         );
         let mut concept_file = vec![0u32; term_count];
-        let concept_files: Vec<UnstampedFile> = concept_starts
+        let concept_stamps: Vec<String> = concept_starts
             .iter()
             .enumerate()
             .map(|(g, &start)| {
@@ -406,13 +442,16 @@ impl SearchIndex<'_> {
                     }
                 }
                 out.push('}');
-                out.finish()
+                put(
+                    format!("{SEARCH_DIR}/{}", concept_file_name(g)),
+                    out.finish(),
+                )
             })
             .collect();
         drop(concepts);
         // Every other token's postings, sharded and packed.
         let shard_pack = per_pack(total, shards);
-        let shard_files: Vec<UnstampedFile> = members
+        let shard_stamps: Vec<String> = members
             .par_chunks(shard_pack)
             .enumerate()
             .map(|(n, pack)| {
@@ -431,7 +470,7 @@ impl SearchIndex<'_> {
                     out.push('}');
                 }
                 out.push(']');
-                out.finish()
+                put(format!("{SEARCH_DIR}/{}", shard_pack_file(n)), out.finish())
             })
             .collect();
         drop(members);
@@ -485,7 +524,7 @@ impl SearchIndex<'_> {
             }
             fragments.push((Vec::new(), start..end));
         }
-        let fragment_files: Vec<UnstampedFile> = fragments
+        let fragment_stamps: Vec<String> = fragments
             .par_iter()
             .enumerate()
             .map(|(number, (note_list, term_range))| {
@@ -527,7 +566,10 @@ impl SearchIndex<'_> {
                     })
                     .collect();
                 let t = term_range.clone().filter_map(term_entry).collect();
-                UnstampedFile::of("frags", number, &to_script_json(&Fragment { n, t }))
+                put(
+                    format!("{SEARCH_DIR}/{}", fragment_pack_file(number)),
+                    UnstampedFile::of("frags", number, &to_script_json(&Fragment { n, t })),
+                )
             })
             .collect();
         drop(fragments);
@@ -537,13 +579,6 @@ impl SearchIndex<'_> {
         // Every file's stamp, in file order per kind: the client asks for
         // `shards-3.js?v=<stamp>` and takes a file whose stamp differs as
         // one of another build.
-        let stamps = |files: &[UnstampedFile]| -> Vec<String> {
-            files.par_iter().map(UnstampedFile::stamp).collect()
-        };
-        let (shard_stamps, (concept_stamps, fragment_stamps)) = rayon::join(
-            || stamps(&shard_files),
-            || rayon::join(|| stamps(&concept_files), || stamps(&fragment_files)),
-        );
         let meta = serde_json::json!({
             "v": FORMAT_VERSION,
             "shards": shards,
@@ -568,34 +603,6 @@ impl SearchIndex<'_> {
 
         let meta_file = UnstampedFile::of("meta", 0, &meta_payload);
         drop(meta_payload);
-
-        let mut files =
-            Vec::with_capacity(1 + shard_files.len() + concept_files.len() + fragment_files.len());
-        files.push(SearchFile {
-            path: format!("{SEARCH_DIR}/meta.js"),
-            text: {
-                let stamp = meta_file.stamp();
-                meta_file.stamped(&stamp)
-            },
-        });
-        for (i, (w, stamp)) in shard_files.into_iter().zip(&shard_stamps).enumerate() {
-            files.push(SearchFile {
-                path: format!("{SEARCH_DIR}/{}", shard_pack_file(i)),
-                text: w.stamped(stamp),
-            });
-        }
-        for (i, (w, stamp)) in concept_files.into_iter().zip(&concept_stamps).enumerate() {
-            files.push(SearchFile {
-                path: format!("{SEARCH_DIR}/{}", concept_file_name(i)),
-                text: w.stamped(stamp),
-            });
-        }
-        for (i, (w, stamp)) in fragment_files.into_iter().zip(&fragment_stamps).enumerate() {
-            files.push(SearchFile {
-                path: format!("{SEARCH_DIR}/{}", fragment_pack_file(i)),
-                text: w.stamped(stamp),
-            });
-        }
-        files
+        put(format!("{SEARCH_DIR}/meta.js"), meta_file);
     }
 }
