@@ -315,42 +315,61 @@ fn related_notes(
             term_notes.entry(t).or_default().push(id);
         }
     }
+    // Scores per note in a dense array each thread keeps (all zero between
+    // notes), with the notes it touched: no hashing per shared tag.
+    struct Scores {
+        score: PerNote<u32>,
+        touched: Vec<NoteId>,
+    }
     (0..notes.len())
         .into_par_iter()
         .map(NoteId::from)
-        .map(|id| {
-            if notes[id].is_folder_index {
-                return Vec::new();
-            }
-            let mut score: HashMap<NoteId, u32> = HashMap::new();
-            for &tag in &taxonomy.note_tags[id] {
-                let members = &taxonomy.tags[tag].notes;
-                if members.len() <= MAX_SHARED {
-                    for &other in members {
-                        *score.entry(other).or_default() += 2;
+        .map_init(
+            || Scores {
+                score: vec![0; notes.len()].into(),
+                touched: Vec::new(),
+            },
+            |s, id| {
+                if notes[id].is_folder_index {
+                    return Vec::new();
+                }
+                let mut add = |other: NoteId, points: u32| {
+                    if s.score[other] == 0 {
+                        s.touched.push(other);
+                    }
+                    s.score[other] += points;
+                };
+                for &tag in &taxonomy.note_tags[id] {
+                    let members = &taxonomy.tags[tag].notes;
+                    if members.len() <= MAX_SHARED {
+                        for &other in members {
+                            add(other, 2);
+                        }
                     }
                 }
-            }
-            for t in glossary.note_terms.get(id).into_iter().flatten() {
-                if let Some(members) = term_notes.get(t).filter(|m| m.len() <= MAX_SHARED) {
-                    for &other in members {
-                        *score.entry(other).or_default() += 1;
+                for t in glossary.note_terms.get(id).into_iter().flatten() {
+                    if let Some(members) = term_notes.get(t).filter(|m| m.len() <= MAX_SHARED) {
+                        for &other in members {
+                            add(other, 1);
+                        }
                     }
                 }
-            }
-            score.remove(&id);
-            let mut ranked: Vec<(NoteId, u32)> = score
-                .into_iter()
-                .filter(|(other, _)| !notes[*other].is_folder_index)
-                .collect();
-            ranked.sort_by(|a, b| {
-                b.1.cmp(&a.1)
-                    .then_with(|| taxonomy::by_date_desc(notes, a.0, b.0))
-            });
-            // Not `into_iter().collect()`: that would reuse `ranked`'s
-            // buffer (hundreds of candidates) for five ids, per note.
-            ranked.iter().take(5).map(|&(n, _)| n).collect()
-        })
+                let mut ranked: Vec<(NoteId, u32)> = Vec::with_capacity(s.touched.len());
+                for other in s.touched.drain(..) {
+                    let points = std::mem::take(&mut s.score[other]);
+                    if other != id && !notes[other].is_folder_index {
+                        ranked.push((other, points));
+                    }
+                }
+                ranked.sort_by(|a, b| {
+                    b.1.cmp(&a.1)
+                        .then_with(|| taxonomy::by_date_desc(notes, a.0, b.0))
+                });
+                // Not `into_iter().collect()`: that would reuse `ranked`'s
+                // buffer (hundreds of candidates) for five ids, per note.
+                ranked.iter().take(5).map(|&(n, _)| n).collect()
+            },
+        )
         .collect::<Vec<_>>()
         .into()
 }
