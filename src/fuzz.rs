@@ -115,7 +115,7 @@ pub fn build_named(name: &str, bytes: &[u8]) -> Outcome {
     let rel = clean_rel(name);
     let display = format!("notes/{rel}");
     let mut diags = Vec::new();
-    let decoded = match note::load::decode(bytes, &display) {
+    let decoded = match note::load::decode(bytes.to_vec(), &display) {
         Ok(d) => d,
         Err(d) => {
             return Outcome {

@@ -17,11 +17,45 @@ pub(crate) const CHOSEONG: [char; 19] = [
 
 /// NFC form of `s` (macOS writes file names in NFD: 하 as ᄒ + ᅡ).
 pub(crate) fn nfc(s: &str) -> String {
-    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    if is_nfc_quick_yes(s) {
         s.to_string()
     } else {
         s.nfc().collect()
     }
+}
+
+/// [`nfc`] of an owned string: returned as it is (no copy) when already NFC.
+pub(crate) fn nfc_owned(s: String) -> String {
+    if is_nfc_quick_yes(&s) {
+        s
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// `is_nfc_quick(s) == Yes`, answered at once for ASCII and precomposed
+/// Hangul syllables (most characters of a Korean note), which the quick
+/// check would look up in its tables one by one. Both are starters (combining
+/// class 0) that are allowed in NFC, so they reset the quick check's state:
+/// the whole text passes exactly when every run of other characters does.
+fn is_nfc_quick_yes(s: &str) -> bool {
+    let mut run: Option<usize> = None;
+    let run_passes = |start: usize, end: usize| {
+        s.get(start..end)
+            .is_some_and(|r| is_nfc_quick(r.chars()) == IsNormalized::Yes)
+    };
+    for (i, c) in s.char_indices() {
+        if c.is_ascii() || is_hangul_syllable(c) {
+            if let Some(start) = run.take() {
+                if !run_passes(start, i) {
+                    return false;
+                }
+            }
+        } else if run.is_none() {
+            run = Some(i);
+        }
+    }
+    run.is_none_or(|start| run_passes(start, s.len()))
 }
 
 /// True for a precomposed Hangul syllable (가–힣).

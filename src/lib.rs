@@ -400,10 +400,12 @@ fn load_site_with(
 
     let t = Instant::now();
     let load_span = tracing::info_span!("load").entered();
+    let step = index::Step::start("load");
     let exclusions = opts.exclusions(&config);
     diags.extend(exclusions.diagnostics.iter().cloned());
     let found = note::load::discover(&notes_dir, &opts.root, &exclusions);
     diags.extend(found.diagnostics);
+    step.done("walk");
     progress.start(PHASE_LOAD, found.notes.len());
     let prefix = opts.display_prefix();
     type Loaded = (Result<Option<Note>, Diagnostic>, Vec<Diagnostic>);
@@ -417,6 +419,7 @@ fn load_site_with(
             (result, warnings)
         })
         .collect();
+    step.done("read and analyze");
     let mut notes = Vec::with_capacity(loaded.len());
     for (result, warnings) in loaded {
         diags.extend(warnings);
@@ -426,7 +429,9 @@ fn load_site_with(
             Err(d) => diags.push(d),
         }
     }
+    step.done("collect");
     memory::release_free_memory();
+    step.done("release memory");
     tracing::info!(
         files = found.notes.len(),
         notes = notes.len(),
@@ -505,15 +510,20 @@ impl Site {
         assets: HashMap<String, PathBuf>,
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
+        let step = index::Step::start("index");
         let mut notes = notes;
         note::load::keep_linked_meta(&mut notes);
         let options = options.resolved();
         let notes_dir = options.notes_dir();
         let prefix = options.display_prefix();
+        step.done("meta files");
         let mut index = SiteIndex::build(notes, config, assets, &notes_dir, &prefix, diags);
+        let step = index::Step::start("index");
         render::assets::scale_images(&mut index, &prefix, diags);
+        step.done("scale images");
         // Values every page shares go into Tera's global context once.
         *theme.tera.global_context() = render::pages::global_context(&index);
+        step.done("global context");
         Site {
             options,
             index,

@@ -31,6 +31,25 @@ pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, serde_yaml:
     serde_yaml::from_str(text)
 }
 
+/// [`from_str`] for a YAML value, skipping the walk that counts values
+/// when no alias can expand anything: no `*` anywhere (every alias starts
+/// with one), a single document (no line starts with `---` or `...`) and
+/// too short to hold [`MAX_VALUES`] values on its own (a value without an
+/// alias takes at least half a byte: `{a,b}`). Such a document gets what
+/// the walk would have given: serde_yaml reads a whole document before
+/// building anything, so a syntax error is the same error either way.
+/// Front matter is nearly always such a document.
+pub(crate) fn value_from_str(text: &str) -> Result<serde_yaml::Value, serde_yaml::Error> {
+    let one_document = !text
+        .lines()
+        .any(|l| l.starts_with("---") || l.starts_with("..."));
+    if text.len() < MAX_VALUES / 4 && one_document && !text.contains('*') {
+        serde_yaml::from_str(text)
+    } else {
+        from_str(text)
+    }
+}
+
 /// Walks `text` once without keeping anything, failing as soon as it has
 /// seen more than [`MAX_VALUES`] values. Syntax errors come back as they are.
 pub(crate) fn check_expansion(text: &str) -> Result<(), serde_yaml::Error> {
@@ -179,6 +198,36 @@ mod tests {
         let doc = format!("a: &a [{items}]\nb: [{refs}]\n");
         let e = from_str::<serde_yaml::Value>(&doc).unwrap_err();
         assert!(e.to_string().contains(TOO_LARGE), "{e}");
+    }
+
+    #[test]
+    fn values_without_aliases_read_as_with_the_walk() {
+        let deep = format!("a: {}1{}\n", "[".repeat(200), "]".repeat(200));
+        let deep_map = (0..140)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect::<String>();
+        for doc in [
+            "title: 가\ntags: [a, b]\n",
+            "a: 1\nb: [x, y\nc: 2\n",
+            "a: 1\n  b: 2\n",
+            "a: {x\n",
+            "- a\nb: c\n",
+            "a: 'unclosed\n",
+            "a: \"\\q\"\n",
+            "? x\n? y\n",
+            "{a, b, c}",
+            "a: !tag [1]\n",
+            "\t- x\n",
+            "",
+            &deep,
+            &deep_map,
+        ] {
+            let walked = from_str::<serde_yaml::Value>(doc).map_err(|e| e.to_string());
+            let direct = value_from_str(doc).map_err(|e| e.to_string());
+            assert_eq!(walked, direct, "{doc:?}");
+        }
+        let e = value_from_str("a: &a [x]\nb: [*a]\n").unwrap();
+        assert_eq!(e["b"][0][0], serde_yaml::Value::from("x"));
     }
 
     #[test]

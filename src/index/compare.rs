@@ -117,12 +117,15 @@ impl Comparisons {
         config: &Config,
         diags: &mut Vec<Diagnostic>,
     ) -> Comparisons {
+        let step = crate::index::Step::start("comparisons");
         let names = Names::new(glossary, config, diags);
+        step.done("names");
         let per_note: Vec<(Vec<Found>, Vec<Diagnostic>)> = notes
             .raw
             .par_iter()
             .map(|n| detect::note_comparisons(n, &names))
             .collect();
+        step.done("detect");
 
         let mut found: Vec<Comparison> = Vec::new();
         let mut by_note: HashMap<NoteId, Vec<usize>> = HashMap::new();
@@ -172,10 +175,12 @@ impl Comparisons {
             }
         }
 
+        step.done("group");
         let mut pages: Vec<ComparePage> = groups
             .par_iter()
             .map(|g| merge(g, &found, &names))
             .collect();
+        step.done("merge");
 
         // Pages sorted by title in dictionary order; comparisons follow.
         let mut order: Vec<usize> = (0..pages.len()).collect();
@@ -221,6 +226,7 @@ impl Comparisons {
             }
         }
 
+        step.done("pages");
         Comparisons {
             found,
             pages,

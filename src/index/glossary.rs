@@ -86,9 +86,13 @@ impl Glossary {
         display_prefix: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> Glossary {
+        let step = crate::index::Step::start("glossary");
         let mut g = load::load(notes, lookup, notes_root, display_prefix, diags);
+        step.done("load terms");
         g.find_mentions(notes);
+        step.done("mentions");
         g.find_related();
+        step.done("related terms");
         g
     }
 
@@ -145,13 +149,14 @@ impl Glossary {
         let Some(matcher) = &self.matcher else {
             return;
         };
+        let term_count = self.terms.len();
         let found: Vec<Vec<(TermId, Mention)>> = notes
             .raw
             .par_iter()
             .enumerate()
-            .map(|(id, note)| {
+            .map_init(Vec::new, |candidates, (id, note)| {
                 let id = NoteId::from(id);
-                let mut seen = HashSet::new();
+                let mut seen = vec![false; term_count];
                 let mut found = Vec::new();
                 let title = note.facts.title_block.as_ref().and_then(|t| t.heading);
                 for section in &note.facts.sections {
@@ -162,8 +167,11 @@ impl Glossary {
                     // A heading naming the term is a use of it too.
                     let texts = heading.map(|h| h.text.as_str()).into_iter();
                     for text in texts.chain(std::iter::once(section.text.as_str())) {
-                        matcher.for_each(text, |term, range| {
-                            if seen.insert(term) {
+                        matcher.for_each_with(candidates, text, |term, range| {
+                            let first = seen
+                                .get_mut(term.index())
+                                .is_some_and(|s| !std::mem::replace(s, true));
+                            if first {
                                 let (sentence, hit) = sentence_around(text, range);
                                 found.push((
                                     term,
@@ -193,9 +201,9 @@ impl Glossary {
                 self.mentions[t].push(m);
             }
         }
-        for list in &mut self.mentions {
+        self.mentions.raw.par_iter_mut().for_each(|list| {
             list.sort_by(|a, b| crate::index::taxonomy::by_date_desc(notes, a.note, b.note));
-        }
+        });
     }
 
     /// Related terms: those its definition and long text mention first,
@@ -328,26 +336,36 @@ impl TermMatcher {
     /// its own wins (멀티스레드 before 스레드; 프로세스는 yes, 프로세스화 no,
     /// see [`korean::standalone_word`]); mentions never overlap and never
     /// lie inside a bare URL.
-    pub fn for_each(&self, text: &str, mut found: impl FnMut(TermId, Range<usize>)) {
+    pub fn for_each(&self, text: &str, found: impl FnMut(TermId, Range<usize>)) {
+        self.for_each_with(&mut Vec::new(), text, found);
+    }
+
+    /// [`TermMatcher::for_each`] with a buffer for the candidates that one
+    /// caller reuses across many texts.
+    pub(crate) fn for_each_with(
+        &self,
+        candidates: &mut Vec<(usize, usize, TermId)>,
+        text: &str,
+        mut found: impl FnMut(TermId, Range<usize>),
+    ) {
         let Ok(matches) = self.automaton.try_find_overlapping_iter(text) else {
             return;
         };
-        let mut candidates: Vec<(usize, usize, TermId)> = matches
-            .map(|m| {
-                (
-                    m.start(),
-                    m.end(),
-                    self.pattern_term[m.pattern().as_usize()],
-                )
-            })
-            .collect();
+        candidates.clear();
+        candidates.extend(matches.map(|m| {
+            (
+                m.start(),
+                m.end(),
+                self.pattern_term[m.pattern().as_usize()],
+            )
+        }));
         if candidates.is_empty() {
             return;
         }
         candidates.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let urls = bare_urls(text);
         let mut pos = 0;
-        for (start, end, term) in candidates {
+        for &(start, end, term) in candidates.iter() {
             if start < pos || korean::standalone_word(text, start, end).is_none() {
                 continue;
             }

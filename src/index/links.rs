@@ -11,6 +11,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ids::{NoteSlice, PerNote};
@@ -77,9 +79,31 @@ pub(crate) fn name_key(s: &str) -> String {
 
 impl Lookup {
     pub fn build(notes: &NoteSlice) -> Lookup {
+        // What each note is found by, worked out in parallel; the maps are
+        // filled in note order below.
+        let names: Vec<BTreeSet<String>> = notes
+            .raw
+            .par_iter()
+            .map(|note| {
+                let without_ext = note
+                    .rel_path
+                    .rsplit_once('.')
+                    .map(|(s, _)| s)
+                    .unwrap_or(&note.rel_path);
+                let mut names: BTreeSet<String> = BTreeSet::new();
+                names.insert(name_key(&note.title));
+                names.insert(name_key(note.stem()));
+                names.insert(name_key(without_ext));
+                for a in &note.front.aliases {
+                    names.insert(name_key(a));
+                }
+                names
+            })
+            .collect();
         let mut l = Lookup {
             heading_ids: notes
-                .iter()
+                .raw
+                .par_iter()
                 .map(|n| {
                     let blocks = n.facts.block_ids.iter().map(|b| format!("^{b}"));
                     n.facts
@@ -89,10 +113,11 @@ impl Lookup {
                         .chain(blocks)
                         .collect()
                 })
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
             ..Default::default()
         };
-        for (id, note) in notes.iter_enumerated() {
+        for ((id, note), names) in notes.iter_enumerated().zip(names) {
             l.by_rel_path.insert(note.rel_path.clone(), id);
             l.by_url.insert(note.url.clone(), id);
             for old in &note.old_urls {
@@ -109,18 +134,6 @@ impl Lookup {
                     None if !folder.is_empty() => folder = "",
                     None => break,
                 }
-            }
-            let without_ext = note
-                .rel_path
-                .rsplit_once('.')
-                .map(|(s, _)| s)
-                .unwrap_or(&note.rel_path);
-            let mut names: BTreeSet<String> = BTreeSet::new();
-            names.insert(name_key(&note.title));
-            names.insert(name_key(note.stem()));
-            names.insert(name_key(without_ext));
-            for a in &note.front.aliases {
-                names.insert(name_key(a));
             }
             for n in names {
                 if !n.is_empty() {

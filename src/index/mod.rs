@@ -70,20 +70,29 @@ impl SiteIndex {
         display_prefix: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> SiteIndex {
+        let step = Step::start("index");
         let mut notes: Notes = notes.into();
         crate::jekyll::apply(&mut notes.raw, &config, diags);
+        step.done("jekyll apply");
         check_output_paths(&notes, diags);
+        step.done("output paths");
         crate::obsidian::add_inline_tags(&mut notes.raw, &mut config, notes_root);
+        step.done("inline tags");
         let mut lookup = Lookup::build(&notes);
+        step.done("lookup");
         crate::obsidian::embeds::check(&notes, &lookup, diags);
+        step.done("embeds check");
         let mut taxonomy = Taxonomy::build(&notes);
         diags.append(&mut taxonomy.warnings);
+        step.done("taxonomy");
         let glossary = Glossary::build(&notes, &lookup, notes_root, display_prefix, diags);
+        step.done("glossary");
         let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
         // A comparison's box has an id too (`#compare-1`): links may point at it.
         for (id, ids) in lookup.heading_ids.iter_mut_enumerated() {
             ids.extend(comparisons.in_note(id).map(|c| c.anchor.clone()));
         }
+        step.done("comparisons");
 
         let folder_category = |slugs: &[String]| {
             taxonomy
@@ -120,7 +129,9 @@ impl SiteIndex {
             links.push(targets);
             diags.extend(d);
         }
+        step.done("link resolution");
         order::apply(&notes, &links, &mut taxonomy);
+        step.done("reading order");
 
         let mut assets_used = BTreeSet::new();
         let mut backlinks: PerNote<Vec<Backlink>> = vec![Vec::new(); notes.len()].into();
@@ -144,6 +155,7 @@ impl SiteIndex {
         for list in &mut backlinks {
             list.sort_by(|a, b| taxonomy::by_date_desc(&notes, a.from, b.from));
         }
+        step.done("backlinks");
 
         let images = ImageResolver {
             notes: &notes,
@@ -158,8 +170,10 @@ impl SiteIndex {
         assets_used.extend(crate::render::sharing::front_images_used(
             &notes.raw, &assets,
         ));
+        step.done("images");
 
         let related = related_notes(&notes, &taxonomy, &glossary);
+        step.done("related notes");
 
         SiteIndex {
             config,
@@ -181,6 +195,50 @@ impl SiteIndex {
     pub fn note_by_url(&self, url: &str) -> Option<NoteId> {
         self.lookup.by_url.get(url).copied()
     }
+}
+
+/// Times the steps of a phase for `-v` (tracing at debug level):
+/// `RUST_LOG=gongbu=debug gongbu -v build` prints one event per step, with
+/// its wall time (`ms`) and, on Linux, the CPU time of all threads
+/// (`cpu_ms`, steady on a busy machine where wall time is not).
+pub(crate) struct Step {
+    phase: &'static str,
+    last: std::cell::Cell<(std::time::Instant, u64)>,
+}
+
+impl Step {
+    pub(crate) fn start(phase: &'static str) -> Self {
+        Step {
+            phase,
+            last: std::cell::Cell::new((std::time::Instant::now(), cpu_ns())),
+        }
+    }
+
+    /// The step `what` ended now; the next one starts.
+    pub(crate) fn done(&self, what: &'static str) {
+        let (now, cpu) = (std::time::Instant::now(), cpu_ns());
+        let (then, cpu_then) = self.last.replace((now, cpu));
+        let ms = now.duration_since(then).as_millis() as u64;
+        let cpu_ms = cpu.saturating_sub(cpu_then) / 1_000_000;
+        tracing::debug!(phase = self.phase, step = what, ms, cpu_ms, "step");
+    }
+}
+
+/// CPU time of every thread of the process so far, in nanoseconds (the
+/// first field of each `/proc/self/task/*/schedstat`); 0 where there is no
+/// such file or when nothing prints debug events.
+fn cpu_ns() -> u64 {
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return 0;
+    }
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
 }
 
 /// Two notes, or a note and a generated page, claiming one output file is an
@@ -257,42 +315,61 @@ fn related_notes(
             term_notes.entry(t).or_default().push(id);
         }
     }
+    // Scores per note in a dense array each thread keeps (all zero between
+    // notes), with the notes it touched: no hashing per shared tag.
+    struct Scores {
+        score: PerNote<u32>,
+        touched: Vec<NoteId>,
+    }
     (0..notes.len())
         .into_par_iter()
         .map(NoteId::from)
-        .map(|id| {
-            if notes[id].is_folder_index {
-                return Vec::new();
-            }
-            let mut score: HashMap<NoteId, u32> = HashMap::new();
-            for &tag in &taxonomy.note_tags[id] {
-                let members = &taxonomy.tags[tag].notes;
-                if members.len() <= MAX_SHARED {
-                    for &other in members {
-                        *score.entry(other).or_default() += 2;
+        .map_init(
+            || Scores {
+                score: vec![0; notes.len()].into(),
+                touched: Vec::new(),
+            },
+            |s, id| {
+                if notes[id].is_folder_index {
+                    return Vec::new();
+                }
+                let mut add = |other: NoteId, points: u32| {
+                    if s.score[other] == 0 {
+                        s.touched.push(other);
+                    }
+                    s.score[other] += points;
+                };
+                for &tag in &taxonomy.note_tags[id] {
+                    let members = &taxonomy.tags[tag].notes;
+                    if members.len() <= MAX_SHARED {
+                        for &other in members {
+                            add(other, 2);
+                        }
                     }
                 }
-            }
-            for t in glossary.note_terms.get(id).into_iter().flatten() {
-                if let Some(members) = term_notes.get(t).filter(|m| m.len() <= MAX_SHARED) {
-                    for &other in members {
-                        *score.entry(other).or_default() += 1;
+                for t in glossary.note_terms.get(id).into_iter().flatten() {
+                    if let Some(members) = term_notes.get(t).filter(|m| m.len() <= MAX_SHARED) {
+                        for &other in members {
+                            add(other, 1);
+                        }
                     }
                 }
-            }
-            score.remove(&id);
-            let mut ranked: Vec<(NoteId, u32)> = score
-                .into_iter()
-                .filter(|(other, _)| !notes[*other].is_folder_index)
-                .collect();
-            ranked.sort_by(|a, b| {
-                b.1.cmp(&a.1)
-                    .then_with(|| taxonomy::by_date_desc(notes, a.0, b.0))
-            });
-            // Not `into_iter().collect()`: that would reuse `ranked`'s
-            // buffer (hundreds of candidates) for five ids, per note.
-            ranked.iter().take(5).map(|&(n, _)| n).collect()
-        })
+                let mut ranked: Vec<(NoteId, u32)> = Vec::with_capacity(s.touched.len());
+                for other in s.touched.drain(..) {
+                    let points = std::mem::take(&mut s.score[other]);
+                    if other != id && !notes[other].is_folder_index {
+                        ranked.push((other, points));
+                    }
+                }
+                ranked.sort_by(|a, b| {
+                    b.1.cmp(&a.1)
+                        .then_with(|| taxonomy::by_date_desc(notes, a.0, b.0))
+                });
+                // Not `into_iter().collect()`: that would reuse `ranked`'s
+                // buffer (hundreds of candidates) for five ids, per note.
+                ranked.iter().take(5).map(|&(n, _)| n).collect()
+            },
+        )
         .collect::<Vec<_>>()
         .into()
 }

@@ -160,13 +160,28 @@ impl Taxonomy {
         // Each tag's spellings with how many notes use each, in order seen.
         let mut spellings: TiVec<TagId, Vec<(String, usize)>> = TiVec::new();
         let mut warned: std::collections::HashSet<(String, String)> = Default::default();
+        // The category of a path as written, found once: a second note
+        // with the same path would find the same category and no new
+        // warning.
+        let mut category_of: HashMap<&[String], CategoryId> = HashMap::new();
+        let mut slug_of: HashMap<&str, String> = HashMap::new();
         for &id in &listed {
             let note = &notes[id];
-            let cat = t.category_for(&note.category, note);
+            let cat = match category_of.get(note.category.as_slice()) {
+                Some(&cat) => cat,
+                None => {
+                    let cat = t.category_for(&note.category, note);
+                    category_of.insert(&note.category, cat);
+                    cat
+                }
+            };
             t.categories[cat].notes.push(id);
             t.note_category[id] = Some(cat);
             for name in &note.tags {
-                let slug = slugify(name);
+                let slug = slug_of
+                    .entry(name.as_str())
+                    .or_insert_with(|| slugify(name))
+                    .clone();
                 let tag = *tag_by_slug.entry(slug.clone()).or_insert_with(|| {
                     spellings.push(Vec::new());
                     t.tags.push_and_get_key(Tag {

@@ -17,6 +17,7 @@ pub(crate) mod redirects;
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde_yaml::Value;
 
 use crate::config::Config;
@@ -324,7 +325,8 @@ fn set_urls(notes: &mut [Note], config: &Config) {
         ..Default::default()
     };
     let site = config.jekyll.as_ref().unwrap_or(&default_site);
-    for note in notes.iter_mut() {
+    // Each note on its own: in parallel.
+    notes.par_iter_mut().for_each(|note| {
         let mut old: Vec<String> = Vec::new();
         if let Some(p) = &note.front.permalink {
             if jekyll || !p.contains(':') {
@@ -393,7 +395,7 @@ fn set_urls(notes: &mut [Note], config: &Config) {
             }
         }
         note.old_urls = files;
-    }
+    });
 }
 
 /// Where a note names its old paths, for diagnostics.
@@ -619,13 +621,14 @@ pub(crate) fn apply_descriptions(notes: &mut [Note], config: &Config) {
         .jekyll
         .as_ref()
         .and_then(|j| j.excerpt_separator.clone());
-    for note in notes.iter_mut() {
+    // Each note on its own: in parallel.
+    notes.par_iter_mut().for_each(|note| {
         if note.front.description.is_some() {
-            continue;
+            return;
         }
         if let Some(s) = subtitle(note) {
             note.description = s.to_string();
-            continue;
+            return;
         }
         let body = note.body();
         let found = site_sep
@@ -636,5 +639,5 @@ pub(crate) fn apply_descriptions(notes: &mut [Note], config: &Config) {
         if let Some(text) = found {
             note.description = crate::note::parse::shorten_around(&text, "", 160);
         }
-    }
+    });
 }

@@ -174,7 +174,7 @@ pub(crate) fn parse(
     if yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    let value: Value = crate::yaml::from_str(yaml).map_err(|e| {
+    let value: Value = crate::yaml::value_from_str(yaml).map_err(|e| {
         let line = e
             .location()
             .map(|l| first_line + l.line() - 1)

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{display_path, Code, Diagnostic};
-use crate::korean::nfc;
+use crate::korean::{nfc, nfc_owned};
 
 /// A file found under the notes root.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -327,11 +327,12 @@ pub(crate) struct Decoded {
 }
 
 /// Decodes the bytes of a note. Binary content is refused with a warning
-/// diagnostic: the file is skipped, not half-read.
-pub(crate) fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic> {
+/// diagnostic: the file is skipped, not half-read. UTF-8 that is already
+/// clean (no controls, NFC) becomes the text without a copy.
+pub(crate) fn decode(bytes: Vec<u8>, display: &str) -> Result<Decoded, Diagnostic> {
     let mut warnings = Vec::new();
     // UTF-16 (with a BOM) before the NUL check: its ASCII has NUL bytes.
-    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         if enc != encoding_rs::UTF_8 {
             let (text, had_errors) =
                 enc.decode_without_bom_handling(bytes.get(bom_len..).unwrap_or_default());
@@ -357,8 +358,11 @@ pub(crate) fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic>
             });
         }
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if looks_binary(bytes) {
+    let mut bytes = bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    if looks_binary(&bytes) {
         return Err(Diagnostic::warning(
             Code::Binary,
             "텍스트가 아닌 파일(바이너리)이라 노트로 읽지 않고 건너뜁니다",
@@ -366,11 +370,13 @@ pub(crate) fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic>
         .with_path(display)
         .with_help("노트가 아니라면 확장자를 .md가 아닌 것으로 바꿔 주세요"));
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => clean_text(t),
-        Err(utf8_err) => {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => clean_text_owned(t),
+        Err(e) => {
+            let utf8_err = e.utf8_error();
+            let bytes = e.into_bytes();
             if let Some(text) =
-                encoding_rs::EUC_KR.decode_without_bom_handling_and_without_replacement(bytes)
+                encoding_rs::EUC_KR.decode_without_bom_handling_and_without_replacement(&bytes)
             {
                 warnings.push(
                     Diagnostic::warning(
@@ -381,10 +387,10 @@ pub(crate) fn decode(bytes: &[u8], display: &str) -> Result<Decoded, Diagnostic>
                 );
                 clean_text(&text)
             } else {
-                let valid = bytes.get(..utf8_err.valid_up_to()).unwrap_or(bytes);
+                let valid = bytes.get(..utf8_err.valid_up_to()).unwrap_or(&bytes);
                 let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-                let text = String::from_utf8_lossy(bytes).into_owned();
-                let text = clean_text(&text);
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let text = clean_text_owned(text);
                 warnings.push(
                     Diagnostic::warning(
                         Code::Encoding,
@@ -408,19 +414,37 @@ fn looks_binary(bytes: &[u8]) -> bool {
 /// NFC, and control characters other than tab and line breaks removed:
 /// they have no place in a page and are forbidden in XML.
 pub(crate) fn clean_text(s: &str) -> String {
-    let needs_strip = s.chars().any(is_stripped_control);
-    let s = if needs_strip {
-        s.chars()
-            .filter(|&c| !is_stripped_control(c))
-            .collect::<String>()
+    if has_stripped_control(s) {
+        nfc_owned(s.chars().filter(|&c| !is_stripped_control(c)).collect())
     } else {
-        s.to_string()
-    };
-    nfc(&s)
+        nfc(s)
+    }
+}
+
+/// [`clean_text`] of an owned string: no copy when it is clean already.
+pub(crate) fn clean_text_owned(s: String) -> String {
+    if has_stripped_control(&s) {
+        clean_text(&s)
+    } else {
+        nfc_owned(s)
+    }
 }
 
 fn is_stripped_control(c: char) -> bool {
     (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Whether `s` has a character [`is_stripped_control`] removes, read from
+/// its UTF-8 bytes: C0 controls and DEL are single bytes, C1 controls
+/// (U+0080–U+009F) are `C2 80`–`C2 9F`, U+FFFE and U+FFFF are `EF BF BE/BF`.
+fn has_stripped_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| match x {
+        0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F => true,
+        0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
+        0xEF => b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)),
+        _ => false,
+    })
 }
 
 #[cfg(test)]
@@ -466,7 +490,11 @@ mod tests {
 
     #[test]
     fn bom_and_crlf() {
-        let d = decode(b"\xEF\xBB\xBF# \xEC\xA0\x9C\xEB\xAA\xA9\r\n", "a.md").unwrap();
+        let d = decode(
+            b"\xEF\xBB\xBF# \xEC\xA0\x9C\xEB\xAA\xA9\r\n".to_vec(),
+            "a.md",
+        )
+        .unwrap();
         assert_eq!(d.text, "# 제목\r\n");
         assert!(d.warnings.is_empty());
     }
@@ -474,7 +502,7 @@ mod tests {
     #[test]
     fn euc_kr_is_decoded_with_a_warning() {
         let (bytes, _, _) = encoding_rs::EUC_KR.encode("# 프로세스\n스레드와 비교\n");
-        let d = decode(&bytes, "a.md").unwrap();
+        let d = decode(bytes.into_owned(), "a.md").unwrap();
         assert_eq!(d.text, "# 프로세스\n스레드와 비교\n");
         assert_eq!(d.warnings.len(), 1);
         assert!(d.warnings[0].message.contains("EUC-KR"));
@@ -482,13 +510,13 @@ mod tests {
 
     #[test]
     fn binary_is_refused() {
-        let e = decode(b"\x89PNG\r\n\x1a\n\0\0\0", "a.md").unwrap_err();
+        let e = decode(b"\x89PNG\r\n\x1a\n\0\0\0".to_vec(), "a.md").unwrap_err();
         assert_eq!(e.code, "binary");
     }
 
     #[test]
     fn invalid_utf8_is_replaced_with_line() {
-        let d = decode(b"ok\nbad \xff\xfe\xfd here\n", "a.md").unwrap();
+        let d = decode(b"ok\nbad \xff\xfe\xfd here\n".to_vec(), "a.md").unwrap();
         assert!(d.text.contains('\u{FFFD}'));
         assert_eq!(d.warnings[0].line, 2);
     }

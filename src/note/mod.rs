@@ -124,7 +124,7 @@ pub(crate) fn load_note(
         Diagnostic::error(Code::Read, format!("노트를 읽을 수 없습니다: {e}"))
             .with_path(display_path.clone())
     })?;
-    let decoded = match load::decode(&bytes, &display_path) {
+    let decoded = match load::decode(bytes, &display_path) {
         Ok(d) => d,
         Err(d) if !d.is_error() => {
             warnings.push(d);

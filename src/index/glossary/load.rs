@@ -401,7 +401,7 @@ fn read_glossary_file(
             return None;
         }
     };
-    match crate::note::load::decode(&bytes, &display) {
+    match crate::note::load::decode(bytes, &display) {
         Ok(decoded) => {
             diags.extend(decoded.warnings);
             Some(GlossaryFile {
