@@ -42,6 +42,7 @@ pub(crate) mod render;
 pub mod serve;
 pub(crate) mod signatures;
 pub(crate) mod site_files;
+pub(crate) mod steps;
 pub(crate) mod urls;
 pub(crate) mod yaml;
 
@@ -400,7 +401,7 @@ fn load_site_with(
 
     let t = Instant::now();
     let load_span = tracing::info_span!("load").entered();
-    let step = index::Step::start("load");
+    let step = steps::Step::start("load");
     let exclusions = opts.exclusions(&config);
     diags.extend(exclusions.diagnostics.iter().cloned());
     let found = note::load::discover(&notes_dir, &opts.root, &exclusions);
@@ -510,7 +511,7 @@ impl Site {
         assets: HashMap<String, PathBuf>,
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
-        let step = index::Step::start("index");
+        let step = steps::Step::start("index");
         let mut notes = notes;
         note::load::keep_linked_meta(&mut notes);
         let options = options.resolved();
@@ -518,7 +519,7 @@ impl Site {
         let prefix = options.display_prefix();
         step.done("meta files");
         let mut index = SiteIndex::build(notes, config, assets, &notes_dir, &prefix, diags);
-        let step = index::Step::start("index");
+        let step = steps::Step::start("index");
         render::assets::scale_images(&mut index, &prefix, diags);
         step.done("scale images");
         // Values every page shares go into Tera's global context once.

@@ -117,7 +117,7 @@ impl Comparisons {
         config: &Config,
         diags: &mut Vec<Diagnostic>,
     ) -> Comparisons {
-        let step = crate::index::Step::start("comparisons");
+        let step = crate::steps::Step::start("comparisons");
         let names = Names::new(glossary, config, diags);
         step.done("names");
         let per_note: Vec<(Vec<Found>, Vec<Diagnostic>)> = notes

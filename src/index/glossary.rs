@@ -86,7 +86,7 @@ impl Glossary {
         display_prefix: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> Glossary {
-        let step = crate::index::Step::start("glossary");
+        let step = crate::steps::Step::start("glossary");
         let mut g = load::load(notes, lookup, notes_root, display_prefix, diags);
         step.done("load terms");
         g.find_mentions(notes);

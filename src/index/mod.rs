@@ -70,7 +70,7 @@ impl SiteIndex {
         display_prefix: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> SiteIndex {
-        let step = Step::start("index");
+        let step = crate::steps::Step::start("index");
         let mut notes: Notes = notes.into();
         crate::jekyll::apply(&mut notes.raw, &config, diags);
         step.done("jekyll apply");
@@ -195,50 +195,6 @@ impl SiteIndex {
     pub fn note_by_url(&self, url: &str) -> Option<NoteId> {
         self.lookup.by_url.get(url).copied()
     }
-}
-
-/// Times the steps of a phase for `-v` (tracing at debug level):
-/// `RUST_LOG=gongbu=debug gongbu -v build` prints one event per step, with
-/// its wall time (`ms`) and, on Linux, the CPU time of all threads
-/// (`cpu_ms`, steady on a busy machine where wall time is not).
-pub(crate) struct Step {
-    phase: &'static str,
-    last: std::cell::Cell<(std::time::Instant, u64)>,
-}
-
-impl Step {
-    pub(crate) fn start(phase: &'static str) -> Self {
-        Step {
-            phase,
-            last: std::cell::Cell::new((std::time::Instant::now(), cpu_ns())),
-        }
-    }
-
-    /// The step `what` ended now; the next one starts.
-    pub(crate) fn done(&self, what: &'static str) {
-        let (now, cpu) = (std::time::Instant::now(), cpu_ns());
-        let (then, cpu_then) = self.last.replace((now, cpu));
-        let ms = now.duration_since(then).as_millis() as u64;
-        let cpu_ms = cpu.saturating_sub(cpu_then) / 1_000_000;
-        tracing::debug!(phase = self.phase, step = what, ms, cpu_ms, "step");
-    }
-}
-
-/// CPU time of every thread of the process so far, in nanoseconds (the
-/// first field of each `/proc/self/task/*/schedstat`); 0 where there is no
-/// such file or when nothing prints debug events.
-fn cpu_ns() -> u64 {
-    if !tracing::enabled!(tracing::Level::DEBUG) {
-        return 0;
-    }
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
-    };
-    tasks
-        .flatten()
-        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
-        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
-        .sum()
 }
 
 /// Two notes, or a note and a generated page, claiming one output file is an

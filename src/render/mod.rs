@@ -104,7 +104,7 @@ pub(crate) fn note_page_html(env: &RenderEnv<'_>, id: NoteId) -> Result<String, 
 /// pages.
 pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
-    let step = Step::start();
+    let step = crate::steps::Step::start("render");
     highlight::warm_up();
 
     // Notes (and folder pages), in parallel. The root README is the home
@@ -256,19 +256,4 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
     images::write_scaled(index, sink, diags);
     step.done("feeds, sitemap and assets");
     pages_written
-}
-
-/// Times the steps of [`render_site`] for `-v` (tracing at debug level).
-struct Step(std::cell::Cell<std::time::Instant>);
-
-impl Step {
-    fn start() -> Self {
-        Step(std::cell::Cell::new(std::time::Instant::now()))
-    }
-
-    fn done(&self, what: &'static str) {
-        let now = std::time::Instant::now();
-        let ms = now.duration_since(self.0.replace(now)).as_millis() as u64;
-        tracing::debug!(step = what, ms, "render step");
-    }
 }
