@@ -93,15 +93,18 @@ struct PreviousPage {
     file: String,
 }
 
+/// A file's modification time in nanoseconds since 1970 (0 when unknown).
+fn modified_ns(meta: &fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
 /// A file's size, modification time (ns) and inode: equal stamps mean an
 /// unchanged file, unless someone set its time back on purpose.
 fn file_stamp(meta: &fs::Metadata) -> String {
-    let time = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let time = modified_ns(meta);
     #[cfg(unix)]
     let inode = std::os::unix::fs::MetadataExt::ino(meta);
     #[cfg(not(unix))]
@@ -142,15 +145,7 @@ fn gongbu_stamp() -> String {
 fn binary_stamp() -> String {
     std::env::current_exe()
         .and_then(fs::metadata)
-        .map(|m| {
-            let time = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
-            format!("{}-{time}", m.len())
-        })
+        .map(|m| format!("{}-{}", m.len(), modified_ns(&m)))
         .unwrap_or_default()
 }
 
