@@ -566,7 +566,7 @@ pub(crate) fn render_into(site: &Site, sink: &dyn Sink, diags: &Diagnostics) -> 
 }
 
 /// [`render_into`], keeping search index chunks in `search_chunks`.
-fn render_with_chunks(
+pub(crate) fn render_with_chunks(
     site: &Site,
     sink: &dyn Sink,
     diags: &Diagnostics,

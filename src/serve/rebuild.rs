@@ -33,13 +33,14 @@ use rayon::prelude::*;
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostic::{self, Code, Diagnostic, Diagnostics};
+use crate::index::search::MemoryChunks;
 use crate::index::SiteIndex;
 use crate::note::load::{discover, is_skipped, Exclusions, SourceFile};
 use crate::note::{self, Note, NoteId};
 use crate::render::pages::global_context;
 use crate::render::templates::Theme;
 use crate::signatures::{page_signatures, terms_fingerprint};
-use crate::{load_config, render_into, BuildOptions, Site};
+use crate::{load_config, render_with_chunks, BuildOptions, Site};
 
 use super::served::ServedDir;
 
@@ -114,6 +115,9 @@ pub(crate) struct Workspace {
     rendered: Rendered,
     /// The last render failed somewhere: render everything next time.
     render_all_next: bool,
+    /// The search index's tokenized chunks of notes: an edit tokenizes the
+    /// edited note's chunk again, not every note.
+    search_chunks: MemoryChunks,
     /// Diagnostics already shown, as text.
     shown: HashSet<String>,
     /// notes/ was gone at the last rebuild: walk it again when it is back.
@@ -275,6 +279,7 @@ impl Workspace {
             render_diagnostics: Vec::new(),
             rendered: Rendered::default(),
             render_all_next: true,
+            search_chunks: MemoryChunks::default(),
             shown: HashSet::new(),
             notes_missing: false,
         };
@@ -752,7 +757,8 @@ impl Workspace {
         time(&mut outcome, "바뀐 페이지 찾기");
         let pass = served.pass(&keep);
         let diags = Diagnostics::new();
-        outcome.pages = render_into(&site, &pass, &diags);
+        outcome.pages = render_with_chunks(&site, &pass, &diags, Some(&self.search_chunks));
+        self.search_chunks.keep_used();
         render_diags.extend(diags.into_sorted());
         let failed = render_diags.iter().any(Diagnostic::is_error);
         let mut changed = pass.finish(!failed);
@@ -1011,6 +1017,23 @@ mod tests {
             "{:?}",
             o.changed
         );
+        // The index (its chunks of notes kept in memory between rebuilds)
+        // is a fresh build's.
+        let fresh = tempfile::tempdir().unwrap();
+        let mut opts = BuildOptions::new(&site.root);
+        opts.out = Some(fresh.path().join("site"));
+        opts.base_url = Some("/".into());
+        opts.no_cache = true;
+        assert_eq!(crate::build(&opts, crate::Mode::Build).exit_code(), 0);
+        let dir = fresh.path().join("site/search");
+        let mut compared = 0;
+        for entry in fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let built = fs::read_to_string(dir.join(&name)).unwrap();
+            assert_eq!(site.page(&format!("search/{name}")), built, "{name}");
+            compared += 1;
+        }
+        assert!(compared >= 3);
     }
 
     #[test]

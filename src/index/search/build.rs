@@ -35,6 +35,37 @@ pub(crate) trait ChunkStore: Sync {
     fn put(&self, key: u128, bytes: &[u8]);
 }
 
+/// Chunks kept in memory between the rebuilds of `gongbu serve`: those a
+/// build did not use are dropped after it ([`Self::keep_used`]).
+#[derive(Default)]
+pub(crate) struct MemoryChunks {
+    pub(super) chunks: std::sync::Mutex<FxHashMap<u128, (Vec<u8>, bool)>>,
+}
+
+impl MemoryChunks {
+    /// Drops the chunks no build asked for or stored since the last call.
+    pub(crate) fn keep_used(&self) {
+        if let Ok(mut chunks) = self.chunks.lock() {
+            chunks.retain(|_, (_, used)| std::mem::take(used));
+        }
+    }
+}
+
+impl ChunkStore for MemoryChunks {
+    fn get(&self, key: u128) -> Option<Vec<u8>> {
+        let mut chunks = self.chunks.lock().ok()?;
+        let (bytes, used) = chunks.get_mut(&key)?;
+        *used = true;
+        Some(bytes.clone())
+    }
+
+    fn put(&self, key: u128, bytes: &[u8]) {
+        if let Ok(mut chunks) = self.chunks.lock() {
+            chunks.insert(key, (bytes.to_vec(), true));
+        }
+    }
+}
+
 /// What a document is: a part of a note, or a glossary term.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum DocKind {

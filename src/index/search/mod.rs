@@ -524,6 +524,29 @@ mod tests {
     }
 
     #[test]
+    fn memory_chunks_keep_what_the_last_build_used() {
+        let glossary = thread_glossary();
+        let store = MemoryChunks::default();
+        let notes = many(300, None);
+        let plain = SearchIndex::from_parts(&notes, &glossary).files(&notes, &glossary);
+        let cached = SearchIndex::from_parts_with(&notes, &glossary, Some(&store));
+        assert_eq!(cached.files(&notes, &glossary), plain);
+        store.keep_used();
+        let count = || store.chunks.lock().unwrap().len();
+        let all = count();
+        assert!(all >= 2, "{all}");
+        // An edit: the note's old chunk is not used and goes, the new one stays.
+        let edited = many(300, Some(7));
+        let plain = SearchIndex::from_parts(&edited, &glossary).files(&edited, &glossary);
+        let cached = SearchIndex::from_parts_with(&edited, &glossary, Some(&store));
+        assert_eq!(cached.files(&edited, &glossary), plain);
+        store.keep_used();
+        assert_eq!(count(), all);
+        store.keep_used();
+        assert_eq!(count(), 0, "nothing used since");
+    }
+
+    #[test]
     fn the_client_reads_the_format_and_stamps_the_files_have() {
         assert!(CLIENT_JS.contains(&format!("const FORMAT_VERSION = {FORMAT_VERSION};")));
         assert!(CLIENT_JS.contains(&format!("const STAMP_LEN = {STAMP_LEN};")));
