@@ -562,20 +562,19 @@ impl<'a> SearchIndex<'a> {
                 .par_iter()
                 .map(|(range, cached)| {
                     let chunk_docs = docs.get(range.clone()).unwrap_or(&[]);
-                    let store = store.filter(|_| *cached);
-                    let key = store.map(|_| chunk_key(chunk_docs, names_hash));
-                    if let (Some(store), Some(key)) = (store, key) {
-                        if let Some(chunk) =
-                            store.get(key).and_then(|b| ChunkPostings::from_bytes(&b))
-                        {
-                            return chunk;
+                    let stored = store
+                        .filter(|_| *cached)
+                        .map(|s| (s, chunk_key(chunk_docs, names_hash)));
+                    let found = stored.and_then(|(s, key)| {
+                        s.get(key).and_then(|b| ChunkPostings::from_bytes(&b))
+                    });
+                    found.unwrap_or_else(|| {
+                        let chunk = ChunkPostings::of(chunk_docs, &all_names, &needles);
+                        if let Some((s, key)) = stored {
+                            s.put(key, &chunk.to_bytes());
                         }
-                    }
-                    let chunk = ChunkPostings::of(chunk_docs, &all_names, &needles);
-                    if let (Some(store), Some(key)) = (store, key) {
-                        store.put(key, &chunk.to_bytes());
-                    }
-                    chunk
+                        chunk
+                    })
                 })
                 .collect();
             for ((range, _), chunk) in wave_chunks.iter().zip(tokenized) {

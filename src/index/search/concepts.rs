@@ -277,10 +277,7 @@ pub(super) struct Needles(rustc_hash::FxHashSet<String>);
 
 /// A token's first [`PREFIX_KEY_LEN`] letters, or all of it.
 fn word_key(token: &str) -> &str {
-    match token.char_indices().nth(PREFIX_KEY_LEN) {
-        Some((at, _)) => token.get(..at).unwrap_or(token),
-        None => token,
-    }
+    first_letters(token, PREFIX_KEY_LEN)
 }
 
 impl Needles {

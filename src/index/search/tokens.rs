@@ -271,17 +271,19 @@ pub(crate) fn shard_key(token: &str) -> &str {
     if first.is_some_and(is_cjk_letter) {
         // A whole run (three letters or more) goes with its first bigram,
         // which a query for it looks up too: one file less to load.
-        return match token.char_indices().nth(2) {
-            Some((i, _)) => &token[..i],
-            None => token,
-        };
+        return first_letters(token, 2);
     }
     let is_word = first.is_some_and(|c| c != '#' && c != '@');
     if !is_word {
         return token;
     }
-    match token.char_indices().nth(PREFIX_KEY_LEN) {
-        Some((i, _)) => &token[..i],
+    first_letters(token, PREFIX_KEY_LEN)
+}
+
+/// The first `n` letters of `token`, or all of it.
+pub(super) fn first_letters(token: &str, n: usize) -> &str {
+    match token.char_indices().nth(n) {
+        Some((i, _)) => token.get(..i).unwrap_or(token),
         None => token,
     }
 }
