@@ -600,7 +600,7 @@ pub fn build_with_progress(
         }
     }
     let (site, mut diags) = load_site_with(opts, &mut report.timings, progress);
-    let Some(site) = site else {
+    let Some(mut site) = site else {
         report.diagnostics = diags;
         report.elapsed = started.elapsed();
         return report;
@@ -614,6 +614,9 @@ pub fn build_with_progress(
         report.elapsed = started.elapsed();
         return report;
     }
+
+    // Nothing indexes these notes again (as `serve` does).
+    site.index.drop_index_only_facts();
 
     let t = Instant::now();
     let render_span = tracing::info_span!("render").entered();

@@ -19,7 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ids::{NoteSlice, PerNote, PerTerm};
 use crate::index::links::{name_key, Lookup, Target};
 use crate::korean;
-use crate::note::NoteId;
+use crate::note::{Note, NoteId};
 use crate::urls::slugify;
 use typed_index_collections::TiSlice;
 
@@ -42,16 +42,70 @@ pub struct Term {
     pub body_links: Vec<Target>,
 }
 
-/// A note that uses a term: the first sentence it appears in.
+/// A note that uses a term: where the first sentence it appears in lies
+/// in the note's facts (a section's text or its heading), not a copy of it:
+/// a site of 10,000 notes has some 100,000 mentions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
     pub note: NoteId,
-    pub sentence: String,
-    /// Byte range of the term inside `sentence`.
-    pub hit: Range<usize>,
+    /// The section (index into the note's `facts.sections`).
+    section: u32,
+    /// Whether the sentence is the section's heading, not its text.
+    in_heading: bool,
+    /// Byte range of the sentence shown (cut to a window around the term).
+    shown: Range<u32>,
+    /// Byte range of the term.
+    hit: Range<u32>,
+    /// Whether the sentence goes on before and after what is shown.
+    cut_before: bool,
+    cut_after: bool,
+}
+
+/// A mention's sentence as a page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionText<'a> {
+    /// The sentence before the term (starting with `…` where it was cut),
+    /// the term, and the rest (ending with `…` where it was cut).
+    pub before: String,
+    pub hit: &'a str,
+    pub after: String,
     /// Heading id of the section the sentence is in (None: the top of the
     /// page).
-    pub anchor: Option<String>,
+    pub anchor: Option<&'a str>,
+}
+
+impl Mention {
+    /// The sentence of this mention in `note` (the note it was found in).
+    pub fn text<'a>(&self, note: &'a Note) -> MentionText<'a> {
+        let facts = &note.facts;
+        let section = facts.sections.get(self.section as usize);
+        let heading = section
+            .and_then(|s| s.heading)
+            .and_then(|h| facts.headings.get(h));
+        let text = match (self.in_heading, section) {
+            (true, _) => heading.map_or("", |h| h.text.as_str()),
+            (false, Some(s)) => s.text.as_str(),
+            (false, None) => "",
+        };
+        let title = facts.title_block.as_ref().and_then(|t| t.heading);
+        let anchor = section
+            .filter(|s| s.heading != title)
+            .and(heading)
+            .map(|h| h.id.as_str());
+        let at = |r: Range<u32>| text.get(r.start as usize..r.end as usize).unwrap_or("");
+        let mut before = String::from(if self.cut_before { "…" } else { "" });
+        before.push_str(at(self.shown.start..self.hit.start));
+        let mut after = at(self.hit.end..self.shown.end).to_string();
+        if self.cut_after {
+            after.push('…');
+        }
+        MentionText {
+            before,
+            hit: at(self.hit.clone()),
+            after,
+            anchor,
+        }
+    }
 }
 
 /// All terms of the site.
@@ -158,28 +212,31 @@ impl Glossary {
                 let id = NoteId::from(id);
                 let mut seen = vec![false; term_count];
                 let mut found = Vec::new();
-                let title = note.facts.title_block.as_ref().and_then(|t| t.heading);
-                for section in &note.facts.sections {
+                for (k, section) in note.facts.sections.iter().enumerate() {
                     let heading = section.heading.and_then(|h| note.facts.headings.get(h));
-                    let anchor = heading
-                        .filter(|_| section.heading != title)
-                        .map(|h| h.id.clone());
                     // A heading naming the term is a use of it too.
-                    let texts = heading.map(|h| h.text.as_str()).into_iter();
-                    for text in texts.chain(std::iter::once(section.text.as_str())) {
+                    let texts = heading.map(|h| (true, h.text.as_str())).into_iter();
+                    for (in_heading, text) in texts.chain([(false, section.text.as_str())]) {
                         matcher.for_each_with(candidates, text, |term, range| {
                             let first = seen
                                 .get_mut(term.index())
                                 .is_some_and(|s| !std::mem::replace(s, true));
                             if first {
-                                let (sentence, hit) = sentence_around(text, range);
+                                let s = sentence_around(text, range.clone());
+                                let small = |r: Range<usize>| {
+                                    let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+                                    at(r.start)..at(r.end)
+                                };
                                 found.push((
                                     term,
                                     Mention {
                                         note: id,
-                                        sentence,
-                                        hit,
-                                        anchor: anchor.clone(),
+                                        section: u32::try_from(k).unwrap_or(u32::MAX),
+                                        in_heading,
+                                        shown: small(s.shown),
+                                        hit: small(range),
+                                        cut_before: s.cut_before,
+                                        cut_after: s.cut_after,
                                     },
                                 ));
                             }
@@ -437,7 +494,16 @@ fn bare_urls(text: &str) -> Vec<Range<usize>> {
 /// Sentences end at `.`, `!`, `?` before a space, and at line ends (the
 /// section text puts each block on its own line). Long sentences are cut
 /// around the hit.
-fn sentence_around(text: &str, hit: Range<usize>) -> (String, Range<usize>) {
+/// The sentence of `text` around `hit`, cut to a window around it.
+struct Sentence {
+    /// Byte range in `text` of what is shown.
+    shown: Range<usize>,
+    /// Whether the sentence goes on before and after it.
+    cut_before: bool,
+    cut_after: bool,
+}
+
+fn sentence_around(text: &str, hit: Range<usize>) -> Sentence {
     const BEFORE: usize = 60;
     const AFTER: usize = 100;
     let is_end = |c: char| matches!(c, '.' | '!' | '?' | '。' | '！' | '？');
@@ -468,8 +534,8 @@ fn sentence_around(text: &str, hit: Range<usize>) -> (String, Range<usize>) {
         start += c.len_utf8();
     }
     // Cut long sentences to a window around the hit.
-    let mut prefix = "";
-    let mut suffix = "";
+    let mut cut_before = false;
+    let mut cut_after = false;
     let before_chars = text[start..hit.start].chars().count();
     if before_chars > BEFORE {
         let skip = before_chars - BEFORE;
@@ -478,7 +544,7 @@ fn sentence_around(text: &str, hit: Range<usize>) -> (String, Range<usize>) {
             .nth(skip)
             .map(|(i, _)| i)
             .unwrap_or(0);
-        prefix = "…";
+        cut_before = true;
     }
     let after_chars = text[hit.end..end].chars().count();
     if after_chars > AFTER {
@@ -488,11 +554,14 @@ fn sentence_around(text: &str, hit: Range<usize>) -> (String, Range<usize>) {
                 .nth(AFTER)
                 .map(|(i, _)| i)
                 .unwrap_or(end - hit.end);
-        suffix = "…";
+        cut_after = true;
     }
-    let sentence = format!("{prefix}{}{suffix}", text[start..end].trim_end());
-    let at = prefix.len() + hit.start - start;
-    (sentence, at..at + hit.len())
+    let end = start + text[start..end].trim_end().len();
+    Sentence {
+        shown: start..end.max(hit.end),
+        cut_before,
+        cut_after,
+    }
 }
 
 #[cfg(test)]
@@ -613,14 +682,13 @@ mod tests {
     fn sentences_around_a_hit() {
         let text = "첫 문장이다. 스레드는 가볍다. 끝.\n다음 줄";
         let at = text.find("스레드").unwrap();
-        let (s, hit) = sentence_around(text, at..at + "스레드".len());
-        assert_eq!(s, "스레드는 가볍다.");
-        assert_eq!(&s[hit], "스레드");
+        let s = sentence_around(text, at..at + "스레드".len());
+        assert_eq!(&text[s.shown], "스레드는 가볍다.");
+        assert!(!s.cut_before && !s.cut_after);
         let long = format!("{}스레드{}", "가".repeat(100), "나".repeat(200));
         let at = long.find("스레드").unwrap();
-        let (s, hit) = sentence_around(&long, at..at + "스레드".len());
-        assert!(s.starts_with('…') && s.ends_with('…'));
-        assert_eq!(&s[hit], "스레드");
-        assert_eq!(s.chars().count(), 60 + 3 + 100 + 2);
+        let s = sentence_around(&long, at..at + "스레드".len());
+        assert!(s.cut_before && s.cut_after);
+        assert_eq!(long[s.shown].chars().count(), 60 + 3 + 100);
     }
 }

@@ -60,6 +60,17 @@ pub struct SiteIndex {
 }
 
 impl SiteIndex {
+    /// Frees the facts only indexing reads (the tables and lists
+    /// comparisons are found in: a tenth of a site's memory) once the index
+    /// is built, for a build that renders and ends. A site indexed again
+    /// from the same notes (`serve`) keeps them.
+    pub(crate) fn drop_index_only_facts(&mut self) {
+        self.notes.raw.par_iter_mut().for_each(|n| {
+            n.facts.tables = Vec::new();
+            n.facts.lists = Vec::new();
+        });
+    }
+
     /// Merges the notes into the site index. `notes` must be sorted by path
     /// and hold only the notes to publish.
     pub fn build(

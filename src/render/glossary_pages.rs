@@ -197,26 +197,26 @@ fn term_page(env: &RenderEnv<'_>, t: TermId) -> Result<String, Diagnostic> {
         .iter()
         .map(|m| {
             let note = &index.notes[m.note];
+            let text = m.text(note);
             let mut href = encode_path(&note.url);
-            if let Some(a) = &m.anchor {
+            if let Some(a) = text.anchor {
                 href.push('#');
                 href.push_str(&encode_fragment(a));
             }
-            let section = m.anchor.as_ref().and_then(|a| {
+            let section = text.anchor.and_then(|a| {
                 note.facts
                     .headings
                     .iter()
-                    .find(|h| &h.id == a)
+                    .find(|h| h.id == a)
                     .map(|h| h.text.clone())
             });
-            let s = &m.sentence;
             MentionItem {
                 title: note.title.clone(),
                 href,
                 section,
-                before: s.get(..m.hit.start).unwrap_or("").to_string(),
-                hit: s.get(m.hit.clone()).unwrap_or("").to_string(),
-                after: s.get(m.hit.end..).unwrap_or("").to_string(),
+                before: text.before,
+                hit: text.hit.to_string(),
+                after: text.after,
             }
         })
         .collect();

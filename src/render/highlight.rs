@@ -191,6 +191,16 @@ fn highlight_lines(code: &str, syntax: &'static SyntaxReference) -> Option<Strin
     LINE_CACHE.with(|cache| cache.borrow_mut().highlight(code, syntax))
 }
 
+/// Forgets the memo of highlighted lines on every thread (the calling one
+/// and rayon's): called once the note pages are written, so the steps after
+/// them do not carry the memo's memory (up to [`MAX_CACHED_BYTES`] a
+/// thread) on top of their own.
+pub(crate) fn forget_line_memo() {
+    let forget = || LINE_CACHE.with(|cache| cache.borrow_mut().forget_lines());
+    forget();
+    rayon::broadcast(|_| forget());
+}
+
 thread_local! {
     static LINE_CACHE: RefCell<LineCache> = RefCell::new(LineCache::default());
 }
@@ -370,6 +380,18 @@ fn memo_on() -> bool {
 }
 
 impl LineCache {
+    /// Drops the lines and states met so far, keeping the syntaxes and
+    /// class names found.
+    fn forget_lines(&mut self) {
+        let syntax_for = std::mem::take(&mut self.syntax_for);
+        let classes = std::mem::take(&mut self.classes);
+        *self = LineCache {
+            syntax_for,
+            classes,
+            ..LineCache::default()
+        };
+    }
+
     fn highlight(&mut self, code: &str, syntax: &'static SyntaxReference) -> Option<String> {
         if !memo_on() {
             return highlight_direct(code, syntax, &mut self.classes);
@@ -378,13 +400,7 @@ impl LineCache {
             || self.states.len() > MAX_CACHED_STATES
             || self.bytes > MAX_CACHED_BYTES
         {
-            let syntax_for = std::mem::take(&mut self.syntax_for);
-            let classes = std::mem::take(&mut self.classes);
-            *self = LineCache {
-                syntax_for,
-                classes,
-                ..LineCache::default()
-            };
+            self.forget_lines();
         }
         let (mut hits, mut misses) = (0u64, 0u64);
         let key = syntax as *const SyntaxReference as usize;

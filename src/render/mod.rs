@@ -105,6 +105,11 @@ pub(crate) fn note_page_html(env: &RenderEnv<'_>, id: NoteId) -> Result<String, 
 pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
     let step = crate::steps::Step::start("render");
+    // The search index first: made while nothing else of the render is
+    // held, its memory (the build's largest) is given back before the
+    // pages' own (the highlighting memo) is taken.
+    let mut pages_written = search_pages::write_search(env, sink, diags);
+    step.done("search index");
     highlight::warm_up();
 
     // Notes (and folder pages), in parallel. The root README is the home
@@ -128,6 +133,7 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
             }
         });
     step.done("note pages");
+    highlight::forget_line_memo();
     crate::memory::release_free_memory();
     let intro = intro.into_inner().ok().flatten();
     put_page(
@@ -137,7 +143,7 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
         pages::home_page(env, intro.as_deref(), home_note),
     );
 
-    let mut pages_written = index.notes.len() + usize::from(home_note.is_none());
+    pages_written += index.notes.len() + usize::from(home_note.is_none());
 
     // Taxonomies.
     let categories: Vec<CategoryId> = index.taxonomy.categories.keys().collect();
@@ -179,8 +185,6 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
     let glossary_urls = glossary_pages::render(env, sink, diags);
     pages_written += glossary_urls.len();
     step.done("glossary pages");
-    pages_written += search_pages::write_search(env, sink, diags);
-    step.done("search index");
 
     // Feeds and files for hosts.
     put_page(sink, diags, site_files::FEED, pages::feed(env));

@@ -13,8 +13,8 @@ pub(crate) const SEARCH_URL: &str = crate::site_files::SEARCH;
 /// pages written (one).
 pub(crate) fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
-    // The rest of the build's freed memory goes back before the index,
-    // the build's peak, is made.
+    // The index step's freed memory goes back before the search index is
+    // made.
     crate::memory::release_free_memory();
     let t = std::time::Instant::now();
     let search = SearchIndex::build(index, env.search_chunks);
@@ -30,6 +30,7 @@ pub(crate) fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnos
         files = files.into_inner(),
         "search files made and written"
     );
+    crate::memory::release_free_memory();
     let ctx = pages::base_context(env, SEARCH_URL, "검색", "search");
     put_page(
         sink,

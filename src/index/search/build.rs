@@ -521,6 +521,7 @@ impl<'a> SearchIndex<'a> {
         glossary: &Glossary,
         store: Option<&dyn ChunkStore>,
     ) -> SearchIndex<'a> {
+        let step = crate::steps::Step::start("search");
         let per_note: Vec<Vec<Doc<'a>>> = notes
             .par_iter()
             .enumerate()
@@ -554,6 +555,7 @@ impl<'a> SearchIndex<'a> {
         let needles = Needles::of(&all_names);
         let names_hash = crate::signatures::hash_of(&all_names);
 
+        step.done("documents");
         let chunks = note_chunks(notes, &note_starts, docs.len());
         let wave = 2 * rayon::current_num_threads().max(1);
         let mut postings: FxHashMap<String, (Vec<u8>, u32)> = FxHashMap::default();
@@ -597,12 +599,23 @@ impl<'a> SearchIndex<'a> {
                     }
                 }
             }
+            // The joined lists outgrow their blocks wave after wave: the
+            // blocks they left go back now, not at the end.
+            crate::memory::release_free_memory();
         }
+        step.done("postings");
+        tracing::debug!(
+            tokens = postings.len(),
+            len = postings.values().map(|(b, _)| b.len()).sum::<usize>(),
+            cap = postings.values().map(|(b, _)| b.capacity()).sum::<usize>(),
+            "search tokens"
+        );
         for (bytes, _) in postings.values_mut() {
             bytes.shrink_to_fit();
         }
         let postings: BTreeMap<String, Vec<u8>> =
             postings.into_iter().map(|(t, (b, _))| (t, b)).collect();
+        step.done("sorted");
         // What the batches and chunks freed goes back to the system before
         // the index files are made.
         crate::memory::release_free_memory();
