@@ -226,6 +226,16 @@ struct ChunkPostings {
     touched: Vec<usize>,
 }
 
+/// Makes room for `more` bytes, growing by at least a quarter (not the
+/// double a `Vec` grows by): the joined postings, some 36 MB at 10,000
+/// notes, then hold about a tenth unused instead of about a third, for a
+/// little more copying.
+fn grow_by_a_quarter(bytes: &mut Vec<u8>, more: usize) {
+    if bytes.capacity() - bytes.len() < more {
+        bytes.reserve_exact(more.max(bytes.len() / 4));
+    }
+}
+
 /// Magic at the start of a stored chunk.
 const CHUNK_MAGIC: &[u8] = b"gongbu-search-chunk-1\n";
 
@@ -586,6 +596,7 @@ impl<'a> SearchIndex<'a> {
                     let (first, last) = (base + list.first_doc, base + last);
                     match postings.get_mut(&token) {
                         Some((bytes, prev_last)) => {
+                            grow_by_a_quarter(bytes, list.bytes.len() + 5);
                             put_varint(bytes, first - *prev_last - 1);
                             bytes.extend_from_slice(&list.bytes);
                             *prev_last = last;
