@@ -554,18 +554,21 @@ impl Site {
         f(&env)
     }
 
-    /// The page of note `id` alone, as [`render_into`] writes it.
+    /// The page of note `id` alone, as a build writes it.
     pub(crate) fn note_page(&self, id: note::NoteId) -> Result<String, Diagnostic> {
         self.with_env(|env| render::note_page_html(env, id))
     }
 }
 
-/// Renders a loaded site into `sink`. Returns the number of pages.
+/// Renders a loaded site into `sink`, keeping all of it. Returns the number
+/// of pages.
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn render_into(site: &Site, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     render_with_chunks(site, sink, diags, None)
 }
 
-/// [`render_into`], keeping search index chunks in `search_chunks`.
+/// Renders a loaded site into `sink`, keeping search index chunks in
+/// `search_chunks`. Returns the number of pages.
 pub(crate) fn render_with_chunks(
     site: &Site,
     sink: &dyn Sink,
@@ -574,6 +577,27 @@ pub(crate) fn render_with_chunks(
 ) -> usize {
     render::highlight::set_line_memo(site.options.line_memo);
     site.with_chunks(search_chunks, |env| render::render_site(env, sink, diags))
+}
+
+/// [`render_with_chunks`] for a build that ends after it: the facts only
+/// indexing reads are dropped first, and each note's text once the note
+/// pages are written (`SiteIndex::drop_note_sources`), so the search index
+/// and the other pages are made without them.
+fn render_and_drop(
+    site: &mut Site,
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+    search_chunks: Option<&dyn index::search::ChunkStore>,
+) -> usize {
+    site.index.drop_index_only_facts();
+    render::highlight::set_line_memo(site.options.line_memo);
+    let notes_done = site.with_chunks(search_chunks, |env| {
+        render::render_note_pages(env, sink, diags)
+    });
+    site.index.drop_note_sources();
+    site.with_chunks(search_chunks, |env| {
+        render::render_other_pages(env, sink, diags, notes_done)
+    })
 }
 
 /// Builds (or checks) the site described by `opts`.
@@ -615,9 +639,6 @@ pub fn build_with_progress(
         return report;
     }
 
-    // Nothing indexes these notes again (as `serve` does).
-    site.index.drop_index_only_facts();
-
     let t = Instant::now();
     let render_span = tracing::info_span!("render").entered();
     let collected = Diagnostics::new();
@@ -629,7 +650,7 @@ pub fn build_with_progress(
                 inner: &sink,
                 progress,
             };
-            let pages = render_into(&site, &sink, &collected);
+            let pages = render_and_drop(&mut site, &sink, &collected, None);
             tracing::info!(
                 pages,
                 files = sink.count(),
@@ -666,8 +687,8 @@ pub fn build_with_progress(
                 Some(r) => r,
                 None => &staging,
             };
-            let pages = render_with_chunks(
-                &site,
+            let pages = render_and_drop(
+                &mut site,
                 &ProgressSink {
                     inner: sink,
                     progress,
@@ -865,4 +886,74 @@ fn write_new_note(
         .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
         .map_err(|e| Diagnostic::error(Code::Usage, format!("노트를 쓸 수 없습니다: {e}")))?;
     Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file under `dir`, by path relative to it.
+    fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                (rel, std::fs::read(e.path()).unwrap_or_default())
+            })
+            .filter(|(rel, _)| !rel.starts_with(".gongbu"))
+            .collect()
+    }
+
+    /// A build drops the facts only indexing reads and each note's text once
+    /// the note pages are written (`render_and_drop`); on the sample notes
+    /// (every feature: glossary, comparisons, diagrams, a README home page,
+    /// feeds) it writes byte for byte what a render keeping everything, as
+    /// `serve` renders, writes.
+    #[test]
+    fn dropping_note_texts_after_the_note_pages_changes_no_byte() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = tempfile::tempdir().expect("temp dir");
+        let mut opts = BuildOptions::new(root);
+        opts.out = Some(out.path().join("site"));
+        opts.no_cache = true;
+        let report = build(&opts, Mode::Build);
+        assert!(
+            !report.diagnostics.iter().any(Diagnostic::is_error),
+            "{:#?}",
+            report.diagnostics
+        );
+        let built = tree(&out.path().join("site"));
+
+        let (site, _) = load_site(&opts, &mut Vec::new());
+        let site = site.expect("site");
+        assert!(site.index.notes.iter().all(|n| !n.source.is_empty()));
+        let sink = output::MemorySink::default();
+        render_into(&site, &sink, &Diagnostics::new());
+        let kept = sink.into_files();
+
+        assert!(built.len() > 50, "{}", built.len());
+        let built_paths: Vec<&String> = built.keys().collect();
+        let kept_paths: Vec<&String> = kept.keys().collect();
+        assert_eq!(built_paths, kept_paths);
+        for (path, bytes) in &built {
+            assert!(kept[path] == *bytes, "{path} differs");
+        }
+    }
+
+    #[test]
+    fn note_texts_are_dropped_unless_feeds_carry_whole_notes() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let opts = BuildOptions::new(root);
+        let (site, _) = load_site(&opts, &mut Vec::new());
+        let mut site = site.expect("site");
+        site.index.config.feed_content = "full".to_string();
+        site.index.drop_note_sources();
+        assert!(site.index.notes.iter().all(|n| !n.source.is_empty()));
+        site.index.config.feed_content = String::new();
+        site.index.drop_note_sources();
+        assert!(site.index.notes.iter().all(|n| n.source.is_empty()));
+    }
 }

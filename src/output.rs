@@ -142,15 +142,15 @@ impl Sink for NullSink {
     }
 }
 
-/// Keeps every written file in memory (the fuzz harness): site-relative
+/// Keeps every written file in memory (the fuzz harness and tests): site-relative
 /// path to bytes. Copies record the source file's bytes when it can be read.
-#[cfg(feature = "fuzzing")]
+#[cfg(any(test, feature = "fuzzing"))]
 #[derive(Debug, Default)]
 pub(crate) struct MemorySink {
     files: std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
 }
 
-#[cfg(feature = "fuzzing")]
+#[cfg(any(test, feature = "fuzzing"))]
 impl MemorySink {
     /// Every file written, by site-relative path.
     pub(crate) fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
@@ -167,7 +167,7 @@ impl MemorySink {
     }
 }
 
-#[cfg(feature = "fuzzing")]
+#[cfg(any(test, feature = "fuzzing"))]
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         self.put(rel, bytes.to_vec())

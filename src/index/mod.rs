@@ -60,6 +60,21 @@ pub struct SiteIndex {
 }
 
 impl SiteIndex {
+    /// Frees each note's text once its page is written, for a build that
+    /// renders the rest and ends: nothing after the note pages reads it,
+    /// except feeds that carry whole notes (`feed_content: full`), which
+    /// keep it.
+    pub(crate) fn drop_note_sources(&mut self) {
+        if self.config.feed_content.trim() == "full" {
+            return;
+        }
+        self.notes.raw.par_iter_mut().for_each(|n| {
+            n.source = String::new();
+            n.body_start = 0;
+        });
+        crate::memory::release_free_memory();
+    }
+
     /// Frees the facts only indexing reads (the tables and lists
     /// comparisons are found in: a tenth of a site's memory) once the index
     /// is built, for a build that renders and ends. A site indexed again

@@ -103,13 +103,29 @@ pub(crate) fn note_page_html(env: &RenderEnv<'_>, id: NoteId) -> Result<String, 
 /// tag pages only where [`Sink::wants`] them). Returns the number of HTML
 /// pages.
 pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
+    let notes_done = render_note_pages(env, sink, diags);
+    render_other_pages(env, sink, diags, notes_done)
+}
+
+/// What the note pages leave to the rest of the render: the home page's
+/// introduction and what no longer needs the notes' text.
+pub(crate) struct NotePagesDone {
+    home_note: Option<NoteId>,
+    intro: Option<String>,
+    has_diagrams: bool,
+    pages_written: usize,
+}
+
+/// The first half of [`render_site`]: the note (and folder) pages, the only
+/// pages made from the notes' text. After it a build that ends can drop that
+/// text (`SiteIndex::drop_note_sources`) before [`render_other_pages`].
+pub(crate) fn render_note_pages(
+    env: &RenderEnv<'_>,
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+) -> NotePagesDone {
     let index = env.index;
     let step = crate::steps::Step::start("render");
-    // The search index first: made while nothing else of the render is
-    // held, its memory (the build's largest) is given back before the
-    // pages' own (the highlighting memo) is taken.
-    let mut pages_written = search_pages::write_search(env, sink, diags);
-    step.done("search index");
     highlight::warm_up();
 
     // Notes (and folder pages), in parallel. The root README is the home
@@ -135,15 +151,45 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
     step.done("note pages");
     highlight::forget_line_memo();
     crate::memory::release_free_memory();
-    let intro = intro.into_inner().ok().flatten();
+    // Mermaid (a few megabytes) is copied only for a site with a diagram.
+    let has_diagrams = index
+        .notes
+        .iter()
+        .any(|n| mermaid::source_may_have_diagram(n.body()));
+    NotePagesDone {
+        home_note,
+        intro: intro.into_inner().ok().flatten(),
+        has_diagrams,
+        pages_written: index.notes.len() + usize::from(home_note.is_none()),
+    }
+}
+
+/// The second half of [`render_site`]: the search index first (its postings
+/// are the render's largest allocation, made once the note pages' memory is
+/// given back), then the home, list, comparison and glossary pages, feeds
+/// and files. Reads no note's text.
+pub(crate) fn render_other_pages(
+    env: &RenderEnv<'_>,
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+    notes_done: NotePagesDone,
+) -> usize {
+    let index = env.index;
+    let step = crate::steps::Step::start("render");
+    let NotePagesDone {
+        home_note,
+        intro,
+        has_diagrams,
+        mut pages_written,
+    } = notes_done;
+    pages_written += search_pages::write_search(env, sink, diags);
+    step.done("search index");
     put_page(
         sink,
         diags,
         site_files::HOME,
         pages::home_page(env, intro.as_deref(), home_note),
     );
-
-    pages_written += index.notes.len() + usize::from(home_note.is_none());
 
     // Taxonomies.
     let categories: Vec<CategoryId> = index.taxonomy.categories.keys().collect();
@@ -227,12 +273,8 @@ pub(crate) fn render_site(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnost
         );
     }
 
-    // Theme files, highlighting stylesheet, referenced assets.
-    // Mermaid (a few megabytes) only for a site with a diagram.
-    let has_diagrams = index
-        .notes
-        .iter()
-        .any(|n| mermaid::source_may_have_diagram(n.body()));
+    // Theme files, highlighting stylesheet, referenced assets (Mermaid only
+    // for a site with a diagram).
     for (rel, bytes) in &env.theme.static_files {
         if !has_diagrams && rel.starts_with("assets/mermaid/") {
             continue;
