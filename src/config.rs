@@ -174,6 +174,12 @@ pub fn check_base_url(url: &str) -> Result<(), Diagnostic> {
 }
 
 impl Config {
+    /// Whether the feeds carry each note's whole HTML (`feed_content: full`),
+    /// not its summary.
+    pub(crate) fn full_feeds(&self) -> bool {
+        self.feed_content.trim() == "full"
+    }
+
     /// The markdown dialect notes are read in.
     pub fn dialect(&self) -> crate::note::parse::Dialect {
         crate::note::parse::Dialect {

@@ -65,7 +65,7 @@ impl SiteIndex {
     /// except feeds that carry whole notes (`feed_content: full`), which
     /// keep it.
     pub(crate) fn drop_note_sources(&mut self) {
-        if self.config.feed_content.trim() == "full" {
+        if self.config.full_feeds() {
             return;
         }
         self.notes.raw.par_iter_mut().for_each(|n| {

@@ -779,7 +779,7 @@ fn feed_of(
         content: Option<String>,
     }
     let base = &index.config.base_url;
-    let full = index.config.feed_content.trim() == "full";
+    let full = index.config.full_feeds();
     let entries: Vec<Entry> = ids
         .iter()
         .filter(|&&i| index.notes[i].date.is_some())
