@@ -13,8 +13,8 @@ pub(crate) const SEARCH_URL: &str = crate::site_files::SEARCH;
 /// pages written (one).
 pub(crate) fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let index = env.index;
-    // The index step's freed memory goes back before the search index is
-    // made.
+    // What the steps before freed (the note pages, and in a build the
+    // notes' text) goes back before the search index is made.
     crate::memory::release_free_memory();
     let t = std::time::Instant::now();
     let search = SearchIndex::build(index, env.search_chunks);
