@@ -1,14 +1,19 @@
-// What a cold search query loads from a built gongbu site: the index files
-// and their bytes (raw and gzip), per query and as median/max, plus how many
-// files the index has. Runs the site's own client (assets/search.js) in
-// Node's vm with a fresh engine per query, so nothing is cached between
-// queries; no browser needed.
+// What a cold search query loads from a built gongbu site over HTTP: meta.js
+// whole (its gzip bytes, as a server compresses it), then byte ranges of the
+// pack files (raw bytes: a range is sent as it is stored), per query and as
+// median/max, plus how many files the index has. Runs the site's own client
+// (assets/search.js) in Node's vm with a fresh engine per query, so nothing
+// is cached between queries; no browser needed. "requests" counts meta.js
+// and every range read; "gzip" is what crosses the network (meta.js
+// compressed plus the ranges), "raw" the same with meta.js uncompressed.
+// --scripts measures the file:// way instead: whole pack files run as
+// scripts (raw and gzip of the files).
 //
 //   node scripts/search-bytes.mjs SITE_DIR [QUERY...]
 //   QUERIES="a|b" node scripts/search-bytes.mjs SITE_DIR
 //
 // Options (before SITE_DIR): --json (one JSON object on stdout), --limit N
-// (results per query, default 10 like the search page).
+// (results per query, default 10 like the search page), --scripts.
 import fs from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
@@ -23,11 +28,12 @@ const DEFAULT_QUERIES = [
 ];
 
 const args = process.argv.slice(2);
-let json = false, limit = 10;
+let json = false, limit = 10, scripts = false;
 while (args.length && args[0].startsWith("--")) {
   const a = args.shift();
   if (a === "--json") json = true;
   else if (a === "--limit") limit = Number(args.shift());
+  else if (a === "--scripts") scripts = true;
   else {
     console.error(`unknown option ${a}`);
     process.exit(2);
@@ -56,28 +62,36 @@ function sizes(file) {
 
 // One cold query: a new client and engine, every file it asks for recorded.
 async function cold(query) {
-  const ctx = vm.createContext({ URL, Map, Set, Promise, Math, console });
+  const ctx = vm.createContext({ URL, Map, Set, Promise, Math, console, TextDecoder, atob, Blob, Response, DecompressionStream });
   vm.runInContext(clientText, ctx, { filename: "assets/search.js" });
   let received = null;
-  ctx.gongbuSearch = (kind, number, stamp, data) => { received = { kind, number, stamp, data }; };
+  ctx.gongbuSearch = (kind, number, stamp, lengths, data) => { received = { kind, number, stamp, lengths, data }; };
   const loaded = [];
+  let raw = 0, gzip = 0, requests = 0;
   const loadFile = (name) => {
     const file = path.join(site, "search", name.split("?")[0]);
     loaded.push(file);
+    const s = sizes(file);
+    raw += s.raw;
+    gzip += s.gz;
+    requests++;
     received = null;
     vm.runInContext(fs.readFileSync(file, "utf8"), ctx, { filename: file });
     return received ? Promise.resolve(received) : Promise.reject(new Error("no data in " + name));
   };
-  const engine = ctx.gongbuSearchEngine.createEngine(loadFile);
+  const loadBytes = (name, from, to) => {
+    const file = path.join(site, "search", name.split("?")[0]);
+    loaded.push(file);
+    const bytes = fs.readFileSync(file).subarray(from, to);
+    raw += bytes.length;
+    gzip += bytes.length;
+    requests++;
+    return Promise.resolve({ bytes: new Uint8Array(bytes), whole: false });
+  };
+  const engine = ctx.gongbuSearchEngine.createEngine(loadFile, scripts ? null : loadBytes);
   const res = await engine.search(query, { limit });
   const files = [...new Set(loaded)];
-  let raw = 0, gzip = 0;
-  for (const f of files) {
-    const s = sizes(f);
-    raw += s.raw;
-    gzip += s.gz;
-  }
-  return { query, total: res.total, shown: res.results.length, files: files.length, raw, gzip, names: files.map((f) => path.basename(f)) };
+  return { query, total: res.total, shown: res.results.length, files: files.length, requests, raw, gzip, names: files.map((f) => path.basename(f)) };
 }
 
 const median = (xs) => {
@@ -100,17 +114,18 @@ const summary = {
   indexFiles: indexFiles.length,
   indexRaw,
   indexGzip: indexGz,
-  median: { files: median(rows.map((r) => r.files)), raw: median(rows.map((r) => r.raw)), gzip: median(rows.map((r) => r.gzip)) },
-  max: { files: Math.max(...rows.map((r) => r.files)), raw: Math.max(...rows.map((r) => r.raw)), gzip: Math.max(...rows.map((r) => r.gzip)) },
+  mode: scripts ? "scripts (file://)" : "ranges (HTTP)",
+  median: { files: median(rows.map((r) => r.files)), requests: median(rows.map((r) => r.requests)), raw: median(rows.map((r) => r.raw)), gzip: median(rows.map((r) => r.gzip)) },
+  max: { files: Math.max(...rows.map((r) => r.files)), requests: Math.max(...rows.map((r) => r.requests)), raw: Math.max(...rows.map((r) => r.raw)), gzip: Math.max(...rows.map((r) => r.gzip)) },
   rows,
 };
 if (json) {
   console.log(JSON.stringify(summary));
 } else {
-  console.log(`index: ${indexFiles.length} files under search/, ${kb(indexRaw)} KB, ${kb(indexGz)} KB gzip`);
-  console.log("query            found  files   raw KB  gzip KB");
+  console.log(`index: ${indexFiles.length} files under search/, ${kb(indexRaw)} KB, ${kb(indexGz)} KB gzip; ${summary.mode}`);
+  console.log("query            found  files  reqs   raw KB  gzip KB");
   for (const r of rows) {
-    console.log(`${r.query.padEnd(16)} ${String(r.total).padStart(5)} ${String(r.files).padStart(6)} ${kb(r.raw).padStart(8)} ${kb(r.gzip).padStart(8)}`);
+    console.log(`${r.query.padEnd(16)} ${String(r.total).padStart(5)} ${String(r.files).padStart(6)} ${String(r.requests).padStart(5)} ${kb(r.raw).padStart(8)} ${kb(r.gzip).padStart(8)}`);
   }
-  console.log(`cold query: median ${summary.median.files} files, ${kb(summary.median.raw)} KB, ${kb(summary.median.gzip)} KB gzip; max ${summary.max.files} files, ${kb(summary.max.raw)} KB, ${kb(summary.max.gzip)} KB gzip`);
+  console.log(`cold query: median ${summary.median.files} files, ${summary.median.requests} requests, ${kb(summary.median.raw)} KB, ${kb(summary.median.gzip)} KB gzip; max ${summary.max.files} files, ${summary.max.requests} requests, ${kb(summary.max.raw)} KB, ${kb(summary.max.gzip)} KB gzip`);
 }

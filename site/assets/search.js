@@ -18,7 +18,7 @@
 (function (global) {
   "use strict";
 
-  const FORMAT_VERSION = 4;
+  const FORMAT_VERSION = 5;
   // Letters of each index file's stamp in meta.stamps (files.rs STAMP_LEN).
   const STAMP_LEN = 3;
   const FIELD_TITLE = 0, FIELD_TAGS = 1, FIELD_HEADING = 2, FIELD_BODY = 3, FIELD_TERM = 4;
@@ -248,12 +248,34 @@
 
   // ── the engine: query → ranked results (no DOM) ──
 
-  function createEngine(loadFile) {
+  // Text of UTF-8 bytes.
+  let decoder = null;
+  function utf8(bytes) {
+    if (!decoder) decoder = new TextDecoder("utf-8");
+    return decoder.decode(bytes);
+  }
+
+  // A unit as a pack stores it (files.rs: compressed_unit): zlib in
+  // base64 → the value of its JSON.
+  function inflate(b64) {
+    const bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  // loadFile(name) → Promise of { kind, number, stamp, lengths, data }: a
+  // whole file, run as a script (works from file://). loadBytes(name, from,
+  // to), when given (over HTTP) → Promise of { bytes, whole }: the bytes
+  // from..to of a file by range, or the whole file (whole: true) when the
+  // server answers a range with all of it.
+  function createEngine(loadFile, loadBytes) {
     let meta = null, metaPromise = null;
-    const packs = new Map(), postingCache = new Map();
-    // fragOf[i]: the fragment of note i (then of term i - notes); slot[i]:
-    // its place in that fragment's list (notes in number order).
-    let noteStarts = [], fragOf = [], slot = [], conceptFile = [];
+    const packs = new Map(), heads = new Map(), units = new Map(), postingCache = new Map();
+    // The text fragment of note i is unit "frags:i", of term t "frags:" +
+    // (notes + t).
+    // headSizes[kind][p]: bytes of the first line of pack p.
+    let noteStarts = [], conceptFile = [], headSizes = {};
 
     function ready() {
       if (!metaPromise) {
@@ -262,14 +284,9 @@
           meta = f.data;
           noteStarts = [0];
           varints(meta.docs).forEach(function (n) { noteStarts.push(noteStarts[noteStarts.length - 1] + n); });
-          fragOf = varints(meta.frags);
           conceptFile = varints(meta.concepts);
-          const filled = new Map();
-          slot = fragOf.map(function (f, i) {
-            const k = filled.get(f) || 0;
-            filled.set(f, k + 1);
-            return k;
-          });
+          headSizes = {};
+          Object.keys(meta.heads || {}).forEach(function (k) { headSizes[k] = varints(meta.heads[k]); });
           return meta;
         });
         metaPromise.catch(function () { metaPromise = null; });
@@ -285,15 +302,16 @@
       return all.substr(p * STAMP_LEN, STAMP_LEN);
     }
 
-    // Shards come in packs of consecutive ones, one file per pack
-    // (meta.pack: shards per file); a fragment is one file, and the
-    // postings of glossary concepts (@N) are in files of their own
-    // (meta.concepts: the file of each term).
+    // Units (postings shards, groups of glossary concepts, text fragments)
+    // come in pack files of meta.per[kind] consecutive ones. From file://
+    // a pack is loaded whole, as a script.
+    function packName(kind, p) { return kind + "-" + p + ".js?v=" + stampOf(kind, p); }
+
     function pack(kind, p) {
       const key = kind + ":" + p;
       if (!packs.has(key)) {
         const expected = stampOf(kind, p);
-        const q = loadFile(kind + "-" + p + ".js?v=" + expected).then(function (f) {
+        const q = loadFile(packName(kind, p)).then(function (f) {
           if (f.stamp !== expected) throw new Error("stale");
           return f.data;
         });
@@ -303,12 +321,101 @@
       return packs.get(key);
     }
 
-    function shard(i) {
-      const per = meta.pack;
-      return pack("shards", Math.floor(i / per)).then(function (list) { return list[i % per]; });
+    // Over HTTP a pack's first line, read by range:
+    // gongbuSearch("kind",number,"stamp","lengths",[ with each unit's byte
+    // length; unit k starts after the line and the units before it, each
+    // followed by two bytes (files.rs: pack_file).
+    function head(kind, p) {
+      const key = kind + ":" + p;
+      if (!heads.has(key)) {
+        const expected = stampOf(kind, p), name = packName(kind, p);
+        const q = firstLine(name, (headSizes[kind] || [])[p] || 1024).then(function (r) {
+          const parts = r.line.split('"');
+          if (parts[3] !== expected) throw new Error("stale");
+          const lens = varints(parts[5] || ""), starts = [];
+          let at = r.end;
+          lens.forEach(function (n) { starts.push(at); at += n + 2; });
+          return { name: name, lens: lens, starts: starts, whole: r.whole };
+        });
+        q.catch(function () { heads.delete(key); });
+        heads.set(key, q);
+      }
+      return heads.get(key);
     }
 
-    function fragment(i) { return pack("frags", i); }
+    function firstLine(name, size) {
+      return loadBytes(name, 0, size).then(function (r) {
+        const nl = r.bytes.indexOf(10);
+        if (nl < 0) {
+          if (!r.whole && r.bytes.length >= size) return firstLine(name, size * 8);
+          throw new Error("stale");
+        }
+        return { line: utf8(r.bytes.subarray(0, nl)), end: nl + 1, whole: r.whole ? r.bytes : null };
+      });
+    }
+
+    // Consecutive units first..last of pack p (indices within the pack),
+    // in one range read over HTTP.
+    function readRun(kind, p, run) {
+      const per = meta.per[kind];
+      if (!loadBytes) {
+        return pack(kind, p).then(function (list) {
+          return Promise.all(run.map(function (i) { return inflate(list[i % per]); }));
+        });
+      }
+      return head(kind, p).then(function (h) {
+        const first = run[0] % per, last = run[run.length - 1] % per;
+        if (last >= h.lens.length) throw new Error("stale");
+        const from = h.starts[first], to = h.starts[last] + h.lens[last];
+        const got = h.whole ? Promise.resolve({ bytes: h.whole, whole: true }) : loadBytes(h.name, from, to);
+        return got.then(function (r) {
+          if (r.whole) h.whole = r.bytes;
+          const base = r.whole ? 0 : from;
+          if (r.bytes.length < to - base) throw new Error("stale");
+          return Promise.all(run.map(function (i) {
+            const k = i % per;
+            // A JSON string: drop its quotes.
+            return inflate(utf8(r.bytes.subarray(h.starts[k] - base + 1, h.starts[k] + h.lens[k] - base - 1)));
+          })).catch(function () {
+            // Bytes of another build (the file changed since its first line
+            // was read).
+            throw new Error("stale");
+          });
+        });
+      });
+    }
+
+    // Units named "kind:i", all at once: those of one pack standing next to
+    // each other are read together.
+    function loadUnits(keys) {
+      const runs = new Map();
+      Array.from(new Set(keys)).filter(function (key) { return !units.has(key); }).forEach(function (key) {
+        const at = key.indexOf(":"), kind = key.slice(0, at), i = Number(key.slice(at + 1));
+        const pk = kind + ":" + Math.floor(i / meta.per[kind]);
+        if (!runs.has(pk)) runs.set(pk, { kind: kind, p: Math.floor(i / meta.per[kind]), ids: [] });
+        runs.get(pk).ids.push(i);
+      });
+      runs.forEach(function (g) {
+        g.ids.sort(function (a, b) { return a - b; });
+        let run = [];
+        const flush = function () {
+          if (!run.length) return;
+          const list = run, q = readRun(g.kind, g.p, list);
+          list.forEach(function (i, j) {
+            const key = g.kind + ":" + i, one = q.then(function (all) { return all[j]; });
+            one.catch(function () { units.delete(key); });
+            units.set(key, one);
+          });
+          run = [];
+        };
+        g.ids.forEach(function (i) {
+          if (run.length && i !== run[run.length - 1] + 1) flush();
+          run.push(i);
+        });
+        flush();
+      });
+      return Promise.all(keys.map(function (key) { return units.get(key); }));
+    }
 
     function shardOf(token) { return hash(shardKey(token, meta.prefix)) % meta.shards; }
 
@@ -321,11 +428,6 @@
       return "shards:" + shardOf(token);
     }
 
-    // The token → postings map of a file named by fileOf.
-    function tokenMap(key) {
-      const at = key.indexOf(":"), n = Number(key.slice(at + 1));
-      return key.slice(0, at) === "shards" ? shard(n) : pack("concepts", n);
-    }
 
     // Postings of one token from its loaded file.
     function postings(data, token) {
@@ -661,7 +763,7 @@
       return out;
     }
 
-    // Index into fragOf and slot of a ranked document: its note, or its
+    // The text fragment unit of a ranked document: its note, or its
     // term after the notes.
     function owner(hit) {
       return hit.note < 0 ? meta.notes + hit.doc - noteStarts[noteStarts.length - 1] : hit.note;
@@ -677,16 +779,15 @@
     // The stored text of `doc` from its fragment (or, for a term, its
     // concept file when loaded).
     function describe(hit, frag, data, needles, concepts) {
-      const place = slot[owner(hit)];
       if (hit.note < 0) {
-        let t = termText(data, hit) || (frag && frag.t[place]);
+        let t = termText(data, hit) || frag;
         if (!t) return null;
         return {
           kind: "term", title: t[0], href: t[1], section: "", names: t[2],
           snippet: snippet(t[3], [], needles), titleMarks: marks(t[0], needles, concepts)
         };
       }
-      const note = frag && frag.n[place], docs = note ? note[3] : [];
+      const note = frag, docs = note ? note[3] : [];
       const d = docs[hit.doc - noteStarts[hit.note]];
       if (!d) return null;
       // A head with no text of its own: show the first section's text.
@@ -707,7 +808,7 @@
         let tokens = [];
         plan.concepts.forEach(function (c) { tokens = tokens.concat(tokensOf(c)); });
         const ids = Array.from(new Set(tokens.map(fileOf)));
-        return Promise.all(ids.map(tokenMap)).then(function (loaded) {
+        return loadUnits(ids).then(function (loaded) {
           const data = {};
           ids.forEach(function (id, i) { data[id] = loaded[i]; });
           const matches = plan.concepts.map(function (c) { return conceptMatches(data, c); });
@@ -718,13 +819,12 @@
           page.forEach(function (h) { h.body = bodySpans(h, matches); });
           let needles = [];
           plan.concepts.forEach(function (c) { needles = needles.concat(c.needles); });
-          const fis = Array.from(new Set(page.filter(function (h) { return !termText(data, h); })
-            .map(function (h) { return fragOf[owner(h)]; })));
-          return Promise.all(fis.map(fragment)).then(function (frags) {
+          const fis = Array.from(new Set(page.filter(function (h) { return !termText(data, h); }).map(owner)));
+          return loadUnits(fis.map(function (fi) { return "frags:" + fi; })).then(function (frags) {
             const byIndex = new Map();
             fis.forEach(function (fi, i) { byIndex.set(fi, frags[i]); });
             let results = page.map(function (h) {
-              let r = describe(h, byIndex.get(fragOf[owner(h)]), data, needles, plan.concepts);
+              let r = describe(h, byIndex.get(owner(h)), data, needles, plan.concepts);
               if (r) r.score = h.score;
               return r;
             }).filter(Boolean);
@@ -743,7 +843,7 @@
 
     function reset(bust) {
       meta = null; metaPromise = null;
-      packs.clear(); postingCache.clear();
+      packs.clear(); heads.clear(); units.clear(); postingCache.clear();
       if (bust && loadFile.bust) loadFile.bust();
     }
 
@@ -828,7 +928,8 @@
 
   if (typeof document === "undefined") return;
 
-  // ── the browser: loading index files with <script> (works from file://) ──
+  // ── the browser: index files with <script> (works from file://), over
+  // HTTP the units a query needs by range ──
 
   const script = document.currentScript;
   const siteRoot = (function () {
@@ -840,10 +941,10 @@
   const waiting = new Map();
   let bust = "";
 
-  global.gongbuSearch = function (kind, number, stamp, data) {
+  global.gongbuSearch = function (kind, number, stamp, lengths, data) {
     let key = kind + ":" + number;
     let w = waiting.get(key);
-    if (w) { waiting.delete(key); w.resolve({ kind: kind, number: number, stamp: stamp, data: data }); }
+    if (w) { waiting.delete(key); w.resolve({ kind: kind, number: number, stamp: stamp, lengths: lengths, data: data }); }
   };
 
   function loadFile(name) {
@@ -871,7 +972,19 @@
   }
   loadFile.bust = function () { bust = String(Date.now()); };
 
-  const engine = createEngine(loadFile);
+  // Bytes from..to of an index file by HTTP range; a server that ignores
+  // the range answers with the whole file, which is kept.
+  function loadBytes(name, from, to) {
+    let url = indexBase + name;
+    if (bust) url += (name.indexOf("?") >= 0 ? "&" : "?") + "t=" + bust;
+    return fetch(url, { headers: { Range: "bytes=" + from + "-" + (to - 1) } }).then(function (res) {
+      if (res.status !== 206 && res.status !== 200) throw new Error("검색 색인 파일이 없습니다: " + name);
+      return res.arrayBuffer().then(function (b) { return { bytes: new Uint8Array(b), whole: res.status === 200 }; });
+    });
+  }
+  const ranged = /^https?:$/.test(location.protocol) && typeof fetch === "function" && typeof TextDecoder === "function";
+
+  const engine = createEngine(loadFile, ranged ? loadBytes : null);
   api.engine = engine;
 
   function absolute(href) { return new URL(href, siteRoot).href; }

@@ -68,6 +68,7 @@ const SMALL = {
 
 let browser, seedsSite, smallSite, server;
 const problems = [];
+const served = [];
 
 before(async () => {
   const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -82,11 +83,13 @@ before(async () => {
       "--disable-sync", "--no-first-run", "--disable-quic",
     ],
   });
-  // The small site under a sub-path, as on GitHub Pages (user.github.io/repo/).
+  // The small site under a sub-path, as on GitHub Pages (user.github.io/repo/),
+  // answering byte ranges as GitHub Pages does; under /whole/ a server that
+  // ignores ranges and sends whole files.
   server = createServer((req, res) => {
     const url = new URL(req.url, "http://x");
-    const prefix = "/repo/";
-    const rel = decodeURIComponent(url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : "\0");
+    const prefix = ["/repo/", "/whole/"].find((p) => url.pathname.startsWith(p));
+    const rel = decodeURIComponent(prefix ? url.pathname.slice(prefix.length) : "\0");
     const file = path.join(smallSite, rel);
     if (!file.startsWith(smallSite) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404);
@@ -94,8 +97,17 @@ before(async () => {
       return;
     }
     const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : "text/html; charset=utf-8";
+    const body = fs.readFileSync(file);
+    const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range || "");
+    served.push({ path: url.pathname, range: req.headers.range || "", ranged: Boolean(range && prefix === "/repo/") });
+    if (range && prefix === "/repo/") {
+      const from = Number(range[1]), to = Math.min(Number(range[2]), body.length - 1);
+      res.writeHead(206, { "content-type": type, "content-range": `bytes ${from}-${to}/${body.length}` });
+      res.end(body.subarray(from, to + 1));
+      return;
+    }
     res.writeHead(200, { "content-type": type });
-    res.end(fs.readFileSync(file));
+    res.end(body);
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
 });
@@ -221,18 +233,32 @@ test("markup in titles and text stays text", async () => {
   await page.context().close();
 });
 
-test("works under a sub-path over http, loading only what a query needs", async () => {
+test("works under a sub-path over http, reading only the byte ranges a query needs", async () => {
   const base = `http://127.0.0.1:${server.address().port}/repo/`;
   const page = await openPage(base + "deep/er/note.html");
-  const loaded = [];
-  page.on("request", (r) => { if (r.url().includes("/search/")) loaded.push(new URL(r.url()).pathname); });
+  served.length = 0;
   await page.click("form.site-search input");
   await page.keyboard.type("뮤텍스");
   await page.waitForSelector("[role=option]");
   const href = await page.$eval("[role=option]", (a) => a.href);
   assert.ok(decodeURIComponent(href).startsWith(base + "os/sync.html#뮤텍스"), href);
-  assert.ok(loaded.every((p) => p.startsWith("/repo/search/")), loaded.join(" "));
-  assert.ok(loaded.some((p) => p.endsWith("/meta.js")));
+  const index = served.filter((s) => s.path.includes("/search/"));
+  assert.ok(index.every((s) => s.path.startsWith("/repo/search/")), JSON.stringify(index));
+  assert.ok(index.some((s) => s.path.endsWith("/meta.js") && !s.range));
+  // Every pack file is read by range: its first line, then units.
+  const packs = index.filter((s) => !s.path.endsWith("/meta.js"));
+  assert.ok(packs.length >= 2, JSON.stringify(index));
+  assert.ok(packs.every((s) => s.ranged), JSON.stringify(packs));
+  assert.ok(packs.some((s) => /^bytes=0-/.test(s.range)) && packs.some((s) => !/^bytes=0-/.test(s.range)), JSON.stringify(packs));
+  await page.context().close();
+});
+
+test("over http from a server that ignores ranges, whole files do", async () => {
+  const base = `http://127.0.0.1:${server.address().port}/whole/`;
+  const page = await openPage(base + "search.html?q=" + encodeURIComponent("뮤텍스"));
+  await page.waitForFunction(() => /검색 결과 \d+건/.test(document.getElementById("search-status")?.textContent || ""));
+  const href = await page.$eval("#search-results a", (a) => a.href);
+  assert.ok(decodeURIComponent(href).startsWith(base + "os/sync.html#뮤텍스"), href);
   await page.context().close();
 });
 
@@ -288,7 +314,7 @@ test("an index rebuilt under an open page: files of the new build are noticed an
   const files = { "notes/a00.md": "# 머리말\n\n처음 노트\n" };
   for (let n = 1; n <= 300; n++) {
     const w = (k) => words[(n * 7 + k * 5) % words.length];
-    const own = Array.from({ length: 40 }, (_, k) => `term${n}x${k}`).join(" ");
+    const own = Array.from({ length: 400 }, (_, k) => `term${n}x${k}`).join(" ");
     files[`notes/n${String(n).padStart(3, "0")}.md`] = `# ${w(0)} 노트 ${n}\n\n${w(1)}와 ${w(2)} 이야기 ${n}번. ${own}\n`;
   }
   const site = buildSite("rebuilt", files);

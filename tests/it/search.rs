@@ -53,23 +53,30 @@ fn cli_script() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search-cli.mjs")
 }
 
-/// Runs the built site's client on `queries`. None when Node is missing.
+/// Runs the built site's client on `queries`, both ways it reads the
+/// index: by byte range (as over HTTP) and whole packs as scripts (as from
+/// `file://`), which must answer alike. None when Node is missing.
 fn ask(site: &Path, queries: &[&str]) -> Option<Vec<Answer>> {
     if !node_available() {
         return None;
     }
-    let out = Command::new("node")
-        .arg(cli_script())
-        .arg(site)
-        .args(queries)
-        .output()
-        .expect("run node");
-    assert!(
-        out.status.success(),
-        "search-cli failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let run = |scripts: bool| {
+        let out = Command::new("node")
+            .arg(cli_script())
+            .args(scripts.then_some("--scripts"))
+            .arg(site)
+            .args(queries)
+            .output()
+            .expect("run node");
+        assert!(
+            out.status.success(),
+            "search-cli failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let text = run(false);
+    assert_eq!(text, run(true), "range reads and whole packs answer alike");
     assert_eq!(
         text.lines().count(),
         queries.len(),
@@ -599,10 +606,55 @@ fn words_only_in_code_blocks_are_found_below_prose() {
     );
 }
 
-/// The payload of an index file (`gongbuSearch(kind, n, build, payload);`).
+/// The payload of `meta.js` (`gongbuSearch("meta", 0, stamp, "", payload);`).
 fn index_payload(text: &str) -> Value {
-    let payload = text.splitn(4, ',').nth(3).expect("four arguments");
+    let payload = text.splitn(5, ',').nth(4).expect("five arguments");
     serde_json::from_str(payload.strip_suffix(");\n").expect("ends the call")).expect("json")
+}
+
+/// The units of a pack file, read the way the client reads them over HTTP:
+/// the first line's lengths, then each unit at its place (a JSON string of
+/// base64 zlib data).
+fn pack_units(text: &str) -> Vec<Value> {
+    use base64::Engine as _;
+    use std::io::Read as _;
+    let head_len = text.find('\n').expect("a first line") + 1;
+    let lengths = varints(text[..head_len].split('"').nth(5).expect("lengths"));
+    let mut at = head_len;
+    let mut units = Vec::new();
+    for len in lengths {
+        let unit: String = serde_json::from_str(&text[at..at + len]).expect("a JSON string");
+        at += len + 2;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(unit)
+            .expect("base64");
+        let mut json = String::new();
+        flate2::read::ZlibDecoder::new(&bytes[..])
+            .read_to_string(&mut json)
+            .expect("zlib");
+        units.push(serde_json::from_str(&json).expect("JSON"));
+    }
+    assert!(text.ends_with("]);\n"));
+    units
+}
+
+/// Every unit of the pack files of `kind`, in unit order.
+fn all_units(f: &Fixture, kind: &str) -> Vec<Value> {
+    let mut packs: Vec<(usize, String)> = std::fs::read_dir(f.out().join("search"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            let n = name
+                .strip_prefix(&format!("{kind}-"))?
+                .strip_suffix(".js")?;
+            Some((n.parse().ok()?, name))
+        })
+        .collect();
+    packs.sort();
+    packs
+        .iter()
+        .flat_map(|(_, name)| pack_units(&f.read(&format!("search/{name}"))))
+        .collect()
 }
 
 /// A varint string of the index (the postings alphabet) as numbers.
@@ -693,18 +745,19 @@ fn editing_one_note_rewrites_few_index_files() {
         .map(|(name, _)| name)
         .collect();
     assert!(changed.contains(&&"meta.js".to_string()), "{changed:?}");
-    // The note's text fragment and no other; the postings of its new
-    // words (in a site this small most shard files hold some of them).
+    // The pack with the note's text and no other; the postings of its new
+    // words (in a site this small most shard files hold some of them); no
+    // glossary concept.
+    let frags = after.keys().filter(|n| n.starts_with("frags-")).count();
+    assert!(frags >= 3, "{frags} text packs");
     assert_eq!(
         changed.iter().filter(|n| n.starts_with("frags-")).count(),
         1,
         "{changed:?}"
     );
     assert!(
-        changed.len() * 2 <= after.len(),
-        "{} of {} files changed: {changed:?}",
-        changed.len(),
-        after.len()
+        !changed.iter().any(|n| n.starts_with("concepts-")),
+        "{changed:?}"
     );
     // The new words are found: the changed shards hold them.
     if let Some(found) = ask_one(&f.out(), "은행원") {
@@ -729,19 +782,26 @@ fn the_index_is_few_files_and_every_file_it_names_exists() {
         .map(|e| e.unwrap().metadata().unwrap().len())
         .sum();
     let meta = index_payload(&f.read("search/meta.js"));
-    assert_eq!(meta["v"], 4);
+    assert_eq!(meta["v"], 5);
     let shards = meta["shards"].as_u64().unwrap() as usize;
-    let pack = meta["pack"].as_u64().unwrap() as usize;
-    let frag_of = varints(meta["frags"].as_str().unwrap());
+    let per = |kind: &str| meta["per"][kind].as_u64().unwrap() as usize;
     let concept_of = varints(meta["concepts"].as_str().unwrap());
-    assert_eq!(frag_of.len(), 250 + 5);
     assert_eq!(concept_of.len(), 5);
+    let concept_units = concept_of.iter().max().unwrap() + 1;
     // What the meta names is exactly what is there.
     let mut named: std::collections::BTreeSet<String> = ["meta.js".to_string()].into();
-    named.extend((0..shards.div_ceil(pack)).map(|i| format!("shards-{i}.js")));
-    named.extend(frag_of.iter().map(|i| format!("frags-{i}.js")));
-    named.extend(concept_of.iter().map(|i| format!("concepts-{i}.js")));
+    named.extend((0..shards.div_ceil(per("shards"))).map(|i| format!("shards-{i}.js")));
+    named.extend((0..(250 + 5usize).div_ceil(per("frags"))).map(|i| format!("frags-{i}.js")));
+    named.extend((0..concept_units.div_ceil(per("concepts"))).map(|i| format!("concepts-{i}.js")));
     assert_eq!(named, names);
+    // Each pack's first line is as long as meta.js says.
+    for kind in ["shards", "concepts", "frags"] {
+        let heads = varints(meta["heads"][kind].as_str().unwrap());
+        for (i, len) in heads.iter().enumerate() {
+            let text = f.read(&format!("search/{kind}-{i}.js"));
+            assert_eq!(text.find('\n').unwrap() + 1, *len, "{kind}-{i}");
+        }
+    }
     // meta.js lists each file's stamp (three letters, in file order per
     // kind), and each file carries the stamp listed for it.
     for name in names.iter().filter(|n| *n != "meta.js") {
@@ -774,28 +834,42 @@ fn the_index_is_few_files_and_every_file_it_names_exists() {
             "{kind}"
         );
     }
-    // Few, larger files: none of a few hundred bytes, about one per 24 KB
-    // of index (format 2 had one per 8 KB here).
+    // Few, larger files: packs of about 384 KB of JSON each (compressed,
+    // the whole index here is some 130 KB): meta.js, one or two packs of
+    // postings and of concepts, four of text.
     assert!(
-        (names.len() as u64) <= total / (24 * 1024) + 4,
-        "{} files for {total} bytes",
+        (4..=10).contains(&names.len()),
+        "{} files for {total} bytes: {names:?}",
         names.len()
     );
-    assert!(names.len() >= 4, "{names:?}");
-    // Every fragment lists each of its notes once, and every note is in the
-    // fragment the meta names.
-    let mut listed = 0;
-    for i in frag_of.iter().collect::<std::collections::BTreeSet<_>>() {
-        let frag = index_payload(&f.read(&format!("search/frags-{i}.js")));
-        listed += frag["n"].as_array().unwrap().len() + frag["t"].as_array().unwrap().len();
-    }
-    assert_eq!(listed, 250 + 5);
-    // Concept files hold the postings and the text of their terms.
+    // A text unit per note, then per term, in number order.
+    let frags = all_units(&f, "frags");
+    assert_eq!(frags.len(), 250 + 5);
+    let numbers: std::collections::BTreeSet<usize> = frags[..250]
+        .iter()
+        .map(|u| {
+            u[0].as_str()
+                .unwrap()
+                .rsplit(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(numbers.len(), 250, "each note once");
+    assert_eq!(frags[250][0], "스레드");
+    // Concept units hold the postings and the text of their terms.
+    let concepts = all_units(&f, "concepts");
     for (t, c) in concept_of.iter().enumerate() {
-        let file = index_payload(&f.read(&format!("search/concepts-{c}.js")));
-        assert!(file[format!("@{t}")].is_string(), "@{t} in concepts-{c}");
-        assert!(file[format!("={t}")].is_array(), "={t} in concepts-{c}");
+        let unit = &concepts[*c];
+        assert!(
+            unit[format!("@{t}")].is_string(),
+            "@{t} in concept unit {c}"
+        );
+        assert!(unit[format!("={t}")].is_array(), "={t} in concept unit {c}");
     }
+    assert_eq!(all_units(&f, "shards").len(), shards);
     // A query finds every note of its topic, shown from the fragments.
     let Some(a) = ask(&f.out(), &["세마포어", "낱말17", "정리"]) else {
         return;
@@ -828,19 +902,10 @@ fn one_syllable_and_whole_word_queries_read_keys_only_postings() {
     // 힙 (a one-letter run) and 이진트리... keep no positions: their
     // postings are written as keys only ("!…").
     let mut keys_only = Vec::new();
-    for e in std::fs::read_dir(f.out().join("search")).unwrap() {
-        let name = e.unwrap().file_name().to_string_lossy().into_owned();
-        if !name.starts_with("shards-") {
-            continue;
-        }
-        for shard in index_payload(&f.read(&format!("search/{name}")))
-            .as_array()
-            .unwrap()
-        {
-            for (token, postings) in shard.as_object().unwrap() {
-                if postings.as_str().unwrap().starts_with('!') {
-                    keys_only.push(token.clone());
-                }
+    for shard in all_units(&f, "shards") {
+        for (token, postings) in shard.as_object().unwrap() {
+            if postings.as_str().unwrap().starts_with('!') {
+                keys_only.push(token.clone());
             }
         }
     }

@@ -1,8 +1,11 @@
-//! The index as script files under `search/`: `meta.js`, postings shards
-//! and text fragments, each a `gongbuSearch(kind, number, stamp, data)`
-//! call so search works from `file://`; JSON made safe inside scripts and
-//! each file's stamp (a hash of its own data, which `meta.js` lists) filled
-//! in place at the end.
+//! The index as script files under `search/`: `meta.js` and pack files of
+//! postings shards, glossary concepts and text fragments, each a
+//! `gongbuSearch(kind, number, stamp, lengths, data)` call so search works
+//! from `file://` (a `<script>` loads a whole pack), while over HTTP the
+//! client reads a pack's first line (stamp and the byte length of each
+//! unit) and then only the units a query needs, by HTTP range. JSON is made
+//! safe inside scripts; each file's stamp is a hash of its own data, which
+//! `meta.js` lists.
 
 use std::collections::BTreeMap;
 
@@ -17,33 +20,25 @@ use crate::note::Note;
 use crate::urls::{encode_fragment, encode_path};
 
 /// Version of the file format; the client refuses other versions.
-pub(crate) const FORMAT_VERSION: u32 = 4;
+pub(crate) const FORMAT_VERSION: u32 = 5;
 /// Folder of the index in the output.
 pub(crate) const SEARCH_DIR: &str = "search";
-/// Aimed size of one postings shard (the unit of the hash), in bytes.
-const SHARD_TARGET_BYTES: usize = 8 * 1024;
-const MAX_SHARDS: usize = 8192;
-/// Most files of one kind (postings, text): past this (sites of some
-/// 40,000 notes) files grow instead of multiplying.
-const MAX_PACKS: usize = 2048;
-/// Aimed size of one file of packed shards, in bytes. A query loads whole
-/// files, so the sizes of files trade the number of files against what a
-/// cold query loads. On 10,000 generated notes (20 queries, median gzip
-/// bytes of a cold query) 40 KB packs and 32 KB fragments measured 2,176
-/// files and 57 KB (format 2: 3,960 files and 66 KB); simulated, 30 KB
-/// packs gave about 200 files more and no fewer bytes, 45 KB packs about
-/// 140 files fewer for 1.5 KB more. BENCHMARKS.md, "Search index layout,
-/// format v3".
-const PACK_TARGET_BYTES: usize = 40 * 1024;
-/// Aimed size of one text fragment, in bytes (whole notes, one fragment per
-/// file). A query loads about four, grouped by topic (see `topic_order`);
-/// simulated at 10,000 notes, 24 KB fragments gave about 330 files more for
-/// 2 KB less.
-const FRAGMENT_TARGET_BYTES: usize = 32 * 1024;
-/// Aimed size of one file of glossary concept postings (`@N`), in bytes:
-/// consecutive terms share a file up to this, a much-mentioned term has one
+/// Aimed size of one postings shard (the unit of the hash, and what a
+/// query reads for a token over HTTP), in bytes.
+const SHARD_TARGET_BYTES: usize = 4 * 1024;
+const MAX_SHARDS: usize = 32768;
+/// Most pack files of one kind (postings, concepts, text): past this (sites
+/// of some 30,000 notes) packs grow instead of multiplying.
+const MAX_PACKS: usize = 128;
+/// Aimed size of one pack file, in bytes. Over HTTP a query reads only the
+/// units it needs (by range), so the size of packs only trades the number
+/// of files against what a query loads from `file://`, where a `<script>`
+/// reads a whole pack from the disk.
+const PACK_TARGET_BYTES: usize = 384 * 1024;
+/// Aimed size of one unit of glossary concept postings (`@N`), in bytes:
+/// consecutive terms share a unit up to this, a much-mentioned term has one
 /// of its own, so a query for a term loads its mentions and little else.
-const CONCEPT_TARGET_BYTES: usize = 16 * 1024;
+const CONCEPT_TARGET_BYTES: usize = 4 * 1024;
 
 /// A file of the index: path under the output root and its text.
 #[cfg(test)]
@@ -121,27 +116,10 @@ fn shard_count(total: usize) -> usize {
         .clamp(1, MAX_SHARDS)
 }
 
-/// Name of the file holding pack `i` of postings shards: `shards-12.js`.
-pub(crate) fn shard_pack_file(i: usize) -> String {
-    format!("shards-{i}.js")
-}
-
-/// Name of the file holding text fragment `i`: `frags-12.js`.
-pub(crate) fn fragment_pack_file(i: usize) -> String {
-    format!("frags-{i}.js")
-}
-
-/// Name of the file holding group `i` of glossary concept postings:
-/// `concepts-3.js`.
-pub(crate) fn concept_file_name(i: usize) -> String {
-    format!("concepts-{i}.js")
-}
-
-/// How many consecutive shards (or fragments) go into one file, for
-/// `count` of them holding `total` bytes: as many as fit in about
-/// [`PACK_TARGET_BYTES`] (a query loads whole files, so this bounds what
-/// it loads besides what it needs), and more when that would make more
-/// than [`MAX_PACKS`] files (a large site should not spend its build
+/// How many consecutive units (shards, concept groups or fragments) go
+/// into one pack file, for `count` of them holding `total` bytes: as many
+/// as fit in about [`PACK_TARGET_BYTES`], and more when that would make
+/// more than [`MAX_PACKS`] files (a large site should not spend its build
 /// creating thousands of index files).
 fn per_pack(total: usize, count: usize) -> usize {
     let count = count.max(1);
@@ -150,97 +128,127 @@ fn per_pack(total: usize, count: usize) -> usize {
     by_size.max(by_count).max(1)
 }
 
-/// A file's text `gongbuSearch("kind",number,"stamp",payload);` made whole
-/// before its stamp (a hash of the payload) is known: the stamp's places
-/// are filled in at the end, in place.
-struct UnstampedFile {
-    text: String,
-    /// Where the stamp stands.
-    stamp_at: usize,
-    /// Where the payload starts.
-    payload_at: usize,
+/// How hard units are compressed (zlib levels 1–9). On 10,000 generated
+/// notes (zlib-rs) level 6 made a median cold query 62.0 KB and the index
+/// files 0.91 s; level 2 63.2 KB and 0.74 s; level 1 (a quick mode with
+/// fixed codes) 81 KB.
+const UNIT_LEVEL: u32 = 6;
+
+/// A unit as it stands in a pack: its JSON compressed (zlib) and written
+/// in base64 as a JSON string, so a range read of a unit over HTTP (sent as
+/// stored, never gzipped by the server) is about half the JSON's bytes for
+/// postings and a third for text; the client inflates it
+/// (`DecompressionStream`).
+fn compressed_unit(json: &str) -> String {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let mut z = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(json.len() / 2 + 64),
+        flate2::Compression::new(UNIT_LEVEL),
+    );
+    // Writing into a Vec cannot fail.
+    let bytes = z
+        .write_all(json.as_bytes())
+        .and_then(|()| z.finish())
+        .unwrap_or_default();
+    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 8);
+    out.push('"');
+    base64::engine::general_purpose::STANDARD.encode_string(&bytes, &mut out);
+    out.push('"');
+    out
 }
 
-/// The placeholder of the stamp, as long as a stamp.
-pub(super) const NO_STAMP: &str = "000";
-/// What follows the payload.
+/// What follows the data of a file.
 const WRAP_END: &str = ");\n";
 
-impl UnstampedFile {
-    /// Starts a file whose payload will be about `payload_len` bytes.
-    fn start(kind: &str, number: usize, payload_len: usize) -> UnstampedFile {
-        let mut text = String::with_capacity(payload_len + kind.len() + 48);
-        text.push_str("gongbuSearch(\"");
-        text.push_str(kind);
-        text.push_str("\",");
-        text.push_str(&number.to_string());
-        text.push_str(",\"");
-        let stamp_at = text.len();
-        text.push_str(NO_STAMP);
-        text.push_str("\",");
-        let payload_at = text.len();
-        UnstampedFile {
-            text,
-            stamp_at,
-            payload_at,
+/// `meta.js`: `gongbuSearch("meta",0,"stamp","",payload);`.
+fn meta_file(payload: &str) -> String {
+    let stamp = stamp(payload);
+    format!("gongbuSearch(\"meta\",0,\"{stamp}\",\"\",{payload}{WRAP_END}")
+}
+
+/// A pack file and its stamp. Its first line is
+/// `gongbuSearch("kind",number,"stamp","lengths",[` with the byte length of
+/// each unit (varints in the postings alphabet); then each unit (JSON
+/// without a line break) followed by `,` and a line break (the last by a
+/// line break alone), then `]);`. So unit `i` starts at the first line's
+/// length plus the lengths of the units before it, two bytes more each:
+/// what the client reads by range over HTTP. The stamp is a hash of the
+/// lengths and the units.
+fn pack_file(kind: &str, number: usize, units: &[String]) -> (String, String) {
+    let lengths = varint_string(
+        units
+            .iter()
+            .map(|u| u32::try_from(u.len()).unwrap_or(u32::MAX)),
+    );
+    let size: usize = units.iter().map(|u| u.len() + 2).sum();
+    let mut text = String::with_capacity(size + lengths.len() + kind.len() + 64);
+    text.push_str("gongbuSearch(\"");
+    text.push_str(kind);
+    text.push_str("\",");
+    text.push_str(&number.to_string());
+    text.push_str(",\"");
+    let stamp_at = text.len();
+    text.push_str(&"0".repeat(STAMP_LEN));
+    text.push_str("\",\"");
+    text.push_str(&lengths);
+    text.push_str("\",[\n");
+    let units_at = text.len();
+    for (i, unit) in units.iter().enumerate() {
+        if i > 0 {
+            text.push_str(",\n");
         }
+        text.push_str(unit);
     }
+    text.push('\n');
+    let own = stamp(&format!("{lengths}\n{}", &text[units_at..]));
+    text.replace_range(stamp_at..stamp_at + STAMP_LEN, &own);
+    text.push(']');
+    text.push_str(WRAP_END);
+    (text, own)
+}
 
-    fn of(kind: &str, number: usize, payload: &str) -> UnstampedFile {
-        let mut w = UnstampedFile::start(kind, number, payload.len());
-        w.push_str(payload);
-        w.finish()
+/// A pack file read back (tests): its stamp and its units' JSON text.
+#[cfg(test)]
+pub(crate) fn read_pack(text: &str) -> (String, Vec<String>) {
+    use base64::Engine as _;
+    use std::io::Read as _;
+    let (head, rest) = text.split_once('\n').expect("a first line");
+    let parts: Vec<&str> = head.split('"').collect();
+    let mut lengths = Vec::new();
+    let mut at = 0;
+    while let Some(v) = super::codec::get_varint(parts[5].as_bytes(), &mut at) {
+        lengths.push(v as usize);
     }
-
-    /// Bytes of payload so far.
-    fn payload_len(&self) -> usize {
-        self.text.len() - self.payload_at
+    let mut units = Vec::new();
+    let mut start = 0;
+    for len in lengths {
+        let quoted = &rest[start..start + len];
+        start += len + 2;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(quoted.trim_matches('"'))
+            .expect("base64");
+        let mut json = String::new();
+        flate2::read::ZlibDecoder::new(&bytes[..])
+            .read_to_string(&mut json)
+            .expect("zlib");
+        units.push(json);
     }
+    assert!(rest.ends_with("\n]);\n"), "{rest}");
+    (parts[3].to_string(), units)
+}
 
-    fn push(&mut self, c: char) {
-        self.text.push(c);
-    }
-
-    /// `"token":"postings",…` for each entry (no braces).
-    fn push_postings<'a>(&mut self, entries: impl Iterator<Item = (&'a String, &'a Vec<u8>)>) {
-        for (i, (token, bytes)) in entries.enumerate() {
-            if i > 0 {
-                self.push(',');
-            }
-            self.push_str(&to_script_json(token.as_str()));
-            self.push_str(":\"");
-            // The postings alphabet (and `!`) needs no escaping.
-            self.push_str(std::str::from_utf8(bytes).unwrap_or(""));
-            self.push('"');
+/// `"token":"postings",…` for each entry (no braces).
+fn push_postings<'a>(out: &mut String, entries: impl Iterator<Item = (&'a String, &'a Vec<u8>)>) {
+    for (i, (token, bytes)) in entries.enumerate() {
+        if i > 0 {
+            out.push(',');
         }
-    }
-
-    fn push_str(&mut self, s: &str) {
-        self.text.push_str(s);
-    }
-
-    fn finish(mut self) -> UnstampedFile {
-        self.text.push_str(WRAP_END);
-        self
-    }
-
-    fn payload(&self) -> &str {
-        let end = self.text.len().saturating_sub(WRAP_END.len());
-        self.text.get(self.payload_at..end).unwrap_or("")
-    }
-
-    /// The stamp of the payload.
-    fn stamp(&self) -> String {
-        stamp(self.payload())
-    }
-
-    /// The file's text with `stamp` (its [`Self::stamp`]) in place.
-    fn stamped(mut self, stamp: &str) -> String {
-        let range = self.stamp_at..self.stamp_at + NO_STAMP.len();
-        if stamp.len() == NO_STAMP.len() && self.text.is_char_boundary(range.end) {
-            self.text.replace_range(range, stamp);
-        }
-        self.text
+        out.push_str(&to_script_json(token.as_str()));
+        out.push_str(":\"");
+        // The postings alphabet (and `!`) needs no escaping.
+        out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
+        out.push('"');
     }
 }
 
@@ -252,12 +260,6 @@ struct FragmentNote<'a>(&'a str, String, String, Vec<(String, &'a str, &'a str)>
 /// A glossary term in a text fragment: term, link, names, definition.
 #[derive(serde::Serialize)]
 struct FragmentTerm<'a>(&'a str, String, &'a [String], &'a str);
-
-#[derive(serde::Serialize)]
-struct Fragment<'a> {
-    n: Vec<FragmentNote<'a>>,
-    t: Vec<FragmentTerm<'a>>,
-}
 
 /// Consecutive items grouped so each group holds about `target` bytes:
 /// the index where each group starts.
@@ -272,47 +274,6 @@ fn group_starts(sizes: impl Iterator<Item = usize>, target: usize) -> Vec<usize>
         size += s;
     }
     starts
-}
-
-/// The order in which notes fill the text fragments: by topic (the
-/// glossary term named earliest in the title, else the title's first word),
-/// then by note number. A query's first results are mostly notes naming it
-/// in their titles, and among equal scores the lower note numbers come
-/// first, so they stand together in the first fragment of their topic
-/// instead of one fragment each (on 1,000 and 10,000 generated notes a cold
-/// query loads about four fragment files instead of about eight).
-fn topic_order(notes: &[Note], term_names: &[Vec<String>]) -> Vec<usize> {
-    let names: Vec<(String, usize)> = term_names
-        .iter()
-        .enumerate()
-        .flat_map(|(t, list)| list.iter().map(move |n| (n.to_lowercase(), t)))
-        .filter(|(n, _)| !n.is_empty())
-        .collect();
-    let keys: Vec<(usize, String)> = notes
-        .par_iter()
-        .map(|note| {
-            let title = note.title.to_lowercase();
-            // (where, name length, term): earliest, then longest.
-            let mut best: Option<(usize, usize, usize)> = None;
-            for (name, t) in &names {
-                if let Some(at) = title.find(name.as_str()) {
-                    if best.is_none_or(|(p, len, _)| at < p || (at == p && name.len() > len)) {
-                        best = Some((at, name.len(), *t));
-                    }
-                }
-            }
-            match best {
-                Some((_, _, t)) => (t, String::new()),
-                None => (
-                    usize::MAX,
-                    title.split_whitespace().next().unwrap_or("").to_string(),
-                ),
-            }
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..notes.len()).collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
-    order
 }
 
 impl SearchIndex<'_> {
@@ -355,11 +316,19 @@ impl SearchIndex<'_> {
         glossary: &Glossary,
         emit: &(dyn Fn(String, String) + Sync),
     ) {
-        // Stamps a file, hands it over, returns its stamp.
-        let put = |path: String, file: UnstampedFile| -> String {
-            let stamp = file.stamp();
-            emit(path, file.stamped(&stamp));
-            stamp
+        // Makes pack `number` of `kind` from its units, hands it over,
+        // returns its stamp.
+        let put = |kind: &str, number: usize, units: Vec<String>| -> (String, u32) {
+            let (text, stamp) = pack_file(kind, number, &units);
+            drop(units);
+            let head = text.find('\n').map_or(0, |at| at + 1);
+            emit(format!("{SEARCH_DIR}/{kind}-{number}.js"), text);
+            (stamp, u32::try_from(head).unwrap_or(u32::MAX))
+        };
+        // Stamps and first-line lengths of the packs of a kind.
+        let listed = |packs: Vec<(String, u32)>| -> (String, String) {
+            let heads = varint_string(packs.iter().map(|(_, h)| *h));
+            (packs.into_iter().map(|(s, _)| s).collect(), heads)
         };
         // Tokens without positions take the shorter keys-only form.
         self.postings.par_iter_mut().for_each(|(token, bytes)| {
@@ -415,68 +384,85 @@ impl SearchIndex<'_> {
             CONCEPT_TARGET_BYTES,
         );
         let mut concept_file = vec![0u32; term_count];
-        let concept_stamps: Vec<String> = concept_starts
-            .iter()
-            .enumerate()
-            .map(|(g, &start)| {
-                let end = concept_starts.get(g + 1).copied().unwrap_or(term_count);
-                let list = concepts.get(start..end).unwrap_or(&[]);
-                for slot in concept_file.get_mut(start..end).unwrap_or(&mut []) {
-                    *slot = g as u32;
-                }
-                let len: usize = list
-                    .iter()
-                    .flatten()
-                    .map(|(t, b)| t.len() + b.len() + 8)
-                    .sum();
-                let mut out = UnstampedFile::start("concepts", g, len + 2);
-                out.push('{');
-                out.push_postings(list.iter().flatten().copied());
-                for t in start..end {
-                    if let Some(entry) = term_entry(t) {
-                        if out.payload_len() > 1 {
-                            out.push(',');
-                        }
-                        out.push_str(&format!("\"={t}\":"));
-                        out.push_str(&to_script_json(&entry));
+        for (g, &start) in concept_starts.iter().enumerate() {
+            let end = concept_starts.get(g + 1).copied().unwrap_or(term_count);
+            for slot in concept_file.get_mut(start..end).unwrap_or(&mut []) {
+                *slot = g as u32;
+            }
+        }
+        // One unit per group of terms: their postings and texts.
+        let concept_unit = |g: usize| -> String {
+            let start = concept_starts[g];
+            let end = concept_starts.get(g + 1).copied().unwrap_or(term_count);
+            let list = concepts.get(start..end).unwrap_or(&[]);
+            let len: usize = list
+                .iter()
+                .flatten()
+                .map(|(t, b)| t.len() + b.len() + 8)
+                .sum();
+            let mut out = String::with_capacity(len + 2);
+            out.push('{');
+            push_postings(&mut out, list.iter().flatten().copied());
+            for t in start..end {
+                if let Some(entry) = term_entry(t) {
+                    if out.len() > 1 {
+                        out.push(',');
                     }
+                    out.push_str(&format!("\"={t}\":"));
+                    out.push_str(&to_script_json(&entry));
                 }
-                out.push('}');
+            }
+            out.push('}');
+            compressed_unit(&out)
+        };
+        let concept_total: usize = concepts
+            .iter()
+            .flatten()
+            .map(|(t, b)| t.len() + b.len() + 8)
+            .sum::<usize>()
+            + glossary
+                .terms
+                .iter()
+                .map(|t| t.term.len() + t.definition.len() + 64)
+                .sum::<usize>();
+        let concept_pack = per_pack(concept_total, concept_starts.len());
+        let concept_packs: Vec<(String, u32)> = (0..concept_starts.len().div_ceil(concept_pack))
+            .into_par_iter()
+            .map(|p| {
+                let end = (p * concept_pack + concept_pack).min(concept_starts.len());
                 put(
-                    format!("{SEARCH_DIR}/{}", concept_file_name(g)),
-                    out.finish(),
+                    "concepts",
+                    p,
+                    (p * concept_pack..end).map(concept_unit).collect(),
                 )
             })
             .collect();
         drop(concepts);
         // Every other token's postings, sharded and packed.
         let shard_pack = per_pack(total, shards);
-        let shard_stamps: Vec<String> = members
+        let shard_packs: Vec<(String, u32)> = members
             .par_chunks(shard_pack)
             .enumerate()
             .map(|(n, pack)| {
-                let len: usize = pack
+                let units = pack
                     .iter()
-                    .flat_map(|list| list.iter().map(|(t, b)| t.len() + b.len() + 8))
-                    .sum();
-                let mut out = UnstampedFile::start("shards", n, len + 2 * pack.len() + 2);
-                out.push('[');
-                for (k, list) in pack.iter().enumerate() {
-                    if k > 0 {
-                        out.push(',');
-                    }
-                    out.push('{');
-                    out.push_postings(list.iter().copied());
-                    out.push('}');
-                }
-                out.push(']');
-                put(format!("{SEARCH_DIR}/{}", shard_pack_file(n)), out.finish())
+                    .map(|list| {
+                        let len: usize = list.iter().map(|(t, b)| t.len() + b.len() + 8).sum();
+                        let mut out = String::with_capacity(len + 2);
+                        out.push('{');
+                        push_postings(&mut out, list.iter().copied());
+                        out.push('}');
+                        compressed_unit(&out)
+                    })
+                    .collect();
+                put("shards", n, units)
             })
             .collect();
         drop(members);
         self.postings = BTreeMap::new();
 
-        // Text fragments: whole notes, then terms.
+        // Text fragments: one unit per note, then one per term, in number
+        // order (unit `i` is document owner `i`: the client needs no table).
         let doc_range = |n: usize| {
             let start = self.note_starts.get(n).copied().unwrap_or(0) as usize;
             let end = self.note_starts.get(n + 1).copied().unwrap_or(0) as usize;
@@ -489,104 +475,90 @@ impl SearchIndex<'_> {
                 .sum::<usize>()
                 + notes[n].url.len() * 3
         };
-        // Notes of one topic share files (see `topic_order`); terms follow.
-        let order = topic_order(notes, &self.term_names);
-        // Larger fragments past MAX_PACKS of them (very large sites).
-        let text_total: usize = (0..notes.len()).map(note_size).sum();
-        let fragment_target = FRAGMENT_TARGET_BYTES.max(text_total / MAX_PACKS);
-        let note_groups = group_starts(order.iter().map(|&n| note_size(n)), fragment_target);
-        let term_groups = group_starts(
-            glossary
+        let note_unit = |i: usize| -> String {
+            let note = &notes[i];
+            let docs: Vec<(String, &str, &str)> = doc_range(i)
+                .iter()
+                .map(|d| {
+                    let anchor = match d.kind {
+                        DocKind::Note {
+                            heading: Some(h), ..
+                        } => note
+                            .facts
+                            .headings
+                            .get(h)
+                            .map(|h| encode_fragment(&h.id))
+                            .unwrap_or_default(),
+                        _ => String::new(),
+                    };
+                    (
+                        anchor,
+                        d.field(Field::Heading).unwrap_or(""),
+                        d.field(Field::Body).unwrap_or(""),
+                    )
+                })
+                .collect();
+            let title = doc_range(i)
+                .first()
+                .and_then(|d| d.field(Field::Title))
+                .unwrap_or("");
+            compressed_unit(&to_script_json(&FragmentNote(
+                title,
+                encode_path(&note.url),
+                note.tags.join(LIST_SEPARATOR),
+                docs,
+            )))
+        };
+        let fragment_unit = |i: usize| -> String {
+            if i < notes.len() {
+                note_unit(i)
+            } else {
+                compressed_unit(
+                    &term_entry(i - notes.len())
+                        .map(|t| to_script_json(&t))
+                        .unwrap_or_else(|| "null".to_string()),
+                )
+            }
+        };
+        let text_total: usize = (0..notes.len()).map(note_size).sum::<usize>()
+            + glossary
                 .terms
                 .iter()
-                .map(|t| t.term.len() + t.definition.len() + t.url.len() * 3 + 64),
-            fragment_target,
-        );
-        let mut fragments: Vec<(Vec<usize>, std::ops::Range<usize>)> = Vec::new();
-        // The fragment of each note, then of each term.
-        let mut fragment_of = vec![0u32; notes.len() + glossary.terms.len()];
-        for (g, &start) in note_groups.iter().enumerate() {
-            let end = note_groups.get(g + 1).copied().unwrap_or(order.len());
-            let mut members = order.get(start..end).unwrap_or(&[]).to_vec();
-            members.sort_unstable();
-            for &n in &members {
-                fragment_of[n] = fragments.len() as u32;
-            }
-            fragments.push((members, 0..0));
-        }
-        for (g, &start) in term_groups.iter().enumerate() {
-            let end = term_groups
-                .get(g + 1)
-                .copied()
-                .unwrap_or(glossary.terms.len());
-            for t in start..end {
-                fragment_of[notes.len() + t] = fragments.len() as u32;
-            }
-            fragments.push((Vec::new(), start..end));
-        }
-        let fragment_stamps: Vec<String> = fragments
-            .par_iter()
-            .enumerate()
-            .map(|(number, (note_list, term_range))| {
-                let n = note_list
-                    .iter()
-                    .map(|&i| {
-                        let note = &notes[i];
-                        let docs = doc_range(i)
-                            .iter()
-                            .map(|d| {
-                                let anchor = match d.kind {
-                                    DocKind::Note {
-                                        heading: Some(h), ..
-                                    } => note
-                                        .facts
-                                        .headings
-                                        .get(h)
-                                        .map(|h| encode_fragment(&h.id))
-                                        .unwrap_or_default(),
-                                    _ => String::new(),
-                                };
-                                (
-                                    anchor,
-                                    d.field(Field::Heading).unwrap_or(""),
-                                    d.field(Field::Body).unwrap_or(""),
-                                )
-                            })
-                            .collect();
-                        let title = doc_range(i)
-                            .first()
-                            .and_then(|d| d.field(Field::Title))
-                            .unwrap_or("");
-                        FragmentNote(
-                            title,
-                            encode_path(&note.url),
-                            note.tags.join(LIST_SEPARATOR),
-                            docs,
-                        )
-                    })
-                    .collect();
-                let t = term_range.clone().filter_map(term_entry).collect();
+                .map(|t| t.term.len() + t.definition.len() + t.url.len() * 3 + 64)
+                .sum::<usize>();
+        let fragment_count = notes.len() + glossary.terms.len();
+        let fragment_pack = per_pack(text_total, fragment_count);
+        let fragment_packs: Vec<(String, u32)> = (0..fragment_count.div_ceil(fragment_pack))
+            .into_par_iter()
+            .map(|p| {
+                let end = (p * fragment_pack + fragment_pack).min(fragment_count);
                 put(
-                    format!("{SEARCH_DIR}/{}", fragment_pack_file(number)),
-                    UnstampedFile::of("frags", number, &to_script_json(&Fragment { n, t })),
+                    "frags",
+                    p,
+                    (p * fragment_pack..end).map(fragment_unit).collect(),
                 )
             })
             .collect();
-        drop(fragments);
         self.docs = Vec::new();
 
+        let (shard_stamps, shard_heads) = listed(shard_packs);
+        let (concept_stamps, concept_heads) = listed(concept_packs);
+        let (fragment_stamps, fragment_heads) = listed(fragment_packs);
         let docs_per_note = self.note_starts.windows(2).map(|w| w[1] - w[0]);
         // Every file's stamp, in file order per kind: the client asks for
         // `shards-3.js?v=<stamp>` and takes a file whose stamp differs as
-        // one of another build.
+        // one of another build. `per`: units in each pack file of a kind.
         let meta = serde_json::json!({
             "v": FORMAT_VERSION,
             "shards": shards,
-            "pack": shard_pack,
+            "per": {
+                "shards": shard_pack,
+                "concepts": concept_pack,
+                "frags": fragment_pack,
+            },
             "notes": notes.len(),
             "docs": varint_string(docs_per_note),
             "terms": glossary.terms.len(),
-            "frags": varint_string(fragment_of),
             "concepts": varint_string(concept_file),
             "names": self.names,
             "termNames": self.term_names,
@@ -594,15 +566,19 @@ impl SearchIndex<'_> {
             "prefix": PREFIX_KEY_LEN,
             "maxWord": MAX_WORD_LEN,
             "stamps": {
-                "shards": shard_stamps.concat(),
-                "concepts": concept_stamps.concat(),
-                "frags": fragment_stamps.concat(),
+                "shards": shard_stamps,
+                "concepts": concept_stamps,
+                "frags": fragment_stamps,
+            },
+            "heads": {
+                "shards": shard_heads,
+                "concepts": concept_heads,
+                "frags": fragment_heads,
             },
         });
-        let meta_payload = to_script_json(&meta);
-
-        let meta_file = UnstampedFile::of("meta", 0, &meta_payload);
-        drop(meta_payload);
-        put(format!("{SEARCH_DIR}/meta.js"), meta_file);
+        emit(
+            format!("{SEARCH_DIR}/meta.js"),
+            meta_file(&to_script_json(&meta)),
+        );
     }
 }

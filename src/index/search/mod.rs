@@ -30,37 +30,42 @@
 //!   Thread) becomes the token `@<term number>`, so a query for any name
 //!   finds all of them with one lookup.
 //!
-//! # Files (format 4)
+//! # Files (format 5)
 //!
-//! - `search/meta.js`: sizes, the documents of each note, the text
-//!   fragment of each note and term, the concept file of each term, the
-//!   glossary names, the particle list and every other file's stamp.
-//! - `search/shards-N.js`: postings, sharded by a hash of the token's shard
-//!   key (the token; for words its first three letters, so prefix queries
-//!   find every completion in one shard; for CJK whole runs their first
-//!   bigram, which a query for them loads anyway); consecutive shards are
-//!   packed into files of about 40 KB. Tokens without positions (unigrams,
-//!   whole runs) are written as keys only: `!` and key differences
-//!   (`codec::term_only`).
-//! - `search/concepts-N.js`: the postings of glossary concepts (`@N`), a
-//!   much-mentioned term in a file of its own, with each term's text
-//!   (`=N`), so a query for a term loads its mentions and little else.
-//! - `search/frags-N.js`: the documents' text (title, link, headings,
-//!   sections) of whole notes, about 32 KB a file, notes grouped by topic
-//!   (the glossary term their title names first, else its first word), so
-//!   the first results of a query, mostly notes naming it in their titles,
-//!   stand in few files; loaded only for the results shown.
+//! The index is made of units, each a JSON value compressed (zlib) and
+//! written in base64 as a JSON string, and units stand in pack files of
+//! consecutive ones, about 384 KB a file and at most 128 files of a kind:
 //!
-//! On 10,000 generated notes this is about 2,200 files and a median cold
-//! query of 57 KB gzip (format 2: about 3,900 files and 78 KB); see
-//! BENCHMARKS.md.
+//! - `search/meta.js`: sizes, the documents of each note, the concept unit
+//!   of each term, the glossary names, the particle list, and for every
+//!   pack file its stamp and the length of its first line.
+//! - `search/shards-N.js`: postings shards (about 4 KB of JSON each),
+//!   sharded by a hash of the token's shard key (the token; for words its
+//!   first three letters, so prefix queries find every completion in one
+//!   shard; for CJK whole runs their first bigram, which a query for them
+//!   loads anyway). Tokens without positions (unigrams, whole runs) are
+//!   written as keys only: `!` and key differences (`codec::term_only`).
+//! - `search/concepts-N.js`: the postings of glossary concepts (`@N`),
+//!   consecutive terms in one unit, a much-mentioned term in a unit of its
+//!   own, with each term's text (`=N`), so a query for a term reads its
+//!   mentions and little else.
+//! - `search/frags-N.js`: the text of each note (title, link, tags, and
+//!   each document's anchor, heading and text), one unit per note, then one
+//!   per glossary term, in number order; read only for the results shown.
 //!
-//! Each file calls `gongbuSearch(kind, number, stamp, data)`; `stamp` is a
-//! hash of the file's own data (three letters) and `meta.js` lists the stamp
-//! of every other file (`stamps`), so the client never mixes files of two
+//! A pack file is `gongbuSearch(kind, number, stamp, lengths, units)`. From
+//! `file://` a `<script>` runs a whole pack; over HTTP the client reads a
+//! pack's first line (its stamp and the byte length of each unit) and then
+//! only the units a query needs, by range, units standing together in one
+//! read. On 10,000 generated notes this is 210 files (format 4: 2,176) and
+//! a median cold query of 62 KB over HTTP (meta.js gzip plus the ranges);
+//! see BENCHMARKS.md.
+//!
+//! `stamp` is a hash of the pack's own data (three letters) and `meta.js`
+//! lists the stamp of every pack, so the client never mixes files of two
 //! builds (it asks for `shards-3.js?v=<stamp>` and takes a file with
-//! another stamp as stale), while a file whose data did not change keeps
-//! its bytes and a one-note edit rewrites a few index files, not all.
+//! another stamp as stale), while a pack whose data did not change keeps
+//! its bytes.
 //! Output is deterministic, and `<`, `>`, `&` are escaped in every string.
 
 mod build;
@@ -400,7 +405,10 @@ mod tests {
             assert!(!f.text.contains('<') && !f.text.contains('>'), "{}", f.text);
             assert!(f.text.starts_with("gongbuSearch(\""), "{}", f.path);
         }
-        let all: String = files.iter().map(|f| f.text.as_str()).collect();
+        let all: String = files[1..]
+            .iter()
+            .flat_map(|f| read_pack(&f.text).1)
+            .collect();
         assert!(all.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));
         // Each file's stamp is a hash of its own data, and meta.js lists
         // every other file's stamp in file order per kind.
@@ -550,7 +558,6 @@ mod tests {
     fn the_client_reads_the_format_and_stamps_the_files_have() {
         assert!(CLIENT_JS.contains(&format!("const FORMAT_VERSION = {FORMAT_VERSION};")));
         assert!(CLIENT_JS.contains(&format!("const STAMP_LEN = {STAMP_LEN};")));
-        assert_eq!(NO_STAMP.len(), STAMP_LEN);
     }
 
     #[test]
@@ -581,10 +588,28 @@ mod tests {
         assert!(!changed.contains(&"search/concepts-0.js"), "{changed:?}");
     }
 
-    /// The payload of an index file as JSON.
+    /// The payload of `meta.js` as JSON.
     fn payload(file: &SearchFile) -> serde_json::Value {
-        let text = file.text.splitn(4, ',').nth(3).unwrap();
+        let text = file.text.splitn(5, ',').nth(4).unwrap();
         serde_json::from_str(text.strip_suffix(");\n").unwrap()).unwrap()
+    }
+
+    /// The units of every pack file of `kind`, in unit order.
+    fn units_of(files: &[SearchFile], kind: &str) -> Vec<serde_json::Value> {
+        let mut packs: Vec<(usize, Vec<String>)> = files
+            .iter()
+            .filter_map(|f| {
+                let n = f.path.strip_prefix(&format!("search/{kind}-"))?;
+                let n: usize = n.strip_suffix(".js")?.parse().ok()?;
+                Some((n, read_pack(&f.text).1))
+            })
+            .collect();
+        packs.sort_by_key(|(n, _)| *n);
+        packs
+            .into_iter()
+            .flat_map(|(_, units)| units)
+            .map(|u| serde_json::from_str(&u).unwrap())
+            .collect()
     }
 
     /// A varint string of the meta file as numbers.
@@ -600,20 +625,13 @@ mod tests {
     }
 
     #[test]
-    fn fragments_hold_whole_notes_grouped_by_topic() {
-        let body = "긴 문장입니다. ".repeat(400);
-        // Titles alternate between two glossary terms: the fragments group
-        // the notes by term, each in number order.
+    fn fragments_are_whole_notes_then_terms_in_number_order() {
+        let body = "긴 문장입니다. ".repeat(4000);
         let notes: Vec<Note> = (0..12)
             .map(|i| {
-                let topic = if i % 2 == 0 {
-                    "스레드"
-                } else {
-                    "문맥 교환"
-                };
                 note(
                     &format!("n{i:02}.md"),
-                    &format!("# {topic} 정리 {i}\n\n{body}\n\n## 둘\n\n끝\n"),
+                    &format!("# 스레드 정리 {i}\n\n{body}\n\n## 둘\n\n끝\n"),
                 )
             })
             .collect();
@@ -621,67 +639,35 @@ mod tests {
         let index = SearchIndex::from_parts(&notes, &glossary);
         let files = index.files(&notes, &glossary);
         let meta = payload(&files[0]);
-        assert_eq!(meta["v"], 4);
-        let frag_of = meta_varints(&meta, "frags");
-        assert_eq!(frag_of.len(), notes.len() + 2);
-        let frags: Vec<(String, serde_json::Value)> = files
-            .iter()
-            .filter(|f| f.path.contains("/frags-"))
-            .map(|f| (f.path.clone(), payload(f)))
-            .collect();
-        assert!(frags.len() >= 3, "{} fragments", frags.len());
-        for (i, &f) in frag_of.iter().enumerate() {
-            let (path, frag) = &frags[f as usize];
-            assert_eq!(path, &format!("search/frags-{f}.js"));
-            if i < notes.len() {
-                // The note is in its fragment, whole (head and one section).
-                let listed: Vec<&serde_json::Value> = frag["n"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .filter(|n| n[0] == notes[i].title.as_str())
-                    .collect();
-                assert_eq!(listed.len(), 1, "note {i} in {path}");
-                assert_eq!(listed[0][3].as_array().unwrap().len(), 2);
-            } else {
-                let names = frag["t"].as_array().unwrap();
-                assert!(names
-                    .iter()
-                    .any(|t| t[0] == ["스레드", "컨텍스트 스위칭"][i - notes.len()]));
-            }
+        assert_eq!(meta["v"], 5);
+        // Large notes fill several pack files.
+        let per = meta["per"]["frags"].as_u64().unwrap() as usize;
+        let packs = files.iter().filter(|f| f.path.contains("/frags-")).count();
+        assert_eq!(packs, (notes.len() + 2).div_ceil(per));
+        assert!(packs >= 2, "{packs} packs of {per}");
+        let frags = units_of(&files, "frags");
+        assert_eq!(frags.len(), notes.len() + 2);
+        for (i, note) in notes.iter().enumerate() {
+            // Unit i is note i, whole: title, head and one section.
+            assert_eq!(frags[i][0], note.title.as_str());
+            assert_eq!(frags[i][3].as_array().unwrap().len(), 2);
         }
-        // Fragments follow topic order (스레드, term 0, first): in file order,
-        // those of 스레드 only, at most one with both, those of 문맥 교환
-        // only; each lists its notes in number order.
-        let mut ranks: Vec<u8> = Vec::new();
-        for (path, frag) in &frags {
-            let titles: Vec<&str> = frag["n"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|n| n[0].as_str().unwrap())
-                .collect();
-            if titles.is_empty() {
-                continue;
-            }
-            let threads = titles.iter().filter(|t| t.starts_with("스레드")).count();
-            ranks.push(match threads {
-                n if n == titles.len() => 0,
-                0 => 2,
-                _ => 1,
-            });
-            let numbers: Vec<u32> = titles
-                .iter()
-                .map(|t| t.rsplit(' ').next().unwrap().parse().unwrap())
-                .collect();
-            assert!(
-                numbers.windows(2).all(|w| w[0] < w[1]),
-                "{path}: {numbers:?}"
+        assert_eq!(frags[notes.len()][0], "스레드");
+        assert_eq!(frags[notes.len() + 1][0], "컨텍스트 스위칭");
+        // Each pack's first line is as long as meta.js says, and the units
+        // stand where the lengths on it put them.
+        let heads = meta_varints(&serde_json::json!({ "h": meta["heads"]["frags"] }), "h");
+        for f in files.iter().filter(|f| f.path.contains("/frags-")) {
+            let n: usize = f.path["search/frags-".len()..f.path.len() - 3]
+                .parse()
+                .unwrap();
+            assert_eq!(
+                f.text.find('\n').unwrap() + 1,
+                heads[n] as usize,
+                "{}",
+                f.path
             );
         }
-        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
-        assert!(ranks.iter().filter(|&&r| r == 1).count() <= 1, "{ranks:?}");
-        assert!(ranks.contains(&0) && ranks.contains(&2), "{ranks:?}");
     }
 
     #[test]
@@ -697,20 +683,18 @@ mod tests {
         let meta = payload(&files[0]);
         let concept_file = meta_varints(&meta, "concepts");
         assert_eq!(concept_file.len(), 2);
-        let concepts = files
-            .iter()
-            .find(|f| f.path == format!("search/concepts-{}.js", concept_file[0]))
-            .expect("the file of term 0");
-        assert!(payload(concepts)["@0"].is_string());
+        let concepts = units_of(&files, "concepts");
+        assert!(concepts[concept_file[0] as usize]["@0"].is_string());
+        assert!(concepts[concept_file[0] as usize]["=0"].is_array());
         // No shard holds a concept; the unigram 힙 is written as keys.
         let mut found = None;
-        for f in files.iter().filter(|f| f.path.contains("/shards-")) {
-            for shard in payload(f).as_array().unwrap() {
-                let map = shard.as_object().unwrap();
-                assert!(map.keys().all(|k| !k.starts_with('@')), "{map:?}");
-                if let Some(v) = map.get("힙") {
-                    found = Some(v.as_str().unwrap().to_string());
-                }
+        let shards = units_of(&files, "shards");
+        assert_eq!(shards.len() as u64, meta["shards"].as_u64().unwrap());
+        for shard in &shards {
+            let map = shard.as_object().unwrap();
+            assert!(map.keys().all(|k| !k.starts_with('@')), "{map:?}");
+            if let Some(v) = map.get("힙") {
+                found = Some(v.as_str().unwrap().to_string());
             }
         }
         let keys = found.expect("힙 in a shard");

@@ -18,7 +18,7 @@
 (function (global) {
   "use strict";
 
-  const FORMAT_VERSION = 4;
+  const FORMAT_VERSION = 5;
   // Letters of each index file's stamp in meta.stamps (files.rs STAMP_LEN).
   const STAMP_LEN = 3;
   const FIELD_TITLE = 0, FIELD_TAGS = 1, FIELD_HEADING = 2, FIELD_BODY = 3, FIELD_TERM = 4;

@@ -2,7 +2,8 @@
 
   if (typeof document === "undefined") return;
 
-  // ── the browser: loading index files with <script> (works from file://) ──
+  // ── the browser: index files with <script> (works from file://), over
+  // HTTP the units a query needs by range ──
 
   const script = document.currentScript;
   const siteRoot = (function () {
@@ -14,10 +15,10 @@
   const waiting = new Map();
   let bust = "";
 
-  global.gongbuSearch = function (kind, number, stamp, data) {
+  global.gongbuSearch = function (kind, number, stamp, lengths, data) {
     let key = kind + ":" + number;
     let w = waiting.get(key);
-    if (w) { waiting.delete(key); w.resolve({ kind: kind, number: number, stamp: stamp, data: data }); }
+    if (w) { waiting.delete(key); w.resolve({ kind: kind, number: number, stamp: stamp, lengths: lengths, data: data }); }
   };
 
   function loadFile(name) {
@@ -45,7 +46,19 @@
   }
   loadFile.bust = function () { bust = String(Date.now()); };
 
-  const engine = createEngine(loadFile);
+  // Bytes from..to of an index file by HTTP range; a server that ignores
+  // the range answers with the whole file, which is kept.
+  function loadBytes(name, from, to) {
+    let url = indexBase + name;
+    if (bust) url += (name.indexOf("?") >= 0 ? "&" : "?") + "t=" + bust;
+    return fetch(url, { headers: { Range: "bytes=" + from + "-" + (to - 1) } }).then(function (res) {
+      if (res.status !== 206 && res.status !== 200) throw new Error("검색 색인 파일이 없습니다: " + name);
+      return res.arrayBuffer().then(function (b) { return { bytes: new Uint8Array(b), whole: res.status === 200 }; });
+    });
+  }
+  const ranged = /^https?:$/.test(location.protocol) && typeof fetch === "function" && typeof TextDecoder === "function";
+
+  const engine = createEngine(loadFile, ranged ? loadBytes : null);
   api.engine = engine;
 
   function absolute(href) { return new URL(href, siteRoot).href; }
