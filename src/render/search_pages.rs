@@ -21,10 +21,15 @@ pub(crate) fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnos
     tracing::debug!(ms = t.elapsed().as_millis() as u64, "search postings built");
     let t = std::time::Instant::now();
     let files = std::sync::atomic::AtomicUsize::new(0);
-    search.write_files(&index.notes.raw, &index.glossary, &|path, text| {
-        files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        put(sink, diags, &path, text.as_bytes());
-    });
+    search.write_files(
+        &index.notes.raw,
+        &index.glossary,
+        env.search_chunks,
+        &|path, text| {
+            files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            put(sink, diags, &path, text.as_bytes());
+        },
+    );
     tracing::debug!(
         ms = t.elapsed().as_millis() as u64,
         files = files.into_inner(),

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::build::{DocKind, SearchIndex, LIST_SEPARATOR};
+use super::build::{ChunkStore, DocKind, SearchIndex, LIST_SEPARATOR};
 use super::codec::{keeps_positions, put_varint, term_only};
 use super::tokens::*;
 use crate::index::glossary::Glossary;
@@ -158,6 +158,101 @@ fn compressed_unit(json: &str) -> String {
     out
 }
 
+/// Store entries of compressed units start with this (and end with a hash
+/// of what is between).
+pub(super) const UNITS_MAGIC: &[u8] = b"gongbu search units 1\n";
+
+/// A unit's JSON, as the memo knows it: a hash and the length.
+fn unit_key(json: &str) -> (u64, u32) {
+    (
+        crate::signatures::hash_of(json),
+        u32::try_from(json.len()).unwrap_or(u32::MAX),
+    )
+}
+
+/// Where the compressed units of pack `number` of `kind` are kept.
+fn units_entry(kind: &str, number: usize) -> u128 {
+    let half = |salt: u8| {
+        crate::signatures::hash_of((salt, "gongbu search units", kind, number, UNIT_LEVEL))
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
+/// The units of a pack compressed ([`compressed_unit`]), those whose JSON
+/// the last build compressed for this pack taken from `store` instead (a
+/// one-note edit changes a few units of each pack). The store's entry is
+/// written again only when a unit was compressed here.
+fn compress_units(
+    store: Option<&dyn ChunkStore>,
+    kind: &str,
+    number: usize,
+    jsons: Vec<String>,
+) -> Vec<String> {
+    let Some(store) = store else {
+        return jsons.iter().map(|j| compressed_unit(j)).collect();
+    };
+    let entry = units_entry(kind, number);
+    let known = store
+        .get(entry)
+        .and_then(|bytes| read_units_entry(&bytes))
+        .unwrap_or_default();
+    let mut fresh = false;
+    let mut used = rustc_hash::FxHashSet::default();
+    let keyed: Vec<((u64, u32), String)> = jsons
+        .into_iter()
+        .map(|json| {
+            let key = unit_key(&json);
+            used.insert(key);
+            let unit = known.get(&key).cloned().unwrap_or_else(|| {
+                fresh = true;
+                compressed_unit(&json)
+            });
+            (key, unit)
+        })
+        .collect();
+    if fresh || used.len() != known.len() {
+        let mut body = Vec::with_capacity(keyed.iter().map(|(_, u)| u.len() + 16).sum());
+        for ((hash, len), unit) in &keyed {
+            body.extend_from_slice(&hash.to_le_bytes());
+            body.extend_from_slice(&len.to_le_bytes());
+            body.extend_from_slice(&u32::try_from(unit.len()).unwrap_or(0).to_le_bytes());
+            body.extend_from_slice(unit.as_bytes());
+        }
+        let check = crate::signatures::hash_of(&body[..]);
+        let mut bytes = Vec::with_capacity(UNITS_MAGIC.len() + body.len() + 8);
+        bytes.extend_from_slice(UNITS_MAGIC);
+        bytes.extend_from_slice(&body);
+        bytes.extend_from_slice(&check.to_le_bytes());
+        store.put(entry, &bytes);
+    }
+    keyed.into_iter().map(|(_, unit)| unit).collect()
+}
+
+/// A store entry of compressed units: unit key → unit. None when it is not
+/// whole (then every unit of the pack is compressed again).
+fn read_units_entry(bytes: &[u8]) -> Option<rustc_hash::FxHashMap<(u64, u32), String>> {
+    let body = bytes.strip_prefix(UNITS_MAGIC)?;
+    let (body, check) = body.split_at_checked(body.len().checked_sub(8)?)?;
+    if crate::signatures::hash_of(body).to_le_bytes() != check {
+        return None;
+    }
+    let mut at = 0usize;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        let part = body.get(at..at.checked_add(n)?)?;
+        at += n;
+        Some(part)
+    };
+    let mut units = rustc_hash::FxHashMap::default();
+    while let Some(hash) = take(8) {
+        let hash = u64::from_le_bytes(hash.try_into().ok()?);
+        let len = u32::from_le_bytes(take(4)?.try_into().ok()?);
+        let size = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+        let unit = std::str::from_utf8(take(size)?).ok()?.to_string();
+        units.insert((hash, len), unit);
+    }
+    Some(units)
+}
+
 /// What follows the data of a file.
 const WRAP_END: &str = ");\n";
 
@@ -288,8 +383,19 @@ impl SearchIndex<'_> {
     /// memory).
     #[cfg(test)]
     pub(crate) fn files(self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
+        self.files_stored(notes, glossary, None)
+    }
+
+    /// [`Self::files`] with compressed units kept in `store`.
+    #[cfg(test)]
+    pub(crate) fn files_stored(
+        self,
+        notes: &[Note],
+        glossary: &Glossary,
+        store: Option<&dyn ChunkStore>,
+    ) -> Vec<SearchFile> {
         let files = std::sync::Mutex::new(Vec::new());
-        self.write_files(notes, glossary, &|path, text| {
+        self.write_files(notes, glossary, store, &|path, text| {
             files.lock().unwrap().push(SearchFile { path, text });
         });
         let mut files = files.into_inner().unwrap();
@@ -314,11 +420,14 @@ impl SearchIndex<'_> {
         mut self,
         notes: &[Note],
         glossary: &Glossary,
+        store: Option<&dyn ChunkStore>,
         emit: &(dyn Fn(String, String) + Sync),
     ) {
-        // Makes pack `number` of `kind` from its units, hands it over,
-        // returns its stamp.
+        // Makes pack `number` of `kind` from its units' JSON (compressed,
+        // or taken from the store as the last build compressed them), hands
+        // it over, returns its stamp and first-line length.
         let put = |kind: &str, number: usize, units: Vec<String>| -> (String, u32) {
+            let units = compress_units(store, kind, number, units);
             let (text, stamp) = pack_file(kind, number, &units);
             drop(units);
             let head = text.find('\n').map_or(0, |at| at + 1);
@@ -413,7 +522,7 @@ impl SearchIndex<'_> {
                 }
             }
             out.push('}');
-            compressed_unit(&out)
+            out
         };
         let concept_total: usize = concepts
             .iter()
@@ -452,7 +561,7 @@ impl SearchIndex<'_> {
                         out.push('{');
                         push_postings(&mut out, list.iter().copied());
                         out.push('}');
-                        compressed_unit(&out)
+                        out
                     })
                     .collect();
                 put("shards", n, units)
@@ -502,22 +611,20 @@ impl SearchIndex<'_> {
                 .first()
                 .and_then(|d| d.field(Field::Title))
                 .unwrap_or("");
-            compressed_unit(&to_script_json(&FragmentNote(
+            to_script_json(&FragmentNote(
                 title,
                 encode_path(&note.url),
                 note.tags.join(LIST_SEPARATOR),
                 docs,
-            )))
+            ))
         };
         let fragment_unit = |i: usize| -> String {
             if i < notes.len() {
                 note_unit(i)
             } else {
-                compressed_unit(
-                    &term_entry(i - notes.len())
-                        .map(|t| to_script_json(&t))
-                        .unwrap_or_else(|| "null".to_string()),
-                )
+                term_entry(i - notes.len())
+                    .map(|t| to_script_json(&t))
+                    .unwrap_or_else(|| "null".to_string())
             }
         };
         let text_total: usize = (0..notes.len()).map(note_size).sum::<usize>()

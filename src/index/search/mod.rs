@@ -493,6 +493,45 @@ mod tests {
     }
 
     #[test]
+    fn compressed_units_from_the_store_give_the_same_files() {
+        let glossary = thread_glossary();
+        let store = MemoryStore::default();
+        let puts = || store.puts.load(std::sync::atomic::Ordering::Relaxed);
+        let files = |notes: &[Note]| {
+            SearchIndex::from_parts(notes, &glossary).files_stored(notes, &glossary, Some(&store))
+        };
+        let notes = many(700, None);
+        let plain = SearchIndex::from_parts(&notes, &glossary).files(&notes, &glossary);
+        assert_eq!(files(&notes), plain);
+        let packs = puts();
+        assert_eq!(packs, plain.len() - 1, "an entry per pack");
+        // Again: every unit from the store, no entry written.
+        assert_eq!(files(&notes), plain);
+        assert_eq!(puts(), packs);
+        // One note edited: the same files as without the store; the packs
+        // with a changed unit get their entries written again.
+        let edited = many(700, Some(321));
+        let plain = SearchIndex::from_parts(&edited, &glossary).files(&edited, &glossary);
+        assert_eq!(files(&edited), plain);
+        assert!(
+            puts() > packs && puts() < 2 * packs,
+            "{} of {packs}",
+            puts() - packs
+        );
+        // Entries that are not whole, or another unit's bytes under a key,
+        // are not used.
+        for bytes in store.chunks.lock().unwrap().values_mut() {
+            bytes.truncate(bytes.len() - 1);
+        }
+        assert_eq!(files(&edited), plain);
+        for bytes in store.chunks.lock().unwrap().values_mut() {
+            let at = UNITS_MAGIC.len() + 20;
+            bytes[at] ^= 1;
+        }
+        assert_eq!(files(&edited), plain);
+    }
+
+    #[test]
     fn concepts_found_chunk_by_chunk_are_those_found_in_the_whole_index() {
         // Mentions are found in one document's tokens, so finding them in
         // each chunk of notes and joining gives what the whole index gives.
