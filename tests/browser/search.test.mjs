@@ -17,6 +17,7 @@ import { createServer } from "node:http";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -85,10 +86,11 @@ before(async () => {
   });
   // The small site under a sub-path, as on GitHub Pages (user.github.io/repo/),
   // answering byte ranges as GitHub Pages does; under /whole/ a server that
-  // ignores ranges and sends whole files.
+  // ignores ranges and sends whole files; under /mangled/ one that answers a
+  // range with bytes of the gzipped file (as CDNs have done).
   server = createServer((req, res) => {
     const url = new URL(req.url, "http://x");
-    const prefix = ["/repo/", "/whole/"].find((p) => url.pathname.startsWith(p));
+    const prefix = ["/repo/", "/whole/", "/mangled/"].find((p) => url.pathname.startsWith(p));
     const rel = decodeURIComponent(prefix ? url.pathname.slice(prefix.length) : "\0");
     const file = path.join(smallSite, rel);
     if (!file.startsWith(smallSite) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
@@ -100,6 +102,12 @@ before(async () => {
     const body = fs.readFileSync(file);
     const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range || "");
     served.push({ path: url.pathname, range: req.headers.range || "", ranged: Boolean(range && prefix === "/repo/") });
+    if (range && prefix === "/mangled/") {
+      const gz = zlib.gzipSync(body), from = Number(range[1]), to = Math.min(Number(range[2]), gz.length - 1);
+      res.writeHead(206, { "content-type": type, "content-range": `bytes ${from}-${to}/${gz.length}` });
+      res.end(gz.subarray(from, to + 1));
+      return;
+    }
     if (range && prefix === "/repo/") {
       const from = Number(range[1]), to = Math.min(Number(range[2]), body.length - 1);
       res.writeHead(206, { "content-type": type, "content-range": `bytes ${from}-${to}/${body.length}` });
@@ -253,14 +261,22 @@ test("works under a sub-path over http, reading only the byte ranges a query nee
   await page.context().close();
 });
 
-test("over http from a server that ignores ranges, whole files do", async () => {
-  const base = `http://127.0.0.1:${server.address().port}/whole/`;
-  const page = await openPage(base + "search.html?q=" + encodeURIComponent("뮤텍스"));
-  await page.waitForFunction(() => /검색 결과 \d+건/.test(document.getElementById("search-status")?.textContent || ""));
-  const href = await page.$eval("#search-results a", (a) => a.href);
-  assert.ok(decodeURIComponent(href).startsWith(base + "os/sync.html#뮤텍스"), href);
-  await page.context().close();
-});
+for (const [kind, what] of [["whole", "ignores ranges"], ["mangled", "mangles ranges"]]) {
+  test(`over http from a server that ${what}, whole files do`, async () => {
+    const base = `http://127.0.0.1:${server.address().port}/${kind}/`;
+    served.length = 0;
+    const page = await openPage(base + "search.html?q=" + encodeURIComponent("뮤텍스"));
+    await page.waitForFunction(() => /검색 결과 \d+건/.test(document.getElementById("search-status")?.textContent || ""));
+    const href = await page.$eval("#search-results a", (a) => a.href);
+    assert.ok(decodeURIComponent(href).startsWith(base + "os/sync.html#뮤텍스"), href);
+    const packs = served.filter((s) => /\/search\/(shards|concepts|frags)-/.test(s.path));
+    if (kind === "mangled") {
+      // Ranges tried first, then whole packs as scripts.
+      assert.ok(packs.some((s) => s.range) && packs.some((s) => !s.range), JSON.stringify(packs));
+    }
+    await page.context().close();
+  });
+}
 
 test("the dropdown fits a 360 px phone, light and dark", async () => {
   for (const colorScheme of ["light", "dark"]) {

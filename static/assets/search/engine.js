@@ -196,14 +196,14 @@
       const key = kind + ":" + p;
       if (!heads.has(key)) {
         const expected = stampOf(kind, p), name = packName(kind, p);
-        const q = firstLine(name, (headSizes[kind] || [])[p] || 1024).then(function (r) {
+        const q = ranged(firstLine(name, (headSizes[kind] || [])[p] || 1024).then(function (r) {
           const parts = r.line.split('"');
           if (parts[3] !== expected) throw new Error("stale");
           const lens = varints(parts[5] || ""), starts = [];
           let at = r.end;
           lens.forEach(function (n) { starts.push(at); at += n + 2; });
           return { name: name, lens: lens, starts: starts, whole: r.whole };
-        });
+        }));
         q.catch(function () { heads.delete(key); });
         heads.set(key, q);
       }
@@ -215,7 +215,7 @@
         const nl = r.bytes.indexOf(10);
         if (nl < 0) {
           if (!r.whole && r.bytes.length >= size) return firstLine(name, size * 8);
-          throw new Error("stale");
+          throw new Error("range");
         }
         return { line: utf8(r.bytes.subarray(0, nl)), end: nl + 1, whole: r.whole ? r.bytes : null };
       });
@@ -230,26 +230,29 @@
           return Promise.all(run.map(function (i) { return inflate(list[i % per]); }));
         });
       }
-      return head(kind, p).then(function (h) {
+      return ranged(head(kind, p).then(function (h) {
         const first = run[0] % per, last = run[run.length - 1] % per;
-        if (last >= h.lens.length) throw new Error("stale");
+        if (last >= h.lens.length) throw new Error("range");
         const from = h.starts[first], to = h.starts[last] + h.lens[last];
         const got = h.whole ? Promise.resolve({ bytes: h.whole, whole: true }) : loadBytes(h.name, from, to);
         return got.then(function (r) {
           if (r.whole) h.whole = r.bytes;
           const base = r.whole ? 0 : from;
-          if (r.bytes.length < to - base) throw new Error("stale");
+          if (r.bytes.length < to - base) throw new Error("range");
           return Promise.all(run.map(function (i) {
             const k = i % per;
             // A JSON string: drop its quotes.
             return inflate(utf8(r.bytes.subarray(h.starts[k] - base + 1, h.starts[k] + h.lens[k] - base - 1)));
-          })).catch(function () {
-            // Bytes of another build (the file changed since its first line
-            // was read).
-            throw new Error("stale");
-          });
+          }));
         });
-      });
+      }));
+    }
+
+    // A failed range read: "stale" when a first line's stamp is not the one
+    // meta.js lists, else "range" (a server or proxy that mangles ranges,
+    // or a file changed between two reads).
+    function ranged(q) {
+      return q.catch(function (e) { throw e && e.message === "stale" ? e : new Error("range"); });
     }
 
     // Units named "kind:i", all at once: those of one pack standing next to
@@ -699,12 +702,13 @@
           });
         });
       }).catch(function (e) {
-        if (e && e.message === "stale") {
-          // A file of another build: read the index again, once.
-          reset(true);
-          if (!opts.retried) return search(query, Object.assign({}, opts, { retried: true }));
-        }
-        throw e;
+        const why = e && e.message, tries = opts.tries || 0;
+        if ((why !== "stale" && why !== "range") || tries >= 2) throw e;
+        // A file of another build: read the index again. Ranges that do not
+        // read (or a stale file twice): whole packs, as scripts, from now on.
+        if (loadBytes && (why === "range" || tries === 1)) loadBytes = null;
+        reset(true);
+        return search(query, Object.assign({}, opts, { tries: tries + 1 }));
       });
     }
 

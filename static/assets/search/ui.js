@@ -47,11 +47,13 @@
   loadFile.bust = function () { bust = String(Date.now()); };
 
   // Bytes from..to of an index file by HTTP range; a server that ignores
-  // the range answers with the whole file, which is kept.
+  // the range answers with the whole file, which is kept. Not through the
+  // HTTP cache: browsers have mixed up ranges of one URL read at once from
+  // it. Ranges a server or proxy mangles make the engine read whole packs.
   function loadBytes(name, from, to) {
     let url = indexBase + name;
     if (bust) url += (name.indexOf("?") >= 0 ? "&" : "?") + "t=" + bust;
-    return fetch(url, { headers: { Range: "bytes=" + from + "-" + (to - 1) } }).then(function (res) {
+    return fetch(url, { cache: "no-store", headers: { Range: "bytes=" + from + "-" + (to - 1) } }).then(function (res) {
       if (res.status !== 206 && res.status !== 200) throw new Error("검색 색인 파일이 없습니다: " + name);
       return res.arrayBuffer().then(function (b) { return { bytes: new Uint8Array(b), whole: res.status === 200 }; });
     });
