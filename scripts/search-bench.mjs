@@ -57,8 +57,17 @@ const server = createServer((req, res) => {
     res.end();
     return;
   }
-  res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
-  res.end(fs.readFileSync(file));
+  const type = TYPES[path.extname(file)] || "application/octet-stream", body = fs.readFileSync(file);
+  // Byte ranges as GitHub Pages answers them (gongbu reads its index so).
+  const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range || "");
+  if (range) {
+    const from = Number(range[1]), to = Math.min(Number(range[2]), body.length - 1);
+    res.writeHead(206, { "content-type": type, "content-range": `bytes ${from}-${to}/${body.length}` });
+    res.end(body.subarray(from, to + 1));
+    return;
+  }
+  res.writeHead(200, { "content-type": type });
+  res.end(body);
 });
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${server.address().port}/`;
@@ -69,25 +78,33 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 
-// Bytes of the index files a page requested (raw and gzip-compressed).
+// Bytes of the index files a page requested (raw and gzip-compressed; a
+// byte range counts its bytes, sent as stored).
 function tracker(page, marker) {
   const seen = [];
   page.on("requestfinished", (r) => {
     const u = new URL(r.url());
     if (!u.pathname.includes(marker)) return;
     const file = path.join(site, decodeURIComponent(u.pathname));
-    if (fs.existsSync(file)) seen.push(file);
+    if (fs.existsSync(file)) seen.push({ file, range: r.headers()["range"] || "" });
   });
   return {
     take() {
-      const files = seen.splice(0);
+      const reads = seen.splice(0);
       let raw = 0, gz = 0;
-      for (const f of files) {
+      for (const { file: f, range } of reads) {
         const b = fs.readFileSync(f);
+        const m = /^bytes=(\d+)-(\d+)$/.exec(range);
+        if (m) {
+          const n = Math.min(Number(m[2]), b.length - 1) - Number(m[1]) + 1;
+          raw += n;
+          gz += n;
+          continue;
+        }
         raw += b.length;
         gz += /\.(pf_\w+|wasm.*)$/.test(f) ? b.length : zlib.gzipSync(b).length;
       }
-      return { files: files.length, raw, gz };
+      return { files: reads.length, raw, gz };
     },
   };
 }
