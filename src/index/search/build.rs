@@ -10,7 +10,9 @@ use rustc_hash::FxHashMap;
 
 #[cfg(test)]
 use super::codec::Posting;
-use super::codec::{decode_postings, encode_pending, get_varint, keeps_positions, put_varint};
+use super::codec::{
+    decode_postings, encode_pending, get_varint, keeps_positions, put_varint, seal, unsealed, Parts,
+};
 use super::concepts::{concept_postings, Needles};
 use super::tokens::*;
 use crate::index::glossary::Glossary;
@@ -260,33 +262,21 @@ impl ChunkPostings {
             }
             out.extend_from_slice(&list.bytes);
         }
-        let check = crate::signatures::hash_of(&out[CHUNK_MAGIC.len()..]);
-        out.extend_from_slice(&check.to_le_bytes());
+        seal(&mut out, CHUNK_MAGIC.len());
         out
     }
 
     /// A chunk stored by [`Self::to_bytes`]; None when the bytes are not
     /// one whole (a corrupt or foreign file).
     fn from_bytes(bytes: &[u8]) -> Option<ChunkPostings> {
-        let body = bytes.strip_prefix(CHUNK_MAGIC)?;
-        let (body, check) = body.split_at_checked(body.len().checked_sub(8)?)?;
-        if crate::signatures::hash_of(body).to_le_bytes() != check {
-            return None;
-        }
-        let mut at = 0usize;
-        let mut take = |n: usize| -> Option<&[u8]> {
-            let part = body.get(at..at.checked_add(n)?)?;
-            at += n;
-            Some(part)
-        };
+        let mut parts = Parts::new(unsealed(bytes, CHUNK_MAGIC)?);
         let mut lists = Vec::new();
-        while let Some(len) = take(4) {
-            let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
-            let token = std::str::from_utf8(take(len)?).ok()?.to_string();
-            let mut number =
-                || -> Option<u32> { Some(u32::from_le_bytes(take(4)?.try_into().ok()?)) };
-            let (first_doc, last_doc, size) = (number()?, number()?, number()?);
-            let bytes = take(size as usize)?.to_vec();
+        while let Some(len) = parts.u32() {
+            let token = std::str::from_utf8(parts.take(len as usize)?)
+                .ok()?
+                .to_string();
+            let (first_doc, last_doc, size) = (parts.u32()?, parts.u32()?, parts.u32()?);
+            let bytes = parts.take(size as usize)?.to_vec();
             lists.push((
                 token,
                 TokenList {
@@ -297,7 +287,7 @@ impl ChunkPostings {
                 },
             ));
         }
-        (at == body.len()).then_some(ChunkPostings {
+        parts.done().then_some(ChunkPostings {
             lists,
             ..ChunkPostings::default()
         })

@@ -10,6 +10,51 @@ use super::tokens::{is_cjk_letter, Field};
 pub(super) const DIGITS: &[u8; 64] =
     b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
+/// Ends bytes kept in the build cache's store: a hash of everything after
+/// the first `magic_len` bytes (the magic line), so [`unsealed`] can tell a
+/// whole entry from a corrupt or foreign one.
+pub(super) fn seal(out: &mut Vec<u8>, magic_len: usize) {
+    let check = crate::signatures::hash_of(out.get(magic_len..).unwrap_or(&[]));
+    out.extend_from_slice(&check.to_le_bytes());
+}
+
+/// The body of sealed bytes (between `magic` and the hash); None when they
+/// are not one whole entry.
+pub(super) fn unsealed<'a>(bytes: &'a [u8], magic: &[u8]) -> Option<&'a [u8]> {
+    let body = bytes.strip_prefix(magic)?;
+    let (body, check) = body.split_at_checked(body.len().checked_sub(8)?)?;
+    (crate::signatures::hash_of(body).to_le_bytes() == check).then_some(body)
+}
+
+/// Reads a sealed body a part at a time.
+pub(super) struct Parts<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Parts<'a> {
+    pub(super) fn new(bytes: &'a [u8]) -> Parts<'a> {
+        Parts { bytes, at: 0 }
+    }
+
+    /// The next `n` bytes; None past the end.
+    pub(super) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let part = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(part)
+    }
+
+    /// Whether every byte was taken.
+    pub(super) fn done(&self) -> bool {
+        self.at == self.bytes.len()
+    }
+
+    /// The next 4-byte little-endian number.
+    pub(super) fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+}
+
 pub(super) fn put_varint(out: &mut Vec<u8>, mut v: u32) {
     while v >= 32 {
         out.push(DIGITS[32 + (v & 31) as usize]);

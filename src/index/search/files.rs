@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use super::build::{ChunkStore, DocKind, SearchIndex, LIST_SEPARATOR};
-use super::codec::{keeps_positions, put_varint, term_only};
+use super::codec::{keeps_positions, put_varint, seal, term_only, unsealed, Parts};
 use super::tokens::*;
 use crate::index::glossary::Glossary;
 use crate::korean::PARTICLES;
@@ -211,19 +211,18 @@ fn compress_units(
         })
         .collect();
     if fresh || used.len() != known.len() {
-        let mut body = Vec::with_capacity(keyed.iter().map(|(_, u)| u.len() + 16).sum());
+        let mut body = Vec::with_capacity(
+            UNITS_MAGIC.len() + keyed.iter().map(|(_, u)| u.len() + 16).sum::<usize>() + 8,
+        );
+        body.extend_from_slice(UNITS_MAGIC);
         for ((hash, len), unit) in &keyed {
             body.extend_from_slice(&hash.to_le_bytes());
             body.extend_from_slice(&len.to_le_bytes());
             body.extend_from_slice(&u32::try_from(unit.len()).unwrap_or(0).to_le_bytes());
             body.extend_from_slice(unit.as_bytes());
         }
-        let check = crate::signatures::hash_of(&body[..]);
-        let mut bytes = Vec::with_capacity(UNITS_MAGIC.len() + body.len() + 8);
-        bytes.extend_from_slice(UNITS_MAGIC);
-        bytes.extend_from_slice(&body);
-        bytes.extend_from_slice(&check.to_le_bytes());
-        store.put(entry, &bytes);
+        seal(&mut body, UNITS_MAGIC.len());
+        store.put(entry, &body);
     }
     keyed.into_iter().map(|(_, unit)| unit).collect()
 }
@@ -231,26 +230,16 @@ fn compress_units(
 /// A store entry of compressed units: unit key → unit. None when it is not
 /// whole (then every unit of the pack is compressed again).
 fn read_units_entry(bytes: &[u8]) -> Option<rustc_hash::FxHashMap<(u64, u32), String>> {
-    let body = bytes.strip_prefix(UNITS_MAGIC)?;
-    let (body, check) = body.split_at_checked(body.len().checked_sub(8)?)?;
-    if crate::signatures::hash_of(body).to_le_bytes() != check {
-        return None;
-    }
-    let mut at = 0usize;
-    let mut take = |n: usize| -> Option<&[u8]> {
-        let part = body.get(at..at.checked_add(n)?)?;
-        at += n;
-        Some(part)
-    };
+    let mut parts = Parts::new(unsealed(bytes, UNITS_MAGIC)?);
     let mut units = rustc_hash::FxHashMap::default();
-    while let Some(hash) = take(8) {
+    while let Some(hash) = parts.take(8) {
         let hash = u64::from_le_bytes(hash.try_into().ok()?);
-        let len = u32::from_le_bytes(take(4)?.try_into().ok()?);
-        let size = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
-        let unit = std::str::from_utf8(take(size)?).ok()?.to_string();
+        let len = parts.u32()?;
+        let size = parts.u32()? as usize;
+        let unit = std::str::from_utf8(parts.take(size)?).ok()?.to_string();
         units.insert((hash, len), unit);
     }
-    Some(units)
+    parts.done().then_some(units)
 }
 
 /// What follows the data of a file.
