@@ -98,8 +98,13 @@ pub(super) const STAMP_LEN: usize = 3;
 /// not change keeps its bytes from one build to the next (and the output
 /// step leaves it in place), while `meta.js` lists every stamp it expects.
 fn stamp(payload: &str) -> String {
+    stamp_of(&[payload])
+}
+
+/// [`stamp`] of parts following each other.
+fn stamp_of(parts: &[&str]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in payload.bytes() {
+    for b in parts.iter().flat_map(|p| p.bytes()) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -285,7 +290,7 @@ fn pack_file(kind: &str, number: usize, units: &[String]) -> (String, String) {
         text.push_str(unit);
     }
     text.push('\n');
-    let own = stamp(&format!("{lengths}\n{}", &text[units_at..]));
+    let own = stamp_of(&[&lengths, "\n", &text[units_at..]]);
     text.replace_range(stamp_at..stamp_at + STAMP_LEN, &own);
     text.push(']');
     text.push_str(WRAP_END);
@@ -366,10 +371,9 @@ impl SearchIndex<'_> {
     /// `notes` and `glossary` are what the index was built from.
     ///
     /// Consumes the index: the postings are freed once the shards are
-    /// made, the documents once the fragments are, and every file is made
-    /// whole at once with a placeholder stamp filled in at the end, so
-    /// no payload is ever copied (the index files are the tail of a build's
-    /// memory).
+    /// made, the documents once the fragments are, and only the packs being
+    /// made (their units, then their text) are held besides (the index
+    /// files are the tail of a build's memory).
     #[cfg(test)]
     pub(crate) fn files(self, notes: &[Note], glossary: &Glossary) -> Vec<SearchFile> {
         self.files_stored(notes, glossary, None)
