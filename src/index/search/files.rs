@@ -427,6 +427,21 @@ impl SearchIndex<'_> {
             emit(format!("{SEARCH_DIR}/{kind}-{number}.js"), text);
             (stamp, u32::try_from(head).unwrap_or(u32::MAX))
         };
+        // The packs of `count` units of `kind`, `per` a pack, unit `i` made
+        // by `unit(i)` when its pack is.
+        let packs =
+            |kind: &str, count: usize, per: usize, unit: &(dyn Fn(usize) -> String + Sync)| {
+                (0..count.div_ceil(per))
+                    .into_par_iter()
+                    .map(|p| {
+                        put(
+                            kind,
+                            p,
+                            (p * per..count.min(p * per + per)).map(unit).collect(),
+                        )
+                    })
+                    .collect::<Vec<(String, u32)>>()
+            };
         // Stamps and first-line lengths of the packs of a kind.
         let listed = |packs: Vec<(String, u32)>| -> (String, String) {
             let heads = varint_string(packs.iter().map(|(_, h)| *h));
@@ -528,17 +543,12 @@ impl SearchIndex<'_> {
                 .map(|t| t.term.len() + t.definition.len() + 64)
                 .sum::<usize>();
         let concept_pack = per_pack(concept_total, concept_starts.len());
-        let concept_packs: Vec<(String, u32)> = (0..concept_starts.len().div_ceil(concept_pack))
-            .into_par_iter()
-            .map(|p| {
-                let end = (p * concept_pack + concept_pack).min(concept_starts.len());
-                put(
-                    "concepts",
-                    p,
-                    (p * concept_pack..end).map(concept_unit).collect(),
-                )
-            })
-            .collect();
+        let concept_packs = packs(
+            "concepts",
+            concept_starts.len(),
+            concept_pack,
+            &concept_unit,
+        );
         drop(concepts);
         // Every other token's postings, sharded and packed.
         let shard_pack = per_pack(total, shards);
@@ -628,17 +638,7 @@ impl SearchIndex<'_> {
                 .sum::<usize>();
         let fragment_count = notes.len() + glossary.terms.len();
         let fragment_pack = per_pack(text_total, fragment_count);
-        let fragment_packs: Vec<(String, u32)> = (0..fragment_count.div_ceil(fragment_pack))
-            .into_par_iter()
-            .map(|p| {
-                let end = (p * fragment_pack + fragment_pack).min(fragment_count);
-                put(
-                    "frags",
-                    p,
-                    (p * fragment_pack..end).map(fragment_unit).collect(),
-                )
-            })
-            .collect();
+        let fragment_packs = packs("frags", fragment_count, fragment_pack, &fragment_unit);
         self.docs = Vec::new();
 
         let (shard_stamps, shard_heads) = listed(shard_packs);
