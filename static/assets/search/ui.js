@@ -21,6 +21,12 @@
     if (w) { waiting.delete(key); w.resolve({ kind: kind, number: number, stamp: stamp, lengths: lengths, data: data }); }
   };
 
+  // The URL of an index file, with the cache-busting mark once the index
+  // was found stale.
+  function indexUrl(name) {
+    return indexBase + name + (bust ? (name.indexOf("?") >= 0 ? "&" : "?") + "t=" + bust : "");
+  }
+
   function loadFile(name) {
     const m = /^(meta|shards|concepts|frags)-?([0-9]*)\.js/.exec(name);
     const kind = m[1], number = m[1] === "meta" ? 0 : parseInt(m[2], 10);
@@ -28,9 +34,7 @@
     return new Promise(function (resolve, reject) {
       waiting.set(key, { resolve: resolve });
       const el = document.createElement("script");
-      let url = indexBase + name;
-      if (bust) url += (name.indexOf("?") >= 0 ? "&" : "?") + "t=" + bust;
-      el.src = url;
+      el.src = indexUrl(name);
       el.async = true;
       el.onload = function () {
         el.remove();
@@ -51,9 +55,7 @@
   // HTTP cache: browsers have mixed up ranges of one URL read at once from
   // it. Ranges a server or proxy mangles make the engine read whole packs.
   function loadBytes(name, from, to) {
-    let url = indexBase + name;
-    if (bust) url += (name.indexOf("?") >= 0 ? "&" : "?") + "t=" + bust;
-    return fetch(url, { cache: "no-store", headers: { Range: "bytes=" + from + "-" + (to - 1) } }).then(function (res) {
+    return fetch(indexUrl(name), { cache: "no-store", headers: { Range: "bytes=" + from + "-" + (to - 1) } }).then(function (res) {
       if (res.status !== 206 && res.status !== 200) throw new Error("검색 색인 파일이 없습니다: " + name);
       return res.arrayBuffer().then(function (b) { return { bytes: new Uint8Array(b), whole: res.status === 200 }; });
     });
