@@ -38,6 +38,7 @@ pub(crate) mod memory;
 pub(crate) mod note;
 pub(crate) mod obsidian;
 pub(crate) mod output;
+pub(crate) mod readahead;
 pub(crate) mod render;
 pub mod serve;
 pub(crate) mod signatures;
@@ -409,6 +410,10 @@ fn load_site_with(
     step.done("walk");
     progress.start(PHASE_LOAD, found.notes.len());
     let prefix = opts.display_prefix();
+    let ahead = readahead::Readahead::start(
+        found.notes.iter().map(|f| f.path.clone()).collect(),
+        rayon::current_num_threads(),
+    );
     type Loaded = (Result<Option<Note>, Diagnostic>, Vec<Diagnostic>);
     let loaded: Vec<Loaded> = found
         .notes
@@ -420,6 +425,7 @@ fn load_site_with(
             (result, warnings)
         })
         .collect();
+    drop(ahead);
     step.done("read and analyze");
     let mut notes = Vec::with_capacity(loaded.len());
     for (result, warnings) in loaded {

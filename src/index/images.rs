@@ -163,6 +163,12 @@ impl ImageResolver<'_> {
         images.extra_assets.sort();
         images.extra_assets.dedup();
 
+        // Every image used is probed now and copied into the output later:
+        // the disk fetches them all while the first are probed.
+        let ahead = crate::readahead::Readahead::start(
+            used.values().cloned().collect(),
+            rayon::current_num_threads(),
+        );
         let probed: Vec<(String, ImageInfo)> = used
             .into_par_iter()
             .map(|(rel, path)| {
@@ -170,6 +176,7 @@ impl ImageResolver<'_> {
                 (rel, info)
             })
             .collect();
+        drop(ahead);
         images.info.extend(probed);
         self.warn_unknown_formats(&images, diags);
         images
