@@ -677,15 +677,18 @@ pub fn build_with_progress(
             if opts.clean {
                 cache::delete(&opts.root);
             }
+            let step = steps::Step::start("cache");
             let cache = (!opts.no_cache).then(|| {
                 let (cache, notice) = cache::BuildCache::open(&site);
                 diags.extend(notice);
                 cache
             });
+            step.done("keys and last build read");
             let kept = cache
                 .as_ref()
                 .map(|c| c.keep_unchanged(&staging))
                 .unwrap_or_default();
+            step.done("unchanged pages linked");
             progress.advance(kept.len());
             report.pages_cached = kept.len();
             let recording = cache.as_ref().map(|c| c.recording(&staging, &kept));
@@ -714,6 +717,7 @@ pub fn build_with_progress(
                 "pages rendered"
             );
             let _output = tracing::info_span!("output").entered();
+            let step = steps::Step::start("output");
             if let Some(failure) = staging.failure() {
                 // One error for a full disk, not one per page.
                 collected.retain(|d| d.code != "write");
@@ -724,6 +728,7 @@ pub fn build_with_progress(
                     Err(d) => collected.push(d),
                 }
             }
+            step.done("carried over");
             let mut render_diags = collected.snapshot();
             if opts.strict {
                 promote_warnings(&mut render_diags);
@@ -734,9 +739,11 @@ pub fn build_with_progress(
             } else {
                 match staging.commit() {
                     Ok(()) => {
+                        step.done("swapped in");
                         if let (Some(cache), Some(outputs)) = (&cache, outputs) {
                             diags.extend(cache.save(&out, &kept, outputs));
                         }
+                        step.done("cache saved");
                         (pages, files, true)
                     }
                     Err(d) => {
