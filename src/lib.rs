@@ -957,16 +957,23 @@ mod tests {
     }
 
     #[test]
-    fn note_texts_are_dropped_unless_feeds_carry_whole_notes() {
+    fn note_texts_and_links_are_dropped_unless_feeds_carry_whole_notes() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let opts = BuildOptions::new(root);
         let (site, _) = load_site(&opts, &mut Vec::new());
         let mut site = site.expect("site");
+        let linking = |site: &Site| site.index.notes.iter().any(|n| !n.facts.links.is_empty());
+        assert!(linking(&site) && site.index.backlinks.iter().any(|b| !b.is_empty()));
         site.index.config.feed_content = "full".to_string();
         site.index.drop_note_sources();
+        // Whole notes in the feed: their text and links stay; what only
+        // the note pages show goes.
         assert!(site.index.notes.iter().all(|n| !n.source.is_empty()));
+        assert!(linking(&site) && site.index.links.len() == site.index.notes.len());
+        assert!(site.index.backlinks.is_empty() && site.index.related.is_empty());
         site.index.config.feed_content = String::new();
         site.index.drop_note_sources();
         assert!(site.index.notes.iter().all(|n| n.source.is_empty()));
+        assert!(!linking(&site) && site.index.links.is_empty());
     }
 }

@@ -60,18 +60,22 @@ pub struct SiteIndex {
 }
 
 impl SiteIndex {
-    /// Frees each note's text once its page is written, for a build that
-    /// renders the rest and ends: nothing after the note pages reads it,
-    /// except feeds that carry whole notes (`feed_content: full`), which
-    /// keep it.
+    /// Frees what only the note pages read once they are written, for a
+    /// build that renders the rest and ends: each note's backlinks and
+    /// related notes, and its text and links (their facts and targets),
+    /// which feeds that carry whole notes (`feed_content: full`) keep.
+    /// The search index, made next, is the build's largest allocation.
     pub(crate) fn drop_note_sources(&mut self) {
-        if self.config.full_feeds() {
-            return;
+        self.backlinks = PerNote::default();
+        self.related = PerNote::default();
+        if !self.config.full_feeds() {
+            self.links = PerNote::default();
+            self.notes.raw.par_iter_mut().for_each(|n| {
+                n.source = String::new();
+                n.body_start = 0;
+                n.facts.links = Vec::new();
+            });
         }
-        self.notes.raw.par_iter_mut().for_each(|n| {
-            n.source = String::new();
-            n.body_start = 0;
-        });
         crate::memory::release_free_memory();
     }
 

@@ -347,10 +347,12 @@ const MAX_CACHED_LINES: usize = 200_000;
 /// Bytes of entries kept before the memo starts afresh: the memo's memory
 /// per thread stays under this however many distinct lines a site has. On
 /// 10,000 generated notes (290,264 lines) 24 MB a thread answered 57.4 % of
-/// the lines, 12 MB 57.1 %, 8 MB 56.9 %: lines repeat close together (in
-/// one note, in notes of one topic), so a small memo keeps nearly all of
-/// its use for a third of the memory.
-const MAX_CACHED_BYTES: usize = 8 << 20;
+/// the lines, 12 MB 57.1 %, 8 MB 56.9 %, 4 MB 56.4 %: lines repeat close
+/// together (in one note, in notes of one topic), so a small memo keeps
+/// nearly all of its use. At 4 MB (about 5,000 lines: an entry's markup is
+/// some 700 bytes of class names) the note pages no longer set the build's
+/// peak memory (BENCHMARKS.md, round five).
+const MAX_CACHED_BYTES: usize = 4 << 20;
 /// What an entry costs besides its text and markup (the map slot, the
 /// entry, two allocations).
 const ENTRY_OVERHEAD: usize = 96;
