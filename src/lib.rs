@@ -586,9 +586,10 @@ pub(crate) fn render_with_chunks(
 }
 
 /// [`render_with_chunks`] for a build that ends after it: the facts only
-/// indexing reads are dropped first, and each note's text once the note
-/// pages are written (`SiteIndex::drop_note_sources`), so the search index
-/// and the other pages are made without them.
+/// indexing reads are dropped first, and each note's text, links, backlinks
+/// and related notes once the note pages are written
+/// (`SiteIndex::drop_note_page_facts`), so the search index and the other
+/// pages are made without them.
 fn render_and_drop(
     site: &mut Site,
     sink: &dyn Sink,
@@ -600,7 +601,7 @@ fn render_and_drop(
     let notes_done = site.with_chunks(search_chunks, |env| {
         render::render_note_pages(env, sink, diags)
     });
-    site.index.drop_note_sources();
+    site.index.drop_note_page_facts();
     site.with_chunks(search_chunks, |env| {
         render::render_other_pages(env, sink, diags, notes_done)
     })
@@ -965,14 +966,14 @@ mod tests {
         let linking = |site: &Site| site.index.notes.iter().any(|n| !n.facts.links.is_empty());
         assert!(linking(&site) && site.index.backlinks.iter().any(|b| !b.is_empty()));
         site.index.config.feed_content = "full".to_string();
-        site.index.drop_note_sources();
+        site.index.drop_note_page_facts();
         // Whole notes in the feed: their text and links stay; what only
         // the note pages show goes.
         assert!(site.index.notes.iter().all(|n| !n.source.is_empty()));
         assert!(linking(&site) && site.index.links.len() == site.index.notes.len());
         assert!(site.index.backlinks.is_empty() && site.index.related.is_empty());
         site.index.config.feed_content = String::new();
-        site.index.drop_note_sources();
+        site.index.drop_note_page_facts();
         assert!(site.index.notes.iter().all(|n| n.source.is_empty()));
         assert!(!linking(&site) && site.index.links.is_empty());
     }

@@ -65,7 +65,7 @@ impl SiteIndex {
     /// related notes, and its text and links (their facts and targets),
     /// which feeds that carry whole notes (`feed_content: full`) keep.
     /// The search index, made next, is the build's largest allocation.
-    pub(crate) fn drop_note_sources(&mut self) {
+    pub(crate) fn drop_note_page_facts(&mut self) {
         self.backlinks = PerNote::default();
         self.related = PerNote::default();
         if !self.config.full_feeds() {

@@ -118,7 +118,8 @@ pub(crate) struct NotePagesDone {
 
 /// The first half of [`render_site`]: the note (and folder) pages, the only
 /// pages made from the notes' text. After it a build that ends can drop that
-/// text (`SiteIndex::drop_note_sources`) before [`render_other_pages`].
+/// text and what only these pages show (links, backlinks, related notes:
+/// `SiteIndex::drop_note_page_facts`) before [`render_other_pages`].
 pub(crate) fn render_note_pages(
     env: &RenderEnv<'_>,
     sink: &dyn Sink,
