@@ -44,7 +44,7 @@ pub(crate) const CACHE_DIR: &str = ".gongbu-cache";
 /// The file in it.
 const CACHE_FILE: &str = "pages.json";
 /// The layout of [`CACHE_FILE`]; raised when it changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// A page file modified less than this many seconds before the cache is
 /// written is not told unchanged by its metadata next time (its time could
 /// be shared by an edit made just after): it is read and hashed instead.

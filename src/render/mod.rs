@@ -114,6 +114,8 @@ pub(crate) struct NotePagesDone {
     intro: Option<String>,
     has_diagrams: bool,
     pages_written: usize,
+    /// Note pages made (not kept from the last build by the cache).
+    rendered: usize,
 }
 
 /// The first half of [`render_site`]: the note (and folder) pages, the only
@@ -133,6 +135,7 @@ pub(crate) fn render_note_pages(
     // page's introduction.
     let home_note = index.note_by_url(site_files::HOME);
     let intro: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    let rendered = std::sync::atomic::AtomicUsize::new(0);
     (0..index.notes.len())
         .into_par_iter()
         .map(NoteId::from)
@@ -146,6 +149,7 @@ pub(crate) fn render_note_pages(
             }
             let url = &index.notes[id].url;
             if sink.wants(url) {
+                rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 put_page(sink, diags, url, note_page_html(env, id));
             }
         });
@@ -162,14 +166,52 @@ pub(crate) fn render_note_pages(
         intro: intro.into_inner().ok().flatten(),
         has_diagrams,
         pages_written: index.notes.len() + usize::from(home_note.is_none()),
+        rendered: rendered.into_inner(),
     }
 }
 
-/// The second half of [`render_site`]: the search index first (its postings
-/// are the render's largest allocation, made once the note pages' memory is
-/// given back), then the home, list, comparison and glossary pages, feeds
-/// and files. Reads no note's text.
+/// The second half of [`render_site`]: the search index, and the home,
+/// list, comparison and glossary pages, feeds and files. Reads no note's
+/// text.
+///
+/// When the note pages were made (a build without the cache, or after edits
+/// to much of the site), the search index comes first and the rest after
+/// it: its postings are the render's largest allocation, so nothing else is
+/// held while they are. When the cache kept most note pages, little memory
+/// is in use and both halves are short and partly serial (joining the
+/// search postings, writing its packs), so they are made side by side.
 pub(crate) fn render_other_pages(
+    env: &RenderEnv<'_>,
+    sink: &dyn Sink,
+    diags: &Diagnostics,
+    notes_done: NotePagesDone,
+) -> usize {
+    let side_by_side = notes_done.rendered * SIDE_BY_SIDE_BELOW < env.index.notes.len();
+    if side_by_side {
+        let (search, rest) = rayon::join(
+            || {
+                let step = crate::steps::Step::start("render");
+                let pages = search_pages::write_search(env, sink, diags);
+                step.done("search index (beside the other pages)");
+                pages
+            },
+            || pages_besides_search(env, sink, diags, notes_done),
+        );
+        return search + rest;
+    }
+    let step = crate::steps::Step::start("render");
+    let search = search_pages::write_search(env, sink, diags);
+    step.done("search index");
+    search + pages_besides_search(env, sink, diags, notes_done)
+}
+
+/// [`render_other_pages`] makes the search index beside the other pages
+/// when fewer than one note page in this many was made.
+const SIDE_BY_SIDE_BELOW: usize = 4;
+
+/// Everything [`render_other_pages`] writes but the search index; returns
+/// the number of pages, the note pages' included.
+fn pages_besides_search(
     env: &RenderEnv<'_>,
     sink: &dyn Sink,
     diags: &Diagnostics,
@@ -182,9 +224,8 @@ pub(crate) fn render_other_pages(
         intro,
         has_diagrams,
         mut pages_written,
+        rendered: _,
     } = notes_done;
-    pages_written += search_pages::write_search(env, sink, diags);
-    step.done("search index");
     put_page(
         sink,
         diags,

@@ -473,21 +473,18 @@ pub(super) fn note_chunks(
 /// What a chunk is stored under: a 128-bit hash of its documents' fields
 /// and of the glossary's names (`names_hash`: its concepts depend on them).
 fn chunk_key(docs: &[Doc<'_>], names_hash: u64) -> u128 {
-    use std::hash::{Hash, Hasher};
-    let half = |salt: u8| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (salt, "gongbu search chunk", names_hash).hash(&mut h);
-        docs.len().hash(&mut h);
-        for doc in docs {
-            doc.fields.len().hash(&mut h);
-            for (field, text) in &doc.fields {
-                (*field as u8).hash(&mut h);
-                text.as_ref().hash(&mut h);
-            }
+    use std::hash::Hash;
+    let mut h = crate::signatures::key_hasher();
+    ("gongbu search chunk", names_hash).hash(&mut h);
+    docs.len().hash(&mut h);
+    for doc in docs {
+        doc.fields.len().hash(&mut h);
+        for (field, text) in &doc.fields {
+            (*field as u8).hash(&mut h);
+            text.as_ref().hash(&mut h);
         }
-        h.finish()
-    };
-    (u128::from(half(1)) << 64) | u128::from(half(2))
+    }
+    h.digest128()
 }
 
 /// The search index of a site: documents and every token's postings.
