@@ -1,5 +1,5 @@
 //! The build cache: `ROOT/.gongbu-cache/pages.json` remembers, for every
-//! note, category and tag page of the last build, a key (the page's
+//! note, category, tag and glossary term page of the last build, a key (the page's
 //! signature from [`crate::signatures`], its note's own text, and
 //! everything global: configuration, templates and theme files, the values
 //! every page shares, the glossary) and a hash of the file written. The
@@ -11,8 +11,8 @@
 //! hashing it when those differ or were not recorded (a file written less
 //! than [`RACY_SECS`] before the cache, whose time a quick second edit
 //! could share). The other outputs (home page,
-//! feeds, sitemap, search index, glossary and comparison pages, assets) are
-//! made every time.
+//! feeds, sitemap, search index, glossary index, comparison pages, assets)
+//! are made every time.
 //!
 //! Beside it, `search/` keeps the search index's chunks of notes
 //! tokenized ([`SearchChunks`]), each under a hash of its documents' text,
@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ids::NoteId;
 use crate::output::{Sink, Staging};
-use crate::signatures::{hash_of, page_signatures, terms_fingerprint};
+use crate::signatures::{hash_of, page_signatures, term_page_signatures, terms_fingerprint};
 use crate::{site_files, Site};
 
 /// The cache folder, in the site root beside the output.
@@ -438,6 +438,7 @@ fn page_keys(site: &Site) -> HashMap<String, u64> {
     ));
     let home = index.note_by_url(site_files::HOME);
     let mut keys = page_signatures(index);
+    keys.extend(term_page_signatures(index));
     if let Some(home) = home {
         keys.remove(&index.notes[home].url);
     }

@@ -202,6 +202,69 @@ pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
     signatures
 }
 
+/// The signature of each glossary term's page, by its URL: what the page
+/// shows (the term, its long text and where its links go, its defining
+/// note, each note that mentions it with that note's title, URL and text,
+/// from which the sentence and its section come, the comparisons it takes
+/// part in, the related terms and their counts). The glossary as note pages
+/// use it is in every key already ([`terms_fingerprint`]).
+pub(crate) fn term_page_signatures(index: &SiteIndex) -> Vec<(String, u64)> {
+    let g = &index.glossary;
+    // Each note as a term page shows it, hashed once: a note may mention
+    // many terms.
+    let notes: PerNote<u64> = index
+        .notes
+        .raw
+        .par_iter()
+        .map(|n| hash_of((&n.url, &n.title, &n.source)))
+        .collect::<Vec<u64>>()
+        .into();
+    let note_facts = |n: NoteId| notes[n];
+    g.terms
+        .raw
+        .par_iter()
+        .enumerate()
+        .map(|(t, term)| {
+            let t = crate::ids::TermId::from(t);
+            let mut h = key_hasher();
+            (
+                &term.term,
+                &term.aliases,
+                &term.english,
+                &term.definition,
+                &term.body,
+                &term.url,
+            )
+                .hash(&mut h);
+            for target in &term.body_links {
+                format!("{target:?}").hash(&mut h);
+                if let Target::Page { note: Some(n), .. } = target {
+                    note_facts(*n).hash(&mut h);
+                }
+            }
+            term.home.map(note_facts).hash(&mut h);
+            for m in &g.mentions[t] {
+                (m.place(), note_facts(m.note)).hash(&mut h);
+            }
+            for c in index.comparisons.for_term(&term.term) {
+                (c.title, c.url).hash(&mut h);
+            }
+            for &u in &g.related[t] {
+                let r = &g.terms[u];
+                (
+                    &r.term,
+                    &r.english,
+                    &r.definition,
+                    &r.url,
+                    g.mentions[u].len(),
+                )
+                    .hash(&mut h);
+            }
+            (term.url.clone(), h.finish())
+        })
+        .collect()
+}
+
 /// The signature of the page of note `id`, without the notes it embeds.
 fn page_signature(index: &SiteIndex, facts: &SharedFacts, id: NoteId) -> u64 {
     let mut h = key_hasher();

@@ -75,6 +75,19 @@ pub struct MentionText<'a> {
 }
 
 impl Mention {
+    /// Where the mention lies in its note, for signatures: everything but
+    /// the note's number, which moves when notes are added elsewhere.
+    pub(crate) fn place(&self) -> impl std::hash::Hash + '_ {
+        (
+            self.section,
+            self.in_heading,
+            &self.shown,
+            &self.hit,
+            self.cut_before,
+            self.cut_after,
+        )
+    }
+
     /// The sentence of this mention in `note` (the note it was found in).
     pub fn text<'a>(&self, note: &'a Note) -> MentionText<'a> {
         let facts = &note.facts;

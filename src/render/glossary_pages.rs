@@ -70,7 +70,10 @@ pub(crate) fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) 
         .into_par_iter()
         .map(TermId::from)
         .for_each(|t| {
-            super::put_page(sink, diags, &g.terms[t].url, term_page(env, t));
+            let url = &g.terms[t].url;
+            if sink.wants(url) {
+                super::put_page(sink, diags, url, term_page(env, t));
+            }
         });
     std::iter::once(GLOSSARY_INDEX_URL.to_string())
         .chain(g.terms.iter().map(|t| t.url.clone()))

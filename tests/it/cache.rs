@@ -135,6 +135,42 @@ fn a_prose_edit_renders_one_page_and_gives_the_bytes_of_a_cold_build() {
 }
 
 #[test]
+fn a_glossary_page_is_made_again_only_when_what_it_shows_changes() {
+    let f = Fixture::new();
+    f.note(
+        "glossary.yaml",
+        "- term: 프로세스\n  definition: 실행 중인 프로그램\n- term: 스레드\n  definition: 실행 흐름\n",
+    );
+    f.note("a.md", &note("A", "os", "t1", "프로세스는 자원을 가진다."));
+    f.note("b.md", &note("B", "os", "t1", "스레드는 흐름이다."));
+    f.note("c.md", &note("C", "os", "t2", "용어가 없는 문장."));
+    build_and_compare(&f);
+    // Pages made even when nothing changed (home, lists, search …): the
+    // term pages are not among them.
+    let always = build_and_compare(&f).pages_rendered;
+
+    // A note that mentions no term: its page alone.
+    f.note("c.md", &note("C", "os", "t2", "용어가 없는 문장, 고쳤다."));
+    assert_eq!(build_and_compare(&f).pages_rendered, always + 1);
+
+    // The sentence that mentions 프로세스 changes: the note's page and
+    // 프로세스's page, which shows the new sentence; 스레드's is kept.
+    f.note(
+        "a.md",
+        &note("A", "os", "t1", "프로세스는 메모리를 따로 가진다."),
+    );
+    assert_eq!(build_and_compare(&f).pages_rendered, always + 2);
+    let page = std::fs::read_to_string(f.out().join("glossary/프로세스.html")).unwrap();
+    assert!(page.contains("메모리를 따로 가진다"), "{page}");
+
+    // A new note mentions 스레드: its page lists it.
+    f.note("d.md", &note("D", "net", "t3", "스레드를 쓴다."));
+    build_and_compare(&f);
+    let page = std::fs::read_to_string(f.out().join("glossary/스레드.html")).unwrap();
+    assert!(page.contains("를 쓴다"), "{page}");
+}
+
+#[test]
 fn a_title_edit_renders_the_pages_that_show_it() {
     let f = sample();
     build_and_compare(&f);
