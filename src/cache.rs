@@ -1,5 +1,6 @@
 //! The build cache: `ROOT/.gongbu-cache/pages.json` remembers, for every
-//! note, category, tag and glossary term page of the last build, a key (the page's
+//! note, category, tag, glossary term and comparison page of the last
+//! build, a key (the page's
 //! signature from [`crate::signatures`], its note's own text, and
 //! everything global: configuration, templates and theme files, the values
 //! every page shares, the glossary) and a hash of the file written. The
@@ -11,7 +12,7 @@
 //! hashing it when those differ or were not recorded (a file written less
 //! than [`RACY_SECS`] before the cache, whose time a quick second edit
 //! could share). The other outputs (home page,
-//! feeds, sitemap, search index, glossary index, comparison pages, assets)
+//! feeds, sitemap, search index, glossary and comparison indexes, assets)
 //! are made every time.
 //!
 //! Beside it, `search/` keeps the search index's chunks of notes
@@ -36,7 +37,10 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ids::NoteId;
 use crate::output::{Sink, Staging};
-use crate::signatures::{hash_of, page_signatures, term_page_signatures, terms_fingerprint};
+use crate::signatures::{
+    compare_page_signatures, hash_of, notes_as_cited, page_signatures, term_page_signatures,
+    terms_fingerprint,
+};
 use crate::{site_files, Site};
 
 /// The cache folder, in the site root beside the output.
@@ -438,7 +442,9 @@ fn page_keys(site: &Site) -> HashMap<String, u64> {
     ));
     let home = index.note_by_url(site_files::HOME);
     let mut keys = page_signatures(index);
-    keys.extend(term_page_signatures(index));
+    let cited = notes_as_cited(index);
+    keys.extend(term_page_signatures(index, &cited));
+    keys.extend(compare_page_signatures(index, &cited));
     if let Some(home) = home {
         keys.remove(&index.notes[home].url);
     }

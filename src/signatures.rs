@@ -208,17 +208,8 @@ pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
 /// from which the sentence and its section come, the comparisons it takes
 /// part in, the related terms and their counts). The glossary as note pages
 /// use it is in every key already ([`terms_fingerprint`]).
-pub(crate) fn term_page_signatures(index: &SiteIndex) -> Vec<(String, u64)> {
+pub(crate) fn term_page_signatures(index: &SiteIndex, notes: &PerNote<u64>) -> Vec<(String, u64)> {
     let g = &index.glossary;
-    // Each note as a term page shows it, hashed once: a note may mention
-    // many terms.
-    let notes: PerNote<u64> = index
-        .notes
-        .raw
-        .par_iter()
-        .map(|n| hash_of((&n.url, &n.title, &n.source)))
-        .collect::<Vec<u64>>()
-        .into();
     let note_facts = |n: NoteId| notes[n];
     g.terms
         .raw
@@ -261,6 +252,50 @@ pub(crate) fn term_page_signatures(index: &SiteIndex) -> Vec<(String, u64)> {
                     .hash(&mut h);
             }
             (term.url.clone(), h.finish())
+        })
+        .collect()
+}
+
+/// Each note as the glossary and comparison pages show it (URL, title,
+/// dates, and its text, from which its sentences, sections and tables
+/// come), hashed once: a note may stand on many of those pages.
+pub(crate) fn notes_as_cited(index: &SiteIndex) -> PerNote<u64> {
+    index
+        .notes
+        .raw
+        .par_iter()
+        .map(|n| hash_of((&n.url, &n.title, n.date, n.updated, &n.source)))
+        .collect::<Vec<u64>>()
+        .into()
+}
+
+/// The signature of each merged comparison page, by its URL: the merged
+/// table (subjects, rows, values, which sources write them), and where
+/// each source comparison stands in its note, with the note
+/// ([`notes_as_cited`]). Subjects link to glossary terms, which every key
+/// holds already.
+pub(crate) fn compare_page_signatures(
+    index: &SiteIndex,
+    notes: &PerNote<u64>,
+) -> Vec<(String, u64)> {
+    let comparisons = &index.comparisons;
+    comparisons
+        .pages
+        .par_iter()
+        .map(|page| {
+            let mut h = key_hasher();
+            page.hash(&mut h);
+            // What the page shows of each source besides the merged rows:
+            // where it stands in its note, and the note. The rest of the
+            // source comparison is read from the note's text.
+            for &c in &page.sources {
+                if let Some(c) = comparisons.found.get(c) {
+                    let found = &c.found;
+                    (&c.anchor, found.heading, found.form, found.rows.len()).hash(&mut h);
+                    notes[c.note].hash(&mut h);
+                }
+            }
+            (page.url.clone(), h.finish())
         })
         .collect()
 }

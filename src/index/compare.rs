@@ -47,7 +47,7 @@ pub struct Comparison {
 }
 
 /// The merged comparison of one set of subjects.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ComparePage {
     /// `프로세스 vs 스레드`
     pub title: String,
@@ -64,14 +64,14 @@ pub struct ComparePage {
     pub rows: Vec<MergedRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PageSubject {
     pub name: String,
     pub term: Option<TermId>,
 }
 
 /// One aspect of a merged comparison.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MergedRow {
     pub aspect: String,
     /// True for a row a note left without a name.
@@ -83,7 +83,7 @@ pub struct MergedRow {
 }
 
 /// A value and every source that writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MergedValue {
     /// Inline markdown of the first source writing it.
     pub markdown: String,

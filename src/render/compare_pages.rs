@@ -52,12 +52,10 @@ pub(crate) fn render_all(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnosti
     }
     put_page(sink, diags, COMPARE_INDEX_URL, index_page(env));
     (0..comparisons.pages.len()).into_par_iter().for_each(|p| {
-        put_page(
-            sink,
-            diags,
-            &comparisons.pages[p].url,
-            pair_page(env, &comparisons.pages[p]),
-        );
+        let page = &comparisons.pages[p];
+        if sink.wants(&page.url) {
+            put_page(sink, diags, &page.url, pair_page(env, page));
+        }
     });
     1 + comparisons.pages.len()
 }

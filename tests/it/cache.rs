@@ -171,6 +171,52 @@ fn a_glossary_page_is_made_again_only_when_what_it_shows_changes() {
 }
 
 #[test]
+fn a_comparison_page_is_made_again_only_when_a_table_it_merges_changes() {
+    let f = Fixture::new();
+    let table = |a: &str, b: &str, row: &str| {
+        format!("| 구분 | {a} | {b} |\n|---|---|---|\n| {row} | 독립 | 공유 |\n")
+    };
+    f.note(
+        "a.md",
+        &note("A", "os", "t1", &table("프로세스", "스레드", "메모리")),
+    );
+    f.note(
+        "b.md",
+        &note("B", "net", "t2", &table("TCP", "UDP", "연결")),
+    );
+    f.note("c.md", &note("C", "etc", "t3", "비교가 없는 문장."));
+    build_and_compare(&f);
+    let always = build_and_compare(&f).pages_rendered;
+
+    // A note without a comparison: its page alone.
+    f.note("c.md", &note("C", "etc", "t3", "비교가 없는 문장, 고쳤다."));
+    assert_eq!(build_and_compare(&f).pages_rendered, always + 1);
+
+    // A row of the 프로세스/스레드 table changes: the note's page and that
+    // comparison's page, which shows the new row; TCP/UDP's is kept.
+    f.note(
+        "a.md",
+        &note("A", "os", "t1", &table("프로세스", "스레드", "주소 공간")),
+    );
+    assert_eq!(build_and_compare(&f).pages_rendered, always + 2);
+    let pages: Vec<String> = std::fs::read_dir(f.out().join("compare"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(pages.iter().any(|p| p.contains("주소 공간")), "{pages:?}");
+
+    // The citing note's title changes: the pages that cite it show it.
+    f.note(
+        "a.md",
+        &format!(
+            "---\ntitle: 새 제목\n---\n\n{}",
+            table("프로세스", "스레드", "주소 공간")
+        ),
+    );
+    build_and_compare(&f);
+}
+
+#[test]
 fn a_title_edit_renders_the_pages_that_show_it() {
     let f = sample();
     build_and_compare(&f);
