@@ -134,6 +134,20 @@ fn a_prose_edit_renders_one_page_and_gives_the_bytes_of_a_cold_build() {
         .contains("D 본문, 고쳤다."));
 }
 
+/// Builds `f` twice and returns how many pages the second build made with
+/// nothing changed: those the cache never keeps.
+fn pages_made_always(f: &Fixture) -> usize {
+    build_and_compare(f);
+    build_and_compare(f).pages_rendered
+}
+
+/// Writes `text` to note `rel`, builds, and returns how many pages the
+/// build made.
+fn pages_made_after(f: &Fixture, rel: &str, text: &str) -> usize {
+    f.note(rel, text);
+    build_and_compare(f).pages_rendered
+}
+
 #[test]
 fn a_glossary_page_is_made_again_only_when_what_it_shows_changes() {
     let f = Fixture::new();
@@ -144,22 +158,18 @@ fn a_glossary_page_is_made_again_only_when_what_it_shows_changes() {
     f.note("a.md", &note("A", "os", "t1", "프로세스는 자원을 가진다."));
     f.note("b.md", &note("B", "os", "t1", "스레드는 흐름이다."));
     f.note("c.md", &note("C", "os", "t2", "용어가 없는 문장."));
-    build_and_compare(&f);
     // Pages made even when nothing changed (home, lists, search …): the
     // term pages are not among them.
-    let always = build_and_compare(&f).pages_rendered;
+    let always = pages_made_always(&f);
 
     // A note that mentions no term: its page alone.
-    f.note("c.md", &note("C", "os", "t2", "용어가 없는 문장, 고쳤다."));
-    assert_eq!(build_and_compare(&f).pages_rendered, always + 1);
+    let edit = note("C", "os", "t2", "용어가 없는 문장, 고쳤다.");
+    assert_eq!(pages_made_after(&f, "c.md", &edit), always + 1);
 
     // The sentence that mentions 프로세스 changes: the note's page and
     // 프로세스's page, which shows the new sentence; 스레드's is kept.
-    f.note(
-        "a.md",
-        &note("A", "os", "t1", "프로세스는 메모리를 따로 가진다."),
-    );
-    assert_eq!(build_and_compare(&f).pages_rendered, always + 2);
+    let edit = note("A", "os", "t1", "프로세스는 메모리를 따로 가진다.");
+    assert_eq!(pages_made_after(&f, "a.md", &edit), always + 2);
     let page = std::fs::read_to_string(f.out().join("glossary/프로세스.html")).unwrap();
     assert!(page.contains("메모리를 따로 가진다"), "{page}");
 
@@ -185,20 +195,16 @@ fn a_comparison_page_is_made_again_only_when_a_table_it_merges_changes() {
         &note("B", "net", "t2", &table("TCP", "UDP", "연결")),
     );
     f.note("c.md", &note("C", "etc", "t3", "비교가 없는 문장."));
-    build_and_compare(&f);
-    let always = build_and_compare(&f).pages_rendered;
+    let always = pages_made_always(&f);
 
     // A note without a comparison: its page alone.
-    f.note("c.md", &note("C", "etc", "t3", "비교가 없는 문장, 고쳤다."));
-    assert_eq!(build_and_compare(&f).pages_rendered, always + 1);
+    let edit = note("C", "etc", "t3", "비교가 없는 문장, 고쳤다.");
+    assert_eq!(pages_made_after(&f, "c.md", &edit), always + 1);
 
     // A row of the 프로세스/스레드 table changes: the note's page and that
     // comparison's page, which shows the new row; TCP/UDP's is kept.
-    f.note(
-        "a.md",
-        &note("A", "os", "t1", &table("프로세스", "스레드", "주소 공간")),
-    );
-    assert_eq!(build_and_compare(&f).pages_rendered, always + 2);
+    let edit = note("A", "os", "t1", &table("프로세스", "스레드", "주소 공간"));
+    assert_eq!(pages_made_after(&f, "a.md", &edit), always + 2);
     let pages: Vec<String> = std::fs::read_dir(f.out().join("compare"))
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
