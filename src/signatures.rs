@@ -210,7 +210,6 @@ pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
 /// use it is in every key already ([`terms_fingerprint`]).
 pub(crate) fn term_page_signatures(index: &SiteIndex, notes: &PerNote<u64>) -> Vec<(String, u64)> {
     let g = &index.glossary;
-    let note_facts = |n: NoteId| notes[n];
     g.terms
         .raw
         .par_iter()
@@ -230,12 +229,12 @@ pub(crate) fn term_page_signatures(index: &SiteIndex, notes: &PerNote<u64>) -> V
             for target in &term.body_links {
                 format!("{target:?}").hash(&mut h);
                 if let Target::Page { note: Some(n), .. } = target {
-                    note_facts(*n).hash(&mut h);
+                    notes[*n].hash(&mut h);
                 }
             }
-            term.home.map(note_facts).hash(&mut h);
+            term.home.map(|n| notes[n]).hash(&mut h);
             for m in &g.mentions[t] {
-                (m.place(), note_facts(m.note)).hash(&mut h);
+                (m.place(), notes[m.note]).hash(&mut h);
             }
             for c in index.comparisons.for_term(&term.term) {
                 (c.title, c.url).hash(&mut h);
