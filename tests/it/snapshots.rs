@@ -197,6 +197,20 @@ fn highlighting() {
     snap("highlighting", &body(&f, "코드.md"));
 }
 
+/// Code in 21 languages, with the contexts that run across lines
+/// (heredocs, raw strings, nested comments, CSS and JavaScript inside
+/// HTML). The snapshot was made with syntect 5.3.0 as released: it holds
+/// the patched copy in `vendor/syntect` to exactly the same markup.
+#[test]
+fn highlighting_languages() {
+    let f = Fixture::new();
+    f.note(
+        "languages.md",
+        include_str!("../fixtures/highlight/languages.md"),
+    );
+    snap("highlighting_languages", &body(&f, "languages.md"));
+}
+
 #[test]
 fn raw_html_closing() {
     let f = Fixture::new();

@@ -134,10 +134,10 @@ fn per_pack(total: usize, count: usize) -> usize {
 }
 
 /// How hard units are compressed (zlib levels 1–9). On 10,000 generated
-/// notes (zlib-rs) level 6 made a median cold query 62.0 KB and the index
-/// files 0.91 s; level 2 63.2 KB and 0.74 s; level 1 (a quick mode with
-/// fixed codes) 81 KB.
-const UNIT_LEVEL: u32 = 6;
+/// notes (zlib-rs) a median cold query was 62.0 KB at level 6, 62.1 KB at
+/// level 4 (its search index step 0.1 s of CPU quicker), 63.2 KB at level
+/// 2 (0.3 s quicker) and 81 KB at level 1 (a quick mode with fixed codes).
+const UNIT_LEVEL: u32 = 4;
 
 /// A unit as it stands in a pack: its JSON compressed (zlib) and written
 /// in base64 as a JSON string, so a range read of a unit over HTTP (sent as
