@@ -90,11 +90,21 @@ type SearchCache = HashMap<*const MatchPattern, Option<usize>, rustc_hash::FxBui
 /// cache, and the regions of the matches found on the current line (handed
 /// out by index instead of cloned for every candidate pattern).
 /// (gongbu patch: see vendor/README.md.)
+///
+/// A slot is in use while the cache points at it, or, for a match that
+/// cannot be cached (a pattern with back-references), until the next token
+/// is searched for: a stale cached match (one that starts before the
+/// current position) gives its slot back when its pattern is searched
+/// again. So a line holds about as many slots as it has patterns, however
+/// long it is.
 struct Scratch {
     cache: SearchCache,
-    /// Regions of matches found on this line; `used` of them are live.
+    /// Regions of matches found on this line.
     slots: Vec<Region>,
-    used: usize,
+    /// Slots free for the next match.
+    free: Vec<usize>,
+    /// Slots of uncached matches, freed when the next token is searched for.
+    transient: Vec<usize>,
     /// Where the next search writes its regions.
     regions: Region,
 }
@@ -104,24 +114,32 @@ impl Scratch {
         Scratch {
             cache: HashMap::with_capacity_and_hasher(128, rustc_hash::FxBuildHasher),
             slots: Vec::new(),
-            used: 0,
+            free: Vec::new(),
+            transient: Vec::new(),
             regions: Region::new(),
         }
     }
 
     fn start_line(&mut self) {
-        self.cache.clear();
-        self.used = 0;
+        // Every slot is free, in the cache or transient: all free again.
+        self.free
+            .extend(self.cache.drain().filter_map(|(_, slot)| slot));
+        self.free.append(&mut self.transient);
+    }
+
+    /// Called before each token is searched for: the last token's match
+    /// has been used, so uncached matches are done with.
+    fn start_token(&mut self) {
+        self.free.append(&mut self.transient);
     }
 
     /// Keeps the regions of the last search in a slot of their own.
     fn keep_regions(&mut self) -> usize {
-        let slot = self.used;
-        if slot == self.slots.len() {
+        let slot = self.free.pop().unwrap_or_else(|| {
             self.slots.push(Region::new());
-        }
+            self.slots.len() - 1
+        });
         std::mem::swap(&mut self.slots[slot], &mut self.regions);
-        self.used += 1;
         slot
     }
 }
@@ -335,6 +353,7 @@ impl ParseState {
             self.proto_starts.pop();
         }
 
+        scratch.start_token();
         let best_match =
             self.find_best_match(line, *start, syntax_set, scratch, check_pop_loop)?;
 
@@ -503,6 +522,9 @@ impl ParseState {
         // println!("{} - {:?} - {:?}", match_pat.regex_str, match_pat.has_captures, cur_level.captures.is_some());
         let match_ptr = match_pat as *const MatchPattern;
 
+        // The slot of a stale cached match, given back once the pattern's
+        // new answer replaces it in the cache.
+        let mut stale = None;
         if let Some(maybe_slot) = scratch.cache.get(&match_ptr) {
             if let Some(slot) = *maybe_slot {
                 let match_start = scratch.slots[slot].pos(0).unwrap().0;
@@ -511,6 +533,7 @@ impl ParseState {
                     // search below.
                     return Some(slot);
                 }
+                stale = Some(slot);
             } else {
                 // Didn't find a match earlier, so no point trying to match it again
                 return None;
@@ -540,11 +563,15 @@ impl ParseState {
                 let slot = scratch.keep_regions();
                 if can_cache {
                     scratch.cache.insert(match_pat, Some(slot));
+                    scratch.free.extend(stale);
+                } else {
+                    scratch.transient.push(slot);
                 }
                 return Some(slot);
             }
         } else if can_cache {
             scratch.cache.insert(match_pat, None);
+            scratch.free.extend(stale);
         }
         None
     }
