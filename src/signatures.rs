@@ -227,10 +227,7 @@ pub(crate) fn term_page_signatures(index: &SiteIndex, notes: &PerNote<u64>) -> V
             )
                 .hash(&mut h);
             for target in &term.body_links {
-                format!("{target:?}").hash(&mut h);
-                if let Target::Page { note: Some(n), .. } = target {
-                    notes[*n].hash(&mut h);
-                }
+                hash_target(target, |n| notes[n], &mut h);
             }
             term.home.map(|n| notes[n]).hash(&mut h);
             for m in &g.mentions[t] {
@@ -299,19 +296,25 @@ pub(crate) fn compare_page_signatures(
         .collect()
 }
 
+/// Hashes where a link goes: a page by its URL and fragment and the
+/// target note as `note` hashes it, anything else as written.
+fn hash_target(target: &Target, note: impl Fn(NoteId) -> u64, h: &mut impl Hasher) {
+    match target {
+        Target::Page {
+            url,
+            fragment,
+            note: to,
+        } => (1u8, url, fragment, to.map(note)).hash(h),
+        other => format!("{other:?}").hash(h),
+    }
+}
+
 /// The signature of the page of note `id`, without the notes it embeds.
 fn page_signature(index: &SiteIndex, facts: &SharedFacts, id: NoteId) -> u64 {
     let mut h = key_hasher();
     let tax = &index.taxonomy;
     for t in &index.links[id] {
-        match t {
-            Target::Page {
-                url,
-                fragment,
-                note,
-            } => (1u8, url, fragment, note.map(|n| facts.notes[n])).hash(&mut h),
-            other => format!("{other:?}").hash(&mut h),
-        }
+        hash_target(t, |n| facts.notes[n], &mut h);
     }
     2u8.hash(&mut h);
     for b in &index.backlinks[id] {
