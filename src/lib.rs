@@ -284,6 +284,9 @@ pub struct BuildReport {
     /// Note, category and tag pages the build cache kept from the
     /// previous output without rendering them.
     pub pages_cached: usize,
+    /// Notes taken from the note cache without being read and analyzed
+    /// again.
+    pub notes_cached: usize,
 }
 
 /// Where a build is, for a progress display. The library only reports;
@@ -375,13 +378,17 @@ pub fn load_site(
     opts: &BuildOptions,
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> (Option<Site>, Vec<Diagnostic>) {
-    load_site_with(opts, timings, &NoProgress)
+    load_site_with(opts, timings, &NoProgress, None)
 }
 
+/// [`load_site`] reporting to `progress`; with `note_cache`, notes whose
+/// files are unchanged come from the note cache ([`cache::notes`]), which
+/// is brought up to date, and their number goes there.
 fn load_site_with(
     opts: &BuildOptions,
     timings: &mut Vec<(&'static str, Duration)>,
     progress: &dyn Progress,
+    note_cache: Option<&mut usize>,
 ) -> (Option<Site>, Vec<Diagnostic>) {
     let opts = &opts.resolved();
     let mut diags = Vec::new();
@@ -410,25 +417,87 @@ fn load_site_with(
     step.done("walk");
     progress.start(PHASE_LOAD, found.notes.len());
     let prefix = opts.display_prefix();
-    let ahead = readahead::Readahead::start(
-        found.notes.iter().map(|f| f.path.clone()).collect(),
-        rayon::current_num_threads(),
-    );
-    type Loaded = (Result<Option<Note>, Diagnostic>, Vec<Diagnostic>);
-    let loaded: Vec<Loaded> = found
+    let dialect = config.dialect();
+    let cache = note_cache.is_some().then(|| {
+        let (cache, notice) = cache::notes::NoteCache::open(&opts.root, &prefix, dialect);
+        diags.extend(notice);
+        cache
+    });
+    // With the cache, every file's stamp first: the notes it keeps are
+    // not read at all.
+    let now = std::time::SystemTime::now();
+    let kept: Vec<Result<Note, String>> = match &cache {
+        Some(cache) => found
+            .notes
+            .par_iter()
+            .map(|file| {
+                let (stamp, settled) = cache::notes::note_stamp(&file.path, now);
+                cache
+                    .kept(file, &stamp)
+                    .ok_or(if settled { stamp } else { String::new() })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    step.done("note cache");
+    let to_read: Vec<PathBuf> = found
         .notes
-        .par_iter()
-        .map(|file| {
-            let mut warnings = Vec::new();
-            let result = note::load_note(file, &prefix, config.dialect(), &mut warnings);
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !matches!(kept.get(*i), Some(Ok(_))))
+        .map(|(_, f)| f.path.clone())
+        .collect();
+    let ahead = readahead::Readahead::start(to_read, rayon::current_num_threads());
+    let mut kept = kept.into_iter().map(Some).collect::<Vec<_>>();
+    let work: Vec<(&note::load::SourceFile, Option<Result<Note, String>>)> = found
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f, kept.get_mut(i).and_then(Option::take)))
+        .collect();
+    let mut loaded: Vec<cache::notes::Loaded> = work
+        .into_par_iter()
+        .map(|(file, kept)| {
+            let loaded = match (kept, &cache) {
+                (Some(Ok(note)), _) => cache::notes::Loaded {
+                    result: Ok(Some(note)),
+                    warnings: Vec::new(),
+                    how: cache::notes::How::Kept,
+                },
+                (Some(Err(stamp)), Some(cache)) => cache.load(file, &prefix, dialect, stamp),
+                _ => {
+                    let mut warnings = Vec::new();
+                    let result = note::load_note(file, &prefix, dialect, &mut warnings);
+                    cache::notes::Loaded {
+                        result,
+                        warnings,
+                        how: cache::notes::How::Uncached,
+                    }
+                }
+            };
             progress.advance(1);
-            (result, warnings)
+            loaded
         })
         .collect();
     drop(ahead);
     step.done("read and analyze");
+    if let Some(cached) = note_cache {
+        *cached = loaded
+            .iter()
+            .filter(|l| {
+                matches!(
+                    l.how,
+                    cache::notes::How::Kept | cache::notes::How::Restamped { .. }
+                )
+            })
+            .count();
+    }
+    let saving = cache.map(|cache| cache.save(&found.notes, &mut loaded));
     let mut notes = Vec::with_capacity(loaded.len());
-    for (result, warnings) in loaded {
+    for cache::notes::Loaded {
+        result, warnings, ..
+    } in loaded
+    {
         diags.extend(warnings);
         match result {
             Ok(Some(n)) if opts.publishes(&n) => notes.push(n),
@@ -474,6 +543,11 @@ fn load_site_with(
         "site indexed"
     );
     drop(index_span);
+    if let Some(saving) = saving {
+        diags.extend(saving.finish());
+        // The records written go back to the system before the render.
+        memory::release_free_memory();
+    }
     timings.push(("사이트 색인", t.elapsed()));
     (Some(site), diags)
 }
@@ -630,7 +704,13 @@ pub fn build_with_progress(
             return report.fail(d, started);
         }
     }
-    let (site, mut diags) = load_site_with(opts, &mut report.timings, progress);
+    if mode == Mode::Build && opts.clean {
+        cache::delete(&opts.root);
+    }
+    let mut notes_cached = 0;
+    let note_cache = (mode == Mode::Build && !opts.no_cache).then_some(&mut notes_cached);
+    let (site, mut diags) = load_site_with(opts, &mut report.timings, progress, note_cache);
+    report.notes_cached = notes_cached;
     let Some(mut site) = site else {
         report.diagnostics = diags;
         report.elapsed = started.elapsed();
@@ -675,9 +755,6 @@ pub fn build_with_progress(
                     return report;
                 }
             };
-            if opts.clean {
-                cache::delete(&opts.root);
-            }
             let step = steps::Step::start("cache");
             let cache = (!opts.no_cache).then(|| {
                 let (cache, notice) = cache::BuildCache::open(&site);

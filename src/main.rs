@@ -377,6 +377,10 @@ fn print_report(report: &BuildReport, mode: Mode, timings: bool, color: bool) {
                 report.reused, report.files
             );
             eprintln!(
+                "  캐시에서 읽은 노트 {}개 / {}개",
+                report.notes_cached, report.notes
+            );
+            eprintln!(
                 "  캐시에서 그대로 둔 페이지 {}개 · 새로 만든 페이지 {}개",
                 report.pages_cached, report.pages_rendered
             );

@@ -14,7 +14,7 @@ use crate::config::yaml_message;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// The front matter of one note. Every key is optional.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub date: Option<NoteDate>,
@@ -31,14 +31,41 @@ pub struct FrontMatter {
     pub draft: bool,
     pub slug: Option<String>,
     pub aliases: Vec<String>,
-    /// Raw `glossary:` entries; the glossary reads them.
+    /// Raw `glossary:` entries; the glossary reads them. Not in the note
+    /// cache: a note with them is read again every build.
+    #[serde(skip)]
     pub glossary: Option<Value>,
     /// `autolink: false` turns glossary linking off for this note.
     pub autolink: Option<bool>,
     pub layout: Option<String>,
     pub permalink: Option<String>,
     /// Keys gongbu does not know, handed to templates as `page.extra`.
+    #[serde(with = "extra_as_json")]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// `extra` in the note cache, as JSON text: the cache's format cannot read
+/// a value that names its own type.
+mod extra_as_json {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        extra: &BTreeMap<String, serde_json::Value>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        serde_json::to_string(extra)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<String, serde_json::Value>, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// Levels a category path may have. Each level is a page that lists the
@@ -47,7 +74,9 @@ pub struct FrontMatter {
 pub(crate) const MAX_CATEGORY_DEPTH: usize = 16;
 
 /// A date with an optional time of day, as notes write them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct NoteDate {
     pub date: NaiveDate,
     pub time: Option<NaiveTime>,

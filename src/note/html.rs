@@ -79,7 +79,7 @@ enum State {
 }
 
 /// What is still open at the end of a note's raw HTML.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpenHtml {
     /// Byte offset (as given to [`HtmlTracker::feed`]) where it starts.
     pub offset: usize,

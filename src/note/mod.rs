@@ -23,7 +23,7 @@ pub(crate) use parse::BodyFacts;
 pub(crate) use crate::ids::NoteId;
 
 /// A note, loaded and analyzed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// Path relative to the notes root (`os/process.md`), NFC.
     pub rel_path: String,
@@ -115,15 +115,31 @@ pub(crate) fn load_note(
     dialect: parse::Dialect,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Option<Note>, Diagnostic> {
-    let display_path = if display_prefix.is_empty() {
-        file.rel.clone()
-    } else {
-        format!("{display_prefix}/{}", file.rel)
-    };
+    let display_path = display_path(file, display_prefix);
     let bytes = std::fs::read(&file.path).map_err(|e| {
         Diagnostic::error(Code::Read, format!("노트를 읽을 수 없습니다: {e}"))
             .with_path(display_path.clone())
     })?;
+    note_of_bytes(file, display_path, bytes, dialect, warnings)
+}
+
+/// The path of `file` in messages, with the notes folder's `display_prefix`.
+pub(crate) fn display_path(file: &SourceFile, display_prefix: &str) -> String {
+    if display_prefix.is_empty() {
+        file.rel.clone()
+    } else {
+        format!("{display_prefix}/{}", file.rel)
+    }
+}
+
+/// [`load_note`] of the bytes already read from `file`.
+pub(crate) fn note_of_bytes(
+    file: &SourceFile,
+    display_path: String,
+    bytes: Vec<u8>,
+    dialect: parse::Dialect,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Option<Note>, Diagnostic> {
     let decoded = match load::decode(bytes, &display_path) {
         Ok(d) => d,
         Err(d) if !d.is_error() => {

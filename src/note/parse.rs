@@ -21,7 +21,7 @@ use crate::urls::{github_heading_id, HeadingIds};
 /// The markdown dialect: CommonMark + GFM tables, footnotes, strikethrough,
 /// task lists, heading attributes, `[[wiki links]]`, math kept as written,
 /// and CJK-friendly emphasis (`cjk_emphasis` in `gongbu.yaml`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Dialect {
     /// `**"따옴표"**는` is bold (the CJK-friendly amendment); false keeps
     /// strict CommonMark.
@@ -57,7 +57,7 @@ pub(crate) fn options() -> Options {
 }
 
 /// A heading of the note with its id.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub text: String,
@@ -66,7 +66,7 @@ pub struct Heading {
     pub offset: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
     /// `[text](dest)`, reference links, `<autolinks>`.
     Markdown,
@@ -79,7 +79,7 @@ pub enum LinkKind {
 }
 
 /// An outgoing link, in document order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LinkRef {
     pub kind: LinkKind,
     pub dest: String,
@@ -93,7 +93,7 @@ pub struct LinkRef {
 }
 
 /// An image reference, markdown or `<img>` in raw HTML, in document order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageRef {
     pub src: String,
     pub alt: String,
@@ -106,14 +106,14 @@ pub struct ImageRef {
 }
 
 /// A table cell: its plain text and its markdown source.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     pub text: String,
     pub markdown: String,
 }
 
 /// A GFM table with the heading it stands under.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TableFact {
     pub offset: usize,
     pub header: Vec<Cell>,
@@ -123,7 +123,7 @@ pub struct TableFact {
 }
 
 /// A list item: its own text (without sub-lists) and its sub-items.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
     pub text: String,
     pub markdown: String,
@@ -131,7 +131,7 @@ pub struct ListItem {
 }
 
 /// A top-level list (nested lists are children of its items).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListFact {
     pub offset: usize,
     pub ordered: bool,
@@ -141,7 +141,7 @@ pub struct ListFact {
 
 /// The text under one heading (or before the first), for search and for
 /// finding the sentence a glossary term is used in.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     /// Index into `headings`; None for the text before the first heading.
     pub heading: Option<usize>,
@@ -153,7 +153,7 @@ pub struct Section {
 
 /// The first block when it names the page (`# 제목` or `<h1>제목</h1>`); it
 /// is left out of the body because the page template shows the title.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TitleBlock {
     pub text: String,
     /// Index into `headings` when the block is a markdown heading.
@@ -161,7 +161,7 @@ pub struct TitleBlock {
 }
 
 /// Everything the site needs to know about a note body.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BodyFacts {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,

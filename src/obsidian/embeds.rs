@@ -29,7 +29,7 @@ use crate::note::{Note, NoteId};
 use crate::urls::{decode, has_scheme, join_normalized, parent, relative_href, split_url};
 
 /// A `![[노트]]` or `![[노트#섹션]]` in a note, in document order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NoteEmbed {
     /// As written: `노트#섹션`.
     pub dest: String,

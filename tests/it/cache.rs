@@ -502,6 +502,129 @@ fn no_cache_neither_reads_nor_writes_it_and_clean_deletes_it() {
     assert!(!f.out().join(".gongbu-cache").exists());
 }
 
+const NOTE_CACHE: &str = ".gongbu-cache/notes.bin";
+
+#[test]
+fn unchanged_notes_come_from_the_note_cache_and_an_edit_reads_one_note() {
+    let f = sample();
+    let first = build_and_compare(&f);
+    assert_eq!(first.notes_cached, 0);
+    assert!(f.root().join(NOTE_CACHE).is_file());
+    // Notes written a moment ago are told unchanged by their bytes (their
+    // time could be shared by a second edit)…
+    let r = build_and_compare(&f);
+    assert_eq!(r.notes_cached, 6, "{:#?}", diagnostics(&r));
+    // …and, an hour old, by their size, time and inode without being read.
+    age_files(&f.root().join("notes"), 3600);
+    build_and_compare(&f);
+    f.note("net/d.md", &note("D", "net", "t3", "D 본문을 고쳤다."));
+    let r = build_and_compare(&f);
+    assert_eq!(r.notes_cached, 5);
+    assert!(std::fs::read_to_string(f.out().join("net/d.html"))
+        .unwrap()
+        .contains("D 본문을 고쳤다."));
+    // A new note, a renamed one and a deleted one.
+    f.note("net/new.md", &note("N", "net", "t3", "새 노트."));
+    std::fs::rename(
+        f.root().join("notes/os/b.md"),
+        f.root().join("notes/os/bb.md"),
+    )
+    .unwrap();
+    std::fs::remove_file(f.root().join("notes/e.md")).unwrap();
+    let r = build_and_compare(&f);
+    assert_eq!(r.notes_cached, 4, "README, a, c, d");
+    assert!(f.out().join("os/bb.html").is_file());
+    assert!(!f.out().join("e.html").exists());
+
+    // Proof that a settled note is not read: rewritten in place with other
+    // bytes of the same size and its time set back, it keeps its old page,
+    // as git keeps such a file (nobody edits that way by accident).
+    age_files(&f.root().join("notes"), 3600);
+    build_and_compare(&f);
+    let path = f.root().join("notes/net/c.md");
+    let meta = std::fs::metadata(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let forged = text.replace("C 본문.", "X 본문.");
+    assert_eq!(forged.len(), text.len());
+    std::fs::write(&path, forged).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(meta.modified().unwrap())
+        .unwrap();
+    let r = f.build();
+    assert_eq!(r.notes_cached, 6);
+    assert!(std::fs::read_to_string(f.out().join("net/c.html"))
+        .unwrap()
+        .contains("C 본문."));
+}
+
+#[test]
+fn a_note_with_diagnostics_or_a_glossary_is_read_every_build() {
+    let f = sample();
+    // A broken link and an unclosed front matter give warnings.
+    f.note(
+        "os/w.md",
+        "---\ntitle: 닫히지 않음\n\n[없는 노트](없음.md)\n",
+    );
+    f.note(
+        "os/g.md",
+        "---\ntitle: 용어 노트\nglossary:\n  - term: 교착 상태\n    definition: 서로 기다림\n---\n\n교착 상태 이야기.\n",
+    );
+    let first = build_and_compare(&f);
+    let warnings = first.warnings();
+    assert!(warnings >= 2, "{:#?}", diagnostics(&first));
+    age_files(&f.root().join("notes"), 3600);
+    let r = build_and_compare(&f);
+    assert_eq!(r.notes_cached, 6, "all but the two");
+    assert_eq!(r.warnings(), warnings, "every warning again");
+    assert!(std::fs::read_to_string(f.out().join("glossary/교착-상태.html")).is_ok());
+}
+
+#[test]
+fn an_unusable_note_cache_is_ignored_with_one_notice() {
+    let f = sample();
+    build_and_compare(&f);
+    age_files(&f.root().join("notes"), 3600);
+    build_and_compare(&f);
+    let good = std::fs::read(f.root().join(NOTE_CACHE)).unwrap();
+    let mut flipped = good.clone();
+    let at = good.len() - 40;
+    flipped[at] ^= 0x55;
+    let mut other_root = good.clone();
+    let root = f.root().display().to_string();
+    let at = good
+        .windows(root.len())
+        .position(|w| w == root.as_bytes())
+        .expect("the header names the root");
+    other_root[at] ^= 0x01;
+    let cases: [(&str, Vec<u8>, usize); 5] = [
+        ("garbage", b"not a cache".to_vec(), 0),
+        ("empty", Vec::new(), 0),
+        // The older record of the note cut off still serves.
+        ("cut short", good[..good.len() - 10].to_vec(), 6),
+        ("a flipped byte", flipped, 5),
+        ("another site's", other_root, 0),
+    ];
+    for (what, bytes, kept) in cases {
+        f.file(NOTE_CACHE, &bytes);
+        let r = build_and_compare(&f);
+        assert_eq!(notices(&r).len(), 1, "{what}: {:#?}", diagnostics(&r));
+        assert_eq!(r.notes_cached, kept, "{what}");
+        // Mended by that build: the next one uses it again, silently.
+        let next = build_and_compare(&f);
+        assert!(notices(&next).is_empty(), "{what}: {:?}", notices(&next));
+        assert_eq!(next.notes_cached, 6, "{what}");
+    }
+    // Another dialect (a setting the reading depends on): a fresh cache,
+    // without a notice.
+    f.config("cjk_emphasis: false\n");
+    let r = build_and_compare(&f);
+    assert!(notices(&r).is_empty(), "{:?}", notices(&r));
+    assert_eq!(r.notes_cached, 0);
+}
+
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);
 
@@ -683,6 +806,7 @@ fn random_edits_give_the_bytes_of_a_cold_build() {
             // and the next build keeps them without reading them.
             if step % 2 == 0 && f.out().is_dir() {
                 age_files(&f.out(), 3600);
+                age_files(&f.root().join("notes"), 3600);
             }
             try_build_and_compare(&f);
         }

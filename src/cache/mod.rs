@@ -15,7 +15,9 @@
 //! feeds, sitemap, search index, glossary and comparison indexes, assets)
 //! are made every time.
 //!
-//! Beside it, `search/` keeps the search index's chunks of notes
+//! Beside it, `notes.bin` keeps every note as read and analyzed
+//! ([`notes::NoteCache`]), so a build reads again only the notes whose
+//! files changed, and `search/` keeps the search index's chunks of notes
 //! tokenized ([`SearchChunks`]), each under a hash of its documents' text,
 //! so a one-note edit tokenizes one chunk again, not every note.
 //!
@@ -24,6 +26,8 @@
 //! another gongbu wrote or that belongs to another root is ignored with one
 //! notice; a key is a pure function of what the page is made from, so a
 //! cache can never make a page other than a full render would.
+
+pub(crate) mod notes;
 
 use std::collections::HashMap;
 use std::fs;
@@ -164,6 +168,7 @@ fn root_name(root: &Path) -> String {
 /// Deletes the cache of the site at `root` (`gongbu build --clean`).
 pub(crate) fn delete(root: &Path) {
     let _ = fs::remove_file(cache_file(root));
+    let _ = fs::remove_file(root.join(CACHE_DIR).join(notes::NOTES_FILE));
     let _ = fs::remove_dir_all(root.join(CACHE_DIR).join(CHUNKS_DIR));
     let _ = fs::remove_dir(root.join(CACHE_DIR));
 }
