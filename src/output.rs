@@ -200,6 +200,9 @@ pub(crate) struct Staging {
     /// The output is a mount point: the staging folder is inside it and
     /// the swap moves its children.
     inside: bool,
+    /// Folders of the staging folder made so far (most pages share one
+    /// with many others: made once, not asked for again per page).
+    made_dirs: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 fn output_error(out: &Path, msg: impl Into<String>) -> Diagnostic {
@@ -445,6 +448,7 @@ impl Staging {
             failure: Mutex::new(None),
             failed: AtomicBool::new(false),
             inside,
+            made_dirs: Mutex::new(Default::default()),
         })
     }
 
@@ -685,7 +689,13 @@ impl Staging {
         }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+            let made = |dirs: &std::collections::HashSet<PathBuf>| dirs.contains(parent);
+            if !self.made_dirs.lock().is_ok_and(|d| made(&d)) {
+                fs::create_dir_all(parent)?;
+                if let Ok(mut dirs) = self.made_dirs.lock() {
+                    dirs.insert(parent.to_path_buf());
+                }
+            }
         }
         Ok(path)
     }

@@ -332,10 +332,16 @@ impl BuildCache {
     ) -> Option<Diagnostic> {
         self.chunks.remove_unused();
         let now = std::time::SystemTime::now();
-        let all: Vec<(&String, &u64)> = kept.iter().chain(&written).collect();
+        // A kept page is a link to the file the last build recorded: its
+        // stamp is the one recorded (same inode, size and time).
+        let all: Vec<(&String, &u64, bool)> = kept
+            .iter()
+            .map(|(u, o)| (u, o, true))
+            .chain(written.iter().map(|(u, o)| (u, o, false)))
+            .collect();
         let mut pages: Vec<StoredPage> = all
             .par_iter()
-            .map(|&(url, output)| StoredPage {
+            .map(|&(url, output, kept)| StoredPage {
                 url: url.clone(),
                 key: self
                     .keys
@@ -343,7 +349,10 @@ impl BuildCache {
                     .map(|key| format!("{key:016x}"))
                     .unwrap_or_default(),
                 output: format!("{output:016x}"),
-                file: settled_stamp(&out.join(url), now),
+                file: match self.previous.get(url) {
+                    Some(old) if kept && !old.file.is_empty() => old.file.clone(),
+                    _ => settled_stamp(&out.join(url), now),
+                },
             })
             .collect();
         pages.sort_by(|a, b| a.url.cmp(&b.url));
