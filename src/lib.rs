@@ -410,16 +410,20 @@ fn load_site_with(
     let t = Instant::now();
     let load_span = tracing::info_span!("load").entered();
     let step = steps::Step::start("load");
+    let prefix = opts.display_prefix();
+    let dialect = config.dialect();
+    // The note cache is read while the notes folder is walked.
+    let opening = note_cache.is_some().then(|| {
+        let (root, prefix) = (opts.root.clone(), prefix.clone());
+        std::thread::spawn(move || cache::notes::NoteCache::open(&root, &prefix, dialect))
+    });
     let exclusions = opts.exclusions(&config);
     diags.extend(exclusions.diagnostics.iter().cloned());
     let found = note::load::discover(&notes_dir, &opts.root, &exclusions);
     diags.extend(found.diagnostics);
     step.done("walk");
     progress.start(PHASE_LOAD, found.notes.len());
-    let prefix = opts.display_prefix();
-    let dialect = config.dialect();
-    let cache = note_cache.is_some().then(|| {
-        let (cache, notice) = cache::notes::NoteCache::open(&opts.root, &prefix, dialect);
+    let cache = opening.and_then(|t| t.join().ok()).map(|(cache, notice)| {
         diags.extend(notice);
         cache
     });
