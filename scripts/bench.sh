@@ -284,6 +284,7 @@ for n in $SIZES; do
     grep -o '코드 줄 [0-9]*개 중 [0-9]*개([0-9.]*%)' | tail -1)
   reused=$(grep -o '다시 쓰지 않은 파일 [0-9]*개 / [0-9]*개' <<<"$timings" | tail -1)
   cached=$(grep -o '캐시에서 그대로 둔 페이지 [0-9]*개' <<<"$timings" | tail -1)
+  notes_cached=$(grep -o '캐시에서 읽은 노트 [0-9]*개 / [0-9]*개' <<<"$timings" | tail -1)
   files=$(find "$out/gongbu" -type f | wc -l)
   search_files=$(find "$out/gongbu/search" -type f 2>/dev/null | wc -l)
   size=$(du -sm "$out/gongbu" | cut -f1)
@@ -311,7 +312,7 @@ for n in $SIZES; do
   if command -v node >/dev/null 2>&1; then
     echo "gongbu search, cold query over HTTP (scripts/search-bytes.mjs): $(node "$repo/scripts/search-bytes.mjs" "$out/gongbu" 2>&1 | tail -1)"
   fi
-  echo "gongbu warm rebuild, nothing changed: median $(printf '%s\n' $warm | median) s; one note edited: median $(printf '%s\n' $one | median) s; ${reused}; ${cached}"
+  echo "gongbu warm rebuild, nothing changed: median $(printf '%s\n' $warm | median) s; one note edited: median $(printf '%s\n' $one | median) s; ${reused}; ${cached}; ${notes_cached}"
   if [ -n "${med[hugo]:-}" ]; then
     echo "gongbu one note edited / hugo cold: $(ratio "$(printf '%s\n' $one | median)" "${med[hugo]}")"
   fi
