@@ -232,6 +232,7 @@ pub(crate) fn discover(notes_root: &Path, site_root: &Path, exclusions: &Exclusi
             return found;
         }
     };
+    let mut symlinked = std::collections::HashMap::new();
     let walker = WalkDir::new(notes_root)
         .follow_links(true)
         .sort_by_file_name()
@@ -269,7 +270,7 @@ pub(crate) fn discover(notes_root: &Path, site_root: &Path, exclusions: &Exclusi
         }
         let path = entry.path().to_path_buf();
         let display = display_path(site_root, &path);
-        if entry.path_is_symlink() || has_symlinked_parent(notes_root, &path) {
+        if entry.path_is_symlink() || has_symlinked_parent(notes_root, &path, &mut symlinked) {
             match path.canonicalize() {
                 Ok(real) if real.starts_with(&canonical_root) => {}
                 _ => {
@@ -301,22 +302,29 @@ pub(crate) fn discover(notes_root: &Path, site_root: &Path, exclusions: &Exclusi
     found
 }
 
-fn has_symlinked_parent(root: &Path, path: &Path) -> bool {
-    let mut cur = path.parent();
-    while let Some(dir) = cur {
-        if dir == root || !dir.starts_with(root) {
-            return false;
-        }
-        if dir
-            .symlink_metadata()
-            .map(|m| m.file_type().is_symlink())
-            .unwrap_or(false)
-        {
-            return true;
-        }
-        cur = dir.parent();
+/// Whether a folder between `root` and `path` is a symbolic link. `seen`
+/// remembers each folder's answer: the notes of a folder share it.
+fn has_symlinked_parent(
+    root: &Path,
+    path: &Path,
+    seen: &mut std::collections::HashMap<PathBuf, bool>,
+) -> bool {
+    let Some(dir) = path.parent() else {
+        return false;
+    };
+    if dir == root || !dir.starts_with(root) {
+        return false;
     }
-    false
+    if let Some(&answer) = seen.get(dir) {
+        return answer;
+    }
+    let answer = dir
+        .symlink_metadata()
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false)
+        || has_symlinked_parent(root, dir, seen);
+    seen.insert(dir.to_path_buf(), answer);
+    answer
 }
 
 /// The text of a note and what decoding it took.

@@ -241,6 +241,81 @@ fn grow_by_a_quarter(bytes: &mut Vec<u8>, more: usize) {
 /// Magic at the start of a stored chunk.
 const CHUNK_MAGIC: &[u8] = b"gongbu-search-chunk-1\n";
 
+/// A chunk read from the store: its bytes, checked whole (a corrupt or
+/// foreign file is None, and the chunk is tokenized again), and where each
+/// list is in them. The lists are joined from these bytes: no token or
+/// list is copied out of them first.
+struct StoredChunk {
+    bytes: Vec<u8>,
+    /// Token, first and last document, entries.
+    lists: Vec<(std::ops::Range<usize>, u32, u32, std::ops::Range<usize>)>,
+}
+
+impl StoredChunk {
+    /// A chunk stored by [`ChunkPostings::to_bytes`].
+    fn parse(bytes: Vec<u8>) -> Option<StoredChunk> {
+        let base = bytes.as_ptr() as usize;
+        let at = |part: &[u8]| {
+            let start = part.as_ptr() as usize - base;
+            start..start + part.len()
+        };
+        let mut lists = Vec::new();
+        let mut parts = Parts::new(unsealed(&bytes, CHUNK_MAGIC)?);
+        while let Some(len) = parts.u32() {
+            let token = parts.take(len as usize)?;
+            std::str::from_utf8(token).ok()?;
+            let (first_doc, last_doc, size) = (parts.u32()?, parts.u32()?, parts.u32()?);
+            let entries = parts.take(size as usize)?;
+            lists.push((at(token), first_doc, last_doc, at(entries)));
+        }
+        if !parts.done() {
+            return None;
+        }
+        Some(StoredChunk { bytes, lists })
+    }
+
+    /// Each list: token, first and last document, entries.
+    fn lists(&self) -> impl Iterator<Item = (&str, u32, u32, &[u8])> {
+        self.lists
+            .iter()
+            .filter_map(|(token, first, last, entries)| {
+                let token = std::str::from_utf8(self.bytes.get(token.clone())?).ok()?;
+                Some((token, *first, *last, self.bytes.get(entries.clone())?))
+            })
+    }
+}
+
+/// A chunk's lists, read from the store or just tokenized.
+enum Chunk {
+    Stored(StoredChunk),
+    Fresh(ChunkPostings),
+}
+
+/// Appends a chunk's list of `token` (documents `first` to `last`, counted
+/// from the site's first) to the joined postings.
+fn join_list(
+    postings: &mut FxHashMap<String, (Vec<u8>, u32)>,
+    token: std::borrow::Cow<'_, str>,
+    first: u32,
+    last: u32,
+    entries: &[u8],
+) {
+    match postings.get_mut(token.as_ref()) {
+        Some((bytes, prev_last)) => {
+            grow_by_a_quarter(bytes, entries.len() + 5);
+            put_varint(bytes, first - *prev_last - 1);
+            bytes.extend_from_slice(entries);
+            *prev_last = last;
+        }
+        None => {
+            let mut bytes = Vec::with_capacity(entries.len() + 4);
+            put_varint(&mut bytes, first);
+            bytes.extend_from_slice(entries);
+            postings.insert(token.into_owned(), (bytes, last));
+        }
+    }
+}
+
 impl ChunkPostings {
     /// The finished lists as bytes: for each token its length, letters,
     /// first and last document and encoded entries (lengths and numbers as
@@ -264,33 +339,6 @@ impl ChunkPostings {
         }
         seal(&mut out, CHUNK_MAGIC.len());
         out
-    }
-
-    /// A chunk stored by [`Self::to_bytes`]; None when the bytes are not
-    /// one whole (a corrupt or foreign file).
-    fn from_bytes(bytes: &[u8]) -> Option<ChunkPostings> {
-        let mut parts = Parts::new(unsealed(bytes, CHUNK_MAGIC)?);
-        let mut lists = Vec::new();
-        while let Some(len) = parts.u32() {
-            let token = std::str::from_utf8(parts.take(len as usize)?)
-                .ok()?
-                .to_string();
-            let (first_doc, last_doc, size) = (parts.u32()?, parts.u32()?, parts.u32()?);
-            let bytes = parts.take(size as usize)?.to_vec();
-            lists.push((
-                token,
-                TokenList {
-                    bytes,
-                    first_doc,
-                    last_doc: Some(last_doc),
-                    ..TokenList::default()
-                },
-            ));
-        }
-        parts.done().then_some(ChunkPostings {
-            lists,
-            ..ChunkPostings::default()
-        })
     }
 
     /// Tokenizes `docs`, numbered from 0 within the chunk, and adds the
@@ -557,49 +605,52 @@ impl<'a> SearchIndex<'a> {
         let wave = 2 * rayon::current_num_threads().max(1);
         let mut postings: FxHashMap<String, (Vec<u8>, u32)> = FxHashMap::default();
         for wave_chunks in chunks.chunks(wave) {
-            let tokenized: Vec<ChunkPostings> = wave_chunks
+            let fresh = std::sync::atomic::AtomicBool::new(false);
+            let tokenized: Vec<Chunk> = wave_chunks
                 .par_iter()
                 .map(|(range, cached)| {
                     let chunk_docs = docs.get(range.clone()).unwrap_or(&[]);
                     let stored = store
                         .filter(|_| *cached)
                         .map(|s| (s, chunk_key(chunk_docs, names_hash)));
-                    let found = stored.and_then(|(s, key)| {
-                        s.get(key).and_then(|b| ChunkPostings::from_bytes(&b))
-                    });
+                    let found = stored
+                        .and_then(|(s, key)| s.get(key).and_then(StoredChunk::parse))
+                        .map(Chunk::Stored);
                     found.unwrap_or_else(|| {
+                        fresh.store(true, std::sync::atomic::Ordering::Relaxed);
                         let chunk = ChunkPostings::of(chunk_docs, &all_names, &needles);
                         if let Some((s, key)) = stored {
                             s.put(key, &chunk.to_bytes());
                         }
-                        chunk
+                        Chunk::Fresh(chunk)
                     })
                 })
                 .collect();
             for ((range, _), chunk) in wave_chunks.iter().zip(tokenized) {
                 let base = range.start as u32;
-                for (token, list) in chunk.lists {
-                    let Some(last) = list.last_doc else { continue };
-                    let (first, last) = (base + list.first_doc, base + last);
-                    match postings.get_mut(&token) {
-                        Some((bytes, prev_last)) => {
-                            grow_by_a_quarter(bytes, list.bytes.len() + 5);
-                            put_varint(bytes, first - *prev_last - 1);
-                            bytes.extend_from_slice(&list.bytes);
-                            *prev_last = last;
+                match chunk {
+                    Chunk::Stored(stored) => {
+                        for (token, first, last, entries) in stored.lists() {
+                            let token = std::borrow::Cow::Borrowed(token);
+                            join_list(&mut postings, token, base + first, base + last, entries);
                         }
-                        None => {
-                            let mut bytes = Vec::with_capacity(list.bytes.len() + 4);
-                            put_varint(&mut bytes, first);
-                            bytes.extend_from_slice(&list.bytes);
-                            postings.insert(token, (bytes, last));
+                    }
+                    Chunk::Fresh(chunk) => {
+                        for (token, list) in chunk.lists {
+                            let Some(last) = list.last_doc else { continue };
+                            let (first, last) = (base + list.first_doc, base + last);
+                            let token = std::borrow::Cow::Owned(token);
+                            join_list(&mut postings, token, first, last, &list.bytes);
                         }
                     }
                 }
             }
             // The joined lists outgrow their blocks wave after wave: the
-            // blocks they left go back now, not at the end.
-            crate::memory::release_free_memory();
+            // blocks they left, and what tokenizing took, go back now, not
+            // at the end. A wave read whole from the store left little.
+            if fresh.into_inner() {
+                crate::memory::release_free_memory();
+            }
         }
         step.done("postings");
         tracing::debug!(
