@@ -31,6 +31,7 @@ pub struct Note {
     pub display_path: String,
     pub source_path: PathBuf,
     /// The whole decoded file.
+    #[serde(with = "crate::cache::notes::text")]
     pub source: String,
     /// Byte offset where the markdown body starts (after front matter).
     pub body_start: usize,

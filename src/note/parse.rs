@@ -60,6 +60,7 @@ pub(crate) fn options() -> Options {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
+    #[serde(with = "crate::cache::notes::text")]
     pub text: String,
     pub id: String,
     /// Byte offset in the whole file.
@@ -84,11 +85,13 @@ pub struct LinkRef {
     pub kind: LinkKind,
     pub dest: String,
     /// The link's visible text.
+    #[serde(with = "crate::cache::notes::text")]
     pub text: String,
     /// Byte range in the whole file.
     pub offset: usize,
     pub len: usize,
     /// The paragraph, list item or cell the link stands in (plain text).
+    #[serde(with = "crate::cache::notes::text")]
     pub context: String,
 }
 
@@ -108,7 +111,9 @@ pub struct ImageRef {
 /// A table cell: its plain text and its markdown source.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
+    #[serde(with = "crate::cache::notes::text")]
     pub text: String,
+    #[serde(with = "crate::cache::notes::text")]
     pub markdown: String,
 }
 
@@ -125,7 +130,9 @@ pub struct TableFact {
 /// A list item: its own text (without sub-lists) and its sub-items.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
+    #[serde(with = "crate::cache::notes::text")]
     pub text: String,
+    #[serde(with = "crate::cache::notes::text")]
     pub markdown: String,
     pub children: Vec<ListItem>,
 }
@@ -145,9 +152,11 @@ pub struct ListFact {
 pub struct Section {
     /// Index into `headings`; None for the text before the first heading.
     pub heading: Option<usize>,
+    #[serde(with = "crate::cache::notes::text")]
     pub text: String,
     /// Text of the code blocks in the section (diagrams, listings), one
     /// block per line group: searched, ranked below prose.
+    #[serde(with = "crate::cache::notes::text")]
     pub code: String,
 }
 
@@ -155,6 +164,7 @@ pub struct Section {
 /// is left out of the body because the page template shows the title.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TitleBlock {
+    #[serde(with = "crate::cache::notes::text")]
     pub text: String,
     /// Index into `headings` when the block is a markdown heading.
     pub heading: Option<usize>,
@@ -176,6 +186,7 @@ pub struct BodyFacts {
     /// Letters and digits in prose, for the reading time.
     pub char_count: usize,
     /// Plain text of the first paragraph, for descriptions.
+    #[serde(with = "crate::cache::notes::text")]
     pub first_paragraph: String,
     pub code_blocks: usize,
     /// Raw HTML the note leaves open (an unclosed `<script>`, comment, …),
