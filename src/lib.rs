@@ -428,39 +428,35 @@ fn load_site_with(
         cache
     });
     // With the cache, every file's stamp first: the notes it keeps are
-    // not read at all.
+    // not read at all. Each file: its kept note, or the stamp to record
+    // for it (empty when not settled); None without the cache.
     let now = std::time::SystemTime::now();
-    let kept: Vec<Result<Note, String>> = match &cache {
-        Some(cache) => found
-            .notes
-            .par_iter()
-            .map(|file| {
-                let (stamp, settled) = cache::notes::note_stamp(&file.path, now);
+    let kept: Vec<Option<Result<Note, String>>> = found
+        .notes
+        .par_iter()
+        .map(|file| {
+            let cache = cache.as_ref()?;
+            let (stamp, settled) = cache::notes::note_stamp(&file.path, now);
+            Some(
                 cache
                     .kept(file, &stamp)
-                    .ok_or(if settled { stamp } else { String::new() })
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+                    .ok_or(if settled { stamp } else { String::new() }),
+            )
+        })
+        .collect();
     step.done("note cache");
     let to_read: Vec<PathBuf> = found
         .notes
         .iter()
-        .enumerate()
-        .filter(|(i, _)| !matches!(kept.get(*i), Some(Ok(_))))
-        .map(|(_, f)| f.path.clone())
+        .zip(&kept)
+        .filter(|(_, k)| !matches!(k, Some(Ok(_))))
+        .map(|(f, _)| f.path.clone())
         .collect();
     let ahead = readahead::Readahead::start(to_read, rayon::current_num_threads());
-    let mut kept = kept.into_iter().map(Some).collect::<Vec<_>>();
-    let work: Vec<(&note::load::SourceFile, Option<Result<Note, String>>)> = found
+    let mut loaded: Vec<cache::notes::Loaded> = found
         .notes
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f, kept.get_mut(i).and_then(Option::take)))
-        .collect();
-    let mut loaded: Vec<cache::notes::Loaded> = work
-        .into_par_iter()
+        .par_iter()
+        .zip(kept)
         .map(|(file, kept)| {
             let loaded = match (kept, &cache) {
                 (Some(Ok(note)), _) => cache::notes::Loaded {

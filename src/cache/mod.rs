@@ -120,21 +120,24 @@ fn file_stamp(meta: &fs::Metadata) -> String {
     format!("{}-{time}-{inode}", meta.len())
 }
 
-/// [`file_stamp`] of the file at `path` when it was last modified at least
-/// [`RACY_SECS`] before `now`; empty otherwise.
+/// Whether a file was last modified at least [`RACY_SECS`] before `now`,
+/// so that a later edit cannot share its time: only then is its stamp
+/// recorded.
+fn settled(meta: &fs::Metadata, now: std::time::SystemTime) -> bool {
+    meta.is_file()
+        && meta
+            .modified()
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age.as_secs() >= RACY_SECS)
+}
+
+/// [`file_stamp`] of the file at `path` when it is [`settled`]; empty
+/// otherwise.
 fn settled_stamp(path: &Path, now: std::time::SystemTime) -> String {
-    let Ok(meta) = fs::symlink_metadata(path) else {
-        return String::new();
-    };
-    let settled = meta
-        .modified()
-        .ok()
-        .and_then(|t| now.duration_since(t).ok())
-        .is_some_and(|age| age.as_secs() >= RACY_SECS);
-    if settled && meta.is_file() {
-        file_stamp(&meta)
-    } else {
-        String::new()
+    match fs::symlink_metadata(path) {
+        Ok(meta) if settled(&meta, now) => file_stamp(&meta),
+        _ => String::new(),
     }
 }
 

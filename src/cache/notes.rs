@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{binary_stamp, file_stamp, gongbu_stamp, root_name, CACHE_DIR, RACY_SECS};
+use super::{binary_stamp, file_stamp, gongbu_stamp, root_name, settled, CACHE_DIR};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::note::load::SourceFile;
 use crate::note::parse::Dialect;
@@ -135,8 +135,8 @@ pub(crate) struct NoteCache {
     end: usize,
     /// Whether the file can be appended to (its header matched).
     usable: bool,
-    /// Records found broken when their notes were taken.
-    broken: std::sync::atomic::AtomicUsize,
+    /// Whether a record was found broken when its note was taken.
+    broken: std::sync::atomic::AtomicBool,
     /// When the cache is made anew (it was missing or unusable): the file
     /// being written aside, which the notes' records go to as they are
     /// read, so that none is held in memory.
@@ -339,7 +339,7 @@ impl NoteCache {
     }
 
     /// The note of `record`, when the record checks out (one that does
-    /// not is counted, for one notice).
+    /// not is remembered, for one notice).
     fn note_of(&self, record: &Record) -> Option<Note> {
         let note = checked(&self.bytes, (record.body.clone(), record.check)).and_then(|_| {
             let packed = self.bytes.get(record.note.clone())?;
@@ -348,7 +348,7 @@ impl NoteCache {
         });
         if note.is_none() {
             self.broken
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                .store(true, std::sync::atomic::Ordering::Relaxed);
         }
         note
     }
@@ -373,15 +373,11 @@ impl NoteCache {
         stamp: String,
     ) -> Loaded {
         let display_path = note::display_path(file, prefix);
-        let bytes = match fs::read(&file.path) {
+        let bytes = match note::read(file, &display_path) {
             Ok(b) => b,
-            Err(e) => {
+            Err(d) => {
                 return Loaded {
-                    result: Err(Diagnostic::error(
-                        Code::Read,
-                        format!("노트를 읽을 수 없습니다: {e}"),
-                    )
-                    .with_path(display_path)),
+                    result: Err(d),
                     warnings: Vec::new(),
                     how: How::Uncached,
                 }
@@ -477,7 +473,7 @@ impl NoteCache {
                 _ => {}
             }
         }
-        let broken = self.broken.load(std::sync::atomic::Ordering::Relaxed) > 0;
+        let broken = self.broken.load(std::sync::atomic::Ordering::Relaxed);
         let (path, end) = (self.path.clone(), self.end);
         drop(self);
         let thread = (rewrite || records.iter().any(|r| !r.is_empty())).then(|| {
@@ -628,16 +624,11 @@ fn write_anew(path: &Path, records: &[Vec<u8>]) -> io::Result<()> {
 }
 
 /// The stamp of the note at `path` now (empty when it cannot be read), and
-/// whether it was modified at least [`RACY_SECS`] before `now`, so that
-/// it may be told unchanged by its stamp next time.
+/// whether it is [`settled`], so that it may be told unchanged by its
+/// stamp next time.
 pub(crate) fn note_stamp(path: &Path, now: std::time::SystemTime) -> (String, bool) {
-    let Ok(meta) = fs::metadata(path) else {
-        return (String::new(), false);
-    };
-    let settled = meta
-        .modified()
-        .ok()
-        .and_then(|t| now.duration_since(t).ok())
-        .is_some_and(|age| age.as_secs() >= RACY_SECS);
-    (file_stamp(&meta), settled && meta.is_file())
+    match fs::metadata(path) {
+        Ok(meta) => (file_stamp(&meta), settled(&meta, now)),
+        Err(_) => (String::new(), false),
+    }
 }

@@ -117,11 +117,16 @@ pub(crate) fn load_note(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Option<Note>, Diagnostic> {
     let display_path = display_path(file, display_prefix);
-    let bytes = std::fs::read(&file.path).map_err(|e| {
-        Diagnostic::error(Code::Read, format!("노트를 읽을 수 없습니다: {e}"))
-            .with_path(display_path.clone())
-    })?;
+    let bytes = read(file, &display_path)?;
     note_of_bytes(file, display_path, bytes, dialect, warnings)
+}
+
+/// The bytes of `file`, or the error naming it as `display_path`.
+pub(crate) fn read(file: &SourceFile, display_path: &str) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(&file.path).map_err(|e| {
+        Diagnostic::error(Code::Read, format!("노트를 읽을 수 없습니다: {e}"))
+            .with_path(display_path.to_string())
+    })
 }
 
 /// The path of `file` in messages, with the notes folder's `display_prefix`.
