@@ -748,7 +748,8 @@ pub fn build_with_progress(
         }
         Mode::Build => {
             let staging = match Staging::create(&out) {
-                Ok(s) => s,
+                Ok(s) if opts.no_cache => s,
+                Ok(s) => s.reusing_spare(&cache::spare_dir(&site.options.root)),
                 Err(d) => {
                     diags.push(d);
                     report.diagnostics = finish(diags);

@@ -17,6 +17,16 @@
 //! SIGTERM remove the staging folder ([`remove_on_interrupt`]). An output
 //! that is a mount point (a Docker volume, a tmpfs) cannot be renamed: the
 //! staging folder goes inside it and its children are swapped instead.
+//!
+//! With the build cache, the previous site swapped out is not deleted but
+//! kept as the *spare* ([`Staging::reusing_spare`]), with a list of its
+//! files. The next build takes the spare as its staging folder: its files
+//! are mostly the very files (the same inodes) of the site now in place, so
+//! a page the cache keeps is already there when its size, time and inode
+//! are the ones recorded. Only what changed is written, and what the build
+//! does not make again is deleted before the swap. A one-note rebuild then
+//! neither links every file into a new folder nor deletes every file of
+//! the old one.
 
 use std::collections::HashSet;
 use std::fs;
@@ -203,7 +213,22 @@ pub(crate) struct Staging {
     /// Folders of the staging folder made so far (most pages share one
     /// with many others: made once, not asked for again per page).
     made_dirs: Mutex<std::collections::HashSet<PathBuf>>,
+    /// Where the previous site goes after the swap instead of being
+    /// deleted ([`Self::reusing_spare`]).
+    spare_home: Option<PathBuf>,
+    /// When the staging folder is the spare: the files it held (besides
+    /// the top level's dotfiles and `CNAME`, removed when it was taken).
+    spare_files: Option<HashSet<String>>,
+    /// Every file of the previous site but its top-level dotfiles and
+    /// `CNAME`, found by [`Self::carry_over`]: the spare's list.
+    previous_files: Mutex<Option<Vec<String>>>,
+    /// The user's files [`Self::carry_over`] linked in.
+    carried: Mutex<Vec<String>>,
 }
+
+/// The file in a spare site listing its files: the output it was, then
+/// one site-relative path a line.
+const SPARE_LIST: &str = ".gongbu-spare-files";
 
 fn output_error(out: &Path, msg: impl Into<String>) -> Diagnostic {
     Diagnostic::error(Code::OutputDir, msg).with_path(out.display().to_string())
@@ -449,7 +474,66 @@ impl Staging {
             failed: AtomicBool::new(false),
             inside,
             made_dirs: Mutex::new(Default::default()),
+            spare_home: None,
+            spare_files: None,
+            previous_files: Mutex::new(None),
+            carried: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Takes the spare kept at `spare` by the last build of this output as
+    /// the staging folder, and keeps the site this build swaps out there
+    /// in turn. Called right after [`Self::create`], before anything is
+    /// written. Without a previous site, on an output that is a mount
+    /// point and where no atomic exchange exists, any spare is deleted and
+    /// none is kept. A spare that cannot be taken (another output's, no
+    /// list, another file system) is deleted: the build links from the
+    /// previous site as without one.
+    pub(crate) fn reusing_spare(mut self, spare: &Path) -> Staging {
+        if self.inside || self.previous.is_none() || !cfg!(target_os = "linux") {
+            remove_marked(spare);
+            return self;
+        }
+        self.spare_home = Some(spare.to_path_buf());
+        self.spare_files = self.adopt(spare);
+        self
+    }
+
+    /// Moves the spare into the place of the (still empty) staging folder
+    /// and returns its list of files; None (the spare deleted) when it
+    /// cannot be used.
+    fn adopt(&self, spare: &Path) -> Option<HashSet<String>> {
+        if !spare.exists() {
+            return None;
+        }
+        let list = fs::read_to_string(spare.join(SPARE_LIST)).ok();
+        let out = self.out.display().to_string();
+        let files: Option<HashSet<String>> = list.as_deref().and_then(|list| {
+            let mut lines = list.lines();
+            (lines.next() == Some(out.as_str())).then(|| lines.map(str::to_string).collect())
+        });
+        let Some(files) = files.filter(|_| spare.join(MARKER).is_file()) else {
+            remove_marked(spare);
+            return None;
+        };
+        // The staging folder holds only its marker: without it, it is an
+        // empty folder the spare replaces in one rename.
+        let _ = fs::remove_file(self.dir.join(MARKER));
+        if fs::rename(spare, &self.dir).is_err() {
+            let _ = fs::write(self.dir.join(MARKER), MARKER_TEXT);
+            remove_marked(spare);
+            return None;
+        }
+        // Top-level dotfiles and `CNAME` are made or carried over anew.
+        if let Ok(entries) = fs::read_dir(&self.dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name != MARKER && (name.starts_with('.') || name == "CNAME") {
+                    clear(&entry.path());
+                }
+            }
+        }
+        Some(files)
     }
 
     /// The first write that failed, as one error naming the file (exit
@@ -514,6 +598,7 @@ impl Staging {
             .map(|t| t.lines().map(str::to_string).collect());
         let ours = |rel: &str| manifest.as_ref().is_some_and(|m| m.contains(rel));
         let mut carried = Vec::new();
+        let mut present = Vec::new();
         let Ok(entries) = fs::read_dir(previous) else {
             return Ok(Vec::new());
         };
@@ -553,6 +638,7 @@ impl Staging {
                     continue;
                 };
                 let rel = rel.to_string_lossy().replace('\\', "/");
+                present.push(rel.clone());
                 if written.contains(&rel) || ours(&rel) {
                     continue;
                 }
@@ -561,11 +647,25 @@ impl Staging {
                 }
                 let target = self.dir.join(&rel);
                 if let Some(parent) = target.parent() {
-                    fs::create_dir_all(parent).map_err(|e| fail(&rel, e))?;
+                    if fs::create_dir_all(parent).is_err() {
+                        self.clear_files_above(parent);
+                        fs::create_dir_all(parent).map_err(|e| fail(&rel, e))?;
+                    }
+                }
+                if self.spare_files.is_some() {
+                    clear(&target);
                 }
                 link_tree(file.path(), &target).map_err(|e| fail(&rel, e))?;
                 carried.push(rel);
             }
+        }
+        if manifest.is_some() {
+            if let Ok(mut p) = self.previous_files.lock() {
+                *p = Some(present);
+            }
+        }
+        if let Ok(mut c) = self.carried.lock() {
+            c.extend(carried.iter().cloned());
         }
         const NAMED: usize = 20;
         let mut diags: Vec<Diagnostic> = carried
@@ -618,6 +718,17 @@ impl Staging {
         let Some(previous) = &self.previous else {
             return false;
         };
+        if self.spare_files.as_ref().is_some_and(|f| f.contains(rel)) {
+            // The spare's file is the one recorded: already in place.
+            let here = self.dir.join(rel);
+            let there = fs::symlink_metadata(&here);
+            if there.as_ref().is_ok_and(|m| m.is_file() && unchanged(m))
+                && self.record(rel, Ok(())).is_ok()
+            {
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                return true;
+            }
+        }
         let old = previous.join(rel);
         let Ok(meta) = fs::symlink_metadata(&old) else {
             return false;
@@ -691,13 +802,92 @@ impl Staging {
         if let Some(parent) = path.parent() {
             let made = |dirs: &std::collections::HashSet<PathBuf>| dirs.contains(parent);
             if !self.made_dirs.lock().is_ok_and(|d| made(&d)) {
-                fs::create_dir_all(parent)?;
+                if fs::create_dir_all(parent).is_err() {
+                    // The spare may hold a file where a folder goes now.
+                    self.clear_files_above(parent);
+                    fs::create_dir_all(parent)?;
+                }
                 if let Ok(mut dirs) = self.made_dirs.lock() {
                     dirs.insert(parent.to_path_buf());
                 }
             }
         }
+        if self.spare_files.is_some() {
+            // Whatever the spare holds there goes: a file is never written
+            // through, since it may be a link to the site in place.
+            clear(&path);
+        }
         Ok(path)
+    }
+
+    /// Removes the files of the spare standing where `dir`'s folders go.
+    fn clear_files_above(&self, dir: &Path) {
+        if self.spare_files.is_none() {
+            return;
+        }
+        let Ok(below) = dir.strip_prefix(&self.dir) else {
+            return;
+        };
+        let mut at = self.dir.clone();
+        for part in below.components() {
+            at.push(part);
+            if fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+                let _ = fs::remove_file(&at);
+            }
+        }
+    }
+
+    /// Deletes the spare's files this build did not make or carry over,
+    /// and the folders they leave empty.
+    fn remove_leftovers(&self) {
+        let Some(files) = &self.spare_files else {
+            return;
+        };
+        let mut made: HashSet<&str> = HashSet::new();
+        let written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
+        let carried = self.carried.lock().map(|c| c.clone()).unwrap_or_default();
+        made.extend(written.iter().map(String::as_str));
+        made.extend(carried.iter().map(String::as_str));
+        for rel in files {
+            if made.contains(rel.as_str()) || rel.split('/').any(|s| s == ".." || s.is_empty()) {
+                continue;
+            }
+            let path = self.dir.join(rel);
+            // A folder there now holds what this build made.
+            if fs::remove_file(&path).is_err() {
+                continue;
+            }
+            let mut folder = path.parent();
+            while let Some(f) = folder.filter(|f| *f != self.dir) {
+                if fs::remove_dir(f).is_err() {
+                    break;
+                }
+                folder = f.parent();
+            }
+        }
+    }
+
+    /// After the swap, `self.dir` holds the previous site: kept as the
+    /// spare with its list when it is known whole, deleted otherwise.
+    fn keep_spare_or_remove(&self) {
+        let files = self.previous_files.lock().ok().and_then(|mut f| f.take());
+        let (Some(home), Some(files)) = (&self.spare_home, files) else {
+            remove_marked(&self.dir);
+            return;
+        };
+        let mut list = self.out.display().to_string();
+        list.push('\n');
+        for rel in files {
+            list.push_str(&rel);
+            list.push('\n');
+        }
+        remove_marked(home);
+        let kept = fs::write(self.dir.join(SPARE_LIST), list).is_ok()
+            && home.parent().is_some_and(|p| fs::create_dir_all(p).is_ok())
+            && fs::rename(&self.dir, home).is_ok();
+        if !kept {
+            remove_marked(&self.dir);
+        }
     }
 
     /// Writes the manifest: every path written, sorted.
@@ -729,6 +919,7 @@ impl Staging {
                 d
             }
         };
+        self.remove_leftovers();
         self.write_manifest().map_err(err)?;
         // Holding the lock, an interrupt waits for the swap to finish.
         let active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
@@ -740,7 +931,7 @@ impl Staging {
             if exchange(&self.dir, &self.out).is_ok() {
                 // `dir` now holds the previous site.
                 drop(active);
-                remove_marked(&self.dir);
+                self.keep_spare_or_remove();
             } else {
                 let old = sibling(&self.out, "old");
                 match fs::rename(&self.out, &old) {
@@ -894,10 +1085,24 @@ fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
         }
         return Ok(());
     }
-    if fs::hard_link(from, to).is_err() {
-        fs::copy(from, to)?;
+    match fs::hard_link(from, to) {
+        Ok(()) => Ok(()),
+        // Never copied through: `to` may be a link to `from` itself.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) => fs::copy(from, to).map(|_| ()),
     }
-    Ok(())
+}
+
+/// Removes whatever is at `path`: a file, a symlink or a folder with all
+/// in it.
+fn clear(path: &Path) {
+    if let Err(e) = fs::remove_file(path) {
+        if e.kind() == io::ErrorKind::IsADirectory
+            || fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+        {
+            let _ = fs::remove_dir_all(path);
+        }
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -1057,6 +1262,118 @@ mod tests {
         assert_ne!(ino("twice.html"), twice);
         assert_eq!(fs::read(out.join("twice.html")).unwrap(), b"changed");
         assert_eq!(fs::read(out.join("same.html")).unwrap(), b"same");
+    }
+
+    /// Every file and folder under `dir` but the marker and manifest:
+    /// path → bytes (folders end in `/`).
+    fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_name() != MARKER && e.file_name() != MANIFEST)
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+                if e.file_type().is_dir() {
+                    (format!("{rel}/"), Vec::new())
+                } else {
+                    (rel.into_owned(), fs::read(e.path()).unwrap())
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_site_swapped_out_is_the_next_staging_folder() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let spare = tmp.path().join("cache/previous-site");
+        let ino = |rel: &str| fs::metadata(out.join(rel)).unwrap().ino();
+        let first = [
+            ("a/index.html", "a"),
+            ("b/index.html", "b"),
+            ("gone/deep/index.html", "g"),
+            ("x", "a file"),
+            ("d/y.html", "y"),
+            (".nojekyll", ""),
+        ];
+        let build = |pages: &[(&str, &str)], kept: &[&str]| {
+            let s = Staging::create(&out).unwrap().reusing_spare(&spare);
+            for rel in kept {
+                let bytes = fs::read(out.join(rel)).unwrap();
+                assert!(s.keep(rel, crate::signatures::hash_of(bytes.as_slice()), |_| true));
+            }
+            for (rel, text) in pages {
+                s.write(rel, text.as_bytes()).unwrap();
+            }
+            assert!(s.carry_over(false).unwrap().len() <= 1);
+            s.commit().unwrap();
+        };
+        build(&first, &[]);
+        assert!(!spare.exists(), "no previous site to keep");
+        fs::write(out.join("user.pdf"), "mine").unwrap();
+        fs::create_dir_all(out.join(".git")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        let (a, user) = (ino("a/index.html"), ino("user.pdf"));
+
+        build(&first, &[]);
+        assert!(
+            spare.join(SPARE_LIST).is_file(),
+            "the site swapped out is kept"
+        );
+        assert_eq!(ino("a/index.html"), a);
+
+        // The spare (the first site) is taken: a kept page is its file,
+        // the rest is written over it or deleted.
+        let third = [
+            ("b/index.html", "b, edited"),
+            ("x/index.html", "a folder now"),
+            ("d", "a file now"),
+            ("new/index.html", "new"),
+            (".nojekyll", ""),
+        ];
+        build(&third, &["a/index.html"]);
+        assert!(
+            spare.join("gone").exists(),
+            "the spare is now the second site"
+        );
+        assert_eq!(ino("a/index.html"), a, "kept from the spare, not written");
+        assert_eq!(ino("user.pdf"), user);
+        let want = |pages: &[(&str, &str)], kept: &[(&str, &str)]| {
+            let mut all: Vec<(String, Vec<u8>)> = pages
+                .iter()
+                .chain(kept)
+                .chain(&[("user.pdf", "mine"), (".git/HEAD", "ref")])
+                .map(|(r, t)| (r.to_string(), t.as_bytes().to_vec()))
+                .collect();
+            for (rel, _) in all.clone() {
+                let mut at = rel.as_str();
+                while let Some((dir, _)) = at.rsplit_once('/') {
+                    all.push((format!("{dir}/"), Vec::new()));
+                    at = dir;
+                }
+            }
+            all.sort();
+            all.dedup();
+            all
+        };
+        assert_eq!(listing(&out), want(&third, &[("a/index.html", "a")]));
+
+        // Again from a spare whose user file is the very file in place:
+        // linked anew, never copied onto itself.
+        build(&first, &[]);
+        assert_eq!(listing(&out), want(&first, &[]));
+        assert_eq!(fs::read(out.join("user.pdf")).unwrap(), b"mine");
+        build(&third, &["a/index.html"]);
+        assert_eq!(listing(&out), want(&third, &[("a/index.html", "a")]));
+        assert_eq!(fs::read(out.join("user.pdf")).unwrap(), b"mine");
+
+        // Another output's spare is not taken.
+        let other = tmp.path().join("other");
+        let s = Staging::create(&other).unwrap().reusing_spare(&spare);
+        assert!(s.spare_files.is_none() && !spare.exists());
     }
 
     #[test]

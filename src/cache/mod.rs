@@ -168,8 +168,15 @@ fn root_name(root: &Path) -> String {
     crate::output::absolute(root).display().to_string()
 }
 
+/// The folder in the cache where a build keeps the site it swapped out,
+/// for the next build to start from ([`Staging::reusing_spare`]).
+pub(crate) fn spare_dir(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("previous-site")
+}
+
 /// Deletes the cache of the site at `root` (`gongbu build --clean`).
 pub(crate) fn delete(root: &Path) {
+    crate::output::remove_marked(&spare_dir(root));
     let _ = fs::remove_file(cache_file(root));
     let _ = fs::remove_file(root.join(CACHE_DIR).join(notes::NOTES_FILE));
     let _ = fs::remove_dir_all(root.join(CACHE_DIR).join(CHUNKS_DIR));

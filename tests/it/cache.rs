@@ -13,19 +13,22 @@ use crate::common::{diagnostics, Fixture};
 
 const CACHE: &str = ".gongbu-cache/pages.json";
 
-/// Every file under `dir`: site-relative path → bytes.
+/// Every file and folder under `dir`: site-relative path → bytes (a
+/// folder ends in `/` and has none).
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
+        .min_depth(1)
         .sort_by_file_name()
         .into_iter()
         .map(|e| e.expect("walk"))
-        .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).expect("under dir");
-            (
-                rel.to_string_lossy().replace('\\', "/"),
-                std::fs::read(e.path()).expect("read"),
-            )
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if e.file_type().is_dir() {
+                (format!("{rel}/"), Vec::new())
+            } else {
+                (rel, std::fs::read(e.path()).expect("read"))
+            }
         })
         .collect()
 }
@@ -394,6 +397,43 @@ fn a_settled_page_is_told_unchanged_by_its_metadata_and_rendered_again_when_rewr
     std::fs::write(&sitemap, text.replacen("<url>", "<URL>", 1)).unwrap();
     build_and_compare(&f);
     assert_eq!(std::fs::read_to_string(&sitemap).unwrap(), text);
+}
+
+#[test]
+fn a_rebuild_starts_from_the_site_it_swapped_out() {
+    use std::os::unix::fs::MetadataExt;
+    let spare = ".gongbu-cache/previous-site";
+    let f = sample();
+    build_and_compare(&f);
+    let first = std::fs::metadata(f.out()).unwrap().ino();
+    age_files(&f.out(), 3600);
+    build_and_compare(&f);
+    assert!(f.root().join(spare).join(".gongbu-spare-files").is_file());
+    // The third build writes into the first site's folder: the pages the
+    // cache keeps are in it already, the rest is written over it.
+    f.note("os/b.md", &note("B", "os", "t1, t2", "B 고침."));
+    let r = build_and_compare(&f);
+    assert!(r.pages_cached > 0);
+    assert_eq!(std::fs::metadata(f.out()).unwrap().ino(), first);
+    for text in ["B 또 고침.", "B 본문."] {
+        f.note("os/b.md", &note("B", "os", "t1", text));
+        std::fs::remove_file(f.root().join("notes/e.md")).ok();
+        build_and_compare(&f);
+    }
+    // `--clean` deletes it with the rest of the cache; `--no-cache` leaves
+    // it alone and starts from a new folder.
+    let r = f.build_with(|o| o.no_cache = true);
+    assert_eq!(r.exit_code(), 0);
+    assert!(f.root().join(spare).exists());
+    let swapped_out = std::fs::metadata(f.out()).unwrap().ino();
+    let out = f.cli(&["build", "--clean"]);
+    assert!(out.status.success());
+    let kept = std::fs::metadata(f.root().join(spare)).unwrap().ino();
+    assert_eq!(
+        kept, swapped_out,
+        "a new spare: the site --clean swapped out"
+    );
+    build_and_compare(&f);
 }
 
 const CHUNKS: &str = ".gongbu-cache/search";
