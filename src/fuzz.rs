@@ -167,7 +167,15 @@ pub fn build_named(name: &str, bytes: &[u8]) -> Outcome {
         static_files: theme.static_files.clone(),
         fingerprint: theme.fingerprint,
     };
-    let site = Site::from_notes(options, notes, config, theme, HashMap::new(), &mut diags);
+    let site = Site::from_notes(
+        options,
+        notes,
+        config,
+        theme,
+        HashMap::new(),
+        None,
+        &mut diags,
+    );
     if diags.iter().any(Diagnostic::is_error) {
         return Outcome {
             diagnostics: diags,

@@ -417,6 +417,10 @@ fn load_site_with(
         let (root, prefix) = (opts.root.clone(), prefix.clone());
         std::thread::spawn(move || cache::notes::NoteCache::open(&root, &prefix, dialect))
     });
+    let memo = note_cache.is_some().then(|| {
+        let root = opts.root.clone();
+        std::thread::spawn(move || cache::mentions::Mentions::open(&root))
+    });
     let exclusions = opts.exclusions(&config);
     diags.extend(exclusions.diagnostics.iter().cloned());
     let found = note::load::discover(&notes_dir, &opts.root, &exclusions);
@@ -532,7 +536,20 @@ fn load_site_with(
     let index_span = tracing::info_span!("index").entered();
     let assets: HashMap<String, PathBuf> =
         found.assets.into_iter().map(|f| (f.rel, f.path)).collect();
-    let site = Site::from_notes(opts.clone(), notes, config, theme, assets, &mut diags);
+    let memo = memo.and_then(|t| t.join().ok()).map(|(memo, notice)| {
+        diags.extend(notice);
+        memo
+    });
+    let site = Site::from_notes(
+        opts.clone(),
+        notes,
+        config,
+        theme,
+        assets,
+        memo.as_ref()
+            .map(|m| m as &dyn index::glossary::MentionMemo),
+        &mut diags,
+    );
     tracing::info!(
         notes = site.index.notes.len(),
         categories = site.index.taxonomy.categories.len(),
@@ -543,6 +560,7 @@ fn load_site_with(
         "site indexed"
     );
     drop(index_span);
+    diags.extend(memo.and_then(cache::mentions::Mentions::save));
     if let Some(saving) = saving {
         diags.extend(saving.finish());
         // The records written go back to the system before the render.
@@ -589,6 +607,7 @@ impl Site {
         config: Config,
         mut theme: Theme,
         assets: HashMap<String, PathBuf>,
+        memo: Option<&dyn index::glossary::MentionMemo>,
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
         let step = steps::Step::start("index");
@@ -598,7 +617,7 @@ impl Site {
         let notes_dir = options.notes_dir();
         let prefix = options.display_prefix();
         step.done("meta files");
-        let mut index = SiteIndex::build(notes, config, assets, &notes_dir, &prefix, diags);
+        let mut index = SiteIndex::build(notes, config, assets, &notes_dir, &prefix, memo, diags);
         let step = steps::Step::start("index");
         render::assets::scale_images(&mut index, &prefix, diags);
         step.done("scale images");

@@ -19,7 +19,9 @@
 //! ([`notes::NoteCache`]), so a build reads again only the notes whose
 //! files changed, and `search/` keeps the search index's chunks of notes
 //! tokenized ([`SearchChunks`]), each under a hash of its documents' text,
-//! so a one-note edit tokenizes one chunk again, not every note.
+//! so a one-note edit tokenizes one chunk again, not every note, and
+//! `mentions.bin` keeps the glossary terms found in each note
+//! ([`mentions::Mentions`]).
 //!
 //! The header names the gongbu that wrote the cache (version, commit and
 //! the binary itself) and the site root. A cache that cannot be read, that
@@ -27,6 +29,7 @@
 //! notice; a key is a pure function of what the page is made from, so a
 //! cache can never make a page other than a full render would.
 
+pub(crate) mod mentions;
 pub(crate) mod notes;
 
 use std::collections::HashMap;
@@ -88,6 +91,11 @@ struct StoredPage {
     /// modified too recently to be told unchanged by them.
     #[serde(default)]
     file: String,
+    /// For a copied file (an image, a PDF): the [`file_stamp`] of the file
+    /// it was copied from; empty for the rest, and for a source modified
+    /// too recently to be told unchanged by it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    source: String,
 }
 
 /// What the last build left of one page or file.
@@ -99,6 +107,16 @@ struct PreviousPage {
     output: u64,
     /// [`file_stamp`] of the output file, or empty.
     file: String,
+    /// [`file_stamp`] of a copied file's source, or empty.
+    source: String,
+}
+
+/// What the sink made at one path: the hash of the bytes written (0 for a
+/// copied file, whose bytes are not read) and, for a copy, the source's
+/// stamp.
+pub(crate) struct Made {
+    hash: u64,
+    source: String,
 }
 
 /// A file's modification time in nanoseconds since 1970 (0 when unknown).
@@ -179,6 +197,7 @@ pub(crate) fn delete(root: &Path) {
     crate::output::remove_marked(&spare_dir(root));
     let _ = fs::remove_file(cache_file(root));
     let _ = fs::remove_file(root.join(CACHE_DIR).join(notes::NOTES_FILE));
+    let _ = fs::remove_file(root.join(CACHE_DIR).join(mentions::MENTIONS_FILE));
     let _ = fs::remove_dir_all(root.join(CACHE_DIR).join(CHUNKS_DIR));
     let _ = fs::remove_dir(root.join(CACHE_DIR));
 }
@@ -338,20 +357,24 @@ impl BuildCache {
         &self,
         out: &Path,
         kept: &HashMap<String, u64>,
-        written: HashMap<String, u64>,
+        written: HashMap<String, Made>,
     ) -> Option<Diagnostic> {
         self.chunks.remove_unused();
         let now = std::time::SystemTime::now();
         // A kept page is a link to the file the last build recorded: its
         // stamp is the one recorded (same inode, size and time).
-        let all: Vec<(&String, &u64, bool)> = kept
+        let all: Vec<(&String, &u64, &str, bool)> = kept
             .iter()
-            .map(|(u, o)| (u, o, true))
-            .chain(written.iter().map(|(u, o)| (u, o, false)))
+            .map(|(u, o)| (u, o, "", true))
+            .chain(
+                written
+                    .iter()
+                    .map(|(u, m)| (u, &m.hash, m.source.as_str(), false)),
+            )
             .collect();
         let mut pages: Vec<StoredPage> = all
             .par_iter()
-            .map(|&(url, output, kept)| StoredPage {
+            .map(|&(url, output, source, kept)| StoredPage {
                 url: url.clone(),
                 key: self
                     .keys
@@ -363,6 +386,7 @@ impl BuildCache {
                     Some(old) if kept && !old.file.is_empty() => old.file.clone(),
                     _ => settled_stamp(&out.join(url), now),
                 },
+                source: source.to_string(),
             })
             .collect();
         pages.sort_by(|a, b| a.url.cmp(&b.url));
@@ -444,6 +468,7 @@ fn read(root: &Path) -> Result<HashMap<String, PreviousPage>, Diagnostic> {
                         key,
                         output,
                         file: p.file,
+                        source: p.source,
                     },
                 )),
                 _ => Err(ignored("깨진 캐시입니다")),
@@ -507,12 +532,19 @@ pub(crate) struct Recording<'a> {
     staging: &'a Staging,
     previous: &'a HashMap<String, PreviousPage>,
     kept: &'a HashMap<String, u64>,
-    outputs: Mutex<HashMap<String, u64>>,
+    outputs: Mutex<HashMap<String, Made>>,
 }
 
 impl Recording<'_> {
+    fn made(&self, rel: &str, hash: u64, source: String) {
+        self.outputs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string(), Made { hash, source });
+    }
+
     /// Path → hash of the bytes written, for every file written.
-    pub(crate) fn into_outputs(self) -> HashMap<String, u64> {
+    pub(crate) fn into_outputs(self) -> HashMap<String, Made> {
         self.outputs.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -531,14 +563,30 @@ impl Sink for Recording<'_> {
         if !linked {
             self.staging.write(rel, bytes)?;
         }
-        self.outputs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_string(), hash);
+        self.made(rel, hash, String::new());
         Ok(())
     }
+    /// A copy is kept from the previous output when its source's stamp
+    /// and the old file's are the ones recorded; neither file is read.
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
-        self.staging.copy(rel, from)
+        let source = match fs::metadata(from) {
+            Ok(meta) if settled(&meta, std::time::SystemTime::now()) => file_stamp(&meta),
+            _ => String::new(),
+        };
+        let kept = !source.is_empty()
+            && self
+                .previous
+                .get(rel)
+                .filter(|old| old.source == source && !old.file.is_empty())
+                .is_some_and(|old| {
+                    self.staging
+                        .keep(rel, old.output, |meta| file_stamp(meta) == old.file)
+                });
+        if !kept {
+            self.staging.copy(rel, from)?;
+        }
+        self.made(rel, 0, source);
+        Ok(())
     }
     fn count(&self) -> usize {
         self.staging.count()

@@ -146,17 +146,18 @@ const MAX_RELATED: usize = 8;
 impl Glossary {
     /// Loads `notes_root/glossary.yaml` and every note's `glossary:`, then
     /// finds which notes mention which terms.
-    pub fn build(
+    pub(crate) fn build(
         notes: &NoteSlice,
         lookup: &Lookup,
         notes_root: &Path,
         display_prefix: &str,
+        memo: Option<&dyn MentionMemo>,
         diags: &mut Vec<Diagnostic>,
     ) -> Glossary {
         let step = crate::steps::Step::start("glossary");
         let mut g = load::load(notes, lookup, notes_root, display_prefix, diags);
         step.done("load terms");
-        g.find_mentions(notes);
+        g.find_mentions(notes, memo);
         step.done("mentions");
         g.find_related();
         step.done("related terms");
@@ -211,7 +212,7 @@ impl Glossary {
 
     /// Which terms each note mentions, and for each term the first sentence
     /// of each note that mentions it. Linear in the size of the notes.
-    fn find_mentions(&mut self, notes: &NoteSlice) {
+    fn find_mentions(&mut self, notes: &NoteSlice, memo: Option<&dyn MentionMemo>) {
         self.note_terms = vec![Vec::new(); notes.len()].into();
         let Some(matcher) = &self.matcher else {
             return;
@@ -223,6 +224,16 @@ impl Glossary {
             .enumerate()
             .map_init(Vec::new, |candidates, (id, note)| {
                 let id = NoteId::from(id);
+                let key = memo.map(|_| mention_key(matcher, note));
+                if let Some(kept) = memo.zip(key).and_then(|(m, k)| m.get(k)) {
+                    let valid = |&(t, ..): &StoredMention| (t as usize) < term_count;
+                    if kept.iter().all(valid) {
+                        return kept
+                            .into_iter()
+                            .map(|m| Mention::from_stored(id, m))
+                            .collect();
+                    }
+                }
                 let mut seen = vec![false; term_count];
                 let mut found = Vec::new();
                 for (k, section) in note.facts.sections.iter().enumerate() {
@@ -255,6 +266,9 @@ impl Glossary {
                             }
                         });
                     }
+                }
+                if let Some((memo, key)) = memo.zip(key) {
+                    memo.put(key, found.iter().map(|(t, m)| m.stored(*t)).collect());
                 }
                 found
             })
@@ -353,6 +367,74 @@ pub struct TermMatcher {
     automaton: AhoCorasick,
     /// The term of each pattern.
     pattern_term: Vec<TermId>,
+    /// A hash of the patterns and their terms: what the matcher finds
+    /// where (for [`MentionMemo`] keys).
+    fingerprint: u64,
+}
+
+/// One note's mentions as [`MentionMemo`] keeps them: the term's number,
+/// then the [`Mention`] without the note's.
+pub(crate) type StoredMention = (u32, u32, bool, u32, u32, u32, u32, bool, bool);
+
+/// Mentions found by earlier builds, by a key of the texts searched and the
+/// terms searched for ([`crate::cache::mentions`]): a one-note edit
+/// searches one note again, not every note.
+pub(crate) trait MentionMemo: Sync {
+    /// The mentions kept under `key`.
+    fn get(&self, key: u128) -> Option<Vec<StoredMention>>;
+    /// Keeps `found` under `key`.
+    fn put(&self, key: u128, found: Vec<StoredMention>);
+}
+
+impl Mention {
+    fn stored(&self, term: TermId) -> StoredMention {
+        (
+            u32::try_from(term.index()).unwrap_or(u32::MAX),
+            self.section,
+            self.in_heading,
+            self.shown.start,
+            self.shown.end,
+            self.hit.start,
+            self.hit.end,
+            self.cut_before,
+            self.cut_after,
+        )
+    }
+
+    fn from_stored(note: NoteId, m: StoredMention) -> (TermId, Mention) {
+        let (term, section, in_heading, s0, s1, h0, h1, cut_before, cut_after) = m;
+        (
+            TermId::from(term as usize),
+            Mention {
+                note,
+                section,
+                in_heading,
+                shown: s0..s1,
+                hit: h0..h1,
+                cut_before,
+                cut_after,
+            },
+        )
+    }
+}
+
+/// The key of a note's mentions: the matcher's fingerprint and every text
+/// of the note it searches (section headings and texts), in order.
+fn mention_key(matcher: &TermMatcher, note: &Note) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&matcher.fingerprint.to_le_bytes());
+    for section in &note.facts.sections {
+        let heading = section.heading.and_then(|i| note.facts.headings.get(i));
+        for text in heading.map(|h| h.text.as_str()).into_iter() {
+            h.update(&[1]);
+            h.update(&(text.len() as u64).to_le_bytes());
+            h.update(text.as_bytes());
+        }
+        h.update(&[2]);
+        h.update(&(section.text.len() as u64).to_le_bytes());
+        h.update(section.text.as_bytes());
+    }
+    h.digest128()
 }
 
 impl TermMatcher {
@@ -395,9 +477,14 @@ impl TermMatcher {
                     .build(&patterns)
             })
             .ok()?;
+        let fingerprint = crate::signatures::hash_of((
+            &patterns,
+            pattern_term.iter().map(|t| t.index()).collect::<Vec<_>>(),
+        ));
         Some(TermMatcher {
             automaton,
             pattern_term,
+            fingerprint,
         })
     }
 

@@ -92,12 +92,13 @@ impl SiteIndex {
 
     /// Merges the notes into the site index. `notes` must be sorted by path
     /// and hold only the notes to publish.
-    pub fn build(
+    pub(crate) fn build(
         notes: Vec<Note>,
         mut config: Config,
         mut assets: HashMap<String, PathBuf>,
         notes_root: &Path,
         display_prefix: &str,
+        memo: Option<&dyn glossary::MentionMemo>,
         diags: &mut Vec<Diagnostic>,
     ) -> SiteIndex {
         let step = crate::steps::Step::start("index");
@@ -115,7 +116,7 @@ impl SiteIndex {
         let mut taxonomy = Taxonomy::build(&notes);
         diags.append(&mut taxonomy.warnings);
         step.done("taxonomy");
-        let glossary = Glossary::build(&notes, &lookup, notes_root, display_prefix, diags);
+        let glossary = Glossary::build(&notes, &lookup, notes_root, display_prefix, memo, diags);
         step.done("glossary");
         let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
         // A comparison's box has an id too (`#compare-1`): links may point at it.

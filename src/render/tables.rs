@@ -260,6 +260,7 @@ mod tests {
             // No glossary.yaml here: the test sets its own glossary below.
             Path::new("/nonexistent/gongbu-test-notes"),
             "notes",
+            None,
             &mut diags,
         );
         let mut glossary = Glossary::from_terms(vec![Term {

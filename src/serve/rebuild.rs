@@ -653,6 +653,7 @@ impl Workspace {
             config,
             theme,
             assets,
+            None,
             &mut index_diags,
         );
         self.index_diagnostics = index_diags;
@@ -1274,6 +1275,7 @@ mod tests {
                 HashMap::new(),
                 Path::new("notes"),
                 "notes",
+                None,
                 &mut Vec::new(),
             )
         };
