@@ -334,6 +334,9 @@ impl Sink for ProgressSink<'_> {
     fn wants(&self, rel: &str) -> bool {
         self.inner.wants(rel)
     }
+    fn keep_written(&self, rel: &str, hash: u64) -> bool {
+        self.inner.keep_written(rel, hash)
+    }
 }
 
 impl BuildReport {

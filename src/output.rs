@@ -129,6 +129,12 @@ pub(crate) trait Sink: Sync {
     fn wants(&self, _rel: &str) -> bool {
         true
     }
+    /// Keeps the file the last build wrote at `rel`, whose bytes hashed to
+    /// `hash`, when it is still there as written; false (the caller makes
+    /// and writes it) when it is not or the sink keeps nothing.
+    fn keep_written(&self, _rel: &str, _hash: u64) -> bool {
+        false
+    }
 }
 
 /// For `gongbu check`: renders everything, writes nothing.

@@ -266,6 +266,10 @@ impl crate::index::search::ChunkStore for SearchChunks {
         Some(bytes)
     }
 
+    fn touch(&self, key: u128) {
+        self.mark(Self::name(key));
+    }
+
     fn put(&self, key: u128, bytes: &[u8]) {
         let name = Self::name(key);
         // Written aside and renamed: a killed build leaves no half chunk.
@@ -593,5 +597,19 @@ impl Sink for Recording<'_> {
     }
     fn wants(&self, rel: &str) -> bool {
         !self.kept.contains_key(rel) && self.staging.wants(rel)
+    }
+    fn keep_written(&self, rel: &str, hash: u64) -> bool {
+        let kept = self
+            .previous
+            .get(rel)
+            .filter(|old| old.output == hash && !old.file.is_empty())
+            .is_some_and(|old| {
+                self.staging
+                    .keep(rel, hash, |meta| file_stamp(meta) == old.file)
+            });
+        if kept {
+            self.made(rel, hash, String::new());
+        }
+        kept
     }
 }

@@ -29,6 +29,13 @@ pub(crate) fn write_search(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnos
             files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             put(sink, diags, &path, text.as_bytes());
         },
+        &|path, hash| {
+            let kept = sink.keep_written(path, hash);
+            if kept {
+                files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            kept
+        },
     );
     tracing::debug!(
         ms = t.elapsed().as_millis() as u64,

@@ -35,6 +35,9 @@ const MAX_CHUNK_DOCS: usize = 4096;
 pub(crate) trait ChunkStore: Sync {
     fn get(&self, key: u128) -> Option<Vec<u8>>;
     fn put(&self, key: u128, bytes: &[u8]);
+    /// Marks the entry under `key`, if any, as used by this build without
+    /// reading it (so it is not dropped as unused).
+    fn touch(&self, key: u128);
 }
 
 /// Chunks kept in memory between the rebuilds of `gongbu serve`: those a
@@ -64,6 +67,14 @@ impl ChunkStore for MemoryChunks {
     fn put(&self, key: u128, bytes: &[u8]) {
         if let Ok(mut chunks) = self.chunks.lock() {
             chunks.insert(key, (bytes.to_vec(), true));
+        }
+    }
+
+    fn touch(&self, key: u128) {
+        if let Ok(mut chunks) = self.chunks.lock() {
+            if let Some((_, used)) = chunks.get_mut(&key) {
+                *used = true;
+            }
         }
     }
 }

@@ -247,6 +247,36 @@ fn read_units_entry(bytes: &[u8]) -> Option<rustc_hash::FxHashMap<(u64, u32), St
     parts.done().then_some(units)
 }
 
+/// Store entries of known pack files start with this.
+const PACK_MAGIC: &[u8] = b"gongbu search pack 1\n";
+
+/// Where the stamp, first-line length and hash of pack `number` of `kind`
+/// made from units whose inputs hash to `inputs` are kept.
+fn pack_entry(kind: &str, number: usize, inputs: u64) -> u128 {
+    let half =
+        |salt: u8| crate::signatures::hash_of((salt, "gongbu search pack", kind, number, inputs));
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
+fn pack_entry_bytes(stamp: &str, head: u32, hash: u64) -> Vec<u8> {
+    let mut body = PACK_MAGIC.to_vec();
+    body.extend_from_slice(&head.to_le_bytes());
+    body.extend_from_slice(&hash.to_le_bytes());
+    body.extend_from_slice(stamp.as_bytes());
+    seal(&mut body, PACK_MAGIC.len());
+    body
+}
+
+/// A known pack's stamp, first-line length and hash; None when the entry
+/// is not whole.
+fn read_pack_entry(bytes: &[u8]) -> Option<(String, u32, u64)> {
+    let body = unsealed(bytes, PACK_MAGIC)?;
+    let head = u32::from_le_bytes(body.get(..4)?.try_into().ok()?);
+    let hash = u64::from_le_bytes(body.get(4..12)?.try_into().ok()?);
+    let stamp = std::str::from_utf8(body.get(12..)?).ok()?;
+    (stamp.len() == STAMP_LEN).then(|| (stamp.to_string(), head, hash))
+}
+
 /// What follows the data of a file.
 const WRAP_END: &str = ");\n";
 
@@ -343,11 +373,11 @@ fn push_postings<'a>(out: &mut String, entries: impl Iterator<Item = (&'a String
 
 /// A note in a text fragment: title, link, tags, then its documents as
 /// (anchor, heading, text).
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, Hash)]
 struct FragmentNote<'a>(&'a str, String, String, Vec<(String, &'a str, &'a str)>);
 
 /// A glossary term in a text fragment: term, link, names, definition.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, Hash)]
 struct FragmentTerm<'a>(&'a str, String, &'a [String], &'a str);
 
 /// Consecutive items grouped so each group holds about `target` bytes:
@@ -388,9 +418,15 @@ impl SearchIndex<'_> {
         store: Option<&dyn ChunkStore>,
     ) -> Vec<SearchFile> {
         let files = std::sync::Mutex::new(Vec::new());
-        self.write_files(notes, glossary, store, &|path, text| {
-            files.lock().unwrap().push(SearchFile { path, text });
-        });
+        self.write_files(
+            notes,
+            glossary,
+            store,
+            &|path, text| {
+                files.lock().unwrap().push(SearchFile { path, text });
+            },
+            &|_, _| false,
+        );
         let mut files = files.into_inner().unwrap();
         // meta.js, then shards, concepts and fragments, each by number.
         let order = |f: &SearchFile| {
@@ -409,12 +445,17 @@ impl SearchIndex<'_> {
     /// output root, text) as soon as it is whole, `meta.js` last: a file's
     /// stamp depends on its own data alone, so no file waits for others
     /// and the index's files are never all held at once.
+    ///
+    /// A text fragment pack whose notes and terms are what they were when
+    /// `store` last saw that pack is not made at all when `keep` (path,
+    /// hash of the file's bytes then) keeps the file written then.
     pub(crate) fn write_files(
         mut self,
         notes: &[Note],
         glossary: &Glossary,
         store: Option<&dyn ChunkStore>,
         emit: &(dyn Fn(String, String) + Sync),
+        keep: &(dyn Fn(&str, u64) -> bool + Sync),
     ) {
         // Makes pack `number` of `kind` from its units' JSON (compressed,
         // or taken from the store as the last build compressed them), hands
@@ -427,6 +468,40 @@ impl SearchIndex<'_> {
             emit(format!("{SEARCH_DIR}/{kind}-{number}.js"), text);
             (stamp, u32::try_from(head).unwrap_or(u32::MAX))
         };
+        // [`put`], for a pack whose units' inputs hash to `inputs`: the
+        // file the last build made from the same inputs is kept when the
+        // store knows it and the sink still holds it; otherwise made, and
+        // its stamp, head and hash noted for the next build.
+        let put_known =
+            |kind: &str, number: usize, inputs: u64, units: &dyn Fn() -> Vec<String>| {
+                let path = format!("{SEARCH_DIR}/{kind}-{number}.js");
+                let entry = pack_entry(kind, number, inputs);
+                let known = store
+                    .and_then(|s| s.get(entry))
+                    .and_then(|b| read_pack_entry(&b));
+                if let Some((stamp, head, hash)) = known.clone() {
+                    if keep(&path, hash) {
+                        // Its compressed units stay for when it changes.
+                        if let Some(store) = store {
+                            store.touch(units_entry(kind, number));
+                        }
+                        return (stamp, head);
+                    }
+                }
+                let units = compress_units(store, kind, number, units());
+                let (text, stamp) = pack_file(kind, number, &units);
+                drop(units);
+                let head = text.find('\n').map_or(0, |at| at + 1);
+                let head = u32::try_from(head).unwrap_or(u32::MAX);
+                if let Some(store) = store {
+                    let hash = crate::signatures::hash_of(text.as_bytes());
+                    if known != Some((stamp.clone(), head, hash)) {
+                        store.put(entry, &pack_entry_bytes(&stamp, head, hash));
+                    }
+                }
+                emit(path, text);
+                (stamp, head)
+            };
         // The packs of `count` units of `kind`, `per` a pack, unit `i` made
         // by `unit(i)` when its pack is.
         let packs =
@@ -447,6 +522,7 @@ impl SearchIndex<'_> {
             let heads = varint_string(packs.iter().map(|(_, h)| *h));
             (packs.into_iter().map(|(s, _)| s).collect(), heads)
         };
+        let step = crate::steps::Step::start("search");
         // Tokens without positions take the shorter keys-only form.
         self.postings.par_iter_mut().for_each(|(token, bytes)| {
             if !keeps_positions(token) {
@@ -572,6 +648,7 @@ impl SearchIndex<'_> {
             .collect();
         drop(members);
         self.postings = BTreeMap::new();
+        step.done("concept and shard files");
 
         // Text fragments: one unit per note, then one per term, in number
         // order (unit `i` is document owner `i`: the client needs no table).
@@ -587,7 +664,7 @@ impl SearchIndex<'_> {
                 .sum::<usize>()
                 + notes[n].url.len() * 3
         };
-        let note_unit = |i: usize| -> String {
+        let note_parts = |i: usize| -> FragmentNote<'_> {
             let note = &notes[i];
             let docs: Vec<(String, &str, &str)> = doc_range(i)
                 .iter()
@@ -614,12 +691,21 @@ impl SearchIndex<'_> {
                 .first()
                 .and_then(|d| d.field(Field::Title))
                 .unwrap_or("");
-            to_script_json(&FragmentNote(
+            FragmentNote(
                 title,
                 encode_path(&note.url),
                 note.tags.join(LIST_SEPARATOR),
                 docs,
-            ))
+            )
+        };
+        let note_unit = |i: usize| -> String { to_script_json(&note_parts(i)) };
+        // What fragment unit `i` is made from, hashed.
+        let fragment_input = |i: usize| -> u64 {
+            if i < notes.len() {
+                crate::signatures::hash_of(note_parts(i))
+            } else {
+                crate::signatures::hash_of(term_entry(i - notes.len()))
+            }
         };
         let fragment_unit = |i: usize| -> String {
             if i < notes.len() {
@@ -638,8 +724,23 @@ impl SearchIndex<'_> {
                 .sum::<usize>();
         let fragment_count = notes.len() + glossary.terms.len();
         let fragment_pack = per_pack(text_total, fragment_count);
-        let fragment_packs = packs("frags", fragment_count, fragment_pack, &fragment_unit);
+        let fragment_packs: Vec<(String, u32)> = (0..fragment_count.div_ceil(fragment_pack))
+            .into_par_iter()
+            .map(|p| {
+                let range =
+                    p * fragment_pack..fragment_count.min(p * fragment_pack + fragment_pack);
+                let inputs = crate::signatures::hash_of((
+                    FORMAT_VERSION,
+                    fragment_pack,
+                    range.clone().map(fragment_input).collect::<Vec<u64>>(),
+                ));
+                put_known("frags", p, inputs, &|| {
+                    range.clone().map(fragment_unit).collect()
+                })
+            })
+            .collect();
         self.docs = Vec::new();
+        step.done("text fragment files");
 
         let (shard_stamps, shard_heads) = listed(shard_packs);
         let (concept_stamps, concept_heads) = listed(concept_packs);

@@ -443,6 +443,7 @@ mod tests {
             self.puts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             self.chunks.lock().unwrap().insert(key, bytes.to_vec());
         }
+        fn touch(&self, _key: u128) {}
     }
 
     fn many(n: usize, edited: Option<usize>) -> Vec<Note> {
@@ -504,9 +505,36 @@ mod tests {
         let plain = SearchIndex::from_parts(&notes, &glossary).files(&notes, &glossary);
         assert_eq!(files(&notes), plain);
         let packs = puts();
-        assert_eq!(packs, plain.len() - 1, "an entry per pack");
+        let frags = plain.iter().filter(|f| f.path.contains("frags-")).count();
+        assert_eq!(
+            packs,
+            plain.len() - 1 + frags,
+            "an entry per pack, and one per text pack for the file"
+        );
         // Again: every unit from the store, no entry written.
         assert_eq!(files(&notes), plain);
+        assert_eq!(puts(), packs);
+        // A text pack made from the same notes is not made at all when the
+        // sink still holds the file: everything else is as before.
+        let emitted = std::sync::Mutex::new(Vec::new());
+        let kept = std::sync::Mutex::new(Vec::new());
+        SearchIndex::from_parts(&notes, &glossary).write_files(
+            &notes,
+            &glossary,
+            Some(&store),
+            &|path, text| emitted.lock().unwrap().push(SearchFile { path, text }),
+            &|path, hash| {
+                let file = plain.iter().find(|f| f.path == path).unwrap();
+                assert_eq!(hash, crate::signatures::hash_of(file.text.as_bytes()));
+                kept.lock().unwrap().push(path.to_string());
+                true
+            },
+        );
+        let (emitted, kept) = (emitted.into_inner().unwrap(), kept.into_inner().unwrap());
+        assert_eq!(kept.len(), frags);
+        assert!(kept.iter().all(|p| p.contains("frags-")));
+        assert_eq!(emitted.len(), plain.len() - frags);
+        assert!(emitted.iter().all(|f| plain.contains(f)));
         assert_eq!(puts(), packs);
         // One note edited: the same files as without the store; the packs
         // with a changed unit get their entries written again.
