@@ -446,9 +446,10 @@ impl SearchIndex<'_> {
     /// stamp depends on its own data alone, so no file waits for others
     /// and the index's files are never all held at once.
     ///
-    /// A text fragment pack whose notes and terms are what they were when
-    /// `store` last saw that pack is not made at all when `keep` (path,
-    /// hash of the file's bytes then) keeps the file written then.
+    /// A postings or text fragment pack whose postings, notes and terms are
+    /// what they were when `store` last saw that pack is not made at all
+    /// when `keep` (path, hash of the file's bytes then) keeps the file
+    /// written then.
     pub(crate) fn write_files(
         mut self,
         notes: &[Note],
@@ -632,18 +633,33 @@ impl SearchIndex<'_> {
             .par_chunks(shard_pack)
             .enumerate()
             .map(|(n, pack)| {
-                let units = pack
-                    .iter()
-                    .map(|list| {
-                        let len: usize = list.iter().map(|(t, b)| t.len() + b.len() + 8).sum();
-                        let mut out = String::with_capacity(len + 2);
-                        out.push('{');
-                        push_postings(&mut out, list.iter().copied());
-                        out.push('}');
-                        out
-                    })
-                    .collect();
-                put("shards", n, units)
+                // A pack's postings, hashed: a one-note edit changes the
+                // postings of a few tokens, so most packs stay as they were.
+                let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+                h.update(&FORMAT_VERSION.to_le_bytes());
+                h.update(&(shards as u64).to_le_bytes());
+                h.update(&(shard_pack as u64).to_le_bytes());
+                for list in pack {
+                    h.update(&(list.len() as u64).to_le_bytes());
+                    for (t, b) in list {
+                        h.update(&(t.len() as u64).to_le_bytes());
+                        h.update(t.as_bytes());
+                        h.update(&(b.len() as u64).to_le_bytes());
+                        h.update(b);
+                    }
+                }
+                put_known("shards", n, h.digest(), &|| {
+                    pack.iter()
+                        .map(|list| {
+                            let len: usize = list.iter().map(|(t, b)| t.len() + b.len() + 8).sum();
+                            let mut out = String::with_capacity(len + 2);
+                            out.push('{');
+                            push_postings(&mut out, list.iter().copied());
+                            out.push('}');
+                            out
+                        })
+                        .collect()
+                })
             })
             .collect();
         drop(members);

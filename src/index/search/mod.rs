@@ -505,17 +505,21 @@ mod tests {
         let plain = SearchIndex::from_parts(&notes, &glossary).files(&notes, &glossary);
         assert_eq!(files(&notes), plain);
         let packs = puts();
-        let frags = plain.iter().filter(|f| f.path.contains("frags-")).count();
+        let frags = plain
+            .iter()
+            .filter(|f| f.path.contains("frags-") || f.path.contains("shards-"))
+            .count();
         assert_eq!(
             packs,
             plain.len() - 1 + frags,
-            "an entry per pack, and one per text pack for the file"
+            "an entry per pack, and one per postings or text pack for the file"
         );
         // Again: every unit from the store, no entry written.
         assert_eq!(files(&notes), plain);
         assert_eq!(puts(), packs);
-        // A text pack made from the same notes is not made at all when the
-        // sink still holds the file: everything else is as before.
+        // A postings or text pack made from the same notes is not made at
+        // all when the sink still holds the file: everything else is as
+        // before.
         let emitted = std::sync::Mutex::new(Vec::new());
         let kept = std::sync::Mutex::new(Vec::new());
         SearchIndex::from_parts(&notes, &glossary).write_files(
@@ -532,7 +536,9 @@ mod tests {
         );
         let (emitted, kept) = (emitted.into_inner().unwrap(), kept.into_inner().unwrap());
         assert_eq!(kept.len(), frags);
-        assert!(kept.iter().all(|p| p.contains("frags-")));
+        assert!(kept
+            .iter()
+            .all(|p| p.contains("frags-") || p.contains("shards-")));
         assert_eq!(emitted.len(), plain.len() - frags);
         assert!(emitted.iter().all(|f| plain.contains(f)));
         assert_eq!(puts(), packs);
