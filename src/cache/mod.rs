@@ -292,6 +292,10 @@ pub(crate) struct BuildCache {
     previous: HashMap<String, PreviousPage>,
     /// The search index's chunks.
     chunks: SearchChunks,
+    /// Pages kept after reading them (their stamps were not the ones
+    /// recorded, as when the last build wrote another output folder):
+    /// their stamps are taken anew when the cache is saved.
+    read_to_keep: Mutex<std::collections::HashSet<String>>,
 }
 
 impl BuildCache {
@@ -312,6 +316,7 @@ impl BuildCache {
                 keys,
                 previous,
                 chunks,
+                read_to_keep: Mutex::new(Default::default()),
             },
             notice,
         )
@@ -329,10 +334,19 @@ impl BuildCache {
             .par_iter()
             .filter_map(|(url, key)| {
                 let old = self.previous.get(url)?;
-                let unchanged =
-                    |meta: &fs::Metadata| !old.file.is_empty() && file_stamp(meta) == old.file;
-                (old.key == Some(*key) && staging.keep(url, old.output, unchanged))
-                    .then(|| (url.clone(), old.output))
+                let by_stamp = std::cell::Cell::new(false);
+                let unchanged = |meta: &fs::Metadata| {
+                    let same = !old.file.is_empty() && file_stamp(meta) == old.file;
+                    by_stamp.set(by_stamp.get() || same);
+                    same
+                };
+                let kept = old.key == Some(*key) && staging.keep(url, old.output, unchanged);
+                if kept && !by_stamp.get() {
+                    if let Ok(mut read) = self.read_to_keep.lock() {
+                        read.insert(url.clone());
+                    }
+                }
+                kept.then(|| (url.clone(), old.output))
             })
             .collect()
     }
@@ -365,8 +379,14 @@ impl BuildCache {
     ) -> Option<Diagnostic> {
         self.chunks.remove_unused();
         let now = std::time::SystemTime::now();
-        // A kept page is a link to the file the last build recorded: its
-        // stamp is the one recorded (same inode, size and time).
+        let read_to_keep = self
+            .read_to_keep
+            .lock()
+            .map(|r| r.clone())
+            .unwrap_or_default();
+        // A page kept by its stamp is the file the last build recorded:
+        // its stamp is the one recorded (same inode, size and time). One
+        // kept after reading it gets its stamp anew.
         let all: Vec<(&String, &u64, &str, bool)> = kept
             .iter()
             .map(|(u, o)| (u, o, "", true))
@@ -387,7 +407,9 @@ impl BuildCache {
                     .unwrap_or_default(),
                 output: format!("{output:016x}"),
                 file: match self.previous.get(url) {
-                    Some(old) if kept && !old.file.is_empty() => old.file.clone(),
+                    Some(old) if kept && !old.file.is_empty() && !read_to_keep.contains(url) => {
+                        old.file.clone()
+                    }
                     _ => settled_stamp(&out.join(url), now),
                 },
                 source: source.to_string(),
@@ -551,23 +573,28 @@ impl Recording<'_> {
     pub(crate) fn into_outputs(self) -> HashMap<String, Made> {
         self.outputs.into_inner().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// Keeps the previous output's file at `rel` when the last build's
+    /// record of it passes `same` and the file is told unchanged by the
+    /// stamp recorded ([`Staging::keep`]).
+    fn kept_as_before(&self, rel: &str, same: impl Fn(&PreviousPage) -> bool) -> bool {
+        self.previous
+            .get(rel)
+            .filter(|old| same(old) && !old.file.is_empty())
+            .is_some_and(|old| {
+                self.staging
+                    .keep(rel, old.output, |meta| file_stamp(meta) == old.file)
+            })
+    }
 }
 
 impl Sink for Recording<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let hash = hash_of(bytes);
-        let linked = self
-            .previous
-            .get(rel)
-            .filter(|old| old.output == hash && !old.file.is_empty())
-            .is_some_and(|old| {
-                self.staging
-                    .keep(rel, hash, |meta| file_stamp(meta) == old.file)
-            });
-        if !linked {
+        if !self.keep_written(rel, hash) {
             self.staging.write(rel, bytes)?;
+            self.made(rel, hash, String::new());
         }
-        self.made(rel, hash, String::new());
         Ok(())
     }
     /// A copy is kept from the previous output when its source's stamp
@@ -577,16 +604,7 @@ impl Sink for Recording<'_> {
             Ok(meta) if settled(&meta, std::time::SystemTime::now()) => file_stamp(&meta),
             _ => String::new(),
         };
-        let kept = !source.is_empty()
-            && self
-                .previous
-                .get(rel)
-                .filter(|old| old.source == source && !old.file.is_empty())
-                .is_some_and(|old| {
-                    self.staging
-                        .keep(rel, old.output, |meta| file_stamp(meta) == old.file)
-                });
-        if !kept {
+        if source.is_empty() || !self.kept_as_before(rel, |old| old.source == source) {
             self.staging.copy(rel, from)?;
         }
         self.made(rel, 0, source);
@@ -599,14 +617,7 @@ impl Sink for Recording<'_> {
         !self.kept.contains_key(rel) && self.staging.wants(rel)
     }
     fn keep_written(&self, rel: &str, hash: u64) -> bool {
-        let kept = self
-            .previous
-            .get(rel)
-            .filter(|old| old.output == hash && !old.file.is_empty())
-            .is_some_and(|old| {
-                self.staging
-                    .keep(rel, hash, |meta| file_stamp(meta) == old.file)
-            });
+        let kept = self.kept_as_before(rel, |old| old.output == hash);
         if kept {
             self.made(rel, hash, String::new());
         }

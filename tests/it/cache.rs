@@ -486,6 +486,37 @@ fn a_rebuild_starts_from_the_site_it_swapped_out() {
     build_and_compare(&f);
 }
 
+#[test]
+fn pages_kept_after_a_build_into_another_folder_get_their_stamps_anew() {
+    let f = sample();
+    build_and_compare(&f);
+    age_files(&f.out(), 3600);
+    build_and_compare(&f);
+    // The cache now describes another output folder's files.
+    let other = tempfile::tempdir().unwrap();
+    let r = f.build_with(|o| o.out = Some(other.path().join("site")));
+    assert_eq!(r.exit_code(), 0);
+    // Back to the first folder: its pages are read, found the same and
+    // kept, and their own stamps recorded, so the build after tells them
+    // unchanged without reading them: a page rewritten in place with the
+    // same size and time is not noticed (as git would not).
+    let r = build_and_compare(&f);
+    assert!(r.pages_cached > 0);
+    let page = f.out().join("net/d.html");
+    let then = std::fs::metadata(&page).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&page).unwrap();
+    let edited = text.replacen("<body", "<BODY", 1);
+    std::fs::write(&page, &edited).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&page)
+        .unwrap()
+        .set_modified(then)
+        .unwrap();
+    assert_eq!(f.build().exit_code(), 0);
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), edited);
+}
+
 const CHUNKS: &str = ".gongbu-cache/search";
 
 /// The search chunk files in the cache, by name (not the entries that
