@@ -312,16 +312,9 @@ fn a_settled_image_is_copied_again_only_when_its_stamp_changes() {
     // copy in the output is kept and neither file is read (as a settled
     // note is not, see above).
     let source = f.root().join("notes/net/그림.png");
-    let then = std::fs::metadata(&source).unwrap().modified().unwrap();
     let mut edited = original.clone();
     *edited.last_mut().unwrap() ^= 0xff;
-    std::fs::write(&source, &edited).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&source)
-        .unwrap()
-        .set_modified(then)
-        .unwrap();
+    rewrite_keeping_time(&source, &edited);
     assert_eq!(f.build().exit_code(), 0);
     assert_eq!(std::fs::read(&copied).unwrap(), original);
     // Its time changed: copied again.
@@ -395,6 +388,20 @@ fn a_page_changed_in_the_output_is_rendered_again() {
     let other = tempfile::tempdir().unwrap();
     let r = f.build_with(|o| o.out = Some(other.path().join("site")));
     assert_eq!(r.pages_cached, 0);
+}
+
+/// Writes `bytes` into the file at `path` in place (the same inode) and
+/// sets its modification time back to what it was: a change its size, time
+/// and inode do not show.
+fn rewrite_keeping_time(path: &Path, bytes: &[u8]) {
+    let then = std::fs::metadata(path).unwrap().modified().unwrap();
+    std::fs::write(path, bytes).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(then)
+        .unwrap();
 }
 
 /// Sets the modification time of every file under `dir` back by `secs`.
@@ -503,16 +510,9 @@ fn pages_kept_after_a_build_into_another_folder_get_their_stamps_anew() {
     let r = build_and_compare(&f);
     assert!(r.pages_cached > 0);
     let page = f.out().join("net/d.html");
-    let then = std::fs::metadata(&page).unwrap().modified().unwrap();
     let text = std::fs::read_to_string(&page).unwrap();
     let edited = text.replacen("<body", "<BODY", 1);
-    std::fs::write(&page, &edited).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&page)
-        .unwrap()
-        .set_modified(then)
-        .unwrap();
+    rewrite_keeping_time(&page, edited.as_bytes());
     assert_eq!(f.build().exit_code(), 0);
     assert_eq!(std::fs::read_to_string(&page).unwrap(), edited);
 }
@@ -669,17 +669,10 @@ fn unchanged_notes_come_from_the_note_cache_and_an_edit_reads_one_note() {
     age_files(&f.root().join("notes"), 3600);
     build_and_compare(&f);
     let path = f.root().join("notes/net/c.md");
-    let meta = std::fs::metadata(&path).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let forged = text.replace("C 본문.", "X 본문.");
     assert_eq!(forged.len(), text.len());
-    std::fs::write(&path, forged).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(meta.modified().unwrap())
-        .unwrap();
+    rewrite_keeping_time(&path, forged.as_bytes());
     let r = f.build();
     assert_eq!(r.notes_cached, 6);
     assert!(std::fs::read_to_string(f.out().join("net/c.html"))
