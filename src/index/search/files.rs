@@ -461,13 +461,19 @@ impl SearchIndex<'_> {
         // Makes pack `number` of `kind` from its units' JSON (compressed,
         // or taken from the store as the last build compressed them), hands
         // it over, returns its stamp and first-line length.
-        let put = |kind: &str, number: usize, units: Vec<String>| -> (String, u32) {
+        // Pack `number` of `kind` from its units' JSON: its text, stamp
+        // and first-line length.
+        let make = |kind: &str, number: usize, units: Vec<String>| -> (String, String, u32) {
             let units = compress_units(store, kind, number, units);
             let (text, stamp) = pack_file(kind, number, &units);
             drop(units);
             let head = text.find('\n').map_or(0, |at| at + 1);
+            (text, stamp, u32::try_from(head).unwrap_or(u32::MAX))
+        };
+        let put = |kind: &str, number: usize, units: Vec<String>| -> (String, u32) {
+            let (text, stamp, head) = make(kind, number, units);
             emit(format!("{SEARCH_DIR}/{kind}-{number}.js"), text);
-            (stamp, u32::try_from(head).unwrap_or(u32::MAX))
+            (stamp, head)
         };
         // [`put`], for a pack whose units' inputs hash to `inputs`: the
         // file the last build made from the same inputs is kept when the
@@ -489,11 +495,7 @@ impl SearchIndex<'_> {
                         return (stamp, head);
                     }
                 }
-                let units = compress_units(store, kind, number, units());
-                let (text, stamp) = pack_file(kind, number, &units);
-                drop(units);
-                let head = text.find('\n').map_or(0, |at| at + 1);
-                let head = u32::try_from(head).unwrap_or(u32::MAX);
+                let (text, stamp, head) = make(kind, number, units());
                 if let Some(store) = store {
                     let hash = crate::signatures::hash_of(text.as_bytes());
                     if known != Some((stamp.clone(), head, hash)) {
