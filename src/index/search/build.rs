@@ -327,6 +327,34 @@ fn join_list(
     }
 }
 
+/// Appends the lists of a wave of chunks, in order, to the joined
+/// postings.
+fn join_wave(
+    postings: &mut FxHashMap<String, (Vec<u8>, u32)>,
+    wave_chunks: &[(std::ops::Range<usize>, bool)],
+    tokenized: Vec<Chunk>,
+) {
+    for ((range, _), chunk) in wave_chunks.iter().zip(tokenized) {
+        let base = range.start as u32;
+        match chunk {
+            Chunk::Stored(stored) => {
+                for (token, first, last, entries) in stored.lists() {
+                    let token = std::borrow::Cow::Borrowed(token);
+                    join_list(postings, token, base + first, base + last, entries);
+                }
+            }
+            Chunk::Fresh(chunk) => {
+                for (token, list) in chunk.lists {
+                    let Some(last) = list.last_doc else { continue };
+                    let (first, last) = (base + list.first_doc, base + last);
+                    let token = std::borrow::Cow::Owned(token);
+                    join_list(postings, token, first, last, &list.bytes);
+                }
+            }
+        }
+    }
+}
+
 impl ChunkPostings {
     /// The finished lists as bytes: for each token its length, letters,
     /// first and last document and encoded entries (lengths and numbers as
@@ -596,8 +624,8 @@ impl<'a> SearchIndex<'a> {
 
         // Chunks (runs of notes, then the glossary terms) are tokenized in
         // parallel a wave at a time, or read from the store, and joined in
-        // order, so only one wave of chunk postings is held besides the
-        // joined ones. Joined, the postings are the same however the
+        // order, so at most two waves of chunk postings are held besides
+        // the joined ones. Joined, the postings are the same however the
         // documents are chunked.
         let mut names = BTreeMap::new();
         let mut all_names = Vec::with_capacity(glossary.terms.len());
@@ -613,9 +641,8 @@ impl<'a> SearchIndex<'a> {
 
         step.done("documents");
         let chunks = note_chunks(notes, &note_starts, docs.len());
-        let wave = 2 * rayon::current_num_threads().max(1);
-        let mut postings: FxHashMap<String, (Vec<u8>, u32)> = FxHashMap::default();
-        for wave_chunks in chunks.chunks(wave) {
+        let wave = 4 * rayon::current_num_threads().max(1);
+        let tokenize = |wave_chunks: &[(std::ops::Range<usize>, bool)]| {
             let fresh = std::sync::atomic::AtomicBool::new(false);
             let tokenized: Vec<Chunk> = wave_chunks
                 .par_iter()
@@ -637,31 +664,29 @@ impl<'a> SearchIndex<'a> {
                     })
                 })
                 .collect();
-            for ((range, _), chunk) in wave_chunks.iter().zip(tokenized) {
-                let base = range.start as u32;
-                match chunk {
-                    Chunk::Stored(stored) => {
-                        for (token, first, last, entries) in stored.lists() {
-                            let token = std::borrow::Cow::Borrowed(token);
-                            join_list(&mut postings, token, base + first, base + last, entries);
-                        }
-                    }
-                    Chunk::Fresh(chunk) => {
-                        for (token, list) in chunk.lists {
-                            let Some(last) = list.last_doc else { continue };
-                            let (first, last) = (base + list.first_doc, base + last);
-                            let token = std::borrow::Cow::Owned(token);
-                            join_list(&mut postings, token, first, last, &list.bytes);
-                        }
-                    }
-                }
-            }
+            (tokenized, fresh.into_inner())
+        };
+        // Each wave is joined while the next is tokenized (or read), so
+        // joining, which is serial, leaves no core idle; two waves of chunk
+        // postings are held at a time besides the joined ones.
+        let mut postings: FxHashMap<String, (Vec<u8>, u32)> = FxHashMap::default();
+        let mut waves = chunks.chunks(wave);
+        let mut current = waves.next();
+        let mut pending = current.map(tokenize);
+        while let (Some(wave_chunks), Some((tokenized, fresh))) = (current, pending.take()) {
+            let next = waves.next();
+            let ((), tokenized_next) = rayon::join(
+                || join_wave(&mut postings, wave_chunks, tokenized),
+                || next.map(tokenize),
+            );
             // The joined lists outgrow their blocks wave after wave: the
             // blocks they left, and what tokenizing took, go back now, not
             // at the end. A wave read whole from the store left little.
-            if fresh.into_inner() {
+            if fresh {
                 crate::memory::release_free_memory();
             }
+            current = next;
+            pending = tokenized_next;
         }
         step.done("postings");
         tracing::debug!(
