@@ -58,8 +58,20 @@ struct LinkItem {
     href: String,
 }
 
-/// Writes every glossary page; returns their URLs (for the sitemap).
-/// Nothing when the site has no terms.
+/// The URLs of the glossary pages (for the sitemap): none when the site has
+/// no terms.
+pub(crate) fn urls(index: &crate::index::SiteIndex) -> Vec<String> {
+    let g = &index.glossary;
+    if g.terms.is_empty() {
+        return Vec::new();
+    }
+    std::iter::once(GLOSSARY_INDEX_URL.to_string())
+        .chain(g.terms.iter().map(|t| t.url.clone()))
+        .collect()
+}
+
+/// Writes every glossary page; returns their URLs ([`urls`]). Nothing when
+/// the site has no terms.
 pub(crate) fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> Vec<String> {
     let g = &env.index.glossary;
     if g.terms.is_empty() {
@@ -75,9 +87,7 @@ pub(crate) fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) 
                 super::put_page(sink, diags, url, term_page(env, t));
             }
         });
-    std::iter::once(GLOSSARY_INDEX_URL.to_string())
-        .chain(g.terms.iter().map(|t| t.url.clone()))
-        .collect()
+    urls(env.index)
 }
 
 /// Terms in dictionary order, grouped by initial consonant, letter, other.

@@ -223,125 +223,142 @@ fn pages_besides_search(
         home_note,
         intro,
         has_diagrams,
-        mut pages_written,
+        pages_written,
         rendered: _,
     } = notes_done;
-    put_page(
-        sink,
-        diags,
-        site_files::HOME,
-        pages::home_page(env, intro.as_deref(), home_note),
-    );
-
-    // Taxonomies.
-    let categories: Vec<CategoryId> = index.taxonomy.categories.keys().collect();
-    categories.par_iter().for_each(|&c| {
-        let url = &index.taxonomy.categories[c].url;
-        if sink.wants(url) {
-            put_page(sink, diags, url, pages::category_page(env, c));
-        }
-        if c != CategoryId::ROOT {
-            let feed = pages::feed_url(url);
-            put_page(sink, diags, &feed, pages::category_feed(env, c));
-        }
-    });
-    pages_written += categories.len();
-    (0..index.taxonomy.tags.len())
-        .into_par_iter()
-        .map(TagId::from)
-        .for_each(|t| {
-            let url = &index.taxonomy.tags[t].url;
-            if sink.wants(url) {
-                put_page(sink, diags, url, pages::tag_page(env, t));
-            }
-            put_page(sink, diags, &pages::feed_url(url), pages::tag_feed(env, t));
+    // The pages and files below do not depend on one another; the large
+    // single pages (home, archive, sitemap, the glossary's index) are
+    // each one task, so no core waits while one of them is made.
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let count = |n: usize| {
+        written.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    };
+    rayon::scope(|s| {
+        s.spawn(|_| {
+            put_page(
+                sink,
+                diags,
+                site_files::HOME,
+                pages::home_page(env, intro.as_deref(), home_note),
+            );
         });
-    pages_written += index.taxonomy.tags.len();
-    put_page(sink, diags, TAG_INDEX_URL, pages::tag_index_page(env));
-    put_page(sink, diags, ARCHIVE_URL, pages::archive_page(env));
-    put_page(
-        sink,
-        diags,
-        site_files::NOT_FOUND,
-        pages::not_found_page(env),
-    );
-    pages_written += 3;
-    step.done("home, category and tag pages");
-    pages_written += compare_pages::render_all(env, sink, diags);
-    step.done("comparison pages");
-
-    let glossary_urls = glossary_pages::render(env, sink, diags);
-    pages_written += glossary_urls.len();
-    step.done("glossary pages");
-
-    // Feeds and files for hosts.
-    put_page(sink, diags, site_files::FEED, pages::feed(env));
-    pages_written += crate::jekyll::redirects::write_all(index, sink, diags);
-    if crate::jekyll::is_jekyll_site(&index.config, &index.notes.raw) {
-        put_page(sink, diags, crate::jekyll::FEED_COPY, pages::feed(env));
-    }
-    let mut sitemap_urls: Vec<(String, Option<String>)> = index
-        .notes
-        .iter()
-        .map(|n| (n.url.clone(), n.updated.or(n.date).map(|d| d.ymd())))
-        .collect();
-    if home_note.is_none() {
-        sitemap_urls.push((site_files::HOME.to_string(), None));
-    }
-    sitemap_urls.extend(pages::category_urls(index).into_iter().map(|u| (u, None)));
-    sitemap_urls.extend(index.taxonomy.tags.iter().map(|t| (t.url.clone(), None)));
-    sitemap_urls.push((ARCHIVE_URL.to_string(), None));
-    sitemap_urls.extend(glossary_urls.into_iter().map(|u| (u, None)));
-    sitemap_urls.extend(compare_pages::urls(index).into_iter().map(|u| (u, None)));
-    sitemap_urls.sort();
-    put_page(
-        sink,
-        diags,
-        site_files::SITEMAP,
-        pages::sitemap(env, &sitemap_urls),
-    );
-    let mut robots = String::from("User-agent: *\nAllow: /\n");
-    if let Some(url) = index.config.absolute_url(site_files::SITEMAP) {
-        robots.push_str(&format!("Sitemap: {url}\n"));
-    }
-    put(sink, diags, site_files::ROBOTS, robots.as_bytes());
-    put(sink, diags, site_files::NOJEKYLL, b"");
-    if !index.config.cname.trim().is_empty() {
-        put(
-            sink,
-            diags,
-            site_files::CNAME,
-            format!("{}\n", index.config.cname.trim()).as_bytes(),
-        );
-    }
-
-    // Theme files, highlighting stylesheet, referenced assets (Mermaid only
-    // for a site with a diagram).
-    for (rel, bytes) in &env.theme.static_files {
-        if !has_diagrams && rel.starts_with("assets/mermaid/") {
-            continue;
-        }
-        put(sink, diags, rel, bytes);
-    }
-    put(
-        sink,
-        diags,
-        "assets/highlight.css",
-        highlight::stylesheet().as_bytes(),
-    );
-    index.assets_used.par_iter().for_each(|rel| {
-        let from = match index.assets.get(rel) {
-            Some(path) => path.clone(),
-            None => env.notes_root.join(rel),
-        };
-        if let Err(e) = sink.copy(&crate::urls::asset_url(rel), &from) {
-            diags.push(Diagnostic::error(
-                Code::Write,
-                format!("`{rel}`을 복사할 수 없습니다: {e}"),
-            ));
-        }
+        s.spawn(|_| put_page(sink, diags, ARCHIVE_URL, pages::archive_page(env)));
+        s.spawn(|_| {
+            put_page(sink, diags, TAG_INDEX_URL, pages::tag_index_page(env));
+            put_page(
+                sink,
+                diags,
+                site_files::NOT_FOUND,
+                pages::not_found_page(env),
+            );
+            count(3);
+        });
+        // Taxonomies.
+        s.spawn(|_| {
+            let categories: Vec<CategoryId> = index.taxonomy.categories.keys().collect();
+            categories.par_iter().for_each(|&c| {
+                let url = &index.taxonomy.categories[c].url;
+                if sink.wants(url) {
+                    put_page(sink, diags, url, pages::category_page(env, c));
+                }
+                if c != CategoryId::ROOT {
+                    let feed = pages::feed_url(url);
+                    put_page(sink, diags, &feed, pages::category_feed(env, c));
+                }
+            });
+            count(categories.len());
+        });
+        s.spawn(|_| {
+            (0..index.taxonomy.tags.len())
+                .into_par_iter()
+                .map(TagId::from)
+                .for_each(|t| {
+                    let url = &index.taxonomy.tags[t].url;
+                    if sink.wants(url) {
+                        put_page(sink, diags, url, pages::tag_page(env, t));
+                    }
+                    put_page(sink, diags, &pages::feed_url(url), pages::tag_feed(env, t));
+                });
+            count(index.taxonomy.tags.len());
+        });
+        s.spawn(|_| count(compare_pages::render_all(env, sink, diags)));
+        s.spawn(|_| count(glossary_pages::render(env, sink, diags).len()));
+        // Feeds and files for hosts.
+        s.spawn(|_| {
+            put_page(sink, diags, site_files::FEED, pages::feed(env));
+            count(crate::jekyll::redirects::write_all(index, sink, diags));
+            if crate::jekyll::is_jekyll_site(&index.config, &index.notes.raw) {
+                put_page(sink, diags, crate::jekyll::FEED_COPY, pages::feed(env));
+            }
+        });
+        s.spawn(|_| {
+            let mut sitemap_urls: Vec<(String, Option<String>)> = index
+                .notes
+                .iter()
+                .map(|n| (n.url.clone(), n.updated.or(n.date).map(|d| d.ymd())))
+                .collect();
+            if home_note.is_none() {
+                sitemap_urls.push((site_files::HOME.to_string(), None));
+            }
+            sitemap_urls.extend(pages::category_urls(index).into_iter().map(|u| (u, None)));
+            sitemap_urls.extend(index.taxonomy.tags.iter().map(|t| (t.url.clone(), None)));
+            sitemap_urls.push((ARCHIVE_URL.to_string(), None));
+            sitemap_urls.extend(glossary_pages::urls(index).into_iter().map(|u| (u, None)));
+            sitemap_urls.extend(compare_pages::urls(index).into_iter().map(|u| (u, None)));
+            sitemap_urls.sort();
+            put_page(
+                sink,
+                diags,
+                site_files::SITEMAP,
+                pages::sitemap(env, &sitemap_urls),
+            );
+            let mut robots = String::from("User-agent: *\nAllow: /\n");
+            if let Some(url) = index.config.absolute_url(site_files::SITEMAP) {
+                robots.push_str(&format!("Sitemap: {url}\n"));
+            }
+            put(sink, diags, site_files::ROBOTS, robots.as_bytes());
+            put(sink, diags, site_files::NOJEKYLL, b"");
+            if !index.config.cname.trim().is_empty() {
+                put(
+                    sink,
+                    diags,
+                    site_files::CNAME,
+                    format!("{}\n", index.config.cname.trim()).as_bytes(),
+                );
+            }
+        });
+        // Theme files, highlighting stylesheet, referenced assets (Mermaid
+        // only for a site with a diagram).
+        s.spawn(|_| {
+            for (rel, bytes) in &env.theme.static_files {
+                if !has_diagrams && rel.starts_with("assets/mermaid/") {
+                    continue;
+                }
+                put(sink, diags, rel, bytes);
+            }
+            put(
+                sink,
+                diags,
+                "assets/highlight.css",
+                highlight::stylesheet().as_bytes(),
+            );
+        });
+        s.spawn(|_| {
+            index.assets_used.par_iter().for_each(|rel| {
+                let from = match index.assets.get(rel) {
+                    Some(path) => path.clone(),
+                    None => env.notes_root.join(rel),
+                };
+                if let Err(e) = sink.copy(&crate::urls::asset_url(rel), &from) {
+                    diags.push(Diagnostic::error(
+                        Code::Write,
+                        format!("`{rel}`을 복사할 수 없습니다: {e}"),
+                    ));
+                }
+            });
+            images::write_scaled(index, sink, diags);
+        });
     });
-    images::write_scaled(index, sink, diags);
-    step.done("feeds, sitemap and assets");
-    pages_written
+    step.done("home, list, comparison and glossary pages, feeds and files");
+    pages_written + written.into_inner()
 }
