@@ -151,7 +151,7 @@ pub struct ListFact {
 /// value, so the list may be a comparison, `index/compare/detect.rs`),
 /// none otherwise. Only comparisons read the items; most lists are plain,
 /// and their text is already in [`Section::text`], so the note cache and
-/// memory hold it once (a fifth of the cache at 10,000 generated notes).
+/// memory hold it once (a sixth of the cache at 10,000 generated notes).
 fn comparable_items(items: Vec<ListItem>) -> Vec<ListItem> {
     if items.iter().any(|item| item.children.len() >= 2) {
         items
