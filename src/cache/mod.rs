@@ -379,11 +379,8 @@ impl BuildCache {
     ) -> Option<Diagnostic> {
         self.chunks.remove_unused();
         let now = std::time::SystemTime::now();
-        let read_to_keep = self
-            .read_to_keep
-            .lock()
-            .map(|r| r.clone())
-            .unwrap_or_default();
+        let read_to_keep =
+            std::mem::take(&mut *self.read_to_keep.lock().unwrap_or_else(|e| e.into_inner()));
         // A page kept by its stamp is the file the last build recorded:
         // its stamp is the one recorded (same inode, size and time). One
         // kept after reading it gets its stamp anew.

@@ -114,9 +114,9 @@ impl SiteIndex {
         crate::obsidian::embeds::check(&notes, &lookup, diags);
         step.done("embeds check");
         // Images (their files looked up and their sizes read, mostly
-        // waiting on the disk) are resolved beside everything from the
-        // taxonomy to the backlinks, which needs none of them; their
-        // warnings come after those, as when one followed the other.
+        // waiting on the disk) are resolved beside the taxonomy, glossary
+        // and comparisons, which need none of them; their warnings come
+        // after the backlinks', as when they were resolved last.
         let image_resolver = ImageResolver {
             notes: &notes,
             assets: &assets,
@@ -125,107 +125,97 @@ impl SiteIndex {
             max_pixels: config.images.pixel_limit(),
         };
         let mut image_diags = Vec::new();
-        let (images, (taxonomy, glossary, comparisons, links, backlinks, mut assets_used)) =
-            rayon::join(
-                || image_resolver.resolve_all(&mut image_diags),
-                || {
-                    let step = crate::steps::Step::start("index");
-                    let mut taxonomy = Taxonomy::build(&notes);
-                    diags.append(&mut taxonomy.warnings);
-                    step.done("taxonomy");
-                    let glossary =
-                        Glossary::build(&notes, &lookup, notes_root, display_prefix, memo, diags);
-                    step.done("glossary");
-                    let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
-                    // A comparison's box has an id too (`#compare-1`): links may point at it.
-                    for (id, ids) in lookup.heading_ids.iter_mut_enumerated() {
-                        ids.extend(comparisons.in_note(id).map(|c| c.anchor.clone()));
-                    }
-                    step.done("comparisons");
+        let (images, (mut taxonomy, glossary, comparisons)) = rayon::join(
+            || image_resolver.resolve_all(&mut image_diags),
+            || {
+                let step = crate::steps::Step::start("index");
+                let mut taxonomy = Taxonomy::build(&notes);
+                diags.append(&mut taxonomy.warnings);
+                step.done("taxonomy");
+                let glossary =
+                    Glossary::build(&notes, &lookup, notes_root, display_prefix, memo, diags);
+                step.done("glossary");
+                let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
+                step.done("comparisons");
+                (taxonomy, glossary, comparisons)
+            },
+        );
+        step.done("taxonomy, glossary and comparisons, images beside them");
+        // A comparison's box has an id too (`#compare-1`): links may point at it.
+        for (id, ids) in lookup.heading_ids.iter_mut_enumerated() {
+            ids.extend(comparisons.in_note(id).map(|c| c.anchor.clone()));
+        }
 
-                    let folder_category = |slugs: &[String]| {
-                        taxonomy
-                            .category_by_slugs(slugs)
-                            .map(|c| taxonomy.categories[c].url.clone())
-                    };
-                    let term_page =
-                        |name: &str| glossary.find(name).map(|t| glossary.terms[t].url.clone());
-                    let repo = links::RepoTree::find(notes_root);
-                    let resolver = Resolver {
-                        notes: &notes,
-                        lookup: &lookup,
-                        config: &config,
-                        assets: &assets,
-                        folder_category: &folder_category,
-                        term_page: &term_page,
-                        repo: repo.as_ref(),
-                    };
-                    let resolved: Vec<(Vec<Target>, Vec<Diagnostic>)> = (0..notes.len())
-                        .into_par_iter()
-                        .map(NoteId::from)
-                        .map(|id| {
-                            let mut d = Vec::new();
-                            let targets = notes[id]
-                                .facts
-                                .links
-                                .iter()
-                                .map(|l| resolver.resolve(id, l, &mut d))
-                                .collect();
-                            (targets, d)
-                        })
-                        .collect();
-                    let mut links: PerNote<Vec<Target>> = PerNote::with_capacity(notes.len());
-                    for (targets, d) in resolved {
-                        links.push(targets);
-                        diags.extend(d);
-                    }
-                    step.done("link resolution");
-                    order::apply(&notes, &links, &mut taxonomy);
-                    step.done("reading order");
+        let folder_category = |slugs: &[String]| {
+            taxonomy
+                .category_by_slugs(slugs)
+                .map(|c| taxonomy.categories[c].url.clone())
+        };
+        let term_page = |name: &str| glossary.find(name).map(|t| glossary.terms[t].url.clone());
+        let repo = links::RepoTree::find(notes_root);
+        let resolver = Resolver {
+            notes: &notes,
+            lookup: &lookup,
+            config: &config,
+            assets: &assets,
+            folder_category: &folder_category,
+            term_page: &term_page,
+            repo: repo.as_ref(),
+        };
+        let resolved: Vec<(Vec<Target>, Vec<Diagnostic>)> = (0..notes.len())
+            .into_par_iter()
+            .map(NoteId::from)
+            .map(|id| {
+                let mut d = Vec::new();
+                let targets = notes[id]
+                    .facts
+                    .links
+                    .iter()
+                    .map(|l| resolver.resolve(id, l, &mut d))
+                    .collect();
+                (targets, d)
+            })
+            .collect();
+        let mut links: PerNote<Vec<Target>> = PerNote::with_capacity(notes.len());
+        for (targets, d) in resolved {
+            links.push(targets);
+            diags.extend(d);
+        }
+        step.done("link resolution");
+        order::apply(&notes, &links, &mut taxonomy);
+        step.done("reading order");
 
-                    let mut assets_used = BTreeSet::new();
-                    let mut backlinks: PerNote<Vec<Backlink>> =
-                        vec![Vec::new(); notes.len()].into();
-                    for (from, targets) in links.iter_enumerated() {
-                        let mut linked: HashSet<NoteId> = HashSet::new();
-                        for (i, t) in targets.iter().enumerate() {
-                            match t {
-                                Target::Page { note: Some(to), .. }
-                                    if *to != from && linked.insert(*to) =>
-                                {
-                                    backlinks[*to].push(Backlink {
-                                        from,
-                                        context: notes[from].facts.links[i].context.clone(),
-                                    });
-                                }
-                                Target::Asset { rel, .. } => {
-                                    assets_used.insert(rel.clone());
-                                }
-                                _ => {}
-                            }
-                        }
+        let mut assets_used = BTreeSet::new();
+        let mut backlinks: PerNote<Vec<Backlink>> = vec![Vec::new(); notes.len()].into();
+        for (from, targets) in links.iter_enumerated() {
+            let mut linked: HashSet<NoteId> = HashSet::new();
+            for (i, t) in targets.iter().enumerate() {
+                match t {
+                    Target::Page { note: Some(to), .. } if *to != from && linked.insert(*to) => {
+                        backlinks[*to].push(Backlink {
+                            from,
+                            context: notes[from].facts.links[i].context.clone(),
+                        });
                     }
-                    for list in &mut backlinks {
-                        list.sort_by(|a, b| taxonomy::by_date_desc(&notes, a.from, b.from));
+                    Target::Asset { rel, .. } => {
+                        assets_used.insert(rel.clone());
                     }
-                    step.done("backlinks");
-                    (
-                        taxonomy,
-                        glossary,
-                        comparisons,
-                        links,
-                        backlinks,
-                        assets_used,
-                    )
-                },
-            );
+                    _ => {}
+                }
+            }
+        }
+        for list in &mut backlinks {
+            list.sort_by(|a, b| taxonomy::by_date_desc(&notes, a.from, b.from));
+        }
+        step.done("backlinks");
+
         diags.append(&mut image_diags);
         assets.extend(images.extra_assets);
         assets_used.extend(images.info.keys().cloned());
         assets_used.extend(crate::render::sharing::front_images_used(
             &notes.raw, &assets,
         ));
-        step.done("images (beside taxonomy to backlinks)");
+        step.done("images");
 
         let related = related_notes(&notes, &taxonomy, &glossary);
         step.done("related notes");

@@ -70,12 +70,12 @@ pub(crate) fn urls(index: &crate::index::SiteIndex) -> Vec<String> {
         .collect()
 }
 
-/// Writes every glossary page; returns their URLs ([`urls`]). Nothing when
-/// the site has no terms.
-pub(crate) fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> Vec<String> {
+/// Writes every glossary page; returns how many there are ([`urls`]).
+/// Nothing when the site has no terms.
+pub(crate) fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) -> usize {
     let g = &env.index.glossary;
     if g.terms.is_empty() {
-        return Vec::new();
+        return 0;
     }
     super::put_page(sink, diags, GLOSSARY_INDEX_URL, index_page(env));
     (0..g.terms.len())
@@ -87,7 +87,7 @@ pub(crate) fn render(env: &RenderEnv<'_>, sink: &dyn Sink, diags: &Diagnostics) 
                 super::put_page(sink, diags, url, term_page(env, t));
             }
         });
-    urls(env.index)
+    1 + g.terms.len()
 }
 
 /// Terms in dictionary order, grouped by initial consonant, letter, other.

@@ -247,6 +247,11 @@ fn read_units_entry(bytes: &[u8]) -> Option<rustc_hash::FxHashMap<(u64, u32), St
     parts.done().then_some(units)
 }
 
+/// The numbers of the units in pack `p` of `count` units, `per` a pack.
+fn pack_units(p: usize, per: usize, count: usize) -> std::ops::Range<usize> {
+    p * per..count.min(p * per + per)
+}
+
 /// Store entries of known pack files start with this.
 const PACK_MAGIC: &[u8] = b"gongbu search pack 1\n";
 
@@ -458,11 +463,9 @@ impl SearchIndex<'_> {
         emit: &(dyn Fn(String, String) + Sync),
         keep: &(dyn Fn(&str, u64) -> bool + Sync),
     ) {
-        // Makes pack `number` of `kind` from its units' JSON (compressed,
-        // or taken from the store as the last build compressed them), hands
-        // it over, returns its stamp and first-line length.
-        // Pack `number` of `kind` from its units' JSON: its text, stamp
-        // and first-line length.
+        // Pack `number` of `kind` from its units' JSON (compressed, or
+        // taken from the store as the last build compressed them): its
+        // text, stamp and first-line length.
         let make = |kind: &str, number: usize, units: Vec<String>| -> (String, String, u32) {
             let units = compress_units(store, kind, number, units);
             let (text, stamp) = pack_file(kind, number, &units);
@@ -470,6 +473,8 @@ impl SearchIndex<'_> {
             let head = text.find('\n').map_or(0, |at| at + 1);
             (text, stamp, u32::try_from(head).unwrap_or(u32::MAX))
         };
+        // [`make`], then hands the pack over; returns its stamp and
+        // first-line length.
         let put = |kind: &str, number: usize, units: Vec<String>| -> (String, u32) {
             let (text, stamp, head) = make(kind, number, units);
             emit(format!("{SEARCH_DIR}/{kind}-{number}.js"), text);
@@ -511,13 +516,7 @@ impl SearchIndex<'_> {
             |kind: &str, count: usize, per: usize, unit: &(dyn Fn(usize) -> String + Sync)| {
                 (0..count.div_ceil(per))
                     .into_par_iter()
-                    .map(|p| {
-                        put(
-                            kind,
-                            p,
-                            (p * per..count.min(p * per + per)).map(unit).collect(),
-                        )
-                    })
+                    .map(|p| put(kind, p, pack_units(p, per, count).map(unit).collect()))
                     .collect::<Vec<(String, u32)>>()
             };
         // Stamps and first-line lengths of the packs of a kind.
@@ -745,8 +744,7 @@ impl SearchIndex<'_> {
         let fragment_packs: Vec<(String, u32)> = (0..fragment_count.div_ceil(fragment_pack))
             .into_par_iter()
             .map(|p| {
-                let range =
-                    p * fragment_pack..fragment_count.min(p * fragment_pack + fragment_pack);
+                let range = pack_units(p, fragment_pack, fragment_count);
                 let inputs = crate::signatures::hash_of((
                     FORMAT_VERSION,
                     fragment_pack,
