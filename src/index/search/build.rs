@@ -27,6 +27,17 @@ use crate::note::Note;
 const NOTES_PER_CHUNK: u64 = 128;
 /// A chunk ends at this many documents whatever the URLs say.
 const MAX_CHUNK_DOCS: usize = 4096;
+/// About how many chunks make one group: a run of chunks whose lists a
+/// build found all in the store is stored again joined, as one chunk, so
+/// the next build joins one list per token for the run instead of one per
+/// chunk (at 10,000 notes, 82 chunks become some 12 groups). A group ends
+/// before a chunk whose first note's URL hashes to a multiple of
+/// `NOTES_PER_CHUNK` times this, so an edit breaks its own group alone.
+const CHUNKS_PER_GROUP: u64 = 8;
+/// A group ends at this many chunks whatever the URLs say: a cold build
+/// tokenizes a group's chunks together, and holds them until they are
+/// joined, as it held a wave of chunks before there were groups.
+const MAX_GROUP_CHUNKS: usize = 8;
 
 /// Where tokenized chunks of notes are kept between builds (the build
 /// cache, [`crate::cache::SearchChunks`]): a chunk's postings, encoded by
@@ -296,6 +307,97 @@ impl StoredChunk {
     }
 }
 
+/// Appends one list to a stored chunk's bytes: the token's length and
+/// letters, its first and last document and its encoded entries (lengths
+/// and numbers as 4-byte little-endian).
+fn put_stored_list(out: &mut Vec<u8>, token: &str, first: u32, last: u32, entries: &[u8]) {
+    out.extend_from_slice(&(token.len() as u32).to_le_bytes());
+    out.extend_from_slice(token.as_bytes());
+    for n in [first, last, entries.len() as u32] {
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+    out.extend_from_slice(entries);
+}
+
+/// The chunks of a group, each read from the store (`start`: the group's
+/// first document), joined into the bytes of one stored chunk.
+fn group_bytes(members: &[(std::ops::Range<usize>, Chunk)], start: usize) -> Vec<u8> {
+    let mut lists: Vec<(&str, u32, u32, Vec<u8>)> = Vec::new();
+    let mut at: FxHashMap<&str, usize> = FxHashMap::default();
+    for (range, chunk) in members {
+        let Chunk::Stored(stored) = chunk else {
+            continue;
+        };
+        let base = (range.start - start) as u32;
+        for (token, first, last, entries) in stored.lists() {
+            let (first, last) = (base + first, base + last);
+            match at.get(token) {
+                Some(&i) => {
+                    let (_, _, prev_last, bytes) = &mut lists[i];
+                    put_varint(bytes, first - *prev_last - 1);
+                    bytes.extend_from_slice(entries);
+                    *prev_last = last;
+                }
+                None => {
+                    at.insert(token, lists.len());
+                    lists.push((token, first, last, entries.to_vec()));
+                }
+            }
+        }
+    }
+    let size: usize = lists
+        .iter()
+        .map(|(t, _, _, b)| t.len() + b.len() + 16)
+        .sum();
+    let mut out = Vec::with_capacity(CHUNK_MAGIC.len() + size + 8);
+    out.extend_from_slice(CHUNK_MAGIC);
+    for (token, first, last, entries) in &lists {
+        put_stored_list(&mut out, token, *first, *last, entries);
+    }
+    seal(&mut out, CHUNK_MAGIC.len());
+    out
+}
+
+/// What a group of chunks is stored under: a hash of its chunks' keys
+/// (which cover their documents, and so where each starts in the group).
+fn group_key(members: &[u128]) -> u128 {
+    use std::hash::Hash;
+    let mut h = crate::signatures::key_hasher();
+    ("gongbu search group", members).hash(&mut h);
+    h.digest128()
+}
+
+/// The groups of chunks (ranges of `chunks`), see [`CHUNKS_PER_GROUP`]:
+/// a chunk that is not kept between builds (the glossary terms') is a
+/// group of its own.
+pub(super) fn chunk_groups(
+    notes: &[Note],
+    note_starts: &[u32],
+    chunks: &[(std::ops::Range<usize>, bool)],
+) -> Vec<std::ops::Range<usize>> {
+    use std::hash::{Hash, Hasher};
+    let mut groups = Vec::new();
+    let mut start = 0usize;
+    for (i, (range, kept)) in chunks.iter().enumerate().skip(1) {
+        let note = note_starts.partition_point(|&s| (s as usize) < range.start);
+        let mut h = rustc_hash::FxHasher::default();
+        if let Some(n) = notes.get(note) {
+            n.url.hash(&mut h);
+        }
+        let boundary = h
+            .finish()
+            .is_multiple_of(NOTES_PER_CHUNK * CHUNKS_PER_GROUP);
+        if boundary || !kept || !chunks[i - 1].1 || i - start >= MAX_GROUP_CHUNKS {
+            groups.push(start..i);
+            start = i;
+        }
+    }
+    if start < chunks.len() {
+        groups.push(start..chunks.len());
+    }
+    groups
+}
+
 /// A chunk's lists, read from the store or just tokenized.
 enum Chunk {
     Stored(StoredChunk),
@@ -306,12 +408,12 @@ enum Chunk {
 /// from the site's first) to the joined postings.
 fn join_list(
     postings: &mut FxHashMap<String, (Vec<u8>, u32)>,
-    token: std::borrow::Cow<'_, str>,
+    token: &str,
     first: u32,
     last: u32,
     entries: &[u8],
 ) {
-    match postings.get_mut(token.as_ref()) {
+    match postings.get_mut(token) {
         Some((bytes, prev_last)) => {
             grow_by_a_quarter(bytes, entries.len() + 5);
             put_varint(bytes, first - *prev_last - 1);
@@ -322,37 +424,62 @@ fn join_list(
             let mut bytes = Vec::with_capacity(entries.len() + 4);
             put_varint(&mut bytes, first);
             bytes.extend_from_slice(entries);
-            postings.insert(token.into_owned(), (bytes, last));
+            postings.insert(token.to_string(), (bytes, last));
         }
     }
 }
 
+/// The joined postings are held in this many parts, by a hash of the
+/// token ([`join_part`]), so a wave's lists are joined on every core: each
+/// part takes its tokens' lists in chunk order, as one map would.
+pub(super) const JOIN_PARTS: usize = 16;
+
+/// The part of the joined postings that holds `token`.
+fn join_part(token: &str) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    token.hash(&mut h);
+    // The high bits of an Fx hash are its best mixed.
+    (h.finish() >> 59) as usize % JOIN_PARTS
+}
+
+/// A list of a chunk: token, first and last document, encoded entries.
+type ListRef<'c> = (&'c str, u32, u32, &'c [u8]);
+
+/// Joined postings: token → encoded list and its last document, in
+/// [`JOIN_PARTS`] parts.
+type JoinedParts = Vec<FxHashMap<String, (Vec<u8>, u32)>>;
+
 /// Appends the lists of a wave of chunks, in order, to the joined
-/// postings.
-fn join_wave(
-    postings: &mut FxHashMap<String, (Vec<u8>, u32)>,
-    wave_chunks: &[(std::ops::Range<usize>, bool)],
-    tokenized: Vec<Chunk>,
-) {
-    for ((range, _), chunk) in wave_chunks.iter().zip(tokenized) {
+/// postings: the lists sorted into their parts (in chunk order), then the
+/// parts joined in parallel.
+fn join_wave(parts: &mut JoinedParts, tokenized: Vec<(std::ops::Range<usize>, Chunk)>) {
+    let mut by_part: Vec<Vec<ListRef<'_>>> = vec![Vec::new(); JOIN_PARTS];
+    for (range, chunk) in &tokenized {
         let base = range.start as u32;
-        match chunk {
-            Chunk::Stored(stored) => {
-                for (token, first, last, entries) in stored.lists() {
-                    let token = std::borrow::Cow::Borrowed(token);
-                    join_list(postings, token, base + first, base + last, entries);
-                }
-            }
-            Chunk::Fresh(chunk) => {
-                for (token, list) in chunk.lists {
-                    let Some(last) = list.last_doc else { continue };
-                    let (first, last) = (base + list.first_doc, base + last);
-                    let token = std::borrow::Cow::Owned(token);
-                    join_list(postings, token, first, last, &list.bytes);
-                }
-            }
+        let lists: Box<dyn Iterator<Item = ListRef<'_>>> = match chunk {
+            Chunk::Stored(stored) => Box::new(stored.lists()),
+            Chunk::Fresh(chunk) => Box::new(chunk.lists.iter().filter_map(|(token, list)| {
+                Some((
+                    token.as_str(),
+                    list.first_doc,
+                    list.last_doc?,
+                    &list.bytes[..],
+                ))
+            })),
+        };
+        for (token, first, last, entries) in lists {
+            by_part[join_part(token)].push((token, base + first, base + last, entries));
         }
     }
+    parts
+        .par_iter_mut()
+        .zip(by_part)
+        .for_each(|(postings, lists)| {
+            for (token, first, last, entries) in lists {
+                join_list(postings, token, first, last, entries);
+            }
+        });
 }
 
 impl ChunkPostings {
@@ -369,12 +496,7 @@ impl ChunkPostings {
         out.extend_from_slice(CHUNK_MAGIC);
         for (token, list) in &self.lists {
             let Some(last) = list.last_doc else { continue };
-            out.extend_from_slice(&(token.len() as u32).to_le_bytes());
-            out.extend_from_slice(token.as_bytes());
-            for n in [list.first_doc, last, list.bytes.len() as u32] {
-                out.extend_from_slice(&n.to_le_bytes());
-            }
-            out.extend_from_slice(&list.bytes);
+            put_stored_list(&mut out, token, list.first_doc, last, &list.bytes);
         }
         seal(&mut out, CHUNK_MAGIC.len());
         out
@@ -641,42 +763,101 @@ impl<'a> SearchIndex<'a> {
 
         step.done("documents");
         let chunks = note_chunks(notes, &note_starts, docs.len());
-        let wave = 4 * rayon::current_num_threads().max(1);
-        let tokenize = |wave_chunks: &[(std::ops::Range<usize>, bool)]| {
-            let fresh = std::sync::atomic::AtomicBool::new(false);
-            let tokenized: Vec<Chunk> = wave_chunks
+        let groups = chunk_groups(notes, &note_starts, &chunks);
+        // A chunk's lists from the store, or tokenized (and stored); the
+        // key it is stored under (None when it is not kept), and whether
+        // it was tokenized.
+        let chunk_of = |(range, cached): &(std::ops::Range<usize>, bool), key: Option<u128>| {
+            let chunk_docs = docs.get(range.clone()).unwrap_or(&[]);
+            let key = key.or_else(|| {
+                store
+                    .filter(|_| *cached)
+                    .map(|_| chunk_key(chunk_docs, names_hash))
+            });
+            let found = store
+                .zip(key)
+                .and_then(|(s, key)| s.get(key).and_then(StoredChunk::parse))
+                .map(Chunk::Stored);
+            let fresh = found.is_none();
+            let chunk = found.unwrap_or_else(|| {
+                let chunk = ChunkPostings::of(chunk_docs, &all_names, &needles);
+                if let Some((s, key)) = store.zip(key) {
+                    s.put(key, &chunk.to_bytes());
+                }
+                Chunk::Fresh(chunk)
+            });
+            ((range.clone(), chunk), key, fresh)
+        };
+        // A group's lists: the group from the store (its chunks kept
+        // there, unread); else its chunks, and when all of them came from
+        // the store, the group stored for the next build.
+        let group_of = |group: &std::ops::Range<usize>| {
+            let members = chunks.get(group.clone()).unwrap_or(&[]);
+            let docs_range =
+                members.first().map_or(0, |c| c.0.start)..members.last().map_or(0, |c| c.0.end);
+            let keys: Option<Vec<u128>> = store
+                .filter(|_| members.len() > 1 && members.iter().all(|(_, kept)| *kept))
+                .map(|_| {
+                    members
+                        .par_iter()
+                        .map(|(range, _)| {
+                            chunk_key(docs.get(range.clone()).unwrap_or(&[]), names_hash)
+                        })
+                        .collect()
+                });
+            if let Some((s, keys)) = store.zip(keys.as_ref()) {
+                if let Some(stored) = s.get(group_key(keys)).and_then(StoredChunk::parse) {
+                    for &key in keys {
+                        s.touch(key);
+                    }
+                    return (vec![(docs_range, Chunk::Stored(stored))], false);
+                }
+            }
+            let made: Vec<_> = members
                 .par_iter()
-                .map(|(range, cached)| {
-                    let chunk_docs = docs.get(range.clone()).unwrap_or(&[]);
-                    let stored = store
-                        .filter(|_| *cached)
-                        .map(|s| (s, chunk_key(chunk_docs, names_hash)));
-                    let found = stored
-                        .and_then(|(s, key)| s.get(key).and_then(StoredChunk::parse))
-                        .map(Chunk::Stored);
-                    found.unwrap_or_else(|| {
-                        fresh.store(true, std::sync::atomic::Ordering::Relaxed);
-                        let chunk = ChunkPostings::of(chunk_docs, &all_names, &needles);
-                        if let Some((s, key)) = stored {
-                            s.put(key, &chunk.to_bytes());
-                        }
-                        Chunk::Fresh(chunk)
-                    })
-                })
+                .enumerate()
+                .map(|(i, c)| chunk_of(c, keys.as_ref().and_then(|k| k.get(i).copied())))
                 .collect();
-            (tokenized, fresh.into_inner())
+            let fresh = made.iter().any(|(_, _, fresh)| *fresh);
+            let lists: Vec<(std::ops::Range<usize>, Chunk)> =
+                made.into_iter().map(|(lists, _, _)| lists).collect();
+            if let Some((s, keys)) = store.zip(keys.as_ref()).filter(|_| !fresh) {
+                s.put(group_key(keys), &group_bytes(&lists, docs_range.start));
+            }
+            (lists, fresh)
+        };
+        // Groups are read (or tokenized) a wave of some chunks at a time.
+        let wave = 4 * rayon::current_num_threads().max(1);
+        let mut waves: Vec<&[std::ops::Range<usize>]> = Vec::new();
+        let mut rest = &groups[..];
+        while !rest.is_empty() {
+            let mut n = 0;
+            let mut size = 0;
+            while n < rest.len() && (n == 0 || size + rest[n].len() <= wave) {
+                size += rest[n].len();
+                n += 1;
+            }
+            let (this, after) = rest.split_at(n);
+            waves.push(this);
+            rest = after;
+        }
+        let tokenize = |wave_groups: &[std::ops::Range<usize>]| {
+            let made: Vec<_> = wave_groups.par_iter().map(group_of).collect();
+            let fresh = made.iter().any(|(_, fresh)| *fresh);
+            let lists: Vec<(std::ops::Range<usize>, Chunk)> =
+                made.into_iter().flat_map(|(lists, _)| lists).collect();
+            (lists, fresh)
         };
         // Each wave is joined while the next is tokenized (or read), so
-        // joining, which is serial, leaves no core idle; two waves of chunk
-        // postings are held at a time besides the joined ones.
-        let mut postings: FxHashMap<String, (Vec<u8>, u32)> = FxHashMap::default();
-        let mut waves = chunks.chunks(wave);
-        let mut current = waves.next();
-        let mut pending = current.map(tokenize);
-        while let (Some(wave_chunks), Some((tokenized, fresh))) = (current, pending.take()) {
+        // joining leaves no core idle; two waves of chunk postings are held
+        // at a time besides the joined ones.
+        let mut postings: JoinedParts = vec![FxHashMap::default(); JOIN_PARTS];
+        let mut waves = waves.into_iter();
+        let mut pending = waves.next().map(tokenize);
+        while let Some((tokenized, fresh)) = pending.take() {
             let next = waves.next();
             let ((), tokenized_next) = rayon::join(
-                || join_wave(&mut postings, wave_chunks, tokenized),
+                || join_wave(&mut postings, tokenized),
                 || next.map(tokenize),
             );
             // The joined lists outgrow their blocks wave after wave: the
@@ -685,21 +866,33 @@ impl<'a> SearchIndex<'a> {
             if fresh {
                 crate::memory::release_free_memory();
             }
-            current = next;
             pending = tokenized_next;
         }
         step.done("postings");
         tracing::debug!(
-            tokens = postings.len(),
-            len = postings.values().map(|(b, _)| b.len()).sum::<usize>(),
-            cap = postings.values().map(|(b, _)| b.capacity()).sum::<usize>(),
+            tokens = postings.iter().map(|p| p.len()).sum::<usize>(),
+            len = postings
+                .iter()
+                .flat_map(|p| p.values())
+                .map(|(b, _)| b.len())
+                .sum::<usize>(),
+            cap = postings
+                .iter()
+                .flat_map(|p| p.values())
+                .map(|(b, _)| b.capacity())
+                .sum::<usize>(),
             "search tokens"
         );
-        for (bytes, _) in postings.values_mut() {
-            bytes.shrink_to_fit();
-        }
-        let postings: BTreeMap<String, Vec<u8>> =
-            postings.into_iter().map(|(t, (b, _))| (t, b)).collect();
+        postings.par_iter_mut().for_each(|part| {
+            for (bytes, _) in part.values_mut() {
+                bytes.shrink_to_fit();
+            }
+        });
+        let postings: BTreeMap<String, Vec<u8>> = postings
+            .into_iter()
+            .flatten()
+            .map(|(t, (b, _))| (t, b))
+            .collect();
         step.done("sorted");
         // What the batches and chunks freed goes back to the system before
         // the index files are made.

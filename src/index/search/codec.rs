@@ -63,8 +63,24 @@ pub(super) fn put_varint(out: &mut Vec<u8>, mut v: u32) {
     out.push(DIGITS[v as usize]);
 }
 
+/// Each byte's place in [`DIGITS`], or 255 for a byte outside it: a table,
+/// since whole postings lists are decoded byte by byte when they are
+/// joined and converted.
+const DIGIT_VALUES: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut i = 0;
+    while i < DIGITS.len() {
+        table[DIGITS[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 pub(super) fn digit_value(b: u8) -> Option<u32> {
-    DIGITS.iter().position(|&d| d == b).map(|p| p as u32)
+    match DIGIT_VALUES[usize::from(b)] {
+        255 => None,
+        d => Some(u32::from(d)),
+    }
 }
 
 /// Reads one number; None at the end or on a byte outside the alphabet.

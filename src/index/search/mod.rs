@@ -433,11 +433,16 @@ mod tests {
     struct MemoryStore {
         chunks: std::sync::Mutex<std::collections::HashMap<u128, Vec<u8>>>,
         puts: std::sync::atomic::AtomicUsize,
+        gets: std::sync::atomic::AtomicUsize,
     }
 
     impl ChunkStore for MemoryStore {
         fn get(&self, key: u128) -> Option<Vec<u8>> {
-            self.chunks.lock().unwrap().get(&key).cloned()
+            let found = self.chunks.lock().unwrap().get(&key).cloned();
+            if found.is_some() {
+                self.gets.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            found
         }
         fn put(&self, key: u128, bytes: &[u8]) {
             self.puts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -472,19 +477,25 @@ mod tests {
         let chunks = note_chunks(&notes, &starts, 0);
         assert!(chunks.len() >= 3, "{chunks:?}");
         let plain = SearchIndex::from_parts(&notes, &glossary).files(&notes, &glossary);
+        let multi = chunk_groups(&notes, &starts, &chunks)
+            .iter()
+            .filter(|g| g.len() > 1)
+            .count();
         let first = SearchIndex::from_parts_with(&notes, &glossary, Some(&store));
         assert_eq!(first.files(&notes, &glossary), plain);
         assert_eq!(puts(), chunks.len());
-        // Again: every chunk from the store.
+        // Again: every chunk from the store, and each group of several
+        // chunks stored joined.
         let again = SearchIndex::from_parts_with(&notes, &glossary, Some(&store));
         assert_eq!(again.files(&notes, &glossary), plain);
-        assert_eq!(puts(), chunks.len());
+        let joined = puts() - chunks.len();
+        assert_eq!(joined, multi);
         // One note edited: its chunk alone is tokenized again.
         let edited = many(700, Some(321));
         let plain = SearchIndex::from_parts(&edited, &glossary).files(&edited, &glossary);
         let cached = SearchIndex::from_parts_with(&edited, &glossary, Some(&store));
         assert_eq!(cached.files(&edited, &glossary), plain);
-        assert_eq!(puts(), chunks.len() + 1);
+        assert_eq!(puts(), chunks.len() + joined + 1);
         // A stored chunk that is not whole is tokenized again.
         for bytes in store.chunks.lock().unwrap().values_mut() {
             bytes.truncate(bytes.len() - 1);
@@ -605,6 +616,61 @@ mod tests {
     }
 
     #[test]
+    fn groups_of_chunks_are_stored_joined_and_read_whole() {
+        use std::sync::atomic::Ordering::Relaxed;
+        let glossary = thread_glossary();
+        let store = MemoryStore::default();
+        let notes = many(2500, None);
+        let starts = SearchIndex::from_parts(&notes, &glossary).note_starts;
+        let chunks = note_chunks(&notes, &starts, 0);
+        let groups = chunk_groups(&notes, &starts, &chunks);
+        assert!(groups.iter().any(|g| g.len() > 1), "{groups:?}");
+        assert!(groups.iter().all(|g| g.len() <= 8), "{groups:?}");
+        let multi = groups.iter().filter(|g| g.len() > 1).count();
+        let plain = SearchIndex::from_parts(&notes, &glossary).files(&notes, &glossary);
+        let build = |notes: &[Note]| {
+            SearchIndex::from_parts_with(notes, &glossary, Some(&store)).files(notes, &glossary)
+        };
+        // Cold: chunks stored, no group (they were tokenized).
+        assert_eq!(build(&notes), plain);
+        assert_eq!(store.puts.load(Relaxed), chunks.len());
+        // Warm: every chunk read, each group of several stored joined.
+        assert_eq!(build(&notes), plain);
+        assert_eq!(store.puts.load(Relaxed), chunks.len() + multi);
+        // Then: one read per group, nothing stored.
+        store.gets.store(0, Relaxed);
+        assert_eq!(build(&notes), plain);
+        assert_eq!(store.gets.load(Relaxed), groups.len());
+        assert_eq!(store.puts.load(Relaxed), chunks.len() + multi);
+        // An edit breaks its group: its chunks are read one by one, the
+        // edited one tokenized, and the group is not stored until all of
+        // its chunks come from the store again.
+        let (at, _) = notes
+            .iter()
+            .enumerate()
+            .find(|(i, _)| {
+                let doc = starts[*i] as usize;
+                groups.iter().any(|g| {
+                    g.len() > 1 && chunks[g.start].0.start <= doc && doc < chunks[g.end - 1].0.end
+                })
+            })
+            .unwrap();
+        let edited = many(2500, Some(at));
+        let plain = SearchIndex::from_parts(&edited, &glossary).files(&edited, &glossary);
+        assert_eq!(build(&edited), plain);
+        assert_eq!(store.puts.load(Relaxed), chunks.len() + multi + 1);
+        assert_eq!(build(&edited), plain);
+        assert_eq!(store.puts.load(Relaxed), chunks.len() + multi + 2);
+        // A group that is not whole is read as its chunks.
+        for bytes in store.chunks.lock().unwrap().values_mut() {
+            if bytes.starts_with(b"gongbu-search-chunk") && bytes.len() > 4096 {
+                bytes.truncate(bytes.len() - 1);
+            }
+        }
+        assert_eq!(build(&edited), plain);
+    }
+
+    #[test]
     fn memory_chunks_keep_what_the_last_build_used() {
         let glossary = thread_glossary();
         let store = MemoryChunks::default();
@@ -616,13 +682,27 @@ mod tests {
         let count = || store.chunks.lock().unwrap().len();
         let all = count();
         assert!(all >= 2, "{all}");
-        // An edit: the note's old chunk is not used and goes, the new one stays.
+        // Again: the chunks stay, and their groups are stored beside.
+        let again = SearchIndex::from_parts_with(&notes, &glossary, Some(&store));
+        assert_eq!(again.files(&notes, &glossary), plain);
+        store.keep_used();
+        let starts = SearchIndex::from_parts(&notes, &glossary).note_starts;
+        let chunks = note_chunks(&notes, &starts, 0);
+        let groups = chunk_groups(&notes, &starts, &chunks);
+        let multi: Vec<_> = groups.iter().filter(|g| g.len() > 1).collect();
+        assert_eq!(count(), all + multi.len());
+        // An edit: the note's old chunk is not used and goes, the new one
+        // stays; so does every other chunk, read or kept with its group.
+        // The edited chunk's group is not used and goes.
         let edited = many(300, Some(7));
         let plain = SearchIndex::from_parts(&edited, &glossary).files(&edited, &glossary);
         let cached = SearchIndex::from_parts_with(&edited, &glossary, Some(&store));
         assert_eq!(cached.files(&edited, &glossary), plain);
         store.keep_used();
-        assert_eq!(count(), all);
+        let doc = starts[7] as usize;
+        let chunk = chunks.iter().position(|c| c.0.contains(&doc)).unwrap();
+        let broken = usize::from(multi.iter().any(|g| g.contains(&chunk)));
+        assert_eq!(count(), all + multi.len() - broken);
         store.keep_used();
         assert_eq!(count(), 0, "nothing used since");
     }
