@@ -422,7 +422,7 @@ fn load_site_with(
     });
     let memo = note_cache.is_some().then(|| {
         let root = opts.root.clone();
-        std::thread::spawn(move || cache::mentions::Mentions::open(&root))
+        std::thread::spawn(move || cache::memo::Memo::open(&root))
     });
     let exclusions = opts.exclusions(&config);
     diags.extend(exclusions.diagnostics.iter().cloned());
@@ -549,8 +549,7 @@ fn load_site_with(
         config,
         theme,
         assets,
-        memo.as_ref()
-            .map(|m| m as &dyn index::glossary::MentionMemo),
+        memo.as_ref().map(|m| m as &dyn index::IndexMemo),
         &mut diags,
     );
     tracing::info!(
@@ -563,7 +562,7 @@ fn load_site_with(
         "site indexed"
     );
     drop(index_span);
-    diags.extend(memo.and_then(cache::mentions::Mentions::save));
+    diags.extend(memo.and_then(cache::memo::Memo::save));
     if let Some(saving) = saving {
         diags.extend(saving.finish());
         // The records written go back to the system before the render.
@@ -610,7 +609,7 @@ impl Site {
         config: Config,
         mut theme: Theme,
         assets: HashMap<String, PathBuf>,
-        memo: Option<&dyn index::glossary::MentionMemo>,
+        memo: Option<&dyn index::IndexMemo>,
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
         let step = steps::Step::start("index");

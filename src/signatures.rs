@@ -140,11 +140,15 @@ impl SharedFacts {
 ///   everything below it.
 /// - A tag page: its notes as lists show them.
 pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
-    let facts = SharedFacts::of(index);
+    page_signatures_with(index, &SharedFacts::of(index))
+}
+
+/// [`page_signatures`] from facts computed already.
+pub(crate) fn page_signatures_with(index: &SiteIndex, facts: &SharedFacts) -> HashMap<String, u64> {
     let tax = &index.taxonomy;
     let own: PerNote<u64> = (0..index.notes.len())
         .into_par_iter()
-        .map(|id| page_signature(index, &facts, NoteId::from(id)))
+        .map(|id| page_signature(index, facts, NoteId::from(id)))
         .collect::<Vec<u64>>()
         .into();
     let mut signatures: HashMap<String, u64> = (0..index.notes.len())
@@ -202,11 +206,29 @@ pub(crate) fn page_signatures(index: &SiteIndex) -> HashMap<String, u64> {
     signatures
 }
 
+/// The signature of the archive page: its years and months, and each
+/// note as lists show it.
+pub(crate) fn archive_signature(index: &SiteIndex, facts: &SharedFacts) -> u64 {
+    let tax = &index.taxonomy;
+    let mut h = key_hasher();
+    for year in &tax.archive {
+        year.year.hash(&mut h);
+        for month in &year.months {
+            month.month.hash(&mut h);
+            let notes: Vec<u64> = month.notes.iter().map(|&n| facts.notes[n]).collect();
+            notes.hash(&mut h);
+        }
+    }
+    let undated: Vec<u64> = tax.undated.iter().map(|&n| facts.notes[n]).collect();
+    undated.hash(&mut h);
+    h.finish()
+}
+
 /// The signature of each glossary term's page, by its URL: what the page
 /// shows (the term, its long text and where its links go, its defining
-/// note, each note that mentions it with that note's title, URL and text,
-/// from which the sentence and its section come, the comparisons it takes
-/// part in, the related terms and their counts). The glossary as note pages
+/// note, each note that mentions it with that note's title and URL and the
+/// sentence and section shown, the comparisons it takes part in, the
+/// related terms and their counts). The glossary as note pages
 /// use it is in every key already ([`terms_fingerprint`]).
 pub(crate) fn term_page_signatures(index: &SiteIndex, notes: &PerNote<u64>) -> Vec<(String, u64)> {
     let g = &index.glossary;
@@ -230,8 +252,12 @@ pub(crate) fn term_page_signatures(index: &SiteIndex, notes: &PerNote<u64>) -> V
                 hash_target(target, |n| notes[n], &mut h);
             }
             term.home.map(|n| notes[n]).hash(&mut h);
+            // Each mention as the page shows it: the note's title and
+            // URL, the section and the sentence (an edit elsewhere in the
+            // note leaves the page as it was).
             for m in &g.mentions[t] {
-                (m.place(), notes[m.note]).hash(&mut h);
+                let note = &index.notes[m.note];
+                (&note.url, &note.title, m.shown(note)).hash(&mut h);
             }
             for c in index.comparisons.for_term(&term.term) {
                 (c.title, c.url).hash(&mut h);

@@ -1,74 +1,133 @@
-//! The mention memo: `ROOT/.gongbu-cache/mentions.bin` keeps, for every
-//! note, the glossary terms found in it and where
-//! ([`crate::index::glossary::MentionMemo`]), under a key of the texts
-//! searched and of the terms searched for. A one-note edit searches that
-//! note again; the others' mentions are taken as found (at 10,000 notes,
-//! searching every note took about 0.1 s of a one-note rebuild's second).
+//! The index memo: `ROOT/.gongbu-cache/memo.bin` keeps, for every note,
+//! what indexing found in it and what it depends on nothing else for: the
+//! glossary terms found in it and where ([`MentionMemo`]), under a key of
+//! the texts searched and of the terms searched for, and the comparisons
+//! read from its tables and lists ([`ComparisonMemo`]), under a key of
+//! those tables, lists and headings and of the names they are matched
+//! with. A one-note edit searches and reads that note again; the others'
+//! are taken as found (at 10,000 notes, searching every note took about
+//! 0.1 s of a one-note rebuild's second, and reading comparisons about as
+//! much again).
 //!
 //! The file is `[xxh3 of the body u64][body]`, the body the gongbu and
 //! binary that wrote it and the entries (postcard). Another binary's memo
 //! is dropped silently, one that does not check out with one notice; a
 //! memo can only spare work, never change a page: a key not found is a
-//! note searched.
+//! note searched or read.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::{binary_stamp, gongbu_stamp, CACHE_DIR};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::index::compare::{ComparisonMemo, Found};
 use crate::index::glossary::{MentionMemo, StoredMention};
 
 /// The file in the cache folder.
-pub(crate) const MENTIONS_FILE: &str = "mentions.bin";
+pub(crate) const MEMO_FILE: &str = "memo.bin";
+/// The file of the mentions alone, which earlier builds wrote: deleted.
+pub(crate) const OLD_MENTIONS_FILE: &str = "mentions.bin";
+
+#[derive(Serialize, Deserialize, Default)]
+struct Entries {
+    mentions: Vec<(u128, Vec<StoredMention>)>,
+    comparisons: Vec<(u128, Vec<Found>)>,
+}
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
     gongbu: String,
     binary: String,
-    entries: Vec<(u128, Vec<StoredMention>)>,
+    entries: Entries,
 }
 
-/// The memo of one build: what the last build kept, and what this one
-/// used and found.
-pub(crate) struct Mentions {
+/// One kind of entries: what the last build kept, the keys of those this
+/// one used, and what it found afresh. Keys are hashes already, so the maps
+/// hash them no further than Fx does.
+struct Kind<V> {
+    kept: FxHashMap<u128, V>,
+    used: Mutex<FxHashSet<u128>>,
+    found: Mutex<FxHashMap<u128, V>>,
+}
+
+impl<V: Clone> Kind<V> {
+    fn new(entries: Vec<(u128, V)>) -> Kind<V> {
+        Kind {
+            kept: entries.into_iter().collect(),
+            used: Mutex::new(FxHashSet::default()),
+            found: Mutex::new(FxHashMap::default()),
+        }
+    }
+
+    fn get(&self, key: u128) -> Option<V> {
+        let found = self.kept.get(&key)?.clone();
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key);
+        }
+        Some(found)
+    }
+
+    fn put(&self, key: u128, value: V) {
+        if let Ok(mut found) = self.found.lock() {
+            found.insert(key, value);
+        }
+    }
+
+    /// The entries used or found, sorted by key; whether any was found
+    /// afresh or some kept ones went unused.
+    fn used(self) -> (Vec<(u128, V)>, bool) {
+        let used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
+        let found = self.found.into_inner().unwrap_or_else(|e| e.into_inner());
+        let changed = !found.is_empty() || used.len() != self.kept.len();
+        let mut entries: Vec<(u128, V)> = self
+            .kept
+            .into_iter()
+            .filter(|(k, _)| used.contains(k))
+            .chain(found)
+            .collect();
+        entries.sort_unstable_by_key(|(k, _)| *k);
+        entries.dedup_by_key(|(k, _)| *k);
+        (entries, changed)
+    }
+}
+
+/// The memo of one build.
+pub(crate) struct Memo {
     path: PathBuf,
-    kept: HashMap<u128, Vec<StoredMention>>,
-    used: Mutex<HashMap<u128, Vec<StoredMention>>>,
-    fresh: AtomicBool,
+    mentions: Kind<Vec<StoredMention>>,
+    comparisons: Kind<Vec<Found>>,
 }
 
-impl Mentions {
+impl Memo {
     /// Reads the memo of the site at `root`. An unreadable one is empty,
     /// with one notice when it is not whole.
-    pub(crate) fn open(root: &Path) -> (Mentions, Option<Diagnostic>) {
-        let path = root.join(CACHE_DIR).join(MENTIONS_FILE);
-        let (kept, notice) = match fs::read(&path) {
+    pub(crate) fn open(root: &Path) -> (Memo, Option<Diagnostic>) {
+        let path = root.join(CACHE_DIR).join(MEMO_FILE);
+        let (entries, notice) = match fs::read(&path) {
             Ok(bytes) => match read(&bytes) {
-                Some(Some(kept)) => (kept, None),
-                Some(None) => (HashMap::new(), None),
+                Some(Some(entries)) => (entries, None),
+                Some(None) => (Entries::default(), None),
                 None => (
-                    HashMap::new(),
+                    Entries::default(),
                     Some(
                         Diagnostic::notice(
                             Code::Cache,
-                            "용어 언급 캐시가 깨져 쓰지 않았습니다; 모든 노트에서 용어를 다시 찾습니다",
+                            "색인 메모 캐시가 깨져 쓰지 않았습니다; 모든 노트에서 용어와 비교를 다시 찾습니다",
                         )
                         .with_path(path.display().to_string()),
                     ),
                 ),
             },
-            Err(_) => (HashMap::new(), None),
+            Err(_) => (Entries::default(), None),
         };
-        let memo = Mentions {
+        let memo = Memo {
             path,
-            kept,
-            used: Mutex::new(HashMap::new()),
-            fresh: AtomicBool::new(false),
+            mentions: Kind::new(entries.mentions),
+            comparisons: Kind::new(entries.comparisons),
         };
         (memo, notice)
     }
@@ -76,16 +135,21 @@ impl Mentions {
     /// Writes the entries this build used when it found any afresh or
     /// left some unused (aside, then renamed). A failure is a notice.
     pub(crate) fn save(self) -> Option<Diagnostic> {
-        let used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
-        if !self.fresh.load(Ordering::Relaxed) && used.len() == self.kept.len() {
+        let (mentions, mentions_changed) = self.mentions.used();
+        let (comparisons, comparisons_changed) = self.comparisons.used();
+        if let Some(dir) = self.path.parent() {
+            let _ = fs::remove_file(dir.join(OLD_MENTIONS_FILE));
+        }
+        if !mentions_changed && !comparisons_changed {
             return None;
         }
-        let mut entries: Vec<(u128, Vec<StoredMention>)> = used.into_iter().collect();
-        entries.sort_unstable_by_key(|(k, _)| *k);
         let stored = Stored {
             gongbu: gongbu_stamp(),
             binary: binary_stamp(),
-            entries,
+            entries: Entries {
+                mentions,
+                comparisons,
+            },
         };
         let written = postcard::to_stdvec(&stored)
             .map_err(std::io::Error::other)
@@ -98,14 +162,14 @@ impl Mentions {
                 }
                 let tmp = self
                     .path
-                    .with_file_name(format!(".{MENTIONS_FILE}.{}", std::process::id()));
+                    .with_file_name(format!(".{MEMO_FILE}.{}", std::process::id()));
                 fs::write(&tmp, bytes)?;
                 fs::rename(&tmp, &self.path).inspect_err(|_| {
                     let _ = fs::remove_file(&tmp);
                 })
             });
         written.err().map(|e| {
-            Diagnostic::notice(Code::Cache, format!("용어 언급 캐시를 쓸 수 없습니다: {e}"))
+            Diagnostic::notice(Code::Cache, format!("색인 메모 캐시를 쓸 수 없습니다: {e}"))
                 .with_path(self.path.display().to_string())
         })
     }
@@ -113,7 +177,7 @@ impl Mentions {
 
 /// The entries of a memo file: None when it does not check out,
 /// Some(None) when another gongbu wrote it.
-fn read(bytes: &[u8]) -> Option<Option<HashMap<u128, Vec<StoredMention>>>> {
+fn read(bytes: &[u8]) -> Option<Option<Entries>> {
     let (sum, body) = bytes.split_at_checked(8)?;
     if u64::from_le_bytes(sum.try_into().ok()?) != xxhash_rust::xxh3::xxh3_64(body) {
         return None;
@@ -122,23 +186,26 @@ fn read(bytes: &[u8]) -> Option<Option<HashMap<u128, Vec<StoredMention>>>> {
     if stored.gongbu != gongbu_stamp() || stored.binary != binary_stamp() {
         return Some(None);
     }
-    Some(Some(stored.entries.into_iter().collect()))
+    Some(Some(stored.entries))
 }
 
-impl MentionMemo for Mentions {
+impl MentionMemo for Memo {
     fn get(&self, key: u128) -> Option<Vec<StoredMention>> {
-        let found = self.kept.get(&key)?.clone();
-        if let Ok(mut used) = self.used.lock() {
-            used.insert(key, found.clone());
-        }
-        Some(found)
+        self.mentions.get(key)
     }
 
     fn put(&self, key: u128, found: Vec<StoredMention>) {
-        self.fresh.store(true, Ordering::Relaxed);
-        if let Ok(mut used) = self.used.lock() {
-            used.insert(key, found);
-        }
+        self.mentions.put(key, found);
+    }
+}
+
+impl ComparisonMemo for Memo {
+    fn comparisons(&self, key: u128) -> Option<Vec<Found>> {
+        self.comparisons.get(key)
+    }
+
+    fn put_comparisons(&self, key: u128, found: Vec<Found>) {
+        self.comparisons.put(key, found);
     }
 }
 
@@ -147,25 +214,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kept_mentions_come_back_and_a_broken_file_is_a_notice() {
+    fn kept_entries_come_back_and_a_broken_file_is_a_notice() {
         let tmp = tempfile::tempdir().unwrap();
-        let (memo, notice) = Mentions::open(tmp.path());
+        let (memo, notice) = Memo::open(tmp.path());
         assert!(notice.is_none() && memo.get(7).is_none());
         let m: StoredMention = (1, 2, false, 3, 9, 4, 6, true, false);
         memo.put(7, vec![m]);
+        let found = Found {
+            form: crate::index::compare::Form::Table,
+            index: 0,
+            offset: 12,
+            heading: Some(1),
+            transposed: false,
+            subjects: Vec::new(),
+            rows: Vec::new(),
+        };
+        assert!(memo.comparisons(8).is_none());
+        memo.put_comparisons(8, vec![found.clone()]);
         assert!(memo.save().is_none());
-        let (memo, notice) = Mentions::open(tmp.path());
+        let (memo, notice) = Memo::open(tmp.path());
         assert!(notice.is_none());
         assert_eq!(memo.get(7), Some(vec![m]));
-        // Nothing new and nothing dropped: the file is left as it is.
+        assert_eq!(memo.comparisons(8), Some(vec![found.clone()]));
+        // Nothing new and nothing dropped: the file is not written (here,
+        // deleted after it was read, it stays away).
+        let path = tmp.path().join(CACHE_DIR).join(MEMO_FILE);
+        let bytes = fs::read(&path).unwrap();
+        fs::remove_file(&path).unwrap();
+        assert!(memo.save().is_none());
+        assert!(!path.exists());
+        fs::write(&path, bytes).unwrap();
+        // An entry not used is dropped at the next save.
+        let (memo, _) = Memo::open(tmp.path());
+        assert_eq!(memo.get(7), Some(vec![m]));
+        assert!(memo.save().is_none());
+        let (memo, _) = Memo::open(tmp.path());
+        assert!(memo.comparisons(8).is_none());
+        assert_eq!(memo.get(7), Some(vec![m]));
+        memo.put_comparisons(8, vec![found]);
         assert!(memo.save().is_none());
 
-        let path = tmp.path().join(CACHE_DIR).join(MENTIONS_FILE);
         let mut bytes = fs::read(&path).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         fs::write(&path, &bytes).unwrap();
-        let (memo, notice) = Mentions::open(tmp.path());
+        let (memo, notice) = Memo::open(tmp.path());
         assert!(notice.is_some_and(|d| d.code == "cache"));
         assert!(memo.get(7).is_none());
     }

@@ -20,8 +20,8 @@
 //! files changed, and `search/` keeps the search index's chunks of notes
 //! tokenized ([`SearchChunks`]), each under a hash of its documents' text,
 //! so a one-note edit tokenizes one chunk again, not every note, and
-//! `mentions.bin` keeps the glossary terms found in each note
-//! ([`mentions::Mentions`]).
+//! `memo.bin` keeps the glossary terms and the comparisons found in each
+//! note ([`memo::Memo`]).
 //!
 //! The header names the gongbu that wrote the cache (version, commit and
 //! the binary itself) and the site root. A cache that cannot be read, that
@@ -29,7 +29,7 @@
 //! notice; a key is a pure function of what the page is made from, so a
 //! cache can never make a page other than a full render would.
 
-pub(crate) mod mentions;
+pub(crate) mod memo;
 pub(crate) mod notes;
 
 use std::collections::HashMap;
@@ -45,8 +45,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::ids::NoteId;
 use crate::output::{Sink, Staging};
 use crate::signatures::{
-    compare_page_signatures, hash_of, notes_as_cited, page_signatures, term_page_signatures,
-    terms_fingerprint,
+    archive_signature, compare_page_signatures, hash_of, notes_as_cited, page_signatures_with,
+    term_page_signatures, terms_fingerprint, SharedFacts,
 };
 use crate::{site_files, Site};
 
@@ -197,7 +197,8 @@ pub(crate) fn delete(root: &Path) {
     crate::output::remove_marked(&spare_dir(root));
     let _ = fs::remove_file(cache_file(root));
     let _ = fs::remove_file(root.join(CACHE_DIR).join(notes::NOTES_FILE));
-    let _ = fs::remove_file(root.join(CACHE_DIR).join(mentions::MENTIONS_FILE));
+    let _ = fs::remove_file(root.join(CACHE_DIR).join(memo::MEMO_FILE));
+    let _ = fs::remove_file(root.join(CACHE_DIR).join(memo::OLD_MENTIONS_FILE));
     let _ = fs::remove_dir_all(root.join(CACHE_DIR).join(CHUNKS_DIR));
     let _ = fs::remove_dir(root.join(CACHE_DIR));
 }
@@ -513,7 +514,12 @@ fn page_keys(site: &Site) -> HashMap<String, u64> {
         site.options.live_reload,
     ));
     let home = index.note_by_url(site_files::HOME);
-    let mut keys = page_signatures(index);
+    let facts = SharedFacts::of(index);
+    let mut keys = page_signatures_with(index, &facts);
+    keys.insert(
+        crate::index::taxonomy::ARCHIVE_URL.to_string(),
+        archive_signature(index, &facts),
+    );
     let cited = notes_as_cited(index);
     keys.extend(term_page_signatures(index, &cited));
     keys.extend(compare_page_signatures(index, &cited));

@@ -20,6 +20,16 @@ use crate::index::glossary::{Glossary, TermId};
 use crate::index::links::name_key;
 use crate::note::NoteId;
 pub(crate) use detect::{Form, Found};
+
+/// Comparisons read by earlier builds, by a key of a note's tables, lists
+/// and headings and of the names they are matched with
+/// ([`crate::cache::memo`]): a one-note edit reads one note again.
+pub(crate) trait ComparisonMemo: Sync {
+    /// The comparisons kept under `key`.
+    fn comparisons(&self, key: u128) -> Option<Vec<Found>>;
+    /// Keeps `found` under `key`.
+    fn put_comparisons(&self, key: u128, found: Vec<Found>);
+}
 use names::Names;
 
 /// Every comparison of the site and the merged pages.
@@ -111,19 +121,35 @@ struct Group {
 }
 
 impl Comparisons {
-    pub fn build(
+    pub(crate) fn build(
         notes: &NoteSlice,
         glossary: &Glossary,
         config: &Config,
+        memo: Option<&dyn ComparisonMemo>,
         diags: &mut Vec<Diagnostic>,
     ) -> Comparisons {
         let step = crate::steps::Step::start("comparisons");
         let names = Names::new(glossary, config, diags);
+        let fingerprint = memo.map(|_| names.fingerprint());
         step.done("names");
+        // A note's comparisons depend on its tables, lists and headings
+        // and on the names: those of a note whose key the memo knows are
+        // taken from it. A note that gave warnings is read every build, so
+        // its warnings are given again.
         let per_note: Vec<(Vec<Found>, Vec<Diagnostic>)> = notes
             .raw
             .par_iter()
-            .map(|n| detect::note_comparisons(n, &names))
+            .map(|n| {
+                let key = fingerprint.map(|f| detect::memo_key(n, f));
+                if let Some(found) = memo.zip(key).and_then(|(m, k)| m.comparisons(k)) {
+                    return (found, Vec::new());
+                }
+                let (found, diags) = detect::note_comparisons(n, &names);
+                if let Some((m, k)) = memo.zip(key).filter(|_| diags.is_empty()) {
+                    m.put_comparisons(k, found.clone());
+                }
+                (found, diags)
+            })
             .collect();
         step.done("detect");
 
@@ -481,7 +507,7 @@ mod tests {
 
     fn build(notes: &[Note], glossary: &Glossary, config: &Config) -> Comparisons {
         let mut diags = Vec::new();
-        let c = Comparisons::build(TiSlice::from_ref(notes), glossary, config, &mut diags);
+        let c = Comparisons::build(TiSlice::from_ref(notes), glossary, config, None, &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         c
     }

@@ -75,21 +75,26 @@ pub struct MentionText<'a> {
 }
 
 impl Mention {
-    /// Where the mention lies in its note, for signatures: everything but
-    /// the note's number, which moves when notes are added elsewhere.
-    pub(crate) fn place(&self) -> impl std::hash::Hash + '_ {
-        (
-            self.section,
-            self.in_heading,
-            &self.shown,
-            &self.hit,
-            self.cut_before,
-            self.cut_after,
-        )
-    }
-
     /// The sentence of this mention in `note` (the note it was found in).
     pub fn text<'a>(&self, note: &'a Note) -> MentionText<'a> {
+        let shown = self.shown(note);
+        let mut before = String::from(if shown.cut_before { "…" } else { "" });
+        before.push_str(shown.before);
+        let mut after = shown.after.to_string();
+        if shown.cut_after {
+            after.push('…');
+        }
+        MentionText {
+            before,
+            hit: shown.hit,
+            after,
+            anchor: shown.anchor,
+        }
+    }
+
+    /// [`Self::text`] as parts of the note's text, made into no string
+    /// (page signatures hash it for every mention).
+    pub(crate) fn shown<'a>(&self, note: &'a Note) -> Shown<'a> {
         let facts = &note.facts;
         let section = facts.sections.get(self.section as usize);
         let heading = section
@@ -106,19 +111,30 @@ impl Mention {
             .and(heading)
             .map(|h| h.id.as_str());
         let at = |r: Range<u32>| text.get(r.start as usize..r.end as usize).unwrap_or("");
-        let mut before = String::from(if self.cut_before { "…" } else { "" });
-        before.push_str(at(self.shown.start..self.hit.start));
-        let mut after = at(self.hit.end..self.shown.end).to_string();
-        if self.cut_after {
-            after.push('…');
-        }
-        MentionText {
-            before,
-            hit: at(self.hit.clone()),
-            after,
+        Shown {
             anchor,
+            section: anchor.and(heading).map(|h| h.text.as_str()),
+            cut_before: self.cut_before,
+            before: at(self.shown.start..self.hit.start),
+            hit: at(self.hit.clone()),
+            after: at(self.hit.end..self.shown.end),
+            cut_after: self.cut_after,
         }
     }
+}
+
+/// A mention's sentence as parts of its note's text ([`Mention::shown`]).
+#[derive(Debug, Hash)]
+pub(crate) struct Shown<'a> {
+    /// Heading id of the section (None: the top of the page).
+    pub anchor: Option<&'a str>,
+    /// That heading's text.
+    pub section: Option<&'a str>,
+    pub cut_before: bool,
+    pub before: &'a str,
+    pub hit: &'a str,
+    pub after: &'a str,
+    pub cut_after: bool,
 }
 
 /// All terms of the site.
@@ -200,6 +216,15 @@ impl Glossary {
 
     /// The term named `name` (its term, one of its aliases or its English
     /// name), compared as wiki links compare names.
+    /// A hash of what [`Self::find`] answers and of each term's name.
+    pub(crate) fn names_fingerprint(&self) -> u64 {
+        let mut names: Vec<(&String, usize)> =
+            self.by_name.iter().map(|(n, t)| (n, t.index())).collect();
+        names.sort_unstable();
+        let terms: Vec<&str> = self.terms.iter().map(|t| t.term.as_str()).collect();
+        crate::signatures::hash_of((names, terms))
+    }
+
     pub fn find(&self, name: &str) -> Option<TermId> {
         self.by_name.get(&name_key(name)).copied()
     }

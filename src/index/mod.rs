@@ -35,6 +35,12 @@ pub struct Backlink {
 
 pub(crate) use crate::site_files::{RESERVED_FILES, RESERVED_PREFIXES};
 
+/// What earlier builds found in notes, kept between builds
+/// ([`crate::cache::memo`]): glossary mentions and comparisons.
+pub(crate) trait IndexMemo: glossary::MentionMemo + compare::ComparisonMemo {}
+
+impl<T: glossary::MentionMemo + compare::ComparisonMemo> IndexMemo for T {}
+
 /// Everything rendering needs to know about the site.
 #[derive(Debug)]
 pub struct SiteIndex {
@@ -98,7 +104,7 @@ impl SiteIndex {
         mut assets: HashMap<String, PathBuf>,
         notes_root: &Path,
         display_prefix: &str,
-        memo: Option<&dyn glossary::MentionMemo>,
+        memo: Option<&dyn IndexMemo>,
         diags: &mut Vec<Diagnostic>,
     ) -> SiteIndex {
         let step = crate::steps::Step::start("index");
@@ -132,10 +138,12 @@ impl SiteIndex {
                 let mut taxonomy = Taxonomy::build(&notes);
                 diags.append(&mut taxonomy.warnings);
                 step.done("taxonomy");
+                let mentions = memo.map(|m| m as &dyn glossary::MentionMemo);
                 let glossary =
-                    Glossary::build(&notes, &lookup, notes_root, display_prefix, memo, diags);
+                    Glossary::build(&notes, &lookup, notes_root, display_prefix, mentions, diags);
                 step.done("glossary");
-                let comparisons = Comparisons::build(&notes, &glossary, &config, diags);
+                let found = memo.map(|m| m as &dyn compare::ComparisonMemo);
+                let comparisons = Comparisons::build(&notes, &glossary, &config, found, diags);
                 step.done("comparisons");
                 (taxonomy, glossary, comparisons)
             },

@@ -57,7 +57,7 @@ pub(crate) fn options() -> Options {
 }
 
 /// A heading of the note with its id.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Hash)]
 pub struct Heading {
     pub level: u8,
     #[serde(with = "crate::cache::notes::text")]
@@ -109,7 +109,7 @@ pub struct ImageRef {
 }
 
 /// A table cell: its plain text and its markdown source.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, Hash)]
 pub struct Cell {
     #[serde(with = "crate::cache::notes::text")]
     pub text: String,
@@ -118,7 +118,7 @@ pub struct Cell {
 }
 
 /// A GFM table with the heading it stands under.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Hash)]
 pub struct TableFact {
     pub offset: usize,
     pub header: Vec<Cell>,
@@ -128,7 +128,7 @@ pub struct TableFact {
 }
 
 /// A list item: its own text (without sub-lists) and its sub-items.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, Hash)]
 pub struct ListItem {
     #[serde(with = "crate::cache::notes::text")]
     pub text: String,
@@ -138,7 +138,7 @@ pub struct ListItem {
 }
 
 /// A top-level list (nested lists are children of its items).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Hash)]
 pub struct ListFact {
     pub offset: usize,
     pub ordered: bool,

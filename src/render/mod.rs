@@ -243,7 +243,9 @@ fn pages_besides_search(
             );
         });
         s.spawn(|_| {
-            put_page(sink, diags, ARCHIVE_URL, pages::archive_page(env));
+            if sink.wants(ARCHIVE_URL) {
+                put_page(sink, diags, ARCHIVE_URL, pages::archive_page(env));
+            }
             count(1);
         });
         s.spawn(|_| {

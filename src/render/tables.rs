@@ -272,8 +272,13 @@ mod tests {
         }]);
         glossary.note_terms = vec![Vec::new(); index.notes.len()].into();
         index.glossary = glossary;
-        index.comparisons =
-            Comparisons::build(&index.notes, &index.glossary, &index.config, &mut diags);
+        index.comparisons = Comparisons::build(
+            &index.notes,
+            &index.glossary,
+            &index.config,
+            None,
+            &mut diags,
+        );
         assert!(diags.is_empty(), "{diags:?}");
         index
     }

@@ -176,6 +176,28 @@ fn a_glossary_page_is_made_again_only_when_what_it_shows_changes() {
     let page = std::fs::read_to_string(f.out().join("glossary/프로세스.html")).unwrap();
     assert!(page.contains("메모리를 따로 가진다"), "{page}");
 
+    // The same note gains a section elsewhere: the sentence 프로세스's
+    // page shows is the same, so the note's page alone is made.
+    let edit = note(
+        "A",
+        "os",
+        "t1",
+        "프로세스는 메모리를 따로 가진다.\n\n## 덧붙임\n\n새로 쓴 절.",
+    );
+    assert_eq!(pages_made_after(&f, "a.md", &edit), always + 1);
+
+    // The section the sentence stands in gets a heading: the page shows
+    // it (and links to it), so it is made again.
+    let edit = note(
+        "A",
+        "os",
+        "t1",
+        "## 자원\n\n프로세스는 메모리를 따로 가진다.\n\n## 덧붙임\n\n새로 쓴 절.",
+    );
+    assert_eq!(pages_made_after(&f, "a.md", &edit), always + 2);
+    let page = std::fs::read_to_string(f.out().join("glossary/프로세스.html")).unwrap();
+    assert!(page.contains("자원"), "{page}");
+
     // A new note mentions 스레드: its page lists it.
     f.note("d.md", &note("D", "net", "t3", "스레드를 쓴다."));
     build_and_compare(&f);
@@ -237,6 +259,10 @@ fn a_title_edit_renders_the_pages_that_show_it() {
     assert!(r.pages_rendered >= always + 5, "{r:?}");
     assert!(r.pages_cached >= 2, "{r:?}");
     assert!(std::fs::read_to_string(f.out().join("os/a.html"))
+        .unwrap()
+        .contains("새 B"));
+    // The archive lists every note: it shows the new title.
+    assert!(std::fs::read_to_string(f.out().join("archive.html"))
         .unwrap()
         .contains("새 B"));
 }

@@ -17,14 +17,14 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::note::parse::{ListFact, ListItem, TableFact};
 use crate::note::Note;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Form {
     Table,
     List,
 }
 
 /// A comparison as one note writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Found {
     pub form: Form,
     /// Which of the note's tables (or top-level lists), in document order.
@@ -39,7 +39,7 @@ pub struct Found {
     pub rows: Vec<FoundRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FoundSubject {
     /// As written, plain text.
     pub written: String,
@@ -49,7 +49,7 @@ pub struct FoundSubject {
     pub position: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FoundRow {
     /// The aspect as written (plain text); empty when the row names none.
     pub aspect: String,
@@ -60,12 +60,24 @@ pub struct FoundRow {
 }
 
 /// One subject's value for one aspect.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Value {
     /// Inline markdown as written.
     pub markdown: String,
     /// Plain text.
     pub text: String,
+}
+
+/// The key [`note_comparisons`] is kept under: the note's tables, lists
+/// and headings, which are all it reads of the note, and the names'
+/// `fingerprint` ([`Names::fingerprint`]).
+pub(crate) fn memo_key(note: &Note, fingerprint: u64) -> u128 {
+    use std::hash::Hash;
+    let mut h = crate::signatures::key_hasher();
+    let facts = &note.facts;
+    ("gongbu comparisons", fingerprint).hash(&mut h);
+    (&facts.tables, &facts.lists, &facts.headings).hash(&mut h);
+    h.digest128()
 }
 
 /// Every comparison in `note`, tables first then lists, each in document

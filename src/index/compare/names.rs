@@ -11,7 +11,7 @@ use crate::index::glossary::{Glossary, TermId};
 use crate::korean::{is_hangul_syllable, nfc};
 
 /// A subject as matched across notes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SubjectName {
     /// Equal for every spelling of the same subject.
     pub key: String,
@@ -21,7 +21,7 @@ pub struct SubjectName {
 }
 
 /// An aspect as matched across notes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AspectName {
     /// Equal for aspects that share a row on a merged page.
     pub key: String,
@@ -96,6 +96,14 @@ impl<'g> Names<'g> {
 
     pub(crate) fn glossary(&self) -> &Glossary {
         self.glossary
+    }
+
+    /// A hash of everything names are matched with: the glossary's names
+    /// and terms, and the aspect aliases.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let mut aliases: Vec<(&String, &String)> = self.aspect_aliases.iter().collect();
+        aliases.sort_unstable();
+        crate::signatures::hash_of((self.glossary.names_fingerprint(), aliases))
     }
 
     /// `쓰레드`, `Thread` and `스레드` are one subject when the glossary says
