@@ -35,7 +35,10 @@ pub(crate) const OLD_MENTIONS_FILE: &str = "mentions.bin";
 #[derive(Serialize, Deserialize, Default)]
 struct Entries {
     mentions: Vec<(u128, Vec<StoredMention>)>,
-    comparisons: Vec<(u128, Vec<Found>)>,
+    /// Each note's comparisons as postcard bytes: held as found (a cold
+    /// build at 100,000 notes holds them all until the memo is saved) and
+    /// decoded only when taken.
+    comparisons: Vec<(u128, Vec<u8>)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -99,7 +102,7 @@ impl<V: Clone> Kind<V> {
 pub(crate) struct Memo {
     path: PathBuf,
     mentions: Kind<Vec<StoredMention>>,
-    comparisons: Kind<Vec<Found>>,
+    comparisons: Kind<Vec<u8>>,
 }
 
 impl Memo {
@@ -201,11 +204,13 @@ impl MentionMemo for Memo {
 
 impl ComparisonMemo for Memo {
     fn comparisons(&self, key: u128) -> Option<Vec<Found>> {
-        self.comparisons.get(key)
+        postcard::from_bytes(&self.comparisons.get(key)?).ok()
     }
 
-    fn put_comparisons(&self, key: u128, found: Vec<Found>) {
-        self.comparisons.put(key, found);
+    fn put_comparisons(&self, key: u128, found: &[Found]) {
+        if let Ok(bytes) = postcard::to_stdvec(found) {
+            self.comparisons.put(key, bytes);
+        }
     }
 }
 
@@ -230,7 +235,7 @@ mod tests {
             rows: Vec::new(),
         };
         assert!(memo.comparisons(8).is_none());
-        memo.put_comparisons(8, vec![found.clone()]);
+        memo.put_comparisons(8, std::slice::from_ref(&found));
         assert!(memo.save().is_none());
         let (memo, notice) = Memo::open(tmp.path());
         assert!(notice.is_none());
@@ -251,7 +256,7 @@ mod tests {
         let (memo, _) = Memo::open(tmp.path());
         assert!(memo.comparisons(8).is_none());
         assert_eq!(memo.get(7), Some(vec![m]));
-        memo.put_comparisons(8, vec![found]);
+        memo.put_comparisons(8, &[found]);
         assert!(memo.save().is_none());
 
         let mut bytes = fs::read(&path).unwrap();

@@ -28,7 +28,7 @@ pub(crate) trait ComparisonMemo: Sync {
     /// The comparisons kept under `key`.
     fn comparisons(&self, key: u128) -> Option<Vec<Found>>;
     /// Keeps `found` under `key`.
-    fn put_comparisons(&self, key: u128, found: Vec<Found>);
+    fn put_comparisons(&self, key: u128, found: &[Found]);
 }
 use names::Names;
 
@@ -146,7 +146,7 @@ impl Comparisons {
                 }
                 let (found, diags) = detect::note_comparisons(n, &names);
                 if let Some((m, k)) = memo.zip(key).filter(|_| diags.is_empty()) {
-                    m.put_comparisons(k, found.clone());
+                    m.put_comparisons(k, &found);
                 }
                 (found, diags)
             })

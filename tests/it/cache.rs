@@ -729,6 +729,34 @@ fn a_note_with_diagnostics_or_a_glossary_is_read_every_build() {
 }
 
 #[test]
+fn a_comparison_that_gave_a_warning_is_read_again_every_build() {
+    let f = sample();
+    // One subject written twice: a warning from the comparisons, not from
+    // reading the note, so the note itself comes from the note cache.
+    f.note(
+        "os/t.md",
+        &note(
+            "T",
+            "os",
+            "t1",
+            "| 구분 | 프로세스 | **프로세스** |\n|---|---|---|\n| 메모리 | 독립 | 공유 |\n",
+        ),
+    );
+    let first = build_and_compare(&f);
+    let subject_warnings = |r: &BuildReport| {
+        r.diagnostics
+            .iter()
+            .filter(|d| d.message.contains("같은 대상을 두 번"))
+            .count()
+    };
+    assert_eq!(subject_warnings(&first), 1, "{:#?}", diagnostics(&first));
+    age_files(&f.root().join("notes"), 3600);
+    let again = build_and_compare(&f);
+    assert_eq!(again.notes_cached, 7, "{again:?}");
+    assert_eq!(subject_warnings(&again), 1, "the warning again");
+}
+
+#[test]
 fn an_unusable_note_cache_is_ignored_with_one_notice() {
     let f = sample();
     build_and_compare(&f);
