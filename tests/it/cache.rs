@@ -178,22 +178,16 @@ fn a_glossary_page_is_made_again_only_when_what_it_shows_changes() {
 
     // The same note gains a section elsewhere: the sentence 프로세스's
     // page shows is the same, so the note's page alone is made.
-    let edit = note(
-        "A",
-        "os",
-        "t1",
-        "프로세스는 메모리를 따로 가진다.\n\n## 덧붙임\n\n새로 쓴 절.",
-    );
+    let a = |body: &str| note("A", "os", "t1", body);
+    let sentence = "프로세스는 메모리를 따로 가진다.";
+    let edit = a(&format!("{sentence}\n\n## 덧붙임\n\n새로 쓴 절."));
     assert_eq!(pages_made_after(&f, "a.md", &edit), always + 1);
 
     // The section the sentence stands in gets a heading: the page shows
     // it (and links to it), so it is made again.
-    let edit = note(
-        "A",
-        "os",
-        "t1",
-        "## 자원\n\n프로세스는 메모리를 따로 가진다.\n\n## 덧붙임\n\n새로 쓴 절.",
-    );
+    let edit = a(&format!(
+        "## 자원\n\n{sentence}\n\n## 덧붙임\n\n새로 쓴 절."
+    ));
     assert_eq!(pages_made_after(&f, "a.md", &edit), always + 2);
     let page = std::fs::read_to_string(f.out().join("glossary/프로세스.html")).unwrap();
     assert!(page.contains("자원"), "{page}");
