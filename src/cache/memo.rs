@@ -57,7 +57,7 @@ struct Kind<V> {
     found: Mutex<FxHashMap<u128, V>>,
 }
 
-impl<V: Clone> Kind<V> {
+impl<V> Kind<V> {
     fn new(entries: Vec<(u128, V)>) -> Kind<V> {
         Kind {
             kept: entries.into_iter().collect(),
@@ -66,8 +66,10 @@ impl<V: Clone> Kind<V> {
         }
     }
 
-    fn get(&self, key: u128) -> Option<V> {
-        let found = self.kept.get(&key)?.clone();
+    /// What `read` makes of the entry kept under `key`, which this build
+    /// then keeps too.
+    fn get<R>(&self, key: u128, read: impl FnOnce(&V) -> R) -> Option<R> {
+        let found = read(self.kept.get(&key)?);
         if let Ok(mut used) = self.used.lock() {
             used.insert(key);
         }
@@ -89,11 +91,10 @@ impl<V: Clone> Kind<V> {
         let mut entries: Vec<(u128, V)> = self
             .kept
             .into_iter()
-            .filter(|(k, _)| used.contains(k))
-            .chain(found)
+            .filter(|(k, _)| used.contains(k) && !found.contains_key(k))
             .collect();
+        entries.extend(found);
         entries.sort_unstable_by_key(|(k, _)| *k);
-        entries.dedup_by_key(|(k, _)| *k);
         (entries, changed)
     }
 }
@@ -194,7 +195,7 @@ fn read(bytes: &[u8]) -> Option<Option<Entries>> {
 
 impl MentionMemo for Memo {
     fn get(&self, key: u128) -> Option<Vec<StoredMention>> {
-        self.mentions.get(key)
+        self.mentions.get(key, Vec::clone)
     }
 
     fn put(&self, key: u128, found: Vec<StoredMention>) {
@@ -204,7 +205,9 @@ impl MentionMemo for Memo {
 
 impl ComparisonMemo for Memo {
     fn comparisons(&self, key: u128) -> Option<Vec<Found>> {
-        postcard::from_bytes(&self.comparisons.get(key)?).ok()
+        self.comparisons
+            .get(key, |bytes| postcard::from_bytes(bytes).ok())
+            .flatten()
     }
 
     fn put_comparisons(&self, key: u128, found: &[Found]) {

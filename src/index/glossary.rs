@@ -72,6 +72,8 @@ pub struct MentionText<'a> {
     /// Heading id of the section the sentence is in (None: the top of the
     /// page).
     pub anchor: Option<&'a str>,
+    /// That heading's text.
+    pub section: Option<&'a str>,
 }
 
 impl Mention {
@@ -89,6 +91,7 @@ impl Mention {
             hit: shown.hit,
             after,
             anchor: shown.anchor,
+            section: shown.section,
         }
     }
 
@@ -214,8 +217,6 @@ impl Glossary {
         }
     }
 
-    /// The term named `name` (its term, one of its aliases or its English
-    /// name), compared as wiki links compare names.
     /// A hash of what [`Self::find`] answers and of each term's name.
     pub(crate) fn names_fingerprint(&self) -> u64 {
         let mut names: Vec<(&String, usize)> =
@@ -225,6 +226,8 @@ impl Glossary {
         crate::signatures::hash_of((names, terms))
     }
 
+    /// The term named `name` (its term, one of its aliases or its English
+    /// name), compared as wiki links compare names.
     pub fn find(&self, name: &str) -> Option<TermId> {
         self.by_name.get(&name_key(name)).copied()
     }

@@ -216,17 +216,10 @@ fn term_page(env: &RenderEnv<'_>, t: TermId) -> Result<String, Diagnostic> {
                 href.push('#');
                 href.push_str(&encode_fragment(a));
             }
-            let section = text.anchor.and_then(|a| {
-                note.facts
-                    .headings
-                    .iter()
-                    .find(|h| h.id == a)
-                    .map(|h| h.text.clone())
-            });
             MentionItem {
                 title: note.title.clone(),
                 href,
-                section,
+                section: text.section.map(str::to_string),
                 before: text.before,
                 hit: text.hit.to_string(),
                 after: text.after,

@@ -334,9 +334,7 @@ fn group_bytes(members: &[(std::ops::Range<usize>, Chunk)], start: usize) -> Vec
             match at.get(token) {
                 Some(&i) => {
                     let (_, _, prev_last, bytes) = &mut lists[i];
-                    put_varint(bytes, first - *prev_last - 1);
-                    bytes.extend_from_slice(entries);
-                    *prev_last = last;
+                    append_list(bytes, prev_last, first, last, entries);
                 }
                 None => {
                     at.insert(token, lists.len());
@@ -416,9 +414,7 @@ fn join_list(
     match postings.get_mut(token) {
         Some((bytes, prev_last)) => {
             grow_by_a_quarter(bytes, entries.len() + 5);
-            put_varint(bytes, first - *prev_last - 1);
-            bytes.extend_from_slice(entries);
-            *prev_last = last;
+            append_list(bytes, prev_last, first, last, entries);
         }
         None => {
             let mut bytes = Vec::with_capacity(entries.len() + 4);
@@ -427,6 +423,15 @@ fn join_list(
             postings.insert(token.to_string(), (bytes, last));
         }
     }
+}
+
+/// Appends the entries of a later list of the same token (documents
+/// `first` to `last`) to `bytes`, whose last document is `prev_last`: the
+/// gap from it, then the entries as they are.
+fn append_list(bytes: &mut Vec<u8>, prev_last: &mut u32, first: u32, last: u32, entries: &[u8]) {
+    put_varint(bytes, first - *prev_last - 1);
+    bytes.extend_from_slice(entries);
+    *prev_last = last;
 }
 
 /// The joined postings are held in this many parts, by a hash of the
